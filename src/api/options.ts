@@ -1,0 +1,101 @@
+/** Turns public `sample` / `denoise` arguments into a checked, fully specified run (no GPU involved). */
+import { samplerById, SAMPLERS, stepsForNfe, type SamplerInfo } from '../sampling/samplers';
+import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
+import type { WorldArg, WorldRegistry } from '../worlds/registry';
+import type { World } from '../worlds/types';
+import { finiteArray, integerIn, numberIn, oneOf } from './validate';
+
+export const MAX_STEPS = 1000;
+export const MAX_COUNT = 1 << 18;
+
+export interface SampleOptions {
+  world: WorldArg;
+  sampler: string;
+  steps?: number;
+  /** An NFE budget: the most steps whose NFE fits. */
+  nfe?: number;
+  schedule?: ScheduleId;
+  sigmaMax?: number;
+  sigmaMin?: number;
+  rho?: number;
+  eta?: number;
+  seed?: number;
+  count?: number;
+  /** Standard-normal z, count × dim; the run starts at x = σ_max·z. */
+  noise?: Float32Array;
+  trajectory?: boolean;
+  /** Cancels the run between GPU submissions (rejects with an AbortError). */
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface ResolvedSample {
+  world: World;
+  sampler: SamplerInfo;
+  steps: number;
+  schedule: ScheduleId;
+  sigmas: Float64Array;
+  sigmaMax: number;
+  sigmaMin: number;
+  rho: number;
+  eta: number;
+  seed: number;
+  count: number;
+  noise?: Float32Array;
+  trajectory: boolean;
+}
+
+export const DEFAULT_ETA = 1;
+export const DEFAULT_COUNT = 1024;
+
+export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegistry): ResolvedSample {
+  if (!options || typeof options !== 'object') throw new TypeError('sample: options must be an object');
+  const world = worlds.resolve(options.world);
+  const samplerId = oneOf(options.sampler, 'sampler', SAMPLERS.map((s) => s.id));
+  const sampler = samplerById(samplerId)!;
+  if (options.steps !== undefined && options.nfe !== undefined) throw new RangeError('steps, nfe: give one of them, not both');
+  let steps: number;
+  if (options.nfe !== undefined) {
+    const budget = integerIn(options.nfe, 'nfe', 1, sampler.nfe(MAX_STEPS));
+    steps = stepsForNfe(sampler, budget);
+    if (steps < 1) throw new RangeError(`nfe: ${sampler.label} needs at least ${sampler.nfe(1)} evaluations, got ${budget}`);
+  } else {
+    steps = integerIn(options.steps ?? 10, 'steps', 1, MAX_STEPS);
+  }
+  const schedule = oneOf(options.schedule ?? sampler.defaultSchedule, 'schedule', SCHEDULES.map((s) => s.id));
+  const sigmaMax = numberIn(options.sigmaMax ?? DEFAULT_SCHEDULE_OPTIONS.sigmaMax, 'sigmaMax', 0, 1000, { exclusiveMin: true });
+  const sigmaMin = numberIn(options.sigmaMin ?? DEFAULT_SCHEDULE_OPTIONS.sigmaMin, 'sigmaMin', 0, sigmaMax, { exclusiveMin: true });
+  if (sigmaMin >= sigmaMax) throw new RangeError(`sigmaMin: must be below sigmaMax (${sigmaMax}), got ${sigmaMin}`);
+  const rho = numberIn(options.rho ?? DEFAULT_SCHEDULE_OPTIONS.rho, 'rho', 0.1, 100);
+  const eta = numberIn(options.eta ?? (sampler.stochastic ? DEFAULT_ETA : 0), 'eta', 0, 1);
+  const seed = integerIn(options.seed ?? 0, 'seed', 0, 0xffffffff);
+  const count = integerIn(options.count ?? (options.noise ? options.noise.length / world.dim : DEFAULT_COUNT), 'count', 1, MAX_COUNT);
+  const noise = options.noise === undefined ? undefined : finiteArray(options.noise, 'noise', count * world.dim);
+  const sigmas = scheduleById(schedule)!.build(steps, { sigmaMax, sigmaMin, rho });
+  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, eta, seed, count, noise, trajectory: options.trajectory === true };
+}
+
+export interface DenoiseOptions {
+  world: WorldArg;
+  x: Float32Array;
+  sigma: number | Float32Array;
+  label?: number;
+}
+
+export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegistry): { world: World; x: Float32Array; sigma: Float32Array; count: number } {
+  if (!options || typeof options !== 'object') throw new TypeError('denoise: options must be an object');
+  const world = worlds.resolve(options.world);
+  if (!(options.x instanceof Float32Array) || options.x.length === 0 || options.x.length % world.dim !== 0) {
+    throw new RangeError(`x: must be a non-empty Float32Array whose length is a multiple of dim ${world.dim}`);
+  }
+  const count = integerIn(options.x.length / world.dim, 'x.length / dim', 1, MAX_COUNT);
+  const x = finiteArray(options.x, 'x', count * world.dim);
+  let sigma: Float32Array;
+  if (typeof options.sigma === 'number') {
+    sigma = new Float32Array(count).fill(numberIn(options.sigma, 'sigma', 0, 1000, { exclusiveMin: true }));
+  } else {
+    sigma = finiteArray(options.sigma, 'sigma', count);
+    sigma.forEach((s, i) => numberIn(s, `sigma[${i}]`, 0, 1000, { exclusiveMin: true }));
+  }
+  return { world, x, sigma, count };
+}

@@ -1,0 +1,141 @@
+/**
+ * The public Sandbox (issue "Engine" §7): metadata lists, `denoise`, `sample`, plus the reference solve and
+ * metrics the page uses. Every GPU request goes through GpuContext.run, so a lost device is recovered and the
+ * request still completes; every GPU call sits inside error scopes, so a GPU error rejects the promise.
+ */
+import { GpuContext, type GpuResources } from '../gpu/context';
+import type { AcquireOptions } from '../gpu/device';
+import { withErrorScopes } from '../gpu/error-scope';
+import { buildReferencePlan } from '../metrics/reference';
+import { mean, rmse, slicedW2 } from '../metrics/distances';
+import { denoiseGpu } from '../sampling/denoise-gpu';
+import { runPlanGpu } from '../sampling/run-gpu';
+import { SAMPLERS } from '../sampling/samplers';
+import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
+import { WorldRegistry, type WorldArg } from '../worlds/registry';
+import type { WorldInfo } from '../worlds/types';
+import { resolveDenoiseOptions, resolveSampleOptions, type DenoiseOptions, type ResolvedSample, type SampleOptions } from './options';
+import { integerIn, numberIn, oneOf } from './validate';
+
+export interface SampleResult {
+  samples: Float32Array;
+  nfe: number;
+  /** GPU time of the run in milliseconds. */
+  ms: number;
+  /** x_0 … x_N, each count × dim (only with `trajectory: true`). */
+  trajectory?: Float32Array[];
+  /** D(x_i; σ_i) at each step, aligned with `trajectory` (the last entry is the sample itself). */
+  denoised?: Float32Array[];
+  /** The σ grid actually used, σ_0 … σ_N = 0. */
+  sigmas: Float64Array;
+  steps: number;
+}
+
+export interface SamplerMeta {
+  id: string;
+  label: string;
+  stochastic: boolean;
+  citation: string;
+  defaultSchedule: ScheduleId;
+  nfe: (steps: number) => number;
+}
+
+export interface Metrics {
+  /** RMSE per sample to the reference solution from the same noise. */
+  rmse?: number;
+  /** Mean exact log-likelihood of the samples under the target (nats). */
+  logLikelihood: number;
+  /** Sliced W2 to fresh exact target samples. */
+  slicedW2: number;
+}
+
+export interface CreateSandboxOptions extends AcquireOptions {}
+
+export class Sandbox {
+  readonly samplers: readonly SamplerMeta[] = SAMPLERS.map(({ id, label, stochastic, citation, defaultSchedule, nfe }) => ({ id, label, stochastic, citation, defaultSchedule, nfe }));
+  readonly schedules = SCHEDULES.map(({ id, label, citation }) => ({ id, label, citation }));
+  private readonly registry = new WorldRegistry();
+  private readonly references = new Map<string, Promise<Float32Array>>();
+
+  constructor(readonly gpu: GpuContext) {}
+
+  get worlds(): WorldInfo[] {
+    return this.registry.list();
+  }
+
+  /** D(x; σ) for a batch; σ is one number or one per sample. */
+  async denoise(options: DenoiseOptions): Promise<Float32Array> {
+    const { world, x, sigma } = resolveDenoiseOptions(options, this.registry);
+    return this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => denoiseGpu(gpu, await world.gpuDenoiser(gpu), x, sigma)));
+  }
+
+  async sample(options: SampleOptions): Promise<SampleResult> {
+    const run = resolveSampleOptions(options, this.registry);
+    const plan = run.sampler.build(run.sigmas, { eta: run.eta });
+    const result = await this.gpu.run((gpu) =>
+      withErrorScopes(gpu.device, async () =>
+        runPlanGpu(gpu, { plan, denoiser: await run.world.gpuDenoiser(gpu), count: run.count, seed: run.seed, noise: run.noise, trajectory: run.trajectory, signal: options.signal, onProgress: options.onProgress }),
+      ),
+    );
+    return {
+      samples: result.samples,
+      nfe: plan.nfe,
+      ms: result.gpuMs,
+      sigmas: run.sigmas,
+      steps: run.steps,
+      ...(result.trajectory ? { trajectory: result.trajectory, denoised: result.denoised } : {}),
+    };
+  }
+
+  /** The σ grid a schedule gives (for charts); σ_N = 0 is included. */
+  sigmas(options: { schedule: ScheduleId; steps: number; sigmaMax?: number; sigmaMin?: number; rho?: number }): Float64Array {
+    const schedule = oneOf(options.schedule, 'schedule', SCHEDULES.map((s) => s.id));
+    const steps = integerIn(options.steps, 'steps', 1, 1000);
+    const o = { ...DEFAULT_SCHEDULE_OPTIONS, ...stripUndefined({ sigmaMax: options.sigmaMax, sigmaMin: options.sigmaMin, rho: options.rho }) };
+    return scheduleById(schedule)!.build(steps, o);
+  }
+
+  /** RK4 reference solve (1000 log-σ steps) from the same noise as `sample` with these options; cached. */
+  reference(options: Omit<SampleOptions, 'sampler'> & { sampler?: string }): Promise<Float32Array> {
+    const run = resolveSampleOptions({ ...options, sampler: options.sampler ?? 'euler', trajectory: false }, this.registry);
+    const key = JSON.stringify([run.world.id, run.seed, run.count, run.sigmaMax, run.sigmaMin, run.noise ? Array.from(run.noise) : null]);
+    let cached = this.references.get(key);
+    if (!cached) {
+      cached = this.solveReference(run, options.signal);
+      cached.catch(() => this.references.delete(key));
+      this.references.set(key, cached);
+      if (this.references.size > 16) this.references.delete(this.references.keys().next().value!);
+    }
+    return cached;
+  }
+
+  private solveReference(run: ResolvedSample, signal?: AbortSignal): Promise<Float32Array> {
+    const plan = buildReferencePlan(run.sigmaMax, run.sigmaMin);
+    return this.gpu.run(async (gpu: GpuResources) => {
+      const denoiser = await run.world.gpuDenoiser(gpu);
+      const result = await withErrorScopes(gpu.device, () => runPlanGpu(gpu, { plan, denoiser, count: run.count, seed: run.seed, noise: run.noise, signal }));
+      return result.samples;
+    });
+  }
+
+  /** Exact-world metrics of a sample set: RMSE to a reference (if given), mean log-likelihood, sliced W2. */
+  evaluate(options: { world: WorldArg; samples: Float32Array; reference?: Float32Array; seed?: number }): Metrics {
+    const world = this.registry.resolve(options.world);
+    if (!world.exact) throw new RangeError(`world: ${world.id} has no exact density; metrics need a 2D mixture`);
+    const count = options.samples.length / world.dim;
+    const target = world.exact.sampleTarget(count, numberIn(options.seed ?? 0, 'seed', 0, 0xffffffff) + 1);
+    return {
+      ...(options.reference ? { rmse: rmse(options.samples, options.reference, world.dim) } : {}),
+      logLikelihood: mean(world.exact.logDensity(options.samples, count)),
+      slicedW2: slicedW2(options.samples, target, world.dim),
+    };
+  }
+
+  destroy(): void {
+    this.gpu.dispose();
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

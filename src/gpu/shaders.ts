@@ -1,0 +1,20 @@
+/** WGSL sources, composed from the files under shaders/ (the only composition: prepending shared helpers). */
+import rng from '../../shaders/common/rng.wgsl?raw';
+import brownian from '../../shaders/common/brownian.wgsl?raw';
+import combine from '../../shaders/samplers/combine.wgsl?raw';
+import initNoise from '../../shaders/samplers/init-noise.wgsl?raw';
+import gmmDenoise from '../../shaders/worlds/gmm-denoise.wgsl?raw';
+
+export const SHADERS = {
+  combine: [rng, brownian, combine].join('\n'),
+  initNoise: [rng, initNoise].join('\n'),
+  gmmDenoise,
+} as const;
+
+/** A 1D element count as a 2D dispatch of 64-wide workgroups (past 65535 groups a single dimension overflows);
+ *  kernels rebuild the index as gid.x + gid.y·groups.x·64. */
+export function dispatchFor(elements: number): [number, number] {
+  const groups = Math.max(1, Math.ceil(elements / 64));
+  const x = Math.min(groups, 65535);
+  return [x, Math.ceil(groups / x)];
+}

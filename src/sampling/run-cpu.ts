@@ -1,0 +1,67 @@
+/**
+ * The float64 executor: runs a Plan on the CPU against a float64 denoiser. It is the reference every GPU run is
+ * checked against, and what Node-side metrics and benchmarks use.
+ */
+import { brownianIncrement } from './noise';
+import type { Plan } from './plan';
+
+/** A denoiser in float64: D(x; σ) with one σ per sample, x and out row-major count × dim. */
+export interface CpuDenoiser {
+  dim: number;
+  denoise(x: Float64Array, sigma: Float64Array, out: Float64Array): void;
+}
+
+export interface CpuRunOptions {
+  /** Standard-normal start z (count × dim); x_0 = σ_0·z. */
+  noise: ArrayLike<number>;
+  count: number;
+  /** Seed of the Brownian path (stochastic plans only). */
+  seed?: number;
+  trajectory?: boolean;
+}
+
+export interface CpuRunResult {
+  samples: Float64Array;
+  trajectory?: Float64Array[];
+  denoised?: Float64Array[];
+}
+
+export function runPlanCpu(plan: Plan, denoiser: CpuDenoiser, options: CpuRunOptions): CpuRunResult {
+  const { count } = options;
+  const n = count * denoiser.dim;
+  const registers = new Map<string, Float64Array>();
+  const reg = (name: string) => {
+    let r = registers.get(name);
+    if (!r) registers.set(name, (r = new Float64Array(n)));
+    return r;
+  };
+  const x = reg('x');
+  for (let i = 0; i < n; i++) x[i] = plan.sigmas[0] * options.noise[i];
+  const sigmaPerSample = new Float64Array(count);
+  const trajectory: Float64Array[] = [];
+  const denoised: Float64Array[] = [];
+
+  for (const instr of plan.instrs) {
+    if (instr.op === 'denoise') {
+      sigmaPerSample.fill(instr.sigma);
+      denoiser.denoise(reg(instr.src), sigmaPerSample, reg(instr.dst));
+    } else if (instr.op === 'combine') {
+      const dst = reg(instr.dst);
+      const terms = instr.terms.map(([name, coef]) => [reg(name), coef] as const);
+      for (let i = 0; i < n; i++) {
+        let acc = 0;
+        for (const [src, coef] of terms) acc += coef * src[i];
+        if (instr.noise) {
+          const sample = Math.floor(i / denoiser.dim);
+          const element = i % denoiser.dim;
+          acc += instr.noise.scale * brownianIncrement(instr.noise.uFrom, instr.noise.uTo, options.seed ?? 0, sample, element);
+        }
+        dst[i] = acc;
+      }
+    } else if (options.trajectory) {
+      trajectory.push(reg(instr.x).slice());
+      denoised.push(reg(instr.denoised).slice());
+    }
+  }
+  return { samples: x, ...(options.trajectory ? { trajectory, denoised } : {}) };
+}

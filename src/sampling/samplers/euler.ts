@@ -1,0 +1,15 @@
+import { PlanBuilder } from '../plan';
+import type { BuildPlan } from './types';
+
+/** Euler on the probability-flow ODE dx/dσ = (x − D)/σ (Karras et al. 2022, Alg. 2 without churn). The step to
+ *  σ = 0 returns D. Written as x_{i+1} = (σ_{i+1}/σ_i)·x_i + (1 − σ_{i+1}/σ_i)·D_i. */
+export const buildEuler: BuildPlan = (sigmas) => {
+  const plan = new PlanBuilder(sigmas);
+  const steps = sigmas.length - 1;
+  for (let i = 0; i < steps; i++) {
+    const ratio = sigmas[i + 1] / sigmas[i];
+    plan.denoise('x', sigmas[i], 'D').record(i, 'x', 'D');
+    plan.combine('x', [['x', ratio], ['D', 1 - ratio]]);
+  }
+  return plan.record(steps, 'x', 'x').build();
+};

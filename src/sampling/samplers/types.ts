@@ -1,0 +1,21 @@
+import type { Plan } from '../plan';
+import type { ScheduleId } from '../schedules';
+
+export interface SamplerOptions {
+  /** Noise level of the η-SDE family: 0 is the probability-flow ODE, 1 the reverse SDE. */
+  eta: number;
+}
+
+/** One signature for every sampler (the k-diffusion sampling.py habit): a σ grid ending in 0 → a plan. */
+export type BuildPlan = (sigmas: Float64Array, options: SamplerOptions) => Plan;
+
+export interface SamplerInfo {
+  id: string;
+  label: string;
+  /** Network evaluations for a given number of steps. */
+  nfe: (steps: number) => number;
+  stochastic: boolean;
+  citation: string;
+  defaultSchedule: ScheduleId;
+  build: BuildPlan;
+}

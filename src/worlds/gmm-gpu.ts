@@ -1,0 +1,42 @@
+import { getSizeAndAlignmentOfUnsizedArrayElement, makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
+import type { GpuResources } from '../gpu/context';
+import { dispatchFor, SHADERS } from '../gpu/shaders';
+import { logWeights, type GmmSpec } from './gmm';
+import type { GpuDenoiser } from './types';
+
+const definitions = makeShaderDataDefinitions(SHADERS.gmmDenoise);
+
+/** Packs the components with the layout webgpu-utils reads from the WGSL struct (never by hand). */
+export function packComponents(spec: GmmSpec): ArrayBuffer {
+  const def = definitions.storages.components;
+  const { size } = getSizeAndAlignmentOfUnsizedArrayElement(def);
+  const view = makeStructuredView(def, new ArrayBuffer(size * spec.means.length));
+  const logW = logWeights(spec);
+  view.set(spec.means.map((mean, k) => ({ mean, std: spec.stds[k], log_weight: logW[k] })));
+  return view.arrayBuffer;
+}
+
+export async function createGmmDenoiser(gpu: GpuResources, spec: GmmSpec): Promise<GpuDenoiser> {
+  const pipeline = await gpu.pipelines.get('gmm-denoise', SHADERS.gmmDenoise);
+  const data = packComponents(spec);
+  const components = gpu.device.createBuffer({ label: 'gmm-components', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  gpu.device.queue.writeBuffer(components, 0, data);
+  return {
+    dim: 2,
+    costPerSample: spec.means.length,
+    encode(pass, io) {
+      const bindGroup = gpu.device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 1, resource: { buffer: components } },
+          { binding: 2, resource: io.x },
+          { binding: 3, resource: io.sigma },
+          { binding: 4, resource: io.out },
+        ],
+      });
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(...dispatchFor(io.count));
+    },
+  };
+}

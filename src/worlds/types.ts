@@ -1,0 +1,44 @@
+import type { CpuDenoiser } from '../sampling/run-cpu';
+import type { GpuResources } from '../gpu/context';
+
+/** Buffers of one denoiser call: D(x; σ) for `count` samples, one σ per sample. */
+export interface DenoiseIO {
+  x: GPUBufferBinding;
+  sigma: GPUBufferBinding;
+  out: GPUBufferBinding;
+  count: number;
+}
+
+/** A world's denoiser on one device: records its dispatches into the caller's compute pass. */
+export interface GpuDenoiser {
+  dim: number;
+  encode(pass: GPUComputePassEncoder, io: DenoiseIO): void;
+  /** A relative cost per sample of one evaluation, used to split long runs into short submissions. */
+  costPerSample: number;
+}
+
+/** What the metrics need from a world with an exact answer. */
+export interface ExactWorld {
+  /** Exact log-density of the target, in nats, for each row of x (count × dim). */
+  logDensity(x: ArrayLike<number>, count: number): Float64Array;
+  /** Exact samples of the target, seeded. */
+  sampleTarget(count: number, seed: number): Float64Array;
+  /** The exact denoiser in float64. */
+  cpu: CpuDenoiser;
+}
+
+export interface WorldInfo {
+  id: string;
+  label: string;
+  kind: '2d' | 'image';
+  dim: number;
+  description: string;
+}
+
+export interface World extends WorldInfo {
+  /** The mixture, for 2D worlds (the page draws its density). */
+  spec?: import("./gmm").GmmSpec;
+  exact?: ExactWorld;
+  /** Builds (or returns the cached) GPU denoiser for a device. */
+  gpuDenoiser(gpu: GpuResources): Promise<GpuDenoiser>;
+}
