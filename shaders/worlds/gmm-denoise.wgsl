@@ -8,7 +8,7 @@
 
 struct Component {
   mean: vec2f,
-  std: f32,
+  stdev: f32,
   log_weight: f32,  // log π_k, normalised
 }
 
@@ -28,11 +28,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   var mean_sum = vec2f(0.0);
   for (var k = 0u; k < arrayLength(&components); k++) {
     let c = components[k];
-    let variance = c.std * c.std + s2;
+    let variance = c.stdev * c.stdev + s2;
     let delta = xi - c.mean;
     // log π_k + log N(x; μ_k, v I) up to the shared −log 2π (d = 2, so −(d/2)·log v = −log v).
     let log_w = c.log_weight - dot(delta, delta) / (2.0 * variance) - log(variance);
-    let posterior_mean = (c.std * c.std * xi + s2 * c.mean) / variance;
+    let posterior_mean = (c.stdev * c.stdev * xi + s2 * c.mean) / variance;
     if (log_w > running_max) {
       let rescale = exp(running_max - log_w);
       weight_sum = weight_sum * rescale + 1.0;

@@ -69,7 +69,7 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     // σ per sample for every evaluation, uploaded once: row j holds the σ of the j-th denoise instruction.
     const denoises = plan.instrs.filter((i) => i.op === 'denoise');
     const rowBytes = align256(count * 4);
-    const sigmaTable = take(Math.max(rowBytes * denoises.length, 256), storageUsage(), 'sigma table');
+    const sigmaTable = take(rowBytes * Math.max(denoises.length, 1), storageUsage(), 'sigma table');
     const sigmaRows = new Float32Array((rowBytes / 4) * Math.max(denoises.length, 1));
     denoises.forEach((d, j) => sigmaRows.fill(d.sigma, (j * rowBytes) / 4, (j * rowBytes) / 4 + count));
     device.queue.writeBuffer(sigmaTable, 0, sigmaRows);

@@ -12,7 +12,7 @@ export function packComponents(spec: GmmSpec): ArrayBuffer {
   const { size } = getSizeAndAlignmentOfUnsizedArrayElement(def);
   const view = makeStructuredView(def, new ArrayBuffer(size * spec.means.length));
   const logW = logWeights(spec);
-  view.set(spec.means.map((mean, k) => ({ mean, std: spec.stds[k], log_weight: logW[k] })));
+  view.set(spec.means.map((mean, k) => ({ mean, stdev: spec.stds[k], log_weight: logW[k] })));
   return view.arrayBuffer;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { CpuDenoiser } from '../../src/sampling/run-cpu';
 
-type Vec = Float64Array;
+type Vec = Float64Array<ArrayBufferLike>;
 
 function evalD(den: CpuDenoiser, x: Vec, sigma: number): Vec {
   const out = new Float64Array(x.length);
@@ -15,7 +15,7 @@ function evalD(den: CpuDenoiser, x: Vec, sigma: number): Vec {
 const axpy = (a: Vec, b: Vec, f: (p: number, q: number) => number): Vec => a.map((v, i) => f(v, b[i]));
 
 export function eulerTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>): Vec {
-  let x = Float64Array.from(z, (v) => v * sigmas[0]);
+  let x: Vec = Float64Array.from(z, (v) => v * sigmas[0]);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const D = evalD(den, x, sigmas[i]);
     const d = axpy(x, D, (p, q) => (p - q) / sigmas[i]);
@@ -25,7 +25,7 @@ export function eulerTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: Ar
 }
 
 export function heunTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>): Vec {
-  let x = Float64Array.from(z, (v) => v * sigmas[0]);
+  let x: Vec = Float64Array.from(z, (v) => v * sigmas[0]);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const [t, tn] = [sigmas[i], sigmas[i + 1]];
     const D = evalD(den, x, t);
@@ -43,7 +43,7 @@ export function heunTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: Arr
 }
 
 export function dpmpp2mTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>): Vec {
-  let x = Float64Array.from(z, (v) => v * sigmas[0]);
+  let x: Vec = Float64Array.from(z, (v) => v * sigmas[0]);
   let old: Vec | null = null;
   const tOf = (s: number) => -Math.log(s);
   for (let i = 0; i < sigmas.length - 1; i++) {
@@ -66,7 +66,7 @@ export function dpmpp2mTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: 
 }
 
 export function ipndmTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>): Vec {
-  let x = Float64Array.from(z, (v) => v * sigmas[0]);
+  let x: Vec = Float64Array.from(z, (v) => v * sigmas[0]);
   const history: Vec[] = [];
   for (let i = 0; i < sigmas.length - 1; i++) {
     const D = evalD(den, x, sigmas[i]);
@@ -88,7 +88,7 @@ export function ipndmTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: Ar
 
 /** η-SDE with the increments supplied by the caller (xi[i] is the standard normal for step i, count × dim). */
 export function sdeTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>, eta: number, xi: (step: number) => ArrayLike<number>): Vec {
-  let x = Float64Array.from(z, (v) => v * sigmas[0]);
+  let x: Vec = Float64Array.from(z, (v) => v * sigmas[0]);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const [s, sn] = [sigmas[i], sigmas[i + 1]];
     const D = evalD(den, x, s);
