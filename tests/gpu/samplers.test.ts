@@ -78,3 +78,18 @@ describe('every sampler on the GPU reproduces an independent float64 implementat
     expect(maxAbsDiff(gpu, cpu)).toBeLessThan(TOLERANCE);
   });
 });
+
+describe('buffer reuse', () => {
+  it('repeated runs allocate no new GPU buffers (registers, σ table, params and readback come from the pool)', async () => {
+    const counts = await holder.session.page.evaluate(async () => {
+      const w = window as any;
+      w.sandbox ??= await w.harness.createSandbox();
+      const options = { world: 'gmm:spiral', sampler: 'dpmpp_2m', steps: 12, count: 500, seed: 3, trajectory: true };
+      await w.sandbox.sample(options);
+      const before = w.sandbox.gpu.resources.pool.allocatedCount;
+      for (let i = 0; i < 5; i++) await w.sandbox.sample({ ...options, seed: i });
+      return [before, w.sandbox.gpu.resources.pool.allocatedCount];
+    });
+    expect(counts[1]).toBe(counts[0]);
+  });
+});
