@@ -1,0 +1,145 @@
+/**
+ * X/Y grid axes in the AUTOMATIC1111 "X/Y/Z plot" syntax (issue "page" §7): comma-separated items, each a value
+ * or a range.
+ *
+ *   euler, heun          a list (ids or labels, any case)
+ *   1-5                  every integer from 1 to 5
+ *   3-15 (+2)            3, 5, …, 15: a step (negative steps count down: 15-3 (-4))
+ *   10-40 [4]            4 evenly spaced values, 10, 20, 30, 40 (rounded for integer settings)
+ *   0-1 [5], 0.2, 0.5    η takes decimals
+ *
+ * Parsing never throws; it returns the values or one error naming the axis, the bad item and the allowed range.
+ */
+import { samplerById } from '../sampling/samplers';
+import { scheduleById } from '../sampling/schedules';
+import { LIMITS, type PanelState, type SandboxState } from './params';
+import { describeValue } from './validate-state';
+import { parseNumberText } from './number-text';
+
+export type AxisParam = 'sampler' | 'steps' | 'schedule' | 'eta';
+export const AXIS_PARAMS: readonly AxisParam[] = ['sampler', 'steps', 'schedule', 'eta'];
+
+export interface Axis {
+  param: AxisParam;
+  values: (string | number)[];
+}
+
+/** One grid runs every cell; 64 keeps a grid to about a minute of SwiftShader time and a readable image. */
+export const MAX_GRID_CELLS = 64;
+const MAX_AXIS_TEXT = 2000;
+
+export type AxisResult = { values: (string | number)[] } | { error: string };
+
+const USAGE = 'write e.g. "10, 20", "1-5", "3-15 (+2)" or "10-40 [4]"';
+const NUM = String.raw`(\d+(?:\.\d*)?|\.\d+)`;
+/** `a-b`, then optionally `(+d)` or `[n]`. Anchored, and no two quantifiers compete for the same characters. */
+const RANGE = new RegExp(String.raw`^${NUM}\s*-\s*${NUM}\s*(?:\(\s*([+-]?)\s*${NUM}\s*\)|\[\s*(\d+)\s*\])?$`);
+
+/** Keeps float ranges readable: 0.1 × 3 is 0.3, not 0.30000000000000004. */
+const tidy = (v: number) => Number(v.toPrecision(12));
+
+function expandRange(item: string, integer: boolean, param: AxisParam): number[] | string {
+  const m = RANGE.exec(item);
+  if (!m) return `${param}: ${describeValue(item)} is not a number or a range; ${USAGE}`;
+  const [start, end] = [Number(m[1]), Number(m[2])];
+  if (m[5] !== undefined) {
+    const count = Number(m[5]);
+    if (count < 1 || count > MAX_GRID_CELLS) return `${param}: a count [n] must be 1–${MAX_GRID_CELLS}, got [${m[5]}]`;
+    return Array.from({ length: count }, (_, k) => {
+      const v = count === 1 ? start : start + (k * (end - start)) / (count - 1);
+      return integer ? Math.round(v) : tidy(v);
+    });
+  }
+  const step = m[4] === undefined ? (end >= start ? 1 : -1) : (m[3] === '-' ? -1 : 1) * Number(m[4]);
+  if (step === 0) return `${param}: the step in ${describeValue(item)} must not be 0`;
+  if (end !== start && Math.sign(end - start) !== Math.sign(step)) return `${param}: the step in ${describeValue(item)} goes away from ${end}`;
+  // A small slack so that 0-1 (+0.1) still reaches 1 despite rounding in k × 0.1.
+  const count = Math.floor(Math.abs(end - start) / Math.abs(step) + 1e-9) + 1;
+  if (count > MAX_GRID_CELLS) return `${param}: ${describeValue(item)} gives ${count} values, at most ${MAX_GRID_CELLS} allowed`;
+  return Array.from({ length: count }, (_, k) => tidy(start + k * step));
+}
+
+function parseNumbers(param: 'steps' | 'eta', items: string[]): AxisResult {
+  const integer = param === 'steps';
+  const [min, max] = LIMITS[param];
+  const values: number[] = [];
+  for (const item of items) {
+    const single = parseNumberText(item);
+    const expanded = Number.isNaN(single) ? expandRange(item, integer, param) : [single];
+    if (typeof expanded === 'string') return { error: expanded };
+    for (const v of expanded) {
+      if (integer && !Number.isInteger(v)) return { error: `${param}: ${v} (from ${describeValue(item)}) is not a whole number` };
+      if (v < min || v > max) return { error: `${param}: ${v} (from ${describeValue(item)}) is outside ${min}–${max}` };
+    }
+    values.push(...expanded);
+  }
+  return { values };
+}
+
+function parseIds(param: 'sampler' | 'schedule', items: string[], known: ReadonlyArray<{ id: string; label?: string }>): AxisResult {
+  const values: string[] = [];
+  for (const item of items) {
+    const v = item.toLowerCase();
+    const match = known.find((k) => k.id.toLowerCase() === v || k.label?.toLowerCase() === v);
+    if (!match) return { error: `${param}: unknown ${describeValue(item)}; known: ${known.map((k) => k.id).join(', ')}` };
+    values.push(match.id);
+  }
+  return { values };
+}
+
+export function parseAxis(param: AxisParam, text: string, samplers: ReadonlyArray<{ id: string; label?: string }>, schedules: ReadonlyArray<{ id: string; label?: string }>): AxisResult {
+  if (!AXIS_PARAMS.includes(param)) return { error: `axis: must be one of ${AXIS_PARAMS.join(', ')}, got ${describeValue(param)}` };
+  if (typeof text !== 'string') return { error: `${param}: expected text, got ${describeValue(text)}` };
+  if (text.length > MAX_AXIS_TEXT) return { error: `${param}: at most ${MAX_AXIS_TEXT} characters, got ${text.length}` };
+  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (items.length === 0) return { error: `${param}: give at least one value; ${param === 'sampler' || param === 'schedule' ? 'e.g. "euler, heun"' : USAGE}` };
+  const result = param === 'sampler' ? parseIds(param, items, samplers) : param === 'schedule' ? parseIds(param, items, schedules) : parseNumbers(param, items);
+  if ('values' in result && result.values.length > MAX_GRID_CELLS) return { error: `${param}: ${result.values.length} values, at most ${MAX_GRID_CELLS} allowed` };
+  return result;
+}
+
+/** How many runs a grid takes (shown before it starts). */
+export function gridCellCount(x: Axis, y: Axis): number {
+  return x.values.length * y.values.length;
+}
+
+function checkAxis(axis: Axis, name: string): void {
+  if (!AXIS_PARAMS.includes(axis.param)) throw new RangeError(`${name}.param: must be one of ${AXIS_PARAMS.join(', ')}, got ${describeValue(axis.param)}`);
+  if (axis.values.length === 0) throw new RangeError(`${name}.values: at least one value needed`);
+  const numeric = axis.param === 'steps' || axis.param === 'eta';
+  axis.values.forEach((v, i) => {
+    if (typeof v !== (numeric ? 'number' : 'string')) throw new RangeError(`${name}.values[${i}]: ${axis.param} needs a ${numeric ? 'number' : 'string'}, got ${describeValue(v)}`);
+  });
+}
+
+/**
+ * The panel settings of every cell, rows (Y) × columns (X): panel 0 of the base state with the two axis settings
+ * replaced. Every cell shares the base seed, so the grid compares settings on one noise (issue "page" §7).
+ */
+export function gridRuns(base: SandboxState, x: Axis, y: Axis): PanelState[][] {
+  checkAxis(x, 'x');
+  checkAxis(y, 'y');
+  if (x.param === y.param) throw new RangeError(`grid: the X and Y axes must vary different settings, both vary ${x.param}`);
+  const cells = gridCellCount(x, y);
+  if (cells > MAX_GRID_CELLS) throw new RangeError(`grid: ${x.values.length} × ${y.values.length} = ${cells} runs, at most ${MAX_GRID_CELLS} allowed`);
+  return y.values.map((yv) => x.values.map((xv) => ({ ...base.panels[0], [x.param]: xv, [y.param]: yv })));
+}
+
+/** A grid label such as "Sampler: Heun" or "η: 0.5". */
+export function axisLabel(param: AxisParam, value: string | number): string {
+  switch (param) {
+    case 'sampler':
+      return `Sampler: ${samplerById(String(value))?.label ?? value}`;
+    case 'schedule':
+      return `Schedule: ${scheduleById(String(value))?.label ?? value}`;
+    case 'steps':
+      return `Steps: ${value}`;
+    case 'eta':
+      return `η: ${value}`;
+  }
+}
+
+/** The grid's axes for the infotext `Grid` entry, e.g. "X steps: 5, 10; Y sampler: euler, heun". */
+export function gridAxesText(x: Axis, y: Axis): string {
+  return `X ${x.param}: ${x.values.join(', ')}; Y ${y.param}: ${y.values.join(', ')}`;
+}

@@ -1,0 +1,211 @@
+/**
+ * Turns anything (JSON from a URL hash, a PNG chunk, a paste) into a valid SandboxState. Every valid field is kept;
+ * every invalid, hostile or out-of-range one falls back to its default from params.ts with a notice that names the
+ * field and its allowed range (issue "page" §8: bad input is ignored visibly, never crashes the page).
+ *
+ * Only own properties of known names are read, into fresh objects, so `__proto__`/`constructor` keys can't pollute
+ * anything; strings reach the state only when they equal a known id.
+ */
+import { DEFAULT_ETA } from '../api/options';
+import { SCHEDULES, type ScheduleId } from '../sampling/schedules';
+import { MAX_COMPONENTS, validateGmm, type GmmSpec } from '../worlds/gmm';
+import { defaultState, LIMITS, type PanelState, type SandboxState } from './params';
+
+export interface KnownWorld {
+  id: string;
+}
+
+export interface KnownSampler {
+  id: string;
+  stochastic: boolean;
+}
+
+export interface SanitizedState {
+  state: SandboxState;
+  notices: string[];
+}
+
+/** The `world` value that selects the user's own mixture in `custom`. */
+export const CUSTOM_WORLD = 'custom';
+
+const STATE_FIELDS: ReadonlyArray<keyof SandboxState> = ['world', 'custom', 'seed', 'count', 'equalNfe', 'nfe', 'sigmaMax', 'sigmaMin', 'rho', 'panels', 'showTrajectories'];
+const PANEL_FIELDS: ReadonlyArray<keyof PanelState> = ['sampler', 'steps', 'schedule', 'eta'];
+
+/** A short, inert description of a rejected value for a notice: strings are quoted and cut, objects only named. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value.length > 40 ? `${JSON.stringify(value.slice(0, 40))}…` : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return `a${typeof value === 'object' ? 'n object' : ` ${typeof value}`}`;
+}
+
+/** `"a", "b" and 3 more`: names of ignored keys for a notice, quoted and capped. */
+export function describeNames(names: readonly string[]): string {
+  const shown = names.slice(0, 5).map(describeValue).join(', ');
+  return names.length > 5 ? `${shown} and ${names.length - 5} more` : shown;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An own property only: inherited ones (and `__proto__` getters) are never read. */
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+/** Field checks that fall back to a default and record why. A missing field (undefined) falls back silently. */
+class FieldChecker {
+  readonly notices: string[] = [];
+
+  reject<T>(field: string, rule: string, value: unknown, fallback: T, fallbackText = describeValue(fallback)): T {
+    this.notices.push(`${field}: ${rule}, got ${describeValue(value)}; using ${fallbackText}`);
+    return fallback;
+  }
+
+  integer(value: unknown, field: string, [min, max]: readonly [number, number], fallback: number): number {
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+    return this.reject(field, `must be an integer in ${min}–${max}`, value, fallback);
+  }
+
+  number(value: unknown, field: string, [min, max]: readonly [number, number], fallback: number): number {
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max) return value;
+    return this.reject(field, `must be a number in [${min}, ${max}]`, value, fallback);
+  }
+
+  boolean(value: unknown, field: string, fallback: boolean): boolean {
+    if (value === undefined) return fallback;
+    if (typeof value === 'boolean') return value;
+    return this.reject(field, 'must be true or false', value, fallback);
+  }
+
+  oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
+    if (value === undefined) return fallback;
+    if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+    const list = allowed.length > 8 ? `${allowed.slice(0, 8).join(', ')}, …` : allowed.join(', ');
+    return this.reject(field, `must be one of ${list}`, value, fallback);
+  }
+
+  unknownKeys(record: Record<string, unknown>, known: readonly string[], field: string): void {
+    const unknown = Object.keys(record).filter((k) => !known.includes(k));
+    if (unknown.length === 0) return;
+    this.notices.push(`${field}: ignored unknown field${unknown.length > 1 ? 's' : ''} ${describeNames(unknown)}`);
+  }
+}
+
+/** Copies a mixture into fresh arrays (holes read as undefined) and validates the copy; throws a RangeError naming the field. */
+export function cleanMixture(value: unknown, field = 'custom'): GmmSpec {
+  if (!isRecord(value) || own(value, 'type') !== 'gmm') throw new RangeError(`${field}: must be { type: 'gmm', means, stds, weights }`);
+  const [means, stds, weights] = [own(value, 'means'), own(value, 'stds'), own(value, 'weights')];
+  if (!Array.isArray(means) || !Array.isArray(stds) || !Array.isArray(weights)) throw new RangeError(`${field}: means, stds and weights must be arrays`);
+  // Check sizes before copying so a hostile 10-million-entry array costs nothing.
+  if (means.length < 1 || means.length > MAX_COMPONENTS) throw new RangeError(`${field}.means: 1–${MAX_COMPONENTS} components allowed, got ${means.length}`);
+  if (stds.length !== means.length || weights.length !== means.length) {
+    throw new RangeError(`${field}: means, stds and weights must have matching lengths (got ${means.length}, ${stds.length}, ${weights.length})`);
+  }
+  const copy: GmmSpec = {
+    type: 'gmm',
+    means: Array.from({ length: means.length }, (_, i) => (Array.isArray(means[i]) && means[i].length === 2 ? [means[i][0], means[i][1]] : means[i])),
+    stds: Array.from({ length: stds.length }, (_, i) => stds[i]),
+    weights: Array.from({ length: weights.length }, (_, i) => weights[i]),
+  };
+  validateGmm(copy, field);
+  // validateGmm bounds each weight below by 0 only; a sum overflowing to ∞ would make every log-weight −∞.
+  if (!Number.isFinite(copy.weights.reduce((a, b) => a + b, 0))) throw new RangeError(`${field}.weights: the sum must be finite`);
+  return copy;
+}
+
+function firstKnown(preferred: string, known: readonly { id: string }[]): string {
+  return known.length === 0 || known.some((k) => k.id === preferred) ? preferred : known[0].id;
+}
+
+function sanitizePanel(value: unknown, field: string, fallback: PanelState, samplers: readonly KnownSampler[], check: FieldChecker): PanelState {
+  let source: Record<string, unknown> = { ...fallback };
+  if (isRecord(value)) {
+    check.unknownKeys(value, PANEL_FIELDS, field);
+    source = value;
+  } else if (value !== undefined) {
+    check.reject(field, 'must be { sampler, steps, schedule, eta }', value, null, 'the default panel');
+  }
+  const sampler = check.oneOf(own(source, 'sampler'), `${field}.sampler`, samplers.map((s) => s.id), firstKnown(fallback.sampler, samplers));
+  const stochastic = samplers.find((s) => s.id === sampler)?.stochastic ?? false;
+  return {
+    sampler,
+    steps: check.integer(own(source, 'steps'), `${field}.steps`, LIMITS.steps, fallback.steps),
+    schedule: check.oneOf<ScheduleId>(own(source, 'schedule'), `${field}.schedule`, SCHEDULES.map((s) => s.id), fallback.schedule),
+    // A stochastic sampler's default η is the full SDE (as in the public API); deterministic ones ignore η.
+    eta: check.number(own(source, 'eta'), `${field}.eta`, LIMITS.eta, stochastic ? DEFAULT_ETA : 0),
+  };
+}
+
+function sanitizePanels(value: unknown, samplers: readonly KnownSampler[], check: FieldChecker): PanelState[] {
+  const defaults = defaultState().panels;
+  const fallbackFor = (i: number) => defaults[i] ?? defaults[0];
+  const [min, max] = LIMITS.panels;
+  if (value === undefined) return defaults.map((p, i) => sanitizePanel(p, `panels[${i}]`, p, samplers, check));
+  if (!Array.isArray(value)) {
+    check.reject('panels', `must be a list of ${min}–${max} panels`, value, null, 'the default panels');
+    return sanitizePanels(undefined, samplers, check);
+  }
+  let entries: unknown[] = Array.from({ length: Math.min(value.length, max) }, (_, i) => value[i]);
+  if (value.length > max) check.notices.push(`panels: at most ${max} panels allowed, got ${value.length}; keeping the first ${max}`);
+  if (value.length < min) {
+    check.notices.push(`panels: at least ${min} panels needed, got ${value.length}; adding defaults`);
+    entries = [...entries, ...defaults.slice(entries.length, min)];
+  }
+  return entries.map((p, i) => sanitizePanel(p, `panels[${i}]`, fallbackFor(i), samplers, check));
+}
+
+function sanitizeFields(input: Record<string, unknown>, worlds: readonly KnownWorld[], samplers: readonly KnownSampler[], check: FieldChecker): SandboxState {
+  const d = defaultState();
+  check.unknownKeys(input, STATE_FIELDS, 'state');
+  let custom: GmmSpec | undefined;
+  const rawCustom = own(input, 'custom');
+  if (rawCustom !== undefined) {
+    try {
+      custom = cleanMixture(rawCustom);
+    } catch (error) {
+      check.notices.push(`${(error as Error).message}; the custom mixture was dropped`);
+    }
+  }
+  const worldIds = [...worlds.map((w) => w.id), ...(custom ? [CUSTOM_WORLD] : [])];
+  let world = check.oneOf(own(input, 'world'), 'world', worldIds, firstKnown(d.world, worlds));
+  if (world === CUSTOM_WORLD && !custom) world = firstKnown(d.world, worlds);
+  const sigmaMax = check.number(own(input, 'sigmaMax'), 'sigmaMax', LIMITS.sigmaMax, d.sigmaMax);
+  let sigmaMin = check.number(own(input, 'sigmaMin'), 'sigmaMin', LIMITS.sigmaMin, d.sigmaMin);
+  // The schedules need σ_min < σ_max; the default σ_min sits below the smallest allowed σ_max.
+  if (sigmaMin >= sigmaMax) sigmaMin = check.reject('sigmaMin', `must be below sigmaMax (${sigmaMax})`, sigmaMin, d.sigmaMin);
+  return {
+    world,
+    ...(custom ? { custom } : {}),
+    seed: check.integer(own(input, 'seed'), 'seed', LIMITS.seed, d.seed),
+    count: check.integer(own(input, 'count'), 'count', LIMITS.count, d.count),
+    equalNfe: check.boolean(own(input, 'equalNfe'), 'equalNfe', d.equalNfe),
+    nfe: check.integer(own(input, 'nfe'), 'nfe', LIMITS.nfe, d.nfe),
+    sigmaMax,
+    sigmaMin,
+    rho: check.number(own(input, 'rho'), 'rho', LIMITS.rho, d.rho),
+    panels: sanitizePanels(own(input, 'panels'), samplers, check),
+    showTrajectories: check.boolean(own(input, 'showTrajectories'), 'showTrajectories', d.showTrajectories),
+  };
+}
+
+/**
+ * A valid state from anything, with one notice per field that was replaced. Never throws: even an object whose
+ * getters throw yields the defaults and a notice.
+ */
+export function sanitizeState(input: unknown, worlds: readonly KnownWorld[], samplers: readonly KnownSampler[]): SanitizedState {
+  const check = new FieldChecker();
+  if (!isRecord(input)) {
+    check.reject('state', 'must be an object', input, null, 'the defaults');
+    return { state: sanitizeFields({}, worlds, samplers, check), notices: check.notices };
+  }
+  try {
+    return { state: sanitizeFields(input, worlds, samplers, check), notices: check.notices };
+  } catch (error) {
+    const fresh = new FieldChecker();
+    return { state: sanitizeFields({}, worlds, samplers, fresh), notices: [...check.notices, `state: could not be read (${describeValue(String(error))}); using the defaults`] };
+  }
+}
