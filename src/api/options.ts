@@ -3,6 +3,7 @@ import { samplerById, SAMPLERS, stepsForNfe, type SamplerInfo } from '../samplin
 import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
 import type { WorldArg, WorldRegistry } from '../worlds/registry';
 import type { World } from '../worlds/types';
+import { amedNfe, type AmedVariant } from '../sampling/amed/step';
 import { finiteArray, integerIn, numberIn, oneOf } from './validate';
 
 export const MAX_STEPS = 1000;
@@ -27,7 +28,14 @@ export interface SampleOptions {
   /** Cancels the run between GPU submissions (rejects with an AbortError). */
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
+  /** AMED-Plugin's base solver (default iPNDM, the paper's best). */
+  base?: AmedBase;
+  /** AMED's analytical first step (default on). */
+  afs?: boolean;
 }
+
+export type AmedBase = 'ipndm' | 'euler' | 'dpm2';
+export const AMED_BASES: readonly AmedBase[] = ['ipndm', 'euler', 'dpm2'];
 
 export interface ResolvedSample {
   world: World;
@@ -43,6 +51,9 @@ export interface ResolvedSample {
   count: number;
   noise?: Float32Array;
   trajectory: boolean;
+  /** AMED only: which step rule, and whether the first step is analytical. */
+  amedVariant?: AmedVariant;
+  afs: boolean;
 }
 
 export const DEFAULT_ETA = 1;
@@ -54,11 +65,16 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const samplerId = oneOf(options.sampler, 'sampler', SAMPLERS.map((s) => s.id));
   const sampler = samplerById(samplerId)!;
   if (options.steps !== undefined && options.nfe !== undefined) throw new RangeError('steps, nfe: give one of them, not both');
+  if (options.afs !== undefined && typeof options.afs !== 'boolean') throw new TypeError('afs: must be true or false');
+  const afs = options.afs ?? true;
+  const amedVariant = sampler.id === 'amed' ? 'solver' : sampler.id === 'amed_plugin' ? oneOf(options.base ?? 'ipndm', 'base', AMED_BASES) : undefined;
+  // AMED's NFE depends on AFS; every other sampler's on its registered formula.
+  const nfeOf = (n: number) => (amedVariant ? amedNfe(n, afs) : sampler.nfe(n));
   let steps: number;
   if (options.nfe !== undefined) {
-    const budget = integerIn(options.nfe, 'nfe', 1, sampler.nfe(MAX_STEPS));
-    steps = stepsForNfe(sampler, budget);
-    if (steps < 1) throw new RangeError(`nfe: ${sampler.label} needs at least ${sampler.nfe(1)} evaluations, got ${budget}`);
+    const budget = integerIn(options.nfe, 'nfe', 1, nfeOf(MAX_STEPS));
+    steps = stepsForNfe({ ...sampler, nfe: nfeOf }, budget);
+    if (steps < 1) throw new RangeError(`nfe: ${sampler.label} needs at least ${nfeOf(1)} evaluations, got ${budget}`);
   } else {
     steps = integerIn(options.steps ?? 10, 'steps', 1, MAX_STEPS);
   }
@@ -71,8 +87,10 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const seed = integerIn(options.seed ?? 0, 'seed', 0, 0xffffffff);
   const count = integerIn(options.count ?? (options.noise ? options.noise.length / world.dim : DEFAULT_COUNT), 'count', 1, MAX_COUNT);
   const noise = options.noise === undefined ? undefined : finiteArray(options.noise, 'noise', count * world.dim);
-  const sigmas = scheduleById(schedule)!.build(steps, { sigmaMax, sigmaMin, rho });
-  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, eta, seed, count, noise, trajectory: options.trajectory === true };
+  const build = scheduleById(schedule)!.build;
+  // AMED walks steps + 1 timestamps ending at σ_min (no final denoise), the others steps intervals ending at 0.
+  const sigmas = sampler.endsAtSigmaMin ? build(steps + 1, { sigmaMax, sigmaMin, rho }).slice(0, steps + 1) : build(steps, { sigmaMax, sigmaMin, rho });
+  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, eta, seed, count, noise, trajectory: options.trajectory === true, amedVariant, afs };
 }
 
 export interface DenoiseOptions {

@@ -16,6 +16,7 @@ import { WorldRegistry, type WorldArg } from '../worlds/registry';
 import type { WorldInfo } from '../worlds/types';
 import { resolveDenoiseOptions, resolveSampleOptions, type DenoiseOptions, type ResolvedSample, type SampleOptions } from './options';
 import { integerIn, numberIn, oneOf } from './validate';
+import { AmedCalibrations, toPlanParams, type AmedCalibration } from './amed-calibrations';
 
 export interface SampleResult {
   samples: Float32Array;
@@ -56,8 +57,11 @@ export class Sandbox {
   readonly schedules = SCHEDULES.map(({ id, label, citation }) => ({ id, label, citation }));
   private readonly registry = new WorldRegistry();
   private readonly references = new Map<string, Promise<Float32Array>>();
+  private readonly amed: AmedCalibrations;
 
-  constructor(readonly gpu: GpuContext) {}
+  constructor(readonly gpu: GpuContext) {
+    this.amed = new AmedCalibrations(gpu);
+  }
 
   get worlds(): WorldInfo[] {
     return this.registry.list();
@@ -71,7 +75,9 @@ export class Sandbox {
 
   async sample(options: SampleOptions): Promise<SampleResult> {
     const run = resolveSampleOptions(options, this.registry);
-    const plan = run.sampler.build(run.sigmas, { eta: run.eta });
+    // AMED calibrates on first use for this world and grid (cached), then runs like any other plan.
+    const amed = run.sampler.calibrated ? toPlanParams(await this.amed.get(run, { signal: options.signal })) : undefined;
+    const plan = run.sampler.build(run.sigmas, { eta: run.eta, amed });
     const result = await this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
         runPlanGpu(gpu, { plan, denoiser: await run.world.gpuDenoiser(gpu), count: run.count, seed: run.seed, noise: run.noise, trajectory: run.trajectory, signal: options.signal, onProgress: options.onProgress }),
@@ -85,6 +91,18 @@ export class Sandbox {
       steps: run.steps,
       ...(result.trajectory ? { trajectory: result.trajectory, denoised: result.denoised } : {}),
     };
+  }
+
+  /** Forward-only AMED calibration for a world and NFE budget (or steps): per-step (r, c), JSON-exportable. */
+  calibrateAmed(options: Omit<SampleOptions, 'sampler'> & { sampler?: 'amed' | 'amed_plugin' }): Promise<AmedCalibration> {
+    const run = resolveSampleOptions({ ...options, sampler: options.sampler ?? 'amed' }, this.registry);
+    if (!run.sampler.calibrated) throw new RangeError('sampler: must be amed or amed_plugin');
+    return this.amed.get(run, { signal: options.signal, onProgress: options.onProgress });
+  }
+
+  /** Installs a calibration exported by calibrateAmed (JSON text or object); later AMED runs on that grid use it. */
+  importAmedCalibration(calibration: unknown): AmedCalibration {
+    return this.amed.import(calibration);
   }
 
   /** The σ grid a schedule gives (for charts); σ_N = 0 is included. */

@@ -1,3 +1,4 @@
+import { buildAmed } from './amed';
 import { buildDpmpp2m } from './dpmpp-2m';
 import { buildEuler } from './euler';
 import { buildHeun } from './heun';
@@ -19,6 +20,10 @@ export const SAMPLERS: readonly SamplerInfo[] = [
     citation: 'Zhang & Chen 2023 (DEIS), improved PNDM; zju-pi/diff-sampler' },
   { id: 'sde', label: 'η-SDE (Euler–Maruyama)', nfe: (n) => n, stochastic: true, defaultSchedule: 'karras', build: buildSde,
     citation: 'Song et al. 2021, reverse SDE; η interpolates to the ODE' },
+  { id: 'amed', label: 'AMED-Solver', nfe: (n) => 2 * n - 1, stochastic: false, defaultSchedule: 'time_uniform', build: buildAmed,
+    endsAtSigmaMin: true, calibrated: true, citation: 'Zhou et al. 2024 (CVPR), AMED-Solver with AFS; zju-pi/diff-sampler' },
+  { id: 'amed_plugin', label: 'AMED-Plugin', nfe: (n) => 2 * n - 1, stochastic: false, defaultSchedule: 'time_uniform', build: buildAmed,
+    endsAtSigmaMin: true, calibrated: true, citation: 'Zhou et al. 2024 (CVPR), AMED-Plugin on iPNDM / Euler / DPM-Solver-2' },
 ];
 
 export function samplerById(id: string): SamplerInfo | undefined {
