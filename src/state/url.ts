@@ -30,6 +30,8 @@ const PANEL_FIELD_SEPARATOR = ':';
 
 /** Percent-encodes, but leaves `:` readable where it is not a separator (world ids like `gmm:ring8`). */
 const encodeText = (text: string) => encodeURIComponent(text).replace(/%3A/gi, ':');
+/** Inside a panel both separators must be escaped; encodeURIComponent leaves `~` as it is. */
+const encodePanelPart = (text: string) => encodeURIComponent(text).replace(/~/g, '%7E');
 const number = (field: keyof SandboxState, key: string): HashProperty => ({
   key,
   field,
@@ -44,7 +46,7 @@ const flag = (field: keyof SandboxState, key: string): HashProperty => ({
 });
 
 function writePanels(state: SandboxState): string {
-  return state.panels.map((p) => [p.sampler, String(p.steps), p.schedule, String(p.eta)].map(encodeURIComponent).join(PANEL_FIELD_SEPARATOR)).join(PANEL_SEPARATOR);
+  return state.panels.map((p) => [p.sampler, String(p.steps), p.schedule, String(p.eta)].map(encodePanelPart).join(PANEL_FIELD_SEPARATOR)).join(PANEL_SEPARATOR);
 }
 
 /** Each panel as an object; one that does not have four parts stays text, so its notice quotes it. */
