@@ -9,6 +9,7 @@ import { scheduleById } from '../../src/sampling/schedules';
 import { buildReferencePlan } from '../../src/metrics/reference';
 import { createGmmDenoiser } from '../../src/worlds/gmm-gpu';
 import { readBuffers } from '../../src/gpu/readback';
+import { composeGrid } from '../../src/export/grid';
 
 const gpuErrors: string[] = [];
 const harness = {
@@ -27,6 +28,7 @@ const harness = {
   buildReferencePlan,
   createGmmDenoiser,
   readBuffers,
+  composeGrid,
   gpuErrors,
 };
 (window as unknown as { harness: typeof harness }).harness = harness;
