@@ -14,6 +14,7 @@ import { SAMPLERS } from '../sampling/samplers';
 import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
 import { WorldRegistry, type WorldArg } from '../worlds/registry';
 import type { WorldInfo } from '../worlds/types';
+import type { GmmSpec } from '../worlds/gmm';
 import { resolveDenoiseOptions, resolveSampleOptions, type DenoiseOptions, type ResolvedSample, type SampleOptions } from './options';
 import { integerIn, numberIn, oneOf } from './validate';
 import { AmedCalibrations, toPlanParams, type AmedCalibration } from './amed-calibrations';
@@ -65,6 +66,11 @@ export class Sandbox {
 
   get worlds(): WorldInfo[] {
     return this.registry.list();
+  }
+
+  /** The mixture of a 2D world (the page draws its exact density), or undefined for a world without one. */
+  worldSpec(world: WorldArg): GmmSpec | undefined {
+    return this.registry.resolve(world).spec;
   }
 
   /** D(x; σ) for a batch; σ is one number or one per sample. */
