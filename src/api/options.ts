@@ -28,6 +28,8 @@ export interface SampleOptions {
   /** Cancels the run between GPU submissions (rejects with an AbortError). */
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
+  /** ReFlow sampler only: RF-SDE noise scale σ_var (0 = ODE). */
+  sigmaVar?: number;
   /** AMED-Plugin's base solver (default iPNDM, the paper's best). */
   base?: AmedBase;
   /** AMED's analytical first step (default on). */
@@ -54,6 +56,7 @@ export interface ResolvedSample {
   /** AMED only: which step rule, and whether the first step is analytical. */
   amedVariant?: AmedVariant;
   afs: boolean;
+  sigmaVar: number;
 }
 
 export const DEFAULT_ETA = 1;
@@ -83,6 +86,7 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const sigmaMin = numberIn(options.sigmaMin ?? DEFAULT_SCHEDULE_OPTIONS.sigmaMin, 'sigmaMin', 0, sigmaMax, { exclusiveMin: true });
   if (sigmaMin >= sigmaMax) throw new RangeError(`sigmaMin: must be below sigmaMax (${sigmaMax}), got ${sigmaMin}`);
   const rho = numberIn(options.rho ?? DEFAULT_SCHEDULE_OPTIONS.rho, 'rho', 0.1, 100);
+  const sigmaVar = numberIn(options.sigmaVar ?? 0, 'sigmaVar', 0, 2);
   const eta = numberIn(options.eta ?? (sampler.stochastic ? DEFAULT_ETA : 0), 'eta', 0, 1);
   const seed = integerIn(options.seed ?? 0, 'seed', 0, 0xffffffff);
   const count = integerIn(options.count ?? (options.noise ? options.noise.length / world.dim : DEFAULT_COUNT), 'count', 1, MAX_COUNT);
@@ -90,7 +94,7 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const build = scheduleById(schedule)!.build;
   // AMED walks steps + 1 timestamps ending at σ_min (no final denoise), the others steps intervals ending at 0.
   const sigmas = sampler.endsAtSigmaMin ? build(steps + 1, { sigmaMax, sigmaMin, rho }).slice(0, steps + 1) : build(steps, { sigmaMax, sigmaMin, rho });
-  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, eta, seed, count, noise, trajectory: options.trajectory === true, amedVariant, afs };
+  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, eta, seed, count, noise, trajectory: options.trajectory === true, amedVariant, afs, sigmaVar };
 }
 
 export interface DenoiseOptions {

@@ -18,6 +18,7 @@ import type { GmmSpec } from '../worlds/gmm';
 import { resolveDenoiseOptions, resolveSampleOptions, type DenoiseOptions, type ResolvedSample, type SampleOptions } from './options';
 import { integerIn, numberIn, oneOf } from './validate';
 import { AmedCalibrations, toPlanParams, type AmedCalibration } from './amed-calibrations';
+import { reflow, type ReflowOptions, type ReflowResult } from './reflow';
 
 export interface SampleResult {
   samples: Float32Array;
@@ -83,7 +84,7 @@ export class Sandbox {
     const run = resolveSampleOptions(options, this.registry);
     // AMED calibrates on first use for this world and grid (cached), then runs like any other plan.
     const amed = run.sampler.calibrated ? toPlanParams(await this.amed.get(run, { signal: options.signal })) : undefined;
-    const plan = run.sampler.build(run.sigmas, { eta: run.eta, amed });
+    const plan = run.sampler.build(run.sigmas, { eta: run.eta, amed, sigmaVar: run.sigmaVar });
     const result = await this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
         runPlanGpu(gpu, { plan, denoiser: await run.world.gpuDenoiser(gpu), count: run.count, seed: run.seed, noise: run.noise, trajectory: run.trajectory, signal: options.signal, onProgress: options.onProgress }),
@@ -109,6 +110,11 @@ export class Sandbox {
   /** Installs a calibration exported by calibrateAmed (JSON text or object); later AMED runs on that grid use it. */
   importAmedCalibration(calibration: unknown): AmedCalibration {
     return this.amed.import(calibration);
+  }
+
+  /** Live ReFlow of a 2D world: pairs from its flow, a kernel-regression fit, a new world id usable in `sample`. */
+  reflow(options: ReflowOptions): Promise<ReflowResult> {
+    return reflow(options, { registry: this.registry, gpu: this.gpu, sample: (o) => this.sample(o) });
   }
 
   /** The σ grid a schedule gives (for charts); σ_N = 0 is included. */
@@ -140,6 +146,14 @@ export class Sandbox {
       const result = await withErrorScopes(gpu.device, () => runPlanGpu(gpu, { plan, denoiser, count: run.count, seed: run.seed, noise: run.noise, signal }));
       return result.samples;
     });
+  }
+
+  /** Exact samples of a 2D world's target (counter-based RNG, so a seed always gives the same set). */
+  targetSamples(options: { world: WorldArg; count: number; seed?: number }): Float32Array {
+    const world = this.registry.resolve(options.world);
+    if (!world.exact) throw new RangeError(`world: ${world.id} has no exact target samples; use a 2D mixture`);
+    const count = integerIn(options.count, 'count', 1, 1 << 20);
+    return Float32Array.from(world.exact.sampleTarget(count, integerIn(options.seed ?? 0, 'seed', 0, 0xffffffff)));
   }
 
   /** Exact-world metrics of a sample set: RMSE to a reference (if given), mean log-likelihood, sliced W2. */

@@ -4,11 +4,13 @@ import brownian from '../../shaders/common/brownian.wgsl?raw';
 import combine from '../../shaders/samplers/combine.wgsl?raw';
 import initNoise from '../../shaders/samplers/init-noise.wgsl?raw';
 import gmmDenoise from '../../shaders/worlds/gmm-denoise.wgsl?raw';
+import pairFlowDenoise from '../../shaders/worlds/pair-flow-denoise.wgsl?raw';
 
 export const SHADERS = {
   combine: [rng, brownian, combine].join('\n'),
   initNoise: [rng, initNoise].join('\n'),
   gmmDenoise,
+  pairFlowDenoise,
 } as const;
 
 /** A 1D element count as a 2D dispatch of 64-wide workgroups (past 65535 groups a single dimension overflows);

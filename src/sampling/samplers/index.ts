@@ -3,6 +3,7 @@ import { buildDpmpp2m } from './dpmpp-2m';
 import { buildEuler } from './euler';
 import { buildHeun } from './heun';
 import { buildIpndm } from './ipndm';
+import { buildReflow } from './reflow';
 import { buildSde } from './sde';
 import type { SamplerInfo } from './types';
 
@@ -20,6 +21,8 @@ export const SAMPLERS: readonly SamplerInfo[] = [
     citation: 'Zhang & Chen 2023 (DEIS), improved PNDM; zju-pi/diff-sampler' },
   { id: 'sde', label: 'η-SDE (Euler–Maruyama)', nfe: (n) => n, stochastic: true, defaultSchedule: 'karras', build: buildSde,
     citation: 'Song et al. 2021, reverse SDE; η interpolates to the ODE' },
+  { id: 'reflow', label: 'ReFlow (RF Euler)', nfe: (n) => n, stochastic: false, defaultSchedule: 'linear_t', build: buildReflow,
+    citation: 'Liu, Gong & Liu 2023 (ICLR), Euler in rectified-flow time; optional RF-SDE σ_var' },
   { id: 'amed', label: 'AMED-Solver', nfe: (n) => 2 * n - 1, stochastic: false, defaultSchedule: 'time_uniform', build: buildAmed,
     endsAtSigmaMin: true, calibrated: true, citation: 'Zhou et al. 2024 (CVPR), AMED-Solver with AFS; zju-pi/diff-sampler' },
   { id: 'amed_plugin', label: 'AMED-Plugin', nfe: (n) => 2 * n - 1, stochastic: false, defaultSchedule: 'time_uniform', build: buildAmed,

@@ -5,6 +5,8 @@ import type { ScheduleId } from '../schedules';
 export interface SamplerOptions {
   /** Noise level of the η-SDE family: 0 is the probability-flow ODE, 1 the reverse SDE. */
   eta: number;
+  /** RF-SDE noise scale of the reflow sampler (0 = the ODE). */
+  sigmaVar?: number;
   /** Calibrated AMED steps (amed and amed_plugin only). */
   amed?: AmedParams;
 }
