@@ -24,7 +24,7 @@ afterAll(async () => {
   await session.close();
 });
 
-type Scene = { spec: GmmSpec; camera: Camera; dotRadiusPx: number; dots: Array<{ positions: number[]; color: Rgba }>; paths?: { records: number[][]; color: Rgba } };
+type Scene = { spec: GmmSpec; camera: Camera; dots: Array<{ positions: number[]; color: Rgba; radiusPx: number }>; paths?: { records: number[][]; color: Rgba } };
 const render = (viewport: Viewport, scene: Scene) => page.evaluate((v, s) => (window as any).harness.render(v, s) as Promise<number[]>, viewport, scene);
 /** |∇log p(x)|₁ = |Σ_k r_k (μ_k − x)/s_k²|₁ with responsibilities r_k = π_k N(x; μ_k, s_k²) / p(x), in float64. */
 function gradientL1(spec: GmmSpec, x: number[], logp: number): number {
@@ -72,7 +72,7 @@ describe('view shaders against float64 references', () => {
     const spec = randomMixture(21, 8);
     const camera = { cx: 0.3, cy: -0.2, halfHeight: 5 };
     const viewport = { width: 41, height: 29 };
-    const image = await render(viewport, { spec, camera, dotRadiusPx: 2, dots: [] });
+    const image = await render(viewport, { spec, camera, dots: [] });
     const logp = gmmLogDensity(spec, pixelCenters(camera, viewport), viewport.width * viewport.height);
     const top = logDensityUpperBound(spec);
     let bright = 0;
@@ -95,8 +95,8 @@ describe('view shaders against float64 references', () => {
     const unit = (2 * camera.halfHeight) / viewport.height;
     const positions = pixels.flatMap(([i, j]) => [camera.cx + (i + 0.5 - viewport.width / 2) * unit, camera.cy - (j + 0.5 - viewport.height / 2) * unit]);
     const color: Rgba = [1, 0.5, 0.25, 0.75];
-    const background = await render(viewport, { spec, camera, dotRadiusPx: 2.5, dots: [] });
-    const image = await render(viewport, { spec, camera, dotRadiusPx: 2.5, dots: [{ positions, color }] });
+    const background = await render(viewport, { spec, camera, dots: [] });
+    const image = await render(viewport, { spec, camera, dots: [{ positions, color, radiusPx: 2.5 }] });
     for (const [n, [i, j]] of pixels.entries()) {
       const [pi, pj] = worldToPixel(camera, viewport, positions[2 * n], positions[2 * n + 1]);
       expect([Math.floor(pi), Math.floor(pj)]).toEqual([i, j]);
@@ -119,8 +119,8 @@ describe('view shaders against float64 references', () => {
     // nothing (stride 1) and travels along row 4.
     const records = [[...at(10, 12), ...at(5, 4)], [...at(30, 12), ...at(35, 4)]];
     const color: Rgba = [1, 1, 1, 0.8];
-    const background = await render(viewport, { spec, camera, dotRadiusPx: 1, dots: [] });
-    const image = await render(viewport, { spec, camera, dotRadiusPx: 1, dots: [], paths: { records, color } });
+    const background = await render(viewport, { spec, camera, dots: [] });
+    const image = await render(viewport, { spec, camera, dots: [], paths: { records, color } });
     // Pixel 20 is half-way: alpha = 0.8 · (0.25 + 0.75 · ½).
     const alpha = color[3] * (0.25 + 0.75 * 0.5);
     for (const [i, j] of [[20, 12], [20, 4]]) {

@@ -29,7 +29,7 @@ export class OffscreenView {
   async render(content: SceneContent): Promise<RgbaImage> {
     const { device } = this.pipelines;
     const { width, height } = this.viewport;
-    await this.scene.draw(this.texture, 'rgba8unorm', this.viewport, content);
+    await this.scene.draw(() => this.texture, 'rgba8unorm', this.viewport, content);
     const encoder = device.createCommandEncoder({ label: 'offscreen readback' });
     encoder.copyTextureToBuffer({ texture: this.texture }, { buffer: this.staging, bytesPerRow: this.bytesPerRow }, [width, height]);
     device.queue.submit([encoder.finish()]);

@@ -14,6 +14,7 @@ export interface DotLayer {
   /** count × 2 world coordinates. */
   positions: Float32Array;
   color: Rgba;
+  radiusPx: number;
 }
 
 export interface PathLayer {
@@ -27,7 +28,6 @@ export interface SceneContent {
   camera: Camera;
   dots: DotLayer[];
   paths?: PathLayer;
-  dotRadiusPx: number;
 }
 
 /** At most this many paths are drawn (every stride-th particle); more is a grey smear, not information. */
@@ -47,8 +47,12 @@ export class ViewScene {
     this.density = new DensityGrid(this.device);
   }
 
-  /** Draws `content` into `target` (a texture of `viewport` size and `format`) and submits the work. */
-  async draw(target: GPUTexture, format: GPUTextureFormat, viewport: Viewport, content: SceneContent): Promise<void> {
+  /**
+   * Draws `content` into the texture `target()` returns (of `viewport` size and `format`) and submits the work.
+   * The target is asked for only after the pipelines are ready: a canvas's current texture expires at the next
+   * frame, so it must not be held across an await.
+   */
+  async draw(target: () => GPUTexture, format: GPUTextureFormat, viewport: Viewport, content: SceneContent): Promise<void> {
     const [densityPipeline, heatmap, particles, trajectories] = await Promise.all([
       this.pipelines.logDensity(),
       this.pipelines.heatmap(format),
@@ -58,7 +62,7 @@ export class ViewScene {
     const encoder = this.device.createCommandEncoder({ label: 'view' });
     const density = this.density.update(encoder, densityPipeline, content.spec, content.camera, viewport);
     const pass = encoder.beginRenderPass({
-      colorAttachments: [{ view: target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
+      colorAttachments: [{ view: target().createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
     });
     this.drawHeatmap(pass, heatmap, density, viewport, content.spec);
     if (content.paths && content.paths.records.length > 1) this.drawPaths(pass, trajectories, viewport, content.camera, content.paths);
@@ -100,7 +104,7 @@ export class ViewScene {
       color: layer.color,
       center: [content.camera.cx, content.camera.cy],
       world_to_clip: [sx, sy],
-      radius_clip: [(2 * content.dotRadiusPx) / viewport.width, (2 * content.dotRadiusPx) / viewport.height],
+      radius_clip: [(2 * layer.radiusPx) / viewport.width, (2 * layer.radiusPx) / viewport.height],
     });
     const paramBuffer = this.buffer(`dots-params-${index}`, params.arrayBuffer.byteLength, UNIFORM_USAGE);
     this.device.queue.writeBuffer(paramBuffer, 0, params.arrayBuffer);

@@ -1,0 +1,56 @@
+/**
+ * Runs an X/Y grid (issue "page" §7): every cell is panel 0 of the base state with two settings replaced
+ * (gridRuns), sampled from the same seed, so the cells differ only by those settings, drawn into one offscreen view
+ * of a fixed size and composed into a labelled image.
+ */
+import type { Sandbox } from '../../api/sandbox';
+import { composeGrid, type ComposedGrid } from '../../export/grid';
+import { axisLabel, gridRuns, type Axis } from '../../state/axis';
+import type { SandboxState } from '../../state/params';
+import type { GmmSpec } from '../../worlds/gmm';
+import type { Camera } from '../view/camera';
+import { OffscreenView, type RgbaImage } from '../view/offscreen';
+import { SAMPLE_COLOR } from '../view/palette';
+import type { ViewPipelines } from '../view/view-pipelines';
+import { panelRequest } from './run-request';
+
+export const GRID_CELL_PX = 192;
+
+export interface GridJob {
+  base: SandboxState;
+  x: Axis;
+  y: Axis;
+  spec: GmmSpec;
+  camera: Camera;
+  title: string;
+}
+
+export async function runGrid(
+  sandbox: Pick<Sandbox, 'sample' | 'samplers'>,
+  pipelines: ViewPipelines,
+  job: GridJob,
+  { signal, onProgress }: { signal: AbortSignal; onProgress: (fraction: number) => void },
+): Promise<ComposedGrid> {
+  const rows = gridRuns(job.base, job.x, job.y);
+  const total = rows.length * rows[0].length;
+  const view = new OffscreenView(pipelines, { width: GRID_CELL_PX, height: GRID_CELL_PX });
+  const cells: RgbaImage[][] = [];
+  let done = 0;
+  onProgress(0);
+  try {
+    for (const row of rows) {
+      const images: RgbaImage[] = [];
+      for (const panel of row) {
+        // A grid cell is a plain run: its own steps even in equal-NFE mode (an axis may vary the steps), no trajectory.
+        const request = { ...panelRequest({ ...job.base, equalNfe: false, panels: [panel] }, 0, sandbox.samplers), trajectory: false };
+        const result = await sandbox.sample({ ...request, signal });
+        images.push(await view.render({ spec: job.spec, camera: job.camera, dots: [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: 1.5 }] }));
+        onProgress(++done / total);
+      }
+      cells.push(images);
+    }
+  } finally {
+    view.destroy();
+  }
+  return composeGrid(cells, job.x.values.map((v) => axisLabel(job.x.param, v)), job.y.values.map((v) => axisLabel(job.y.param, v)), job.title);
+}

@@ -1,0 +1,70 @@
+/**
+ * The background sweep behind the error-vs-NFE chart (issue "page" §6): every distinct sampler setting among the
+ * panels, run at a ladder of NFE budgets from the panels' noise, each compared with the shared reference solution.
+ * On log-log axes the slope is the order of the solver (algorithms.md, "Quality measures per NFE").
+ */
+import type { Sandbox, SamplerMeta } from '../../api/sandbox';
+import type { SandboxState } from '../../state/params';
+import type { ReferenceSolves } from './reference-solves';
+import { panelRequest, referenceRequest, stepsForBudget } from './run-request';
+
+/** Roughly geometric, ×1.4 a rung, from the few-step regime to where Heun is converged on the presets. */
+export const SWEEP_BUDGETS = [2, 3, 4, 6, 8, 11, 16, 22, 32, 45, 64] as const;
+
+export interface SweepSeries {
+  label: string;
+  /** The panel whose colour the series takes. */
+  panel: number;
+  points: Array<{ nfe: number; rmse: number }>;
+}
+
+export interface SweepPlan {
+  series: SweepSeries[];
+  /** Step counts to run per series (budgets that give the same steps are run once). */
+  steps: number[][];
+}
+
+/** The series of a sweep: one per distinct (sampler, schedule, η) among the panels, first panel wins. */
+export function planSweep(state: SandboxState, samplers: readonly SamplerMeta[], schedules: ReadonlyArray<{ id: string; label: string }>): SweepPlan {
+  const seen = new Set<string>();
+  const plan: SweepPlan = { series: [], steps: [] };
+  state.panels.forEach((p, i) => {
+    const meta = samplers.find((s) => s.id === p.sampler);
+    if (!meta) return;
+    const key = JSON.stringify([p.sampler, p.schedule, meta.stochastic ? p.eta : 0]);
+    if (seen.has(key)) return;
+    seen.add(key);
+    const steps = [...new Set(SWEEP_BUDGETS.map((b) => stepsForBudget(meta, b)).filter((n) => n > 0))];
+    const schedule = schedules.find((s) => s.id === p.schedule)?.label ?? p.schedule;
+    plan.series.push({ label: `${meta.label}, ${schedule}${meta.stochastic ? `, η ${p.eta}` : ''}`, panel: i, points: [] });
+    plan.steps.push(steps);
+  });
+  return plan;
+}
+
+/** Runs a sweep, reporting each point as it lands (the chart fills in while it runs). Cancelled by `signal`. */
+export async function runSweep(
+  sandbox: Pick<Sandbox, 'sample' | 'evaluate' | 'samplers' | 'schedules'>,
+  references: ReferenceSolves,
+  state: SandboxState,
+  { signal, onPoint, onProgress }: { signal: AbortSignal; onPoint: (series: SweepSeries[]) => void; onProgress: (fraction: number) => void },
+): Promise<SweepSeries[]> {
+  const plan = planSweep(state, sandbox.samplers, sandbox.schedules);
+  const total = plan.steps.reduce((a, s) => a + s.length, 0) + 1;
+  let done = 0;
+  onProgress(0);
+  const reference = await references.get(referenceRequest(state), signal);
+  onProgress(++done / total);
+  for (const [k, series] of plan.series.entries()) {
+    const panelState = { ...state, equalNfe: false, panels: [state.panels[series.panel]] };
+    for (const steps of plan.steps[k]) {
+      const request = { ...panelRequest({ ...panelState, panels: [{ ...panelState.panels[0], steps }] }, 0, sandbox.samplers), trajectory: false };
+      const result = await sandbox.sample({ ...request, signal });
+      const { rmse } = sandbox.evaluate({ world: request.world, samples: result.samples, reference, seed: state.seed });
+      series.points.push({ nfe: result.nfe, rmse: rmse! });
+      onPoint(plan.series);
+      onProgress(++done / total);
+    }
+  }
+  return plan.series;
+}

@@ -1,0 +1,55 @@
+/**
+ * Keeps the URL hash and the state in step (issue "page" §8): every change is written to the hash (once per
+ * animation frame, with replaceState so typing does not flood the history), and a hash edited by hand or a link
+ * followed within the page is read back, with a notice for every value that was ignored.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Sandbox } from '../api/sandbox';
+import { stateFromHash, stateToHash } from '../state/url';
+import type { StateChangeEvent, StateStore } from './state-store';
+
+export class UrlSync implements ReactiveController {
+  private frame = 0;
+  private written = '';
+
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly store: StateStore,
+    private readonly sandbox: Pick<Sandbox, 'worlds' | 'samplers'>,
+    private readonly notify: (notices: string[]) => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.store.addEventListener('change', this.onChange);
+    window.addEventListener('hashchange', this.onHashChange);
+    // The hash always shows the state in canonical form, including after a garbage or partial URL.
+    this.write();
+  }
+
+  hostDisconnected(): void {
+    this.store.removeEventListener('change', this.onChange);
+    window.removeEventListener('hashchange', this.onHashChange);
+    cancelAnimationFrame(this.frame);
+  }
+
+  private readonly onChange = (event: Event) => {
+    if ((event as StateChangeEvent).source === 'url') return;
+    cancelAnimationFrame(this.frame);
+    this.frame = requestAnimationFrame(() => this.write());
+  };
+
+  private readonly onHashChange = () => {
+    if (location.hash === this.written) return;
+    const { state, notices } = stateFromHash(location.hash, this.sandbox.worlds, this.sandbox.samplers);
+    this.store.set(state, 'url');
+    this.notify(notices);
+    this.write();
+  };
+
+  private write(): void {
+    this.written = stateToHash(this.store.state);
+    if (location.hash !== this.written) history.replaceState(history.state, '', this.written);
+  }
+}

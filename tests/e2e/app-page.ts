@@ -1,0 +1,104 @@
+/**
+ * Opens the built page (dist/) in the shared Chromium and records what must never happen: console errors, page
+ * errors, dialogs, and requests that leave the page's origin. Helpers read the page through its shadow roots
+ * (puppeteer's `>>>` combinator), the way a user sees it: controls, readouts, notices.
+ */
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { inject } from 'vitest';
+
+export interface AppSession {
+  page: Page;
+  origin: string;
+  /** Console errors, page errors and dialogs. */
+  problems: string[];
+  /** Requests to any origin but the page's own (data: and blob: URLs are local). */
+  foreignRequests: string[];
+  close: () => Promise<void>;
+}
+
+export function distOrigin(): string {
+  const url = inject('distUrl');
+  if (!url) throw new Error('dist/ is missing: run `npm run build` before the e2e tests (.ci/run does this before `npm test`).');
+  return url;
+}
+
+export async function openApp(hash = '', options: { browser?: Browser; waitForApp?: boolean } = {}): Promise<AppSession> {
+  const origin = distOrigin();
+  const browser = options.browser ?? (await puppeteer.connect({ browserWSEndpoint: inject('wsEndpoint'), protocolTimeout: 600_000 }));
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 1000 });
+  const problems: string[] = [];
+  const foreignRequests: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e instanceof Error ? e.message : String(e)}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.protocol !== 'data:' && url.protocol !== 'blob:' && url.origin !== origin) foreignRequests.push(r.url());
+  });
+  await page.goto(`${origin}/${hash}`, { waitUntil: 'load' });
+  if (options.waitForApp !== false) await page.waitForSelector('sandbox-app', { timeout: 60_000 });
+  return {
+    page,
+    origin,
+    problems,
+    foreignRequests,
+    close: async () => {
+      await page.close();
+      if (!options.browser) await browser.disconnect();
+    },
+  };
+}
+
+/** Waits until every panel has run this frame's request and has its metrics. */
+export async function panelsDone(page: Page, timeout = 120_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const panels = [...(document.querySelector('sandbox-app')?.shadowRoot?.querySelectorAll('sampler-panel') ?? [])];
+      return panels.length > 0 && panels.every((p) => p.shadowRoot?.querySelector('.status')?.getAttribute('data-status') === 'done');
+    },
+    { timeout, polling: 100 },
+  );
+}
+
+export interface Readout {
+  nfe: string;
+  gpuMs: string;
+  rmse: string;
+  logLikelihood: string;
+}
+
+export function readouts(page: Page): Promise<Readout[]> {
+  return page.evaluate(() =>
+    [...document.querySelector('sandbox-app')!.shadowRoot!.querySelectorAll('sampler-panel')].map((p) => {
+      const field = (name: string) => p.shadowRoot!.querySelector('run-readout')!.shadowRoot!.querySelector(`[data-field="${name}"]`)!.textContent!.trim();
+      return { nfe: field('nfe'), gpuMs: field('gpu-ms'), rmse: field('rmse'), logLikelihood: field('log-likelihood') };
+    }),
+  );
+}
+
+/** Texts of the visible notices. */
+export function notices(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...(document.querySelector('sandbox-app')?.shadowRoot?.querySelector('notice-area')?.shadowRoot?.querySelectorAll('.notice') ?? [])].map((n) => n.textContent!.replace(/\s+/g, ' ').trim()));
+}
+
+/** Sets a number input the way typing and leaving the field does (input + change events). */
+export async function setNumber(page: Page, selector: string, value: number): Promise<void> {
+  const input = await page.waitForSelector(selector);
+  await input!.evaluate((el, v) => {
+    const field = el as HTMLInputElement;
+    field.value = String(v);
+    field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    field.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+  }, value);
+}
+
+/** The hash once the page has written it (state changes reach the URL on the next animation frame). */
+export async function settledHash(page: Page, expected?: string): Promise<string> {
+  if (expected !== undefined) await page.waitForFunction((h) => location.hash === h, { timeout: 30_000 }, expected);
+  else await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return page.evaluate(() => location.hash);
+}
