@@ -1,8 +1,8 @@
 // Exact denoiser of an isotropic 2D Gaussian mixture p = Σ_k π_k N(μ_k, s_k² I):
 //   D(x; σ) = Σ_k w_k(x)·(s_k² x + σ² μ_k)/(s_k² + σ²),  w_k ∝ π_k N(x; μ_k, (s_k² + σ²) I)
 // (the posterior mean of x0 under x = x0 + σε; Karras et al. 2022 App. B.3 use the same closed form).
-// The weights go through an online log-sum-exp (a running max), so σ = 0.002 (weights spanning e^±10^6) and
-// σ = 80 are both stable. One invocation per sample.
+// The weights go through an online log-sum-exp (weighted-mean.wgsl), so σ = 0.002 (weights spanning e^±10^6) and
+// σ = 80 are both stable. One invocation per sample. Needs weighted-mean.wgsl.
 // Bindings: 1 components (read-only, K × Component); 2 x (read-only, count × vec2f); 3 sigma (read-only, count f32,
 // one σ per sample); 4 out (read_write, count × vec2f).
 
@@ -23,26 +23,14 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   if (i >= arrayLength(&sigma)) { return; }
   let xi = x[i];
   let s2 = sigma[i] * sigma[i];
-  var running_max = -3.0e38;
-  var weight_sum = 0.0;
-  var mean_sum = vec2f(0.0);
+  var mean = weighted_mean_start();
   for (var k = 0u; k < arrayLength(&components); k++) {
     let c = components[k];
     let variance = c.stdev * c.stdev + s2;
     let delta = xi - c.mean;
     // log π_k + log N(x; μ_k, v I) up to the shared −log 2π (d = 2, so −(d/2)·log v = −log v).
     let log_w = c.log_weight - dot(delta, delta) / (2.0 * variance) - log(variance);
-    let posterior_mean = (c.stdev * c.stdev * xi + s2 * c.mean) / variance;
-    if (log_w > running_max) {
-      let rescale = exp(running_max - log_w);
-      weight_sum = weight_sum * rescale + 1.0;
-      mean_sum = mean_sum * rescale + posterior_mean;
-      running_max = log_w;
-    } else {
-      let w = exp(log_w - running_max);
-      weight_sum += w;
-      mean_sum += w * posterior_mean;
-    }
+    mean = weighted_mean_add(mean, log_w, (c.stdev * c.stdev * xi + s2 * c.mean) / variance);
   }
-  out[i] = mean_sum / weight_sum;
+  out[i] = weighted_mean_value(mean);
 }

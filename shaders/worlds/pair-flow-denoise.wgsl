@@ -2,7 +2,7 @@
 // the new flow interpolates z_τ = (1 − τ)·x0 + τ·ε along each pair, so its velocity is E[ε − x0 | z_τ]).
 // In the EDM form: z = x/(1+σ), τ = σ/(1+σ), and
 //   D(x; σ) = Σ_j w_j x0_j / Σ_j w_j,   w_j = exp(−‖z − ((1−τ)x0_j + τε_j)‖² / 2h²)   (Nadaraya–Watson),
-// with an online log-sum-exp over j so tiny bandwidths stay finite. One invocation per sample.
+// with an online log-sum-exp over j (weighted-mean.wgsl) so tiny bandwidths stay finite. One invocation per sample.
 // Bindings: 0 params (uniform: bandwidth h); 1 pairs (read-only, P × Pair); 2 x (count × vec2f); 3 sigma (count f32);
 // 4 out (read_write, count × vec2f).
 
@@ -29,23 +29,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let tau = s / (1.0 + s);
   let z = x[i] / (1.0 + s);
   let inv_two_h2 = 1.0 / (2.0 * params.bandwidth * params.bandwidth);
-  var running_max = -3.0e38;
-  var weight_sum = 0.0;
-  var data_sum = vec2f(0.0);
+  var mean = weighted_mean_start();
   for (var j = 0u; j < arrayLength(&pairs); j++) {
     let p = pairs[j];
     let delta = z - ((1.0 - tau) * p.data + tau * p.noise);
-    let log_w = -dot(delta, delta) * inv_two_h2;
-    if (log_w > running_max) {
-      let rescale = exp(running_max - log_w);
-      weight_sum = weight_sum * rescale + 1.0;
-      data_sum = data_sum * rescale + p.data;
-      running_max = log_w;
-    } else {
-      let w = exp(log_w - running_max);
-      weight_sum += w;
-      data_sum += w * p.data;
-    }
+    mean = weighted_mean_add(mean, -dot(delta, delta) * inv_two_h2, p.data);
   }
-  out[i] = data_sum / weight_sum;
+  out[i] = weighted_mean_value(mean);
 }

@@ -1,6 +1,7 @@
 /** WGSL sources, composed from the files under shaders/ (the only composition: prepending shared helpers). */
 import rng from '../../shaders/common/rng.wgsl?raw';
 import brownian from '../../shaders/common/brownian.wgsl?raw';
+import weightedMean from '../../shaders/common/weighted-mean.wgsl?raw';
 import combine from '../../shaders/samplers/combine.wgsl?raw';
 import initNoise from '../../shaders/samplers/init-noise.wgsl?raw';
 import gmmDenoise from '../../shaders/worlds/gmm-denoise.wgsl?raw';
@@ -9,8 +10,8 @@ import pairFlowDenoise from '../../shaders/worlds/pair-flow-denoise.wgsl?raw';
 export const SHADERS = {
   combine: [rng, brownian, combine].join('\n'),
   initNoise: [rng, initNoise].join('\n'),
-  gmmDenoise,
-  pairFlowDenoise,
+  gmmDenoise: [weightedMean, gmmDenoise].join('\n'),
+  pairFlowDenoise: [weightedMean, pairFlowDenoise].join('\n'),
 } as const;
 
 /** A 1D element count as a 2D dispatch of 64-wide workgroups (past 65535 groups a single dimension overflows);

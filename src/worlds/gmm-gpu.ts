@@ -1,7 +1,8 @@
 import { getSizeAndAlignmentOfUnsizedArrayElement, makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import type { GpuResources } from '../gpu/context';
-import { dispatchFor, SHADERS } from '../gpu/shaders';
+import { SHADERS } from '../gpu/shaders';
 import { logWeights, type GmmSpec } from './gmm';
+import { pointDenoiser } from './point-denoiser';
 import type { GpuDenoiser } from './types';
 
 const definitions = makeShaderDataDefinitions(SHADERS.gmmDenoise);
@@ -21,22 +22,5 @@ export async function createGmmDenoiser(gpu: GpuResources, spec: GmmSpec): Promi
   const data = packComponents(spec);
   const components = gpu.device.createBuffer({ label: 'gmm-components', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   gpu.device.queue.writeBuffer(components, 0, data);
-  return {
-    dim: 2,
-    costPerSample: spec.means.length,
-    encode(pass, io) {
-      const bindGroup = gpu.device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 1, resource: { buffer: components } },
-          { binding: 2, resource: io.x },
-          { binding: 3, resource: io.sigma },
-          { binding: 4, resource: io.out },
-        ],
-      });
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bindGroup);
-      pass.dispatchWorkgroups(...dispatchFor(io.count));
-    },
-  };
+  return pointDenoiser(gpu.device, pipeline, [{ binding: 1, resource: { buffer: components } }], spec.means.length);
 }

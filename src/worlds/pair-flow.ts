@@ -7,8 +7,9 @@
  */
 import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import type { GpuResources } from '../gpu/context';
-import { dispatchFor, SHADERS } from '../gpu/shaders';
+import { SHADERS } from '../gpu/shaders';
 import type { CpuDenoiser } from '../sampling/run-cpu';
+import { pointDenoiser } from './point-denoiser';
 import type { ExactWorld, GpuDenoiser, World } from './types';
 
 export interface Pairs {
@@ -65,25 +66,7 @@ export async function createPairFlowDenoiser(gpu: GpuResources, pairs: Pairs, ba
   params.set({ bandwidth });
   const paramBuffer = gpu.device.createBuffer({ label: 'reflow params', size: params.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   gpu.device.queue.writeBuffer(paramBuffer, 0, params.arrayBuffer);
-  return {
-    dim: 2,
-    costPerSample: count,
-    encode(pass, io) {
-      const bindGroup = gpu.device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: paramBuffer } },
-          { binding: 1, resource: { buffer: pairBuffer } },
-          { binding: 2, resource: io.x },
-          { binding: 3, resource: io.sigma },
-          { binding: 4, resource: io.out },
-        ],
-      });
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bindGroup);
-      pass.dispatchWorkgroups(...dispatchFor(io.count));
-    },
-  };
+  return pointDenoiser(gpu.device, pipeline, [{ binding: 0, resource: { buffer: paramBuffer } }, { binding: 1, resource: { buffer: pairBuffer } }], count);
 }
 
 export function pairFlowWorld(id: string, label: string, parent: World, pairs: Pairs, bandwidth: number): World {

@@ -9,6 +9,8 @@ import { scheduleById } from '../../src/sampling/schedules';
 import { buildReferencePlan } from '../../src/metrics/reference';
 import { createGmmDenoiser } from '../../src/worlds/gmm-gpu';
 import { readBuffers } from '../../src/gpu/readback';
+import { createPairFlowDenoiser } from '../../src/worlds/pair-flow';
+import { denoiseGpu } from '../../src/sampling/denoise-gpu';
 import { composeGrid } from '../../src/export/grid';
 
 const gpuErrors: string[] = [];
@@ -28,6 +30,8 @@ const harness = {
   buildReferencePlan,
   createGmmDenoiser,
   readBuffers,
+  createPairFlowDenoiser,
+  denoiseGpu,
   composeGrid,
   gpuErrors,
 };

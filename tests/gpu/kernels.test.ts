@@ -3,6 +3,7 @@ import { PlanBuilder } from '../../src/sampling/plan';
 import { runPlanCpu } from '../../src/sampling/run-cpu';
 import { initialNoise } from '../../src/sampling/noise';
 import { gmmDenoiser } from '../../src/worlds/gmm';
+import { pairFlowDenoiser } from '../../src/worlds/pair-flow';
 import { lcg, randomMixture } from '../reference/random-mixture';
 import { EPS32, maxAbsDiff, useHarnessPage } from './gpu-session';
 
@@ -35,6 +36,43 @@ describe('WGSL kernels against float64 references', () => {
         const err = Math.max(Math.abs(gpu[2 * i] - exact[2 * i]), Math.abs(gpu[2 * i + 1] - exact[2 * i + 1]));
         expect(err, `sample ${i}, σ ${sigma[i]}`).toBeLessThanOrEqual(bound);
       }
+    }
+  });
+
+  it('pair-flow-denoise (reflowed worlds) matches its float64 kernel regression', async () => {
+    const u = lcg(31);
+    const pairs = 300;
+    const noise = Float32Array.from({ length: 2 * pairs }, () => 4 * u() - 2);
+    const data = Float32Array.from({ length: 2 * pairs }, () => 8 * u() - 4);
+    const count = 256;
+    const levels = [0.002, 0.1, 1, 10, 80];
+    const sigma = Float32Array.from({ length: count }, (_, i) => levels[i % levels.length]);
+    const x = Float32Array.from({ length: 2 * count }, (_, k) => (1 + sigma[k >> 1]) * (4 * u() - 2));
+    const bandwidth = 0.1;
+    const gpu = await holder.session.page.evaluate(async (noise, data, x, sigma, bandwidth) => {
+      const h = (window as any).harness;
+      const ctx = await h.GpuContext.create();
+      const gpu = ctx.resources;
+      const denoiser = await h.createPairFlowDenoiser(gpu, { noise: new Float32Array(noise), data: new Float32Array(data) }, bandwidth);
+      const out = await h.withErrorScopes(gpu.device, () => h.denoiseGpu(gpu, denoiser, new Float32Array(x), new Float32Array(sigma)));
+      ctx.dispose();
+      return Array.from(out as Float32Array);
+    }, Array.from(noise), Array.from(data), Array.from(x), Array.from(sigma), bandwidth);
+    const exact = new Float64Array(2 * count);
+    pairFlowDenoiser({ noise, data }, bandwidth).denoise(Float64Array.from(x), Float64Array.from(sigma), exact);
+    // As for the mixture: the log-weights −‖Δ‖²/2h² carry ~4ε relative error, so weights err by ~4ε·|logit| and D
+    // by that times the spread of the data points (≤ 12), plus the sums' (P + 8)ε at data scale.
+    for (let i = 0; i < count; i++) {
+      const tau = sigma[i] / (1 + sigma[i]);
+      let maxLogit = 0;
+      for (let j = 0; j < pairs; j++) {
+        const d0 = x[2 * i] / (1 + sigma[i]) - ((1 - tau) * data[2 * j] + tau * noise[2 * j]);
+        const d1 = x[2 * i + 1] / (1 + sigma[i]) - ((1 - tau) * data[2 * j + 1] + tau * noise[2 * j + 1]);
+        maxLogit = Math.max(maxLogit, (d0 * d0 + d1 * d1) / (2 * bandwidth * bandwidth));
+      }
+      const bound = 8 * EPS32 * (1 + maxLogit) * 12 + (pairs + 8) * EPS32 * 4;
+      const err = Math.max(Math.abs(gpu[2 * i] - exact[2 * i]), Math.abs(gpu[2 * i + 1] - exact[2 * i + 1]));
+      expect(err, `sample ${i}, σ ${sigma[i]}`).toBeLessThanOrEqual(bound);
     }
   });
 

@@ -1,0 +1,22 @@
+import { dispatchFor } from '../gpu/shaders';
+import type { GpuDenoiser } from './types';
+
+/**
+ * The GpuDenoiser of a 2D world whose kernel runs one invocation per sample with the world's own data at
+ * bindings 0–1 and x, σ, out at bindings 2, 3, 4 (gmm-denoise.wgsl, pair-flow-denoise.wgsl).
+ */
+export function pointDenoiser(device: GPUDevice, pipeline: GPUComputePipeline, worldEntries: GPUBindGroupEntry[], costPerSample: number): GpuDenoiser {
+  return {
+    dim: 2,
+    costPerSample,
+    encode(pass, io) {
+      const bindGroup = device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [...worldEntries, { binding: 2, resource: io.x }, { binding: 3, resource: io.sigma }, { binding: 4, resource: io.out }],
+      });
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(...dispatchFor(io.count));
+    },
+  };
+}
