@@ -6,12 +6,14 @@ import combine from '../../shaders/samplers/combine.wgsl?raw';
 import initNoise from '../../shaders/samplers/init-noise.wgsl?raw';
 import gmmDenoise from '../../shaders/worlds/gmm-denoise.wgsl?raw';
 import pairFlowDenoise from '../../shaders/worlds/pair-flow-denoise.wgsl?raw';
+import upsampleGuidance from '../../shaders/guidance/upsample-guidance.wgsl?raw';
 
 export const SHADERS = {
   combine: [rng, brownian, combine].join('\n'),
   initNoise: [rng, initNoise].join('\n'),
   gmmDenoise: [weightedMean, gmmDenoise].join('\n'),
   pairFlowDenoise: [weightedMean, pairFlowDenoise].join('\n'),
+  upsampleGuidance,
 } as const;
 
 /** A 1D element count as a 2D dispatch of 64-wide workgroups (past 65535 groups a single dimension overflows);
