@@ -7,6 +7,8 @@ export interface DenoiseIO {
   sigma: GPUBufferBinding;
   out: GPUBufferBinding;
   count: number;
+  /** Class label per sample (u32), for class-conditional worlds; absent means the null class (unconditional). */
+  labels?: GPUBufferBinding;
 }
 
 /** A world's denoiser on one device: records its dispatches into the caller's compute pass. */

@@ -1,0 +1,179 @@
+/**
+ * The network as the engine's denoiser D(x; σ) (algorithms.md): the RF v-network gives D = z − t·v at
+ * z = x/(1+σ), t = σ/(1+σ) (edm-input.wgsl / edm-output.wgsl). One σ and one label per sample, from GPU buffers;
+ * no labels means the null class (the unconditional branch of classifier-free guidance).
+ *
+ * A batch larger than one chunk (memory.ts) runs chunk by chunk inside the same pass. Buffers and bind groups are
+ * built once; the network grows (once) when a larger batch arrives, up to the chunk size the device allows.
+ */
+import type { GpuResources } from '../../gpu/context';
+import type { DenoiseIO, GpuDenoiser } from '../types';
+import { compileGraph, elements, type CompiledGraph } from './graph';
+import { uploadWeights, type GpuWeights } from './gpu-weights';
+import { invocationGroups, nnPipelines, UNIFORM_SLOT, writeParams, type NnPipelines } from './kernels';
+import type { LoadedModel } from './manifest';
+import { maxChunkSamples, planMemory, type MemoryPlan } from './memory';
+import { UnetNetwork } from './network';
+
+export interface UnetDenoiserOptions {
+  /** Image side in pixels (the network is fully convolutional; a multiple of 4). */
+  size: number;
+  /** Byte cap on one chunk's activations (default memory.ts DEFAULT_ACTIVATION_BUDGET). */
+  budgetBytes?: number;
+  /** Manifest value names to keep readable after a call (golden tests, AMED's bottleneck). */
+  keep?: string[];
+}
+
+/** Multiply-adds ×2 of one evaluation per sample: the conv and linear steps. */
+export function flopsPerSample(graph: CompiledGraph): number {
+  let flops = 0;
+  for (const s of graph.steps) {
+    const out = graph.shapes.get(s.output)!;
+    if (s.op === 'conv3x3') flops += 2 * 9 * s.cin * elements(out);
+    else if (s.op === 'conv1x1') flops += 2 * s.cin * elements(out);
+    else if (s.op === 'linear') flops += 2 * s.fin * s.fout;
+  }
+  return flops;
+}
+
+const bufferIds = new WeakMap<GPUBuffer, number>();
+let nextBufferId = 1;
+const idOf = (b: GPUBuffer) => bufferIds.get(b) ?? (bufferIds.set(b, nextBufferId), nextBufferId++);
+const bindingKey = (b: GPUBufferBinding) => `${idOf(b.buffer)}:${b.offset ?? 0}:${b.size ?? ''}`;
+
+export class UnetDenoiser implements GpuDenoiser {
+  readonly dim: number;
+  readonly costPerSample: number;
+  readonly flopsPerSample: number;
+  readonly maxChunk: number;
+  private network: UnetNetwork | null = null;
+  private chunkUniforms: GPUBuffer | null = null;
+  private chunkSlots = 0;
+  private chunkCapacity = 0;
+  private nullLabels: GPUBuffer | null = null;
+  private readonly ioBindGroups = new Map<string, GPUBindGroup>();
+
+  constructor(
+    private readonly gpu: GpuResources,
+    private readonly pipelines: NnPipelines,
+    private readonly weights: GpuWeights,
+    readonly graph: CompiledGraph,
+    private readonly plan: MemoryPlan,
+    readonly nullClass: number,
+    budgetBytes?: number,
+  ) {
+    this.dim = graph.shapes.get(graph.input)!.h * graph.shapes.get(graph.input)!.w;
+    this.flopsPerSample = flopsPerSample(graph);
+    // run-gpu.ts submits evaluations in batches of bounded count × costPerSample: one network call per submission.
+    this.costPerSample = this.flopsPerSample;
+    this.maxChunk = maxChunkSamples(plan, gpu.device.limits, budgetBytes);
+  }
+
+  /** The network of the last call (for reading kept values). */
+  get current(): UnetNetwork | null {
+    return this.network;
+  }
+
+  encode(pass: GPUComputePassEncoder, io: DenoiseIO): void {
+    const network = this.networkFor(io.count);
+    const chunks = Math.ceil(io.count / network.capacity);
+    this.ensureChunkUniforms(chunks, network.capacity);
+    const labels = io.labels ?? this.nullLabelsFor(io.count);
+    for (let j = 0; j < chunks; j++) {
+      const n = Math.min(network.capacity, io.count - j * network.capacity);
+      const [enter, exit] = this.chunkBindGroups(network, io, labels, j);
+      const grid = invocationGroups(n * this.dim);
+      pass.setPipeline(this.pipelines.edmInput);
+      pass.setBindGroup(0, enter);
+      pass.dispatchWorkgroups(...grid);
+      network.encode(pass, n);
+      pass.setPipeline(this.pipelines.edmOutput);
+      pass.setBindGroup(0, exit);
+      pass.dispatchWorkgroups(...grid);
+    }
+  }
+
+  destroy(): void {
+    this.network?.destroy();
+    this.chunkUniforms?.destroy();
+    this.nullLabels?.destroy();
+  }
+
+  private networkFor(count: number): UnetNetwork {
+    const wanted = Math.min(count, this.maxChunk);
+    if (!this.network || this.network.capacity < wanted) {
+      // Recorded passes may still reference the old buffers; they are released when unreferenced, not destroyed.
+      this.network = new UnetNetwork(this.gpu, this.pipelines, this.weights, this.graph, this.plan, wanted);
+      this.ioBindGroups.clear();
+    }
+    return this.network;
+  }
+
+  /** Uniform slots [edm-input, edm-output] per chunk; first_sample is fixed per chunk, so slots never change. */
+  private ensureChunkUniforms(chunks: number, capacity: number): void {
+    if (this.chunkUniforms && this.chunkSlots >= chunks && this.chunkCapacity === capacity) return;
+    const slots = Math.max(chunks, this.chunkSlots);
+    const data = new ArrayBuffer(2 * slots * UNIFORM_SLOT);
+    for (let j = 0; j < slots; j++) {
+      const values = { first_sample: j * capacity, dim: this.dim, invocations: capacity * this.dim };
+      writeParams('edmInput', data, 2 * j * UNIFORM_SLOT, values);
+      writeParams('edmOutput', data, (2 * j + 1) * UNIFORM_SLOT, values);
+    }
+    this.chunkUniforms = this.gpu.device.createBuffer({ label: 'unet chunk params', size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.gpu.device.queue.writeBuffer(this.chunkUniforms, 0, data);
+    this.chunkSlots = slots;
+    this.chunkCapacity = capacity;
+    this.ioBindGroups.clear();
+  }
+
+  /** A buffer of null-class labels for unconditional calls, at least `count` long. */
+  private nullLabelsFor(count: number): GPUBufferBinding {
+    if (!this.nullLabels || this.nullLabels.size < 4 * count) {
+      const size = Math.max(16, 4 * count);
+      this.nullLabels = this.gpu.device.createBuffer({ label: 'unet null labels', size, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
+      new Uint32Array(this.nullLabels.getMappedRange()).fill(this.nullClass);
+      this.nullLabels.unmap();
+    }
+    return { buffer: this.nullLabels, offset: 0, size: 4 * count };
+  }
+
+  private chunkBindGroups(network: UnetNetwork, io: DenoiseIO, labels: GPUBufferBinding, chunk: number): [GPUBindGroup, GPUBindGroup] {
+    const key = [io.x, io.sigma, labels, io.out].map(bindingKey).join('|') + `|${chunk}`;
+    const enterKey = `in|${key}`;
+    const exitKey = `out|${key}`;
+    let enter = this.ioBindGroups.get(enterKey);
+    let exit = this.ioBindGroups.get(exitKey);
+    if (!enter || !exit) {
+      const uniform = (k: number) => ({ buffer: this.chunkUniforms!, offset: (2 * chunk + k) * UNIFORM_SLOT, size: UNIFORM_SLOT });
+      const { device } = this.gpu;
+      enter = device.createBindGroup({
+        label: 'unet edm-input',
+        layout: this.pipelines.edmInput.getBindGroupLayout(0),
+        entries: [uniform(0), io.x, io.sigma, labels, network.binding(this.graph.input), { buffer: network.sigma }, { buffer: network.labels }].map((resource, binding) => ({ binding, resource })),
+      });
+      exit = device.createBindGroup({
+        label: 'unet edm-output',
+        layout: this.pipelines.edmOutput.getBindGroupLayout(0),
+        entries: [uniform(1), network.binding(this.graph.input), network.binding(this.graph.output), { buffer: network.sigma }, io.out].map((resource, binding) => ({ binding, resource })),
+      });
+      // A run binds one σ row per evaluation; keep the cache bounded across runs.
+      if (this.ioBindGroups.size > 1024) this.ioBindGroups.clear();
+      this.ioBindGroups.set(enterKey, enter);
+      this.ioBindGroups.set(exitKey, exit);
+    }
+    return [enter, exit];
+  }
+}
+
+/** Compiles the manifest graph for an image size, uploads (or reuses) the weights and builds the denoiser. */
+export async function createUnetDenoiser(gpu: GpuResources, model: LoadedModel, options: UnetDenoiserOptions, weights?: GpuWeights): Promise<UnetDenoiser> {
+  const graph = compileGraph(model.manifest, options.size);
+  const keep = (options.keep ?? []).map((name) => {
+    const ssa = graph.finalNames.get(name);
+    if (!ssa) throw new RangeError(`keep: the manifest graph has no value "${name}"`);
+    return ssa;
+  });
+  const plan = planMemory(graph, keep);
+  const pipelines = await nnPipelines(gpu);
+  return new UnetDenoiser(gpu, pipelines, weights ?? uploadWeights(gpu.device, graph.steps, model.tensors), graph, plan, model.manifest.null_class, options.budgetBytes);
+}

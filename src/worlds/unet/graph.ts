@@ -1,0 +1,247 @@
+/**
+ * Manifest graph → the step list the WGSL executor dispatches. Pure (no GPU), so it is unit-tested in Node.
+ *
+ * 1. SSA: the manifest lets an op overwrite a value of the same name; every write gets its own name here.
+ * 2. Fusion, each saving a pass over the activations (only when the fused intermediate has no other reader):
+ *    group_norm → silu; linear → silu; embedding + add (+ silu) → class embedding; conv2d → add_channel_bias
+ *    (a per-sample, per-channel bias in the conv epilogue); conv2d 3×3 → add (the residual in the epilogue).
+ * 3. Linear layers that read the same value and only feed channel biases are stacked into one dispatch (every
+ *    ResBlock's Linear(SiLU(emb))); each conv then reads its slice of the stacked output.
+ * 4. Shapes per sample, from the image size.
+ * Anything else in a manifest fails with the op index and what is unsupported.
+ */
+import type { GraphOp, Manifest } from './manifest';
+
+/** Per-sample shape: channels × height × width (vectors have height = width = 1). */
+export interface Shape {
+  c: number;
+  h: number;
+  w: number;
+}
+
+export interface ChannelBias {
+  value: string;
+  offset: number;
+  stride: number;
+}
+
+export type Step =
+  | { op: 'time_features'; output: string; dim: number; scale: number; maxPeriod: number }
+  | { op: 'linear'; input: string; output: string; weights: string[]; biases: string[]; fin: number; fout: number; silu: boolean }
+  | { op: 'class_embedding'; input: string; output: string; table: string; rows: number; silu: boolean }
+  | { op: 'group_norm'; input: string; output: string; weight: string; bias: string; groups: number; eps: number; silu: boolean }
+  | { op: 'conv3x3' | 'conv1x1'; input: string; output: string; weight: string; bias: string; cin: number; cout: number; channelBias?: ChannelBias; residual?: string }
+  | { op: 'avg_pool'; input: string; output: string }
+  | { op: 'upsample'; input: string; output: string }
+  | { op: 'concat'; inputs: [string, string]; output: string };
+
+export interface CompiledGraph {
+  steps: Step[];
+  shapes: Map<string, Shape>;
+  /** The network input z (written by the EDM entry kernel) and its output v. */
+  input: string;
+  output: string;
+  /** SSA names of the manifest's values, for reading intermediate activations (the last write of each name). */
+  finalNames: Map<string, string>;
+}
+
+/** Every value a step reads. */
+export function stepInputs(step: Step): string[] {
+  switch (step.op) {
+    case 'time_features':
+      return [];
+    case 'concat':
+      return [...step.inputs];
+    case 'conv3x3':
+    case 'conv1x1':
+      return [step.input, ...(step.channelBias ? [step.channelBias.value] : []), ...(step.residual ? [step.residual] : [])];
+    default:
+      return [step.input];
+  }
+}
+
+const opInputs = (op: GraphOp): string[] => (op.op === 'add' || op.op === 'concat_channels' ? op.inputs : op.op === 'add_channel_bias' ? [op.input, op.vector] : [op.input]);
+
+export function compileGraph(manifest: Manifest, size: number): CompiledGraph {
+  const graph = manifest.architecture.graph;
+  const inputName = manifest.architecture.inputs[0]?.name ?? 'z';
+  const outputName = manifest.architecture.outputs[0]?.name ?? 'v';
+  // 1. SSA renaming: the k-th rewrite of `name` becomes `name#k`.
+  const version = new Map<string, string>([[inputName, inputName]]);
+  const writes = new Map<string, number>();
+  const ssa: GraphOp[] = graph.map((op, index) => {
+    const rename = (v: string) => {
+      if (op.op === 'time_features' || op.op === 'embedding') return v; // read graph inputs t and label
+      const current = version.get(v);
+      if (!current) throw new Error(`manifest graph op ${index} (${op.op}) reads "${v}" before anything writes it`);
+      return current;
+    };
+    const renamed = { ...op } as GraphOp & { input?: string; inputs?: string[]; vector?: string };
+    if (renamed.input !== undefined) renamed.input = rename(renamed.input);
+    if ('inputs' in op && op.inputs) renamed.inputs = op.inputs.map(rename) as [string, string];
+    if (op.op === 'add_channel_bias') renamed.vector = rename(op.vector);
+    const k = writes.get(op.output) ?? 0;
+    writes.set(op.output, k + 1);
+    const name = k === 0 && op.output !== inputName ? op.output : `${op.output}#${k}`;
+    version.set(op.output, name);
+    renamed.output = name;
+    return renamed as GraphOp;
+  });
+  const readers = new Map<string, number>();
+  for (const op of ssa) for (const v of opInputs(op)) readers.set(v, (readers.get(v) ?? 0) + 1);
+  const soleReader = (v: string) => readers.get(v) === 1 && v !== version.get(outputName);
+
+  // 2. Fusion into steps; `producer` finds the step that wrote a value, to fold the next op into it.
+  const steps: Step[] = [];
+  const producer = new Map<string, Step>();
+  const emit = (s: Step) => {
+    steps.push(s);
+    producer.set(s.output, s);
+  };
+  // A fused step runs where the last op folded into it stood: all of its inputs exist there (a residual or a channel
+  // bias may be produced after the conv in the manifest's order), and its old output had no other reader.
+  const retarget = (s: Step, output: string) => {
+    producer.delete(s.output);
+    s.output = output;
+    producer.set(output, s);
+    steps.splice(steps.indexOf(s), 1);
+    steps.push(s);
+  };
+  const embeddings = new Map<string, { table: string; rows: number }>();
+  ssa.forEach((op, index) => {
+    const unsupported = (what: string) => new Error(`manifest graph op ${index} (${op.op} → ${graph[index].output}): ${what}`);
+    const from = op.input !== undefined ? producer.get(op.input) : undefined;
+    switch (op.op) {
+      case 'time_features':
+        if (op.order !== 'cos_then_sin' || op.dim % 2 !== 0) throw unsupported('needs an even dim and cos_then_sin order');
+        return emit({ op: 'time_features', output: op.output, dim: op.dim, scale: op.scale, maxPeriod: op.max_period });
+      case 'linear':
+        return emit({ op: 'linear', input: op.input, output: op.output, weights: [op.weight], biases: [op.bias], fin: op.fin, fout: op.fout, silu: false });
+      case 'silu':
+        if (from && (from.op === 'linear' || from.op === 'group_norm' || from.op === 'class_embedding') && !from.silu && soleReader(op.input)) {
+          from.silu = true;
+          return retarget(from, op.output);
+        }
+        throw unsupported('SiLU is only supported right after linear, group_norm or the class embedding');
+      case 'embedding':
+        if (!soleReader(op.output)) throw unsupported('the class embedding must feed exactly one add');
+        embeddings.set(op.output, { table: op.weight, rows: op.rows });
+        return;
+      case 'add': {
+        const [a, b] = op.inputs;
+        const emb = embeddings.get(b) ?? embeddings.get(a);
+        if (emb) return emit({ op: 'class_embedding', input: embeddings.has(b) ? a : b, output: op.output, table: emb.table, rows: emb.rows, silu: false });
+        const conv = [a, b].map((v) => producer.get(v)).find((s, k) => s?.op === 'conv3x3' && !s.residual && soleReader(op.inputs[k]));
+        if (conv?.op === 'conv3x3') {
+          conv.residual = conv.output === a ? b : a;
+          return retarget(conv, op.output);
+        }
+        throw unsupported('add is only supported as the class embedding or a residual after a 3×3 conv');
+      }
+      case 'add_channel_bias':
+        if ((from?.op === 'conv3x3' || from?.op === 'conv1x1') && !from.channelBias && !from.residual && soleReader(op.input)) {
+          from.channelBias = { value: op.vector, offset: 0, stride: 0 };
+          return retarget(from, op.output);
+        }
+        throw unsupported('a channel bias is only supported right after a conv');
+      case 'conv2d': {
+        const kind = op.k === 3 && op.pad === 1 ? 'conv3x3' : op.k === 1 && op.pad === 0 ? 'conv1x1' : null;
+        if (!kind || op.stride !== 1) throw unsupported(`only k=3 pad=1 and k=1 pad=0 at stride 1 are implemented, got k=${op.k} pad=${op.pad} stride=${op.stride}`);
+        return emit({ op: kind, input: op.input, output: op.output, weight: op.weight, bias: op.bias, cin: op.cin, cout: op.cout });
+      }
+      case 'group_norm':
+        return emit({ op: 'group_norm', input: op.input, output: op.output, weight: op.weight, bias: op.bias, groups: op.groups, eps: op.eps, silu: false });
+      case 'avg_pool2d':
+        if (op.k !== 2) throw unsupported(`only 2×2 pooling is implemented, got k=${op.k}`);
+        return emit({ op: 'avg_pool', input: op.input, output: op.output });
+      case 'upsample_nearest2x':
+        return emit({ op: 'upsample', input: op.input, output: op.output });
+      case 'concat_channels':
+        return emit({ op: 'concat', inputs: op.inputs, output: op.output });
+      default:
+        throw unsupported('unknown op');
+    }
+  });
+  stackChannelBiasLinears(steps);
+  return { steps, shapes: inferShapes(steps, inputName, size), input: inputName, output: version.get(outputName)!, finalNames: version };
+}
+
+/** 3. One dispatch for all linears on the same input whose outputs only feed conv channel biases. */
+function stackChannelBiasLinears(steps: Step[]): void {
+  const biasReaders = new Map<string, Array<Extract<Step, { op: 'conv3x3' | 'conv1x1' }>>>();
+  const otherReaders = new Set<string>();
+  for (const s of steps) {
+    if ((s.op === 'conv3x3' || s.op === 'conv1x1') && s.channelBias) {
+      biasReaders.set(s.channelBias.value, [...(biasReaders.get(s.channelBias.value) ?? []), s]);
+      for (const v of [s.input, ...(s.residual ? [s.residual] : [])]) otherReaders.add(v);
+    } else {
+      for (const v of stepInputs(s)) otherReaders.add(v);
+    }
+  }
+  const groups = new Map<string, Array<Extract<Step, { op: 'linear' }>>>();
+  for (const s of steps) {
+    if (s.op === 'linear' && !s.silu && biasReaders.has(s.output) && !otherReaders.has(s.output)) groups.set(s.input, [...(groups.get(s.input) ?? []), s]);
+  }
+  for (const [input, linears] of groups) {
+    const fout = linears.reduce((a, l) => a + l.fout, 0);
+    const stacked: Step = { op: 'linear', input, output: `stacked(${input})`, weights: linears.flatMap((l) => l.weights), biases: linears.flatMap((l) => l.biases), fin: linears[0].fin, fout, silu: false };
+    let offset = 0;
+    for (const l of linears) {
+      if (l.fin !== stacked.fin) throw new Error(`linears on ${input} disagree on fin (${l.fin} vs ${stacked.fin})`);
+      for (const conv of biasReaders.get(l.output)!) conv.channelBias = { value: stacked.output, offset, stride: fout };
+      offset += l.fout;
+    }
+    for (const l of linears) steps.splice(steps.indexOf(l), 1);
+    // Right after the input's producer, so every conv that reads a slice comes after it.
+    steps.splice(steps.findIndex((s) => s.output === input) + 1, 0, stacked);
+  }
+}
+
+/** 4. Per-sample shapes of every value; checks channel counts against the ops. */
+function inferShapes(steps: Step[], input: string, size: number): Map<string, Shape> {
+  const shapes = new Map<string, Shape>([[input, { c: 1, h: size, w: size }]]);
+  const get = (v: string) => shapes.get(v)!;
+  const vector = (c: number): Shape => ({ c, h: 1, w: 1 });
+  for (const s of steps) {
+    let shape: Shape;
+    switch (s.op) {
+      case 'time_features':
+        shape = vector(s.dim);
+        break;
+      case 'linear':
+        shape = vector(s.fout);
+        break;
+      case 'class_embedding':
+      case 'group_norm':
+        shape = get(s.input);
+        break;
+      case 'conv3x3':
+      case 'conv1x1': {
+        const x = get(s.input);
+        if (x.c !== s.cin) throw new Error(`${s.weight}: expects ${s.cin} input channels, gets ${x.c}`);
+        shape = { c: s.cout, h: x.h, w: x.w };
+        break;
+      }
+      case 'avg_pool': {
+        const x = get(s.input);
+        shape = { c: x.c, h: Math.floor(x.h / 2), w: Math.floor(x.w / 2) };
+        break;
+      }
+      case 'upsample': {
+        const x = get(s.input);
+        shape = { c: x.c, h: 2 * x.h, w: 2 * x.w };
+        break;
+      }
+      case 'concat': {
+        const [a, b] = s.inputs.map(get);
+        if (a.h !== b.h || a.w !== b.w) throw new Error(`concat ${s.output}: ${a.h}×${a.w} and ${b.h}×${b.w} differ; the image size must be a multiple of 4`);
+        shape = { c: a.c + b.c, h: a.h, w: a.w };
+        break;
+      }
+    }
+    shapes.set(s.output, shape);
+  }
+  return shapes;
+}
+
+export const elements = (s: Shape) => s.c * s.h * s.w;

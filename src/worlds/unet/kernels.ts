@@ -1,0 +1,62 @@
+/** The WGSL kernels of the network (shaders/nn/), their uniform layouts (read from the WGSL by webgpu-utils) and
+ *  pipelines per device. */
+import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
+import type { GpuResources } from '../../gpu/context';
+import avgPool from '../../../shaders/nn/avg-pool.wgsl?raw';
+import classEmbedding from '../../../shaders/nn/class-embedding.wgsl?raw';
+import concatChannels from '../../../shaders/nn/concat-channels.wgsl?raw';
+import conv1x1 from '../../../shaders/nn/conv1x1.wgsl?raw';
+import conv3x3 from '../../../shaders/nn/conv3x3.wgsl?raw';
+import edmInput from '../../../shaders/nn/edm-input.wgsl?raw';
+import edmOutput from '../../../shaders/nn/edm-output.wgsl?raw';
+import groupNormSilu from '../../../shaders/nn/group-norm-silu.wgsl?raw';
+import linear from '../../../shaders/nn/linear.wgsl?raw';
+import timeFeatures from '../../../shaders/nn/time-features.wgsl?raw';
+import upsampleNearest from '../../../shaders/nn/upsample-nearest.wgsl?raw';
+
+export const NN_SHADERS = {
+  avgPool,
+  classEmbedding,
+  concatChannels,
+  conv1x1,
+  conv3x3,
+  edmInput,
+  edmOutput,
+  groupNormSilu,
+  linear,
+  timeFeatures,
+  upsampleNearest,
+} as const;
+
+export type KernelName = keyof typeof NN_SHADERS;
+
+const definitions = Object.fromEntries(Object.entries(NN_SHADERS).map(([name, code]) => [name, makeShaderDataDefinitions(code).uniforms.params])) as Record<KernelName, ReturnType<typeof makeShaderDataDefinitions>['uniforms'][string]>;
+
+/** Every kernel's uniform block lives in a 256-byte slot of one buffer (the minimum uniform offset alignment). */
+export const UNIFORM_SLOT = 256;
+
+/** Writes a kernel's params struct at `offset` of `data`, laid out as its WGSL declares. */
+export function writeParams(kernel: KernelName, data: ArrayBuffer, offset: number, values: Record<string, number>): void {
+  makeStructuredView(definitions[kernel], data, offset).set(values);
+}
+
+export type NnPipelines = Record<KernelName, GPUComputePipeline>;
+
+/** Compiles (or fetches from the device's cache) every kernel. */
+export async function nnPipelines(gpu: GpuResources): Promise<NnPipelines> {
+  const names = Object.keys(NN_SHADERS) as KernelName[];
+  const pipelines = await Promise.all(names.map((name) => gpu.pipelines.get(`nn/${name}`, NN_SHADERS[name])));
+  return Object.fromEntries(names.map((name, k) => [name, pipelines[k]])) as NnPipelines;
+}
+
+/** Workgroups for a 1D range of 64-wide invocations, as [x, y] (kernels rebuild i = gid.x + gid.y·groups.x·64). */
+export function invocationGroups(invocations: number): [number, number] {
+  return workgroupGrid(Math.ceil(invocations / 64));
+}
+
+/** A workgroup count as [x, y], since one dimension stops at 65535. */
+export function workgroupGrid(count: number): [number, number] {
+  const groups = Math.max(1, count);
+  const x = Math.min(groups, 65535);
+  return [x, Math.ceil(groups / x)];
+}

@@ -1,0 +1,162 @@
+/**
+ * The compiled network on one device, for chunks of up to `capacity` samples at one image size: activation buffers
+ * (memory.ts slots), per-sample σ and labels, every step's uniform block and bind group, built once. Recording a
+ * chunk is then only setPipeline / setBindGroup / dispatch: no allocation per call.
+ * Uniforms describe the full capacity; a chunk of n samples dispatches only n samples' worth of invocations (the
+ * layouts are sample-major, so the first n samples are a prefix).
+ */
+import type { GpuResources } from '../../gpu/context';
+import { elements, type CompiledGraph, type Step } from './graph';
+import { weightKeys, type GpuWeights } from './gpu-weights';
+import { invocationGroups, UNIFORM_SLOT, workgroupGrid, writeParams, type KernelName, type NnPipelines } from './kernels';
+import type { MemoryPlan } from './memory';
+import { CONV_CHANNEL_BLOCK, paddedChannels } from './pack';
+
+interface Dispatch {
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  /** Workgroups for a chunk of n samples. */
+  grid(n: number): [number, number];
+}
+
+const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+export class UnetNetwork {
+  readonly slots: GPUBuffer[];
+  readonly sigma: GPUBuffer;
+  readonly labels: GPUBuffer;
+  private readonly uniforms: GPUBuffer;
+  private readonly dispatches: Dispatch[];
+
+  constructor(
+    private readonly gpu: GpuResources,
+    private readonly pipelines: NnPipelines,
+    private readonly weights: GpuWeights,
+    readonly graph: CompiledGraph,
+    readonly plan: MemoryPlan,
+    readonly capacity: number,
+  ) {
+    const { device } = gpu;
+    this.slots = plan.slotElements.map((e, k) => device.createBuffer({ label: `unet activations ${k}`, size: 4 * e * capacity, usage: STORAGE }));
+    this.sigma = device.createBuffer({ label: 'unet sigma', size: Math.max(16, 4 * capacity), usage: STORAGE });
+    this.labels = device.createBuffer({ label: 'unet labels', size: Math.max(16, 4 * capacity), usage: STORAGE });
+    const data = new ArrayBuffer(UNIFORM_SLOT * graph.steps.length);
+    this.uniforms = device.createBuffer({ label: 'unet params', size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.dispatches = graph.steps.map((step, k) => this.prepare(step, data, k * UNIFORM_SLOT));
+    device.queue.writeBuffer(this.uniforms, 0, data);
+  }
+
+  /** The activation buffer holding a value (valid after `encode` if the value was kept live by the plan). */
+  binding(value: string): GPUBufferBinding {
+    const slot = this.plan.slotOf.get(value);
+    if (slot === undefined) throw new Error(`no value "${value}" in the compiled network`);
+    const shape = this.graph.shapes.get(value)!;
+    return { buffer: this.slots[slot], offset: 0, size: 4 * elements(shape) * this.capacity };
+  }
+
+  /** Records the network for the first n ≤ capacity samples (z, σ and labels already written). */
+  encode(pass: GPUComputePassEncoder, n: number): void {
+    for (const d of this.dispatches) {
+      pass.setPipeline(d.pipeline);
+      pass.setBindGroup(0, d.bindGroup);
+      pass.dispatchWorkgroups(...d.grid(n));
+    }
+  }
+
+  destroy(): void {
+    for (const b of [...this.slots, this.sigma, this.labels, this.uniforms]) b.destroy();
+  }
+
+  private prepare(step: Step, data: ArrayBuffer, offset: number): Dispatch {
+    const cap = this.capacity;
+    const shape = this.graph.shapes.get(step.output)!;
+    const value = (v: string) => this.binding(v);
+    const weight = (key: string | undefined) => this.weights.bindings.get(key ?? '')!;
+    const keys = weightKeys(step);
+    const perSample = (count: number) => (n: number) => invocationGroups(n * count);
+    let kernel: KernelName;
+    let params: Record<string, number>;
+    let resources: GPUBindingResource[];
+    let grid: (n: number) => [number, number];
+    switch (step.op) {
+      case 'time_features': {
+        const half = step.dim / 2;
+        kernel = 'timeFeatures';
+        params = { half_dim: half, invocations: cap * half, one: 1 };
+        resources = [weight(keys.weight), { buffer: this.sigma }, value(step.output)];
+        grid = perSample(half);
+        break;
+      }
+      case 'linear':
+        kernel = 'linear';
+        params = { fin: step.fin, fout: step.fout, invocations: cap * step.fout, apply_silu: step.silu ? 1 : 0 };
+        resources = [value(step.input), weight(keys.weight), weight(keys.bias), value(step.output)];
+        grid = perSample(step.fout);
+        break;
+      case 'class_embedding':
+        kernel = 'classEmbedding';
+        params = { dim: shape.c, rows: step.rows, invocations: cap * shape.c, apply_silu: step.silu ? 1 : 0 };
+        resources = [value(step.input), { buffer: this.labels }, weight(keys.weight), value(step.output)];
+        grid = perSample(shape.c);
+        break;
+      case 'group_norm':
+        kernel = 'groupNormSilu';
+        if (shape.c % step.groups !== 0) throw new Error(`${step.weight}: ${shape.c} channels do not split into ${step.groups} groups`);
+        params = { channels: shape.c, groups: step.groups, plane: shape.h * shape.w, workgroups: cap * step.groups, eps: step.eps, apply_silu: step.silu ? 1 : 0 };
+        resources = [value(step.input), weight(keys.weight), weight(keys.bias), value(step.output)];
+        grid = (n) => workgroupGrid(n * step.groups);
+        break;
+      case 'conv3x3': {
+        const groups = paddedChannels(step.cout) / CONV_CHANNEL_BLOCK;
+        const runs = Math.ceil(shape.w / 7);
+        const per = groups * shape.h * runs;
+        kernel = 'conv3x3';
+        params = {
+          cin: step.cin, cout: step.cout, height: shape.h, width: shape.w, runs_per_row: runs, channel_groups: groups, invocations: cap * per,
+          channel_bias_stride: step.channelBias?.stride ?? 0, channel_bias_offset: step.channelBias?.offset ?? 0,
+          has_channel_bias: step.channelBias ? 1 : 0, has_residual: step.residual ? 1 : 0,
+        };
+        // Absent optional inputs bind the (read-only) weights: never read, and never the written buffer.
+        const unused = weight(keys.bias);
+        resources = [value(step.input), weight(keys.weight), weight(keys.bias), step.channelBias ? value(step.channelBias.value) : unused, step.residual ? value(step.residual) : unused, value(step.output)];
+        grid = perSample(per);
+        break;
+      }
+      case 'conv1x1': {
+        const groups = paddedChannels(step.cout) / CONV_CHANNEL_BLOCK;
+        const plane = shape.h * shape.w;
+        const runs = Math.ceil(plane / 4);
+        kernel = 'conv1x1';
+        params = { cin: step.cin, cout: step.cout, plane, runs, channel_groups: groups, invocations: cap * groups * runs };
+        resources = [value(step.input), weight(keys.weight), weight(keys.bias), value(step.output)];
+        grid = perSample(groups * runs);
+        break;
+      }
+      case 'avg_pool':
+      case 'upsample': {
+        const x = this.graph.shapes.get(step.input)!;
+        kernel = step.op === 'avg_pool' ? 'avgPool' : 'upsampleNearest';
+        params = { in_height: x.h, in_width: x.w, invocations: cap * elements(shape) };
+        resources = [value(step.input), value(step.output)];
+        grid = perSample(elements(shape));
+        break;
+      }
+      case 'concat': {
+        const [a, b] = step.inputs.map((v) => this.graph.shapes.get(v)!);
+        kernel = 'concatChannels';
+        params = { first_channels: a.c, second_channels: b.c, plane: shape.h * shape.w, invocations: cap * elements(shape) };
+        resources = [value(step.inputs[0]), value(step.inputs[1]), value(step.output)];
+        grid = perSample(elements(shape));
+        break;
+      }
+    }
+    writeParams(kernel, data, offset, params);
+    const pipeline = this.pipelines[kernel];
+    const bindGroup = this.gpu.device.createBindGroup({
+      label: `unet ${step.op} → ${step.output}`,
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: this.uniforms, offset, size: UNIFORM_SLOT } }, ...resources.map((resource, k) => ({ binding: k + 1, resource }))],
+    });
+    return { pipeline, bindGroup, grid };
+  }
+}

@@ -1,0 +1,97 @@
+/** Test-only page for the network kernels and the UNet world: runs one WGSL kernel on given buffers, or the whole
+ *  network, and hands results back to puppeteer. Not part of the built app. */
+import { createSandbox } from '../../src/index';
+import { GpuContext } from '../../src/gpu/context';
+import { withErrorScopes } from '../../src/gpu/error-scope';
+import { readBuffers } from '../../src/gpu/readback';
+import { denoiseGpu } from '../../src/sampling/denoise-gpu';
+import { createUnetDenoiser } from '../../src/worlds/unet/denoiser';
+import { nnPipelines, UNIFORM_SLOT, writeParams, type KernelName } from '../../src/worlds/unet/kernels';
+import { loadModel } from '../../src/worlds/unet/manifest';
+
+const gpuErrors: string[] = [];
+let context: GpuContext | null = null;
+
+async function gpu() {
+  if (!context) {
+    context = await GpuContext.create();
+    context.addEventListener('gpuerror', (e) => gpuErrors.push(String((e as CustomEvent).detail)));
+  }
+  return context.resources;
+}
+
+interface BindingSpec {
+  /** Initial contents (f32 unless `u32`), or only a size in elements for an output. */
+  data?: number[];
+  elements?: number;
+  u32?: boolean;
+  read?: boolean;
+}
+
+/** Runs one kernel of shaders/nn: binding 0 is its params, then the given buffers in binding order. */
+async function runKernel(kernel: KernelName, params: Record<string, number>, bindings: BindingSpec[], grid: [number, number]): Promise<number[][]> {
+  const resources = await gpu();
+  const { device } = resources;
+  return withErrorScopes(device, async () => {
+    const pipeline = (await nnPipelines(resources))[kernel];
+    const data = new ArrayBuffer(UNIFORM_SLOT);
+    writeParams(kernel, data, 0, params);
+    const uniform = device.createBuffer({ size: UNIFORM_SLOT, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    device.queue.writeBuffer(uniform, 0, data);
+    const buffers = bindings.map((b) => {
+      const count = b.data?.length ?? b.elements ?? 1;
+      const buffer = device.createBuffer({ size: Math.max(16, 4 * count), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      if (b.data) device.queue.writeBuffer(buffer, 0, b.u32 ? Uint32Array.from(b.data) : Float32Array.from(b.data));
+      return { buffer, bytes: 4 * count };
+    });
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: uniform } }, ...buffers.map((b, k) => ({ binding: k + 1, resource: { buffer: b.buffer, size: b.bytes } }))],
+    }));
+    pass.dispatchWorkgroups(...grid);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    const read = buffers.filter((_, k) => bindings[k].read);
+    const out = await readBuffers(device, resources.pool, read);
+    for (const b of [uniform, ...buffers.map((x) => x.buffer)]) b.destroy();
+    return out.map((a) => Array.from(a));
+  });
+}
+
+const models = new Map<string, ReturnType<typeof loadModel>>();
+const model = (url = '/models/fmnist/') => {
+  if (!models.has(url)) models.set(url, loadModel(new URL(url, location.href).href));
+  return models.get(url)!;
+};
+
+/**
+ * D(x; σ) of the UNet at `size`, through the GpuDenoiser interface; also reads back the `keep` values (the network's
+ * intermediate activations, first `count` samples) when the whole batch fits one chunk.
+ */
+async function unetDenoise(options: { x: number[]; sigma: number[]; labels?: number[]; size: number; keep?: string[]; budgetBytes?: number }) {
+  const resources = await gpu();
+  const loaded = await model();
+  return withErrorScopes(resources.device, async () => {
+    const denoiser = await createUnetDenoiser(resources, loaded, { size: options.size, keep: options.keep, budgetBytes: options.budgetBytes });
+    const count = options.sigma.length;
+    const out = await denoiseGpu(resources, denoiser, Float32Array.from(options.x), Float32Array.from(options.sigma), options.labels ? Uint32Array.from(options.labels) : undefined);
+    const kept: Record<string, number[]> = {};
+    for (const name of options.keep ?? []) {
+      const binding = denoiser.current!.binding(denoiser.graph.finalNames.get(name)!);
+      const shape = denoiser.graph.shapes.get(denoiser.graph.finalNames.get(name)!)!;
+      const [values] = await readBuffers(resources.device, resources.pool, [{ buffer: binding.buffer, bytes: 4 * count * shape.c * shape.h * shape.w }]);
+      kept[name] = Array.from(values);
+    }
+    const info = { maxChunk: denoiser.maxChunk, capacity: denoiser.current!.capacity, flopsPerSample: denoiser.flopsPerSample, slots: denoiser.current!.plan.slotElements.length };
+    denoiser.destroy();
+    return { out: Array.from(out), kept, info };
+  });
+}
+
+const harness = { createSandbox, runKernel, unetDenoise, gpuErrors, gpu };
+(window as unknown as { harness: typeof harness }).harness = harness;
+export type NnHarness = typeof harness;
+document.title = 'ready';

@@ -1,0 +1,64 @@
+/** Executes a compiled step list (src/worlds/unet/graph.ts) in float64 with the reference ops: checks the fusion
+ *  and stacking rewrites against the unfused manifest graph, independently of the GPU. */
+import type { CompiledGraph } from '../../src/worlds/unet/graph';
+import { concatenate } from '../../src/worlds/unet/pack';
+import { avgPool2, concat, conv2d, groupNorm, linear, silu, timeFeatures, upsample2 } from './nn-ops';
+
+export function runSteps(graph: CompiledGraph, tensors: Map<string, Float32Array>, z: ArrayLike<number>, sigma: ArrayLike<number>, labels: ArrayLike<number>): Map<string, Float64Array> {
+  const n = sigma.length;
+  const env = new Map<string, Float64Array>([[graph.input, Float64Array.from(z)]]);
+  const T = (name: string) => tensors.get(name)!;
+  const get = (v: string) => env.get(v)!;
+  for (const s of graph.steps) {
+    const shape = graph.shapes.get(s.output)!;
+    const act = (a: Float64Array, on: boolean) => (on ? a.map(silu) : a);
+    let out: Float64Array;
+    switch (s.op) {
+      case 'time_features':
+        out = timeFeatures(sigma, s.dim, s.scale, s.maxPeriod);
+        break;
+      case 'linear':
+        out = act(linear(get(s.input), n, s.fin, concatenate(s.weights.map(T)), concatenate(s.biases.map(T)), s.fout), s.silu);
+        break;
+      case 'class_embedding': {
+        const x = get(s.input);
+        const table = T(s.table);
+        out = act(x.map((v, i) => v + table[labels[Math.floor(i / shape.c)] * shape.c + (i % shape.c)]), s.silu);
+        break;
+      }
+      case 'group_norm':
+        out = act(groupNorm(get(s.input), n, shape.c, shape.h * shape.w, s.groups, s.eps, T(s.weight), T(s.bias)), s.silu);
+        break;
+      case 'conv3x3':
+      case 'conv1x1': {
+        const k = s.op === 'conv3x3' ? 3 : 1;
+        out = conv2d(get(s.input), n, s.cin, shape.h, shape.w, T(s.weight), T(s.bias), s.cout, k, (k - 1) / 2);
+        const plane = shape.h * shape.w;
+        const cb = s.channelBias;
+        if (cb) out = out.map((v, i) => v + get(cb.value)[Math.floor(i / (s.cout * plane)) * cb.stride + cb.offset + (Math.floor(i / plane) % s.cout)]);
+        if (s.residual) {
+          const r = get(s.residual);
+          out = out.map((v, i) => v + r[i]);
+        }
+        break;
+      }
+      case 'avg_pool': {
+        const x = graph.shapes.get(s.input)!;
+        out = avgPool2(get(s.input), n * x.c, x.h, x.w);
+        break;
+      }
+      case 'upsample': {
+        const x = graph.shapes.get(s.input)!;
+        out = upsample2(get(s.input), n * x.c, x.h, x.w);
+        break;
+      }
+      case 'concat': {
+        const [a, b] = s.inputs.map((v) => graph.shapes.get(v)!);
+        out = concat(get(s.inputs[0]), a.c, get(s.inputs[1]), b.c, n, shape.h * shape.w);
+        break;
+      }
+    }
+    env.set(s.output, out);
+  }
+  return env;
+}
