@@ -137,7 +137,7 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     let recordIndex = 0;
     for (const instr of plan.instrs) {
       if (instr.op === 'denoise') {
-        const io = { x: reg(instr.src), out: reg(instr.dst), sigma: { buffer: sigmaTable, offset: denoiseIndex++ * rowBytes, size: count * 4 }, count };
+        const io = { x: reg(instr.src), out: reg(instr.dst), sigma: { buffer: sigmaTable, offset: denoiseIndex++ * rowBytes, size: count * 4 }, count, sigmaHost: instr.sigma };
         steps.push({ step: (pass) => denoiser.encode(pass, io), evals: 1 });
       } else if (instr.op === 'combine') {
         steps.push({ step: combineStep(reg(instr.dst), instr), evals: 0 });

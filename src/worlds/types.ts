@@ -9,6 +9,9 @@ export interface DenoiseIO {
   count: number;
   /** Class label per sample (u32), for class-conditional worlds; absent means the null class (unconditional). */
   labels?: GPUBufferBinding;
+  /** The σ shared by every sample, when the caller knows it on the host (a sampler step); wrappers such as
+   *  Upsample Guidance use it to skip work outside their σ window. Absent when σ varies per sample. */
+  sigmaHost?: number;
 }
 
 /** A world's denoiser on one device: records its dispatches into the caller's compute pass. */
