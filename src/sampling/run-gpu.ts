@@ -7,6 +7,7 @@ import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import { storageUsage } from '../gpu/buffer-pool';
 import type { GpuResources } from '../gpu/context';
 import { CancelledError } from '../gpu/errors';
+import { PassTimer } from '../gpu/pass-timer';
 import { align256, readBuffers } from '../gpu/readback';
 import { dispatchFor, SHADERS } from '../gpu/shaders';
 import type { GpuDenoiser } from '../worlds/types';
@@ -19,6 +20,8 @@ export interface GpuRunRequest {
   seed: number;
   /** Standard-normal start z (count × dim); when absent the GPU draws it from (seed, sample, element). */
   noise?: Float32Array;
+  /** Class label per sample (class-conditional worlds), uploaded once per run; absent: the null class. */
+  labels?: Uint32Array;
   trajectory?: boolean;
   signal?: AbortSignal;
   /** Cap on count × costPerSample × evaluations per submission; keeps each submission short. */
@@ -73,6 +76,9 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     const sigmaRows = new Float32Array((rowBytes / 4) * Math.max(denoises.length, 1));
     denoises.forEach((d, j) => sigmaRows.fill(d.sigma, (j * rowBytes) / 4, (j * rowBytes) / 4 + count));
     device.queue.writeBuffer(sigmaTable, 0, sigmaRows);
+    const labelBuffer = request.labels ? take(count * 4, storageUsage(), 'labels') : null;
+    if (labelBuffer) device.queue.writeBuffer(labelBuffer, 0, request.labels as Uint32Array<ArrayBuffer>);
+    const labels = labelBuffer ? { labels: { buffer: labelBuffer, offset: 0, size: count * 4 } } : {};
 
     // Uniform blocks of all combines (+ the initial draw), one 256-byte slot each, written once.
     const paramSlots = plan.instrs.length * 2 + 1;
@@ -137,7 +143,7 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     let recordIndex = 0;
     for (const instr of plan.instrs) {
       if (instr.op === 'denoise') {
-        const io = { x: reg(instr.src), out: reg(instr.dst), sigma: { buffer: sigmaTable, offset: denoiseIndex++ * rowBytes, size: count * 4 }, count, sigmaHost: instr.sigma };
+        const io = { x: reg(instr.src), out: reg(instr.dst), sigma: { buffer: sigmaTable, offset: denoiseIndex++ * rowBytes, size: count * 4 }, count, sigmaHost: instr.sigma, ...labels };
         steps.push({ step: (pass) => denoiser.encode(pass, io), evals: 1 });
       } else if (instr.op === 'combine') {
         steps.push({ step: combineStep(reg(instr.dst), instr), evals: 0 });
@@ -188,34 +194,25 @@ async function submitInChunks(gpu: GpuResources, steps: Array<{ step: Step; eval
     evalsInChunk += s.evals;
   }
   const totalEvals = Math.max(1, steps.reduce((a, s) => a + s.evals, 0));
-  const querySet = gpu.timestamps ? device.createQuerySet({ type: 'timestamp', count: 2 }) : null;
-  const resolve = querySet ? gpu.pool.acquire(16, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, 'timestamps') : null;
-  let gpuMs = 0;
+  const timer = new PassTimer(gpu, chunks.length);
   let done = 0;
   try {
-    for (const chunk of chunks) {
+    for (const [index, chunk] of chunks.entries()) {
       if (request.signal?.aborted) throw new CancelledError();
       const encoder = device.createCommandEncoder({ label: 'sampler chunk' });
-      const pass = encoder.beginComputePass(querySet ? { timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {});
+      const pass = encoder.beginComputePass(timer.descriptor(index));
       for (const s of chunk) s.step(pass);
       pass.end();
-      if (querySet && resolve) encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
+      timer.afterPass(encoder, index);
       const start = performance.now();
       device.queue.submit([encoder.finish()]);
       await device.queue.onSubmittedWorkDone();
-      if (querySet && resolve) {
-        const [stamps] = await readBuffers(device, gpu.pool, [{ buffer: resolve, bytes: 16 }]);
-        const ticks = new BigUint64Array(stamps.buffer);
-        gpuMs += Number(ticks[1] - ticks[0]) / 1e6;
-      } else {
-        gpuMs += performance.now() - start;
-      }
+      timer.addWallTime(performance.now() - start);
       done += chunk.reduce((a, s) => a + s.evals, 0);
       request.onProgress?.(done / totalEvals);
     }
+    return await timer.totalMs();
   } finally {
-    querySet?.destroy();
-    if (resolve) gpu.pool.release(resolve);
+    timer.dispose();
   }
-  return gpuMs;
 }

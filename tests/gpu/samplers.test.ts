@@ -85,7 +85,8 @@ describe('buffer reuse', () => {
       const w = window as any;
       w.sandbox ??= await w.harness.createSandbox();
       const options = { world: 'gmm:spiral', sampler: 'dpmpp_2m', steps: 12, count: 500, seed: 3, trajectory: true };
-      await w.sandbox.sample(options);
+      const first = await w.sandbox.sample(options);
+      if (!(first.ms > 0 && Number.isFinite(first.ms))) throw new Error(`GPU time must be a positive number, got ${first.ms}`);
       const before = w.sandbox.gpu.resources.pool.allocatedCount;
       for (let i = 0; i < 5; i++) await w.sandbox.sample({ ...options, seed: i });
       return [before, w.sandbox.gpu.resources.pool.allocatedCount];
