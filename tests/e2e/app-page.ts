@@ -3,7 +3,7 @@
  * errors, dialogs, and requests that leave the page's origin. Helpers read the page through its shadow roots
  * (puppeteer's `>>>` combinator), the way a user sees it: controls, readouts, notices.
  */
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { inject } from 'vitest';
 
 export interface AppSession {
@@ -87,8 +87,8 @@ export function notices(page: Page): Promise<string[]> {
 
 /** Sets a number input the way typing and leaving the field does (input + change events). */
 export async function setNumber(page: Page, selector: string, value: number): Promise<void> {
-  const input = await page.waitForSelector(selector);
-  await input!.evaluate((el, v) => {
+  const input = await waitForDeep(page, selector);
+  await input.evaluate((el, v) => {
     const field = el as HTMLInputElement;
     field.value = String(v);
     field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
@@ -101,4 +101,16 @@ export async function settledHash(page: Page, expected?: string): Promise<string
   if (expected !== undefined) await page.waitForFunction((h) => location.hash === h, { timeout: 30_000 }, expected);
   else await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return page.evaluate(() => location.hash);
+}
+
+/** Waits for an element inside shadow roots. puppeteer's waitForSelector re-checks on DOM mutations, and mutations
+ *  inside shadow roots do not count, so a late element there would be missed: this polls instead. */
+export async function waitForDeep(page: Page, selector: string, timeout = 120_000): Promise<ElementHandle<Element>> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const found = await page.$(selector);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`waitForDeep: no ${selector} after ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
