@@ -1,0 +1,192 @@
+"""Export the trained models for the browser and the benchmarks. Rerunnable at any time (reads checkpoints only).
+
+Writes, under --out (default: the repo root):
+  public/models/fmnist/{weights.bin, manifest.json}             UNet, EMA weights (weights_format.py)
+  public/models/fmnist-classifier/{weights.bin, manifest.json}  the scoring CNN (if its checkpoint exists)
+  bench/models/fmnist-unet.onnx                                  opset 17, dynamic batch: (z, t, label) → v
+  tests/fixtures/fmnist-golden.{json,bin}                        golden activations (golden.py)
+Each weights.bin is read back and run through graph_runner.py against the PyTorch model before we trust it.
+  /usr/bin/python3 tools/train/export.py [--ckpt tools/train/runs/unet.pt] [--classifier tools/train/runs/classifier.pt]
+"""
+import argparse
+import json
+import math
+import os
+import time
+
+import torch
+
+import check_golden
+import checkpoint
+import golden
+import model as model_module
+import graph_runner
+import unet_graph
+import weights_format
+from classifier import Classifier
+from model import NULL_CLASS, UNet
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+DATA = dict(range=[-1.0, 1.0], from_uint8="x = u/127.5 − 1", to_uint8="u = round(clamp((x + 1)·127.5, 0, 255))",
+            image_size=28, channels=1, source="Fashion-MNIST (Debian dataset-fashion-mnist)")
+
+
+def command_line(script, args):
+    """train_*.py does not store argv; this is an equivalent command rebuilt from the saved argparse namespace."""
+    flags = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in args.items() if v is not None)
+    return f"/usr/bin/python3 tools/train/{script} {flags}"
+
+
+def verify(arch, model_dir, model, inputs, out_name, ref):
+    """Round trip: weights.bin as the browser reads it → graph_runner → compare with the PyTorch model."""
+    _, tensors = weights_format.read(model_dir)
+    got = graph_runner.run(arch, tensors, inputs, dtype=torch.float64)[out_name]
+    err = (got - ref.double()).abs().max().item() / (ref.abs().max().item() + 1e-12)
+    print(f"  verify {model_dir}: graph_runner vs torch, max rel err {err:.2e}")
+    assert err < 1e-5, "manifest graph does not reproduce the model"
+    return err
+
+
+def _evals(ckpt_path, it):
+    """eval_samples.py results for this checkpoint at this iter (accuracy, FD-FMNIST), if any were run."""
+    path = os.path.join(os.path.dirname(os.path.abspath(ckpt_path)), "evals.jsonl")
+    if not os.path.exists(path):
+        return []
+    keep = ("sampler", "nfe", "n", "accuracy", "fd", "fd_floor_same_n", "seed")
+    with open(path) as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    return [{k: r[k] for k in keep if k in r} for r in rows
+            if r["iter"] == it and r.get("ckpt") == os.path.abspath(ckpt_path)]
+
+
+def export_unet(state, ckpt_path, out_dir):
+    model = UNet(**{k: state["config"][k] for k in ("base", "mults", "time_dim", "emb_dim")})
+    model.load_state_dict(state["ema"])
+    model.eval()
+    a = state["args"]
+    arch = unet_graph.build(model)
+    manifest = dict(
+        name="fmnist-unet", architecture=arch,
+        parameterisation=dict(
+            type="rf-v", network_output="v = ε − x0", rf_forward="z_t = (1 − t)·x0 + t·ε",
+            edm=dict(t="σ/(1+σ)", z="x/(1+σ)", D="z − t·v", note="EDM/VE x = x0 + σ·ε (algorithms.md)")),
+        time_features=dict(
+            input="1000·t", dim=model.time_dim, order="cos_then_sin",
+            frequency="f_k = exp(−ln(10000)·k/half), k = 0..half−1, half = dim/2",
+            formula="[cos(1000·t·f_0..f_{half−1}), sin(1000·t·f_0..f_{half−1})]",
+            precision="float64 on the CPU, then float32 (WGSL sin/cos are only ~2^-11 accurate)"),
+        data=DATA, image_size=28, channels=1, num_classes=10, null_class=NULL_CLASS,
+        training=dict(
+            iter=state["iter"], minutes=round(state["seconds"] / 60, 1), final_loss_ema=state["loss"],
+            batch=a["batch"], lr=a["lr"], optimizer="Adam", ema=a["ema"], weights="EMA",
+            objective="‖v(z_t,t,y) − (ε − x0)‖², t = sigmoid(N(0,1)), 10% label dropout to the null class",
+            command=command_line("train_unet.py", a), hardware="2-core CPU, PyTorch 1.13",
+            checkpoint=os.path.relpath(ckpt_path, REPO)),
+        evaluation=_evals(ckpt_path, state["iter"]),
+        exported_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+    tensors, layouts = weights_format.tensors_and_layouts(model)
+    full = weights_format.write(out_dir, tensors, layouts, manifest)
+    g = torch.Generator().manual_seed(0)
+    inputs = dict(z=torch.randn(2, 1, 28, 28, generator=g), t=torch.tensor([0.3, 0.9]), label=torch.tensor([1, 10]))
+    with torch.no_grad():
+        ref = golden._double_model(model)(inputs["z"].double(), inputs["t"].double(), inputs["label"])
+    verify(arch, out_dir, model, inputs, "v", ref)
+    return model, full
+
+
+def export_classifier(state, ckpt_path, out_dir):
+    model = Classifier()
+    model.load_state_dict(state["model"])
+    model.eval()
+    arch = dict(type="cnn-classifier", config=model.config,
+                inputs=[dict(name="image", shape=["B", 1, 28, 28], dtype="float32", note="[-1, 1], clamp samples first")],
+                outputs=[dict(name="logits", shape=["B", 10]), dict(name="features", shape=["B", 256],
+                                                                   note="FD-FMNIST features (post-ReLU fc1)")],
+                op_semantics={k: unet_graph.OP_SEMANTICS[k] for k in
+                              ("conv2d", "relu", "max_pool2d", "flatten", "linear")},
+                graph=Classifier.graph())
+    rep = state.get("report", {})
+    manifest = dict(
+        name="fmnist-classifier", architecture=arch, data=DATA, image_size=28, channels=1, num_classes=10,
+        metrics=dict(test_accuracy=rep.get("test_acc"), fd_floor=dict(
+            note="FD-FMNIST of real test vs real train images; FD is biased upward at small n",
+            n200=rep.get("fd_floor_test_vs_train_n200"), n1000=rep.get("fd_floor_test_vs_train_n1000"),
+            full=rep.get("fd_floor_test_vs_train_full"))),
+        training=dict(iter=state["iter"], minutes=round(state["seconds"] / 60, 1), batch=state["args"]["batch"],
+                      lr=state["args"]["lr"], optimizer="Adam", finished="report" in state,
+                      command=command_line("train_classifier.py", state["args"]),
+                      checkpoint=os.path.relpath(ckpt_path, REPO)),
+        exported_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+    tensors, layouts = weights_format.tensors_and_layouts(model)
+    weights_format.write(out_dir, tensors, layouts, manifest)
+    x = torch.rand(3, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    with torch.no_grad():
+        ref = model.double()(x.double())
+    model.float()
+    verify(arch, out_dir, model, dict(image=x), "logits", ref)
+
+
+def _onnx_time_features(t, dim):
+    """model.timestep_features with float32 Cos/Sin: onnxruntime (CPU/WASM) has no float64 Cos kernel, so the float64
+    argument 1000·t·f_k is first reduced mod 2π in float64 (Mul/Div/Floor/Sub are fine in double); the reduced
+    argument in [0, 2π) loses only ~4e-7 in float32. Matches the float64 features to ~2.4e-7 (checked in ORT-web)."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float64) / half)
+    args = 1000.0 * t.double()[:, None] * freqs[None, :]
+    r = (args - 2 * math.pi * torch.floor(args / (2 * math.pi))).float()
+    return torch.cat([torch.cos(r), torch.sin(r)], dim=1)
+
+
+def export_onnx(model, path):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    z, t, label = torch.randn(2, 1, 28, 28), torch.tensor([0.2, 0.7]), torch.tensor([3, 10])
+    with torch.no_grad():
+        ref = model(z, t, label)
+    saved = model_module.timestep_features
+    model_module.timestep_features = _onnx_time_features  # UNet.embedding looks the function up at call time
+    try:
+        with torch.no_grad():
+            err = (model(z, t, label) - ref).abs().max().item()
+        assert err < 1e-4, f"ONNX-friendly time features change v by {err}"
+        torch.onnx.export(model, (z, t, label), path + ".tmp", opset_version=17,
+                          input_names=["z", "t", "label"], output_names=["v"],
+                          dynamic_axes={"z": {0: "B", 2: "H", 3: "W"}, "t": {0: "B"}, "label": {0: "B"},
+                                        "v": {0: "B", 2: "H", 3: "W"}})
+    finally:
+        model_module.timestep_features = saved
+    os.replace(path + ".tmp", path)
+    print(f"  wrote {path} ({os.path.getsize(path)} bytes); v differs from the float64-feature model by {err:.1e}")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--ckpt", default=os.path.join(HERE, "runs", "unet.pt"))
+    p.add_argument("--classifier", default=os.path.join(HERE, "runs", "classifier.pt"))
+    p.add_argument("--out", default=REPO, help="root under which public/, bench/, tests/ paths are written")
+    p.add_argument("--skip-onnx", action="store_true")
+    p.add_argument("--skip-golden", action="store_true")
+    args = p.parse_args()
+    torch.set_num_threads(1)
+
+    state = checkpoint.load(args.ckpt)
+    assert state, f"no checkpoint at {args.ckpt}"
+    print(f"UNet: {args.ckpt} iter {state['iter']} ({state['seconds']/60:.1f} min)")
+    model, full = export_unet(state, args.ckpt, os.path.join(args.out, "public/models/fmnist"))
+    if not args.skip_golden:
+        meta = golden.write(model, os.path.join(args.out, "tests/fixtures/fmnist-golden.json"), full["sha256"])
+        print(f"  goldens: {[c['name'] for c in meta['cases']]}")
+        check_golden.check(args.out)
+    if not args.skip_onnx:
+        export_onnx(model, os.path.join(args.out, "bench/models/fmnist-unet.onnx"))
+    cstate = checkpoint.load(args.classifier)
+    if cstate:
+        print(f"classifier: {args.classifier} iter {cstate['iter']} (finished: {'report' in cstate})")
+        export_classifier(cstate, args.classifier, os.path.join(args.out, "public/models/fmnist-classifier"))
+    else:
+        print(f"classifier: no checkpoint at {args.classifier}, skipped")
+
+
+if __name__ == "__main__":
+    main()
