@@ -235,7 +235,7 @@ export class SandboxApp extends LitElement {
   private readonly onDeviceRestored = () => {
     this.pipelines = new ViewPipelines(this.sandbox.gpu.resources.device);
     this.notices = this.notices.filter((n) => n.kind !== 'device');
-    this.addNotice('device', 'Recovered on a new GPU device; the panels ran again with your settings.');
+    this.addNotice('device', 'Recovered on a new GPU device; your settings are kept.');
   };
 
   private readonly onDeviceFailed = (e: Event) => {
