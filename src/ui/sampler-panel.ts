@@ -78,9 +78,9 @@ export class SamplerPanel extends LitElement {
   @state() private exporting = false;
 
   private readonly sampleTask = new Task(this, {
-    args: () => [requestKey(panelRequest(this.runState, this.index, this.sandbox.samplers)), this.rerun] as const,
+    args: () => [requestKey(panelRequest(this.committed, this.index, this.sandbox.samplers)), this.rerun] as const,
     task: async ([key], { signal }): Promise<SampledRun> => {
-      const request = panelRequest(this.runState, this.index, this.sandbox.samplers);
+      const request = panelRequest(this.committed, this.index, this.sandbox.samplers);
       let result = this.cache.get(key);
       if (!result) {
         this.progress = 0;
@@ -97,10 +97,10 @@ export class SamplerPanel extends LitElement {
   });
 
   private readonly metricsTask = new Task(this, {
-    args: () => [this.sampleTask.value, requestKey(referenceRequest(this.runState))] as const,
+    args: () => [this.sampleTask.value, requestKey(referenceRequest(this.committed))] as const,
     task: async ([run], { signal }) => {
       if (!run) return undefined;
-      const reference = await this.references.get(referenceRequest(this.runState), signal);
+      const reference = await this.references.get(referenceRequest(this.committed), signal);
       return { key: run.key, metrics: this.evaluate(run.result, reference) };
     },
     onError: (error) => this.reportGpuError(error),
@@ -137,6 +137,12 @@ export class SamplerPanel extends LitElement {
     `;
   }
 
+  /** The committed state, or the live one for a panel added since the last frame (the committed state does not
+   *  have it yet). */
+  private get committed(): SandboxState {
+    return this.index < this.runState.panels.length ? this.runState : this.state;
+  }
+
   /** 'done' once this frame's request has its samples and its metrics; the e2e tests wait for it. */
   private status(): string {
     if (this.sampleTask.status === TaskStatus.ERROR || this.metricsTask.status === TaskStatus.ERROR) return 'error';
@@ -145,7 +151,7 @@ export class SamplerPanel extends LitElement {
   }
 
   private evaluate(result: SampleResult, reference?: Float32Array): Metrics {
-    return this.sandbox.evaluate({ world: worldArg(this.runState), samples: result.samples, reference, seed: this.runState.seed });
+    return this.sandbox.evaluate({ world: worldArg(this.committed), samples: result.samples, reference, seed: this.committed.seed });
   }
 
   private shownStep(): number {
@@ -162,7 +168,7 @@ export class SamplerPanel extends LitElement {
     const run = this.sampleTask.value;
     if (!run) return 'no run yet';
     if (run.result.trajectory) return '';
-    return recordsTrajectory(this.runState.count, run.result.steps) ? 'no trajectory for this run' : `count × (steps + 1) is over ${(2 ** 21).toLocaleString('en')} points: no trajectory recorded`;
+    return recordsTrajectory(this.committed.count, run.result.steps) ? 'no trajectory for this run' : `count × (steps + 1) is over ${(2 ** 21).toLocaleString('en')} points: no trajectory recorded`;
   }
 
   private dotLayers() {
@@ -200,7 +206,7 @@ export class SamplerPanel extends LitElement {
     try {
       const content: SceneContent = { spec: this.spec, camera: this.camera, dots: this.dotLayers().map((d) => ({ ...d, radiusPx: 2 })), paths: this.pathLayer() };
       const image = await view.render(content);
-      const state = this.runState;
+      const state = this.committed;
       const panel = state.panels[this.index];
       downloadBytes(encodePng(image, state, toInfotext(state, this.index, { nfe: run.result.nfe })), `sandbox-${panel.sampler}-${run.result.steps}steps-seed${state.seed}.png`, 'image/png');
     } catch (error) {
