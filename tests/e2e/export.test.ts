@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PARAMETERS_CHUNK, STATE_CHUNK } from '../../src/export/png';
 import { defaultState, type SandboxState } from '../../src/state/params';
 import { stateToHash } from '../../src/state/url';
-import { notices, openApp, panelsDone, settledHash, waitForDeep, type AppSession } from './app-page';
+import { notices, openApp, panelsDone, setNumber, settledHash, waitForDeep, type AppSession } from './app-page';
 
 const downloads = mkdtempSync(join(tmpdir(), 'sandbox-e2e-'));
 let session: AppSession | undefined;
@@ -79,6 +79,16 @@ describe('export and restore', () => {
       const transfer = new DataTransfer();
       transfer.items.add(new File([new Uint8Array(data)], 'dropped.png', { type: 'image/png' }));
       window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, cancelable: true }));
+    }, Array.from(bytes));
+    expect(await settledHash(session.page, stateToHash(state))).toBe(stateToHash(state));
+
+    // Change something, then paste the PNG: the state comes back again.
+    await setNumber(session.page, 'sandbox-app >>> world-controls >>> input[type=number]', 5);
+    await settledHash(session.page, stateToHash({ ...state, seed: 5 }));
+    await session.page.evaluate((data: number[]) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], 'pasted.png', { type: 'image/png' }));
+      window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, cancelable: true }));
     }, Array.from(bytes));
     expect(await settledHash(session.page, stateToHash(state))).toBe(stateToHash(state));
   });

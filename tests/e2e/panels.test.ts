@@ -50,6 +50,20 @@ describe('the sandbox page', () => {
     expect(differingPixels(first, second)).toBeGreaterThan(100);
   });
 
+  it('equal-NFE mode gives every panel one budget: its steps follow and its steps box is locked', async () => {
+    session = await openApp(stateToHash(tinyState({ count: 64, equalNfe: true, nfe: 6 })));
+    const { page } = session;
+    await panelsDone(page);
+    expect((await readouts(page)).map((r) => r.nfe)).toEqual(['6', '5', '6']);
+    const boxes = await page.evaluate(() =>
+      [...document.querySelector('sandbox-app')!.shadowRoot!.querySelectorAll('sampler-panel')].map((p) => {
+        const box = p.shadowRoot!.querySelector('panel-controls')!.shadowRoot!.querySelector('input[type=number]') as HTMLInputElement;
+        return [box.value, box.disabled];
+      }),
+    );
+    expect(boxes).toEqual([['6', true], ['3', true], ['6', true]]);
+  });
+
   it('the URL hash round-trips the state, and a control change reaches the hash', async () => {
     const state = tinyState({
       world: 'gmm:moons',
