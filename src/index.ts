@@ -10,5 +10,5 @@ export { Sandbox };
 export type { CreateSandboxOptions, Metrics, SampleResult, SamplerMeta } from './api/sandbox';
 export type { DenoiseOptions, SampleOptions } from './api/options';
 export type { GmmSpec } from './worlds/gmm';
-export type { WorldInfo } from './worlds/types';
+export type { ImageWorldInfo, LoadProgress, WorldInfo } from './worlds/types';
 export { WebGpuUnavailableError, GpuError, DeviceLostError } from './gpu/errors';

@@ -5,11 +5,12 @@ import type { WorldArg, WorldRegistry } from '../worlds/registry';
 import type { World } from '../worlds/types';
 import { amedNfe, type AmedVariant } from '../sampling/amed/step';
 import { finiteArray, integerIn, numberIn, oneOf } from './validate';
+import { defaultCount, resolveCfg, resolveLabels, resolveSize, type ImageOptions } from './image-options';
 
 export const MAX_STEPS = 1000;
 export const MAX_COUNT = 1 << 18;
 
-export interface SampleOptions {
+export interface SampleOptions extends ImageOptions {
   world: WorldArg;
   sampler: string;
   steps?: number;
@@ -57,6 +58,12 @@ export interface ResolvedSample {
   amedVariant?: AmedVariant;
   afs: boolean;
   sigmaVar: number;
+  /** Elements per sample (world.dim, or size² for an image world at another size). */
+  dim: number;
+  /** Image worlds: the side, one label per sample (absent: the null class) and the CFG scale (1 otherwise). */
+  size?: number;
+  labels?: Uint32Array;
+  cfg: number;
 }
 
 export const DEFAULT_ETA = 1;
@@ -89,29 +96,42 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const sigmaVar = numberIn(options.sigmaVar ?? 0, 'sigmaVar', 0, 2);
   const eta = numberIn(options.eta ?? (sampler.stochastic ? DEFAULT_ETA : 0), 'eta', 0, 1);
   const seed = integerIn(options.seed ?? 0, 'seed', 0, 0xffffffff);
-  const count = integerIn(options.count ?? (options.noise ? options.noise.length / world.dim : DEFAULT_COUNT), 'count', 1, MAX_COUNT);
-  const noise = options.noise === undefined ? undefined : finiteArray(options.noise, 'noise', count * world.dim);
+  const { size, dim } = resolveSize(world, options.size);
+  const count = integerIn(options.count ?? defaultCount(world, dim, options.noise, DEFAULT_COUNT), 'count', 1, MAX_COUNT);
+  const noise = options.noise === undefined ? undefined : finiteArray(options.noise, 'noise', count * dim);
+  const labels = resolveLabels(world, options.label, count);
+  const cfg = resolveCfg(world, options.cfg);
   const build = scheduleById(schedule)!.build;
   // AMED walks steps + 1 timestamps ending at σ_min (no final denoise), the others steps intervals ending at 0.
   const sigmas = sampler.endsAtSigmaMin ? build(steps + 1, { sigmaMax, sigmaMin, rho }).slice(0, steps + 1) : build(steps, { sigmaMax, sigmaMin, rho });
-  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, eta, seed, count, noise, trajectory: options.trajectory === true, amedVariant, afs, sigmaVar };
+  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, eta, seed, count, noise, trajectory: options.trajectory === true, amedVariant, afs, sigmaVar, dim, size, labels, cfg };
 }
 
-export interface DenoiseOptions {
+export interface DenoiseOptions extends ImageOptions {
   world: WorldArg;
   x: Float32Array;
   sigma: number | Float32Array;
-  label?: number;
 }
 
-export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegistry): { world: World; x: Float32Array; sigma: Float32Array; count: number } {
+export interface ResolvedDenoise {
+  world: World;
+  x: Float32Array;
+  sigma: Float32Array;
+  count: number;
+  size?: number;
+  labels?: Uint32Array;
+  cfg: number;
+}
+
+export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegistry): ResolvedDenoise {
   if (!options || typeof options !== 'object') throw new TypeError('denoise: options must be an object');
   const world = worlds.resolve(options.world);
-  if (!(options.x instanceof Float32Array) || options.x.length === 0 || options.x.length % world.dim !== 0) {
-    throw new RangeError(`x: must be a non-empty Float32Array whose length is a multiple of dim ${world.dim}`);
+  const { size, dim } = resolveSize(world, options.size);
+  if (!(options.x instanceof Float32Array) || options.x.length === 0 || options.x.length % dim !== 0) {
+    throw new RangeError(`x: must be a non-empty Float32Array whose length is a multiple of dim ${dim}`);
   }
-  const count = integerIn(options.x.length / world.dim, 'x.length / dim', 1, MAX_COUNT);
-  const x = finiteArray(options.x, 'x', count * world.dim);
+  const count = integerIn(options.x.length / dim, 'x.length / dim', 1, MAX_COUNT);
+  const x = finiteArray(options.x, 'x', count * dim);
   let sigma: Float32Array;
   if (typeof options.sigma === 'number') {
     sigma = new Float32Array(count).fill(numberIn(options.sigma, 'sigma', 0, 1000, { exclusiveMin: true }));
@@ -119,5 +139,5 @@ export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegi
     sigma = finiteArray(options.sigma, 'sigma', count);
     sigma.forEach((s, i) => numberIn(s, `sigma[${i}]`, 0, 1000, { exclusiveMin: true }));
   }
-  return { world, x, sigma, count };
+  return { world, x, sigma, count, size, labels: resolveLabels(world, options.label, count), cfg: resolveCfg(world, options.cfg) };
 }

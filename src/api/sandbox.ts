@@ -13,7 +13,7 @@ import { runPlanGpu } from '../sampling/run-gpu';
 import { SAMPLERS } from '../sampling/samplers';
 import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
 import { WorldRegistry, type WorldArg } from '../worlds/registry';
-import type { WorldInfo } from '../worlds/types';
+import type { LoadProgress, WorldInfo } from '../worlds/types';
 import type { GmmSpec } from '../worlds/gmm';
 import { resolveDenoiseOptions, resolveSampleOptions, type DenoiseOptions, type ResolvedSample, type SampleOptions } from './options';
 import { integerIn, numberIn, oneOf } from './validate';
@@ -69,6 +69,11 @@ export class Sandbox {
     return this.registry.list();
   }
 
+  /** Downloads a world's weights (image worlds) ahead of its first run, reporting bytes loaded and the total. */
+  async loadWorld(world: WorldArg, progress?: LoadProgress): Promise<void> {
+    await this.registry.resolve(world).load?.(progress);
+  }
+
   /** The mixture of a 2D world (the page draws its exact density), or undefined for a world without one. */
   worldSpec(world: WorldArg): GmmSpec | undefined {
     return this.registry.resolve(world).spec;
@@ -76,8 +81,8 @@ export class Sandbox {
 
   /** D(x; σ) for a batch; σ is one number or one per sample. */
   async denoise(options: DenoiseOptions): Promise<Float32Array> {
-    const { world, x, sigma } = resolveDenoiseOptions(options, this.registry);
-    return this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => denoiseGpu(gpu, await world.gpuDenoiser(gpu), x, sigma)));
+    const { world, x, sigma, size, labels, cfg } = resolveDenoiseOptions(options, this.registry);
+    return this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => denoiseGpu(gpu, await world.gpuDenoiser(gpu, { size, cfg }), x, sigma, labels)));
   }
 
   async sample(options: SampleOptions): Promise<SampleResult> {
@@ -87,7 +92,7 @@ export class Sandbox {
     const plan = run.sampler.build(run.sigmas, { eta: run.eta, amed, sigmaVar: run.sigmaVar });
     const result = await this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
-        runPlanGpu(gpu, { plan, denoiser: await run.world.gpuDenoiser(gpu), count: run.count, seed: run.seed, noise: run.noise, trajectory: run.trajectory, signal: options.signal, onProgress: options.onProgress }),
+        runPlanGpu(gpu, { plan, denoiser: await run.world.gpuDenoiser(gpu, { size: run.size, cfg: run.cfg }), count: run.count, seed: run.seed, noise: run.noise, labels: run.labels, trajectory: run.trajectory, signal: options.signal, onProgress: options.onProgress }),
       ),
     );
     return {
@@ -128,7 +133,7 @@ export class Sandbox {
   /** RK4 reference solve (1000 log-σ steps) from the same noise as `sample` with these options; cached. */
   reference(options: Omit<SampleOptions, 'sampler'> & { sampler?: string }): Promise<Float32Array> {
     const run = resolveSampleOptions({ ...options, sampler: options.sampler ?? 'euler', trajectory: false }, this.registry);
-    const key = JSON.stringify([run.world.id, run.seed, run.count, run.sigmaMax, run.sigmaMin, run.noise ? Array.from(run.noise) : null]);
+    const key = JSON.stringify([run.world.id, run.seed, run.count, run.sigmaMax, run.sigmaMin, run.noise ? Array.from(run.noise) : null, run.size, run.labels ? Array.from(run.labels) : null, run.cfg]);
     let cached = this.references.get(key);
     if (!cached) {
       cached = this.solveReference(run, options.signal);
@@ -142,8 +147,8 @@ export class Sandbox {
   private solveReference(run: ResolvedSample, signal?: AbortSignal): Promise<Float32Array> {
     const plan = buildReferencePlan(run.sigmaMax, run.sigmaMin);
     return this.gpu.run(async (gpu: GpuResources) => {
-      const denoiser = await run.world.gpuDenoiser(gpu);
-      const result = await withErrorScopes(gpu.device, () => runPlanGpu(gpu, { plan, denoiser, count: run.count, seed: run.seed, noise: run.noise, signal }));
+      const denoiser = await run.world.gpuDenoiser(gpu, { size: run.size, cfg: run.cfg });
+      const result = await withErrorScopes(gpu.device, () => runPlanGpu(gpu, { plan, denoiser, count: run.count, seed: run.seed, noise: run.noise, labels: run.labels, signal }));
       return result.samples;
     });
   }

@@ -3,6 +3,7 @@ import type { GpuResources } from '../gpu/context';
 import { gmmDenoiser, gmmLogDensity, gmmSample, validateGmm, type GmmSpec } from './gmm';
 import { createGmmDenoiser } from './gmm-gpu';
 import { GMM_PRESETS } from './gmm-presets';
+import { fmnistWorld } from './unet/fmnist-world';
 import type { GpuDenoiser, World, WorldInfo } from './types';
 
 export type WorldArg = string | GmmSpec;
@@ -34,10 +35,13 @@ export class WorldRegistry {
 
   constructor() {
     for (const p of GMM_PRESETS) this.worlds.set(p.id, gmmWorld(p.id, p.label, p.description, p.spec()));
+    // Weights load on first use, relative to the page (vite's BASE_URL is './' in a build), so dist/ works anywhere.
+    const fmnist = fmnistWorld(() => new URL(`${import.meta.env.BASE_URL}models/fmnist/`, document.baseURI).href);
+    this.worlds.set(fmnist.id, fmnist);
   }
 
   list(): WorldInfo[] {
-    return [...this.worlds.values()].map(({ id, label, kind, dim, description }) => ({ id, label, kind, dim, description }));
+    return [...this.worlds.values()].map(({ id, label, kind, dim, description, image }) => ({ id, label, kind, dim, description, ...(image ? { image } : {}) }));
   }
 
   register(world: World): void {

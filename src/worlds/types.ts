@@ -38,6 +38,28 @@ export interface WorldInfo {
   kind: '2d' | 'image';
   dim: number;
   description: string;
+  /** Image worlds: native side, the largest side the API accepts (a multiple of it), and the class names. */
+  image?: ImageWorldInfo;
+}
+
+export interface ImageWorldInfo {
+  size: number;
+  maxSize: number;
+  /** Class names, index = label; the null (unconditional) class is `nullClass`. */
+  classes: readonly string[];
+  nullClass: number;
+}
+
+/** Per-run choices a denoiser depends on (image worlds): image side and classifier-free guidance scale. */
+export interface DenoiserOptions {
+  size?: number;
+  cfg?: number;
+}
+
+export interface LoadProgress {
+  /** Bytes received so far and the total, while weights download. */
+  onProgress?: (loaded: number, total: number) => void;
+  signal?: AbortSignal;
 }
 
 export interface World extends WorldInfo {
@@ -45,5 +67,7 @@ export interface World extends WorldInfo {
   spec?: import("./gmm").GmmSpec;
   exact?: ExactWorld;
   /** Builds (or returns the cached) GPU denoiser for a device. */
-  gpuDenoiser(gpu: GpuResources): Promise<GpuDenoiser>;
+  gpuDenoiser(gpu: GpuResources, options?: DenoiserOptions): Promise<GpuDenoiser>;
+  /** Worlds with downloaded weights: fetches them (once; later calls share the download). */
+  load?(progress?: LoadProgress): Promise<void>;
 }

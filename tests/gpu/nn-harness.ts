@@ -5,6 +5,7 @@ import { GpuContext } from '../../src/gpu/context';
 import { withErrorScopes } from '../../src/gpu/error-scope';
 import { readBuffers } from '../../src/gpu/readback';
 import { denoiseGpu } from '../../src/sampling/denoise-gpu';
+import { classifierFreeGuidance } from '../../src/guidance/cfg';
 import { createUnetDenoiser } from '../../src/worlds/unet/denoiser';
 import { nnPipelines, UNIFORM_SLOT, writeParams, type KernelName } from '../../src/worlds/unet/kernels';
 import { loadModel } from '../../src/worlds/unet/manifest';
@@ -71,11 +72,11 @@ const model = (url = '/models/fmnist/') => {
  * D(x; σ) of the UNet at `size`, through the GpuDenoiser interface; also reads back the `keep` values (the network's
  * intermediate activations, first `count` samples) when the whole batch fits one chunk.
  */
-async function unetDenoise(options: { x: number[]; sigma: number[]; labels?: number[]; size: number; keep?: string[]; budgetBytes?: number }) {
+async function unetDenoise(options: { x: number[]; sigma: number[]; labels?: number[]; size: number; keep?: string[]; maxChunk?: number }) {
   const resources = await gpu();
   const loaded = await model();
   return withErrorScopes(resources.device, async () => {
-    const denoiser = await createUnetDenoiser(resources, loaded, { size: options.size, keep: options.keep, budgetBytes: options.budgetBytes });
+    const denoiser = await createUnetDenoiser(resources, loaded, { size: options.size, keep: options.keep, maxChunk: options.maxChunk });
     const count = options.sigma.length;
     const out = await denoiseGpu(resources, denoiser, Float32Array.from(options.x), Float32Array.from(options.sigma), options.labels ? Uint32Array.from(options.labels) : undefined);
     const kept: Record<string, number[]> = {};
@@ -91,7 +92,52 @@ async function unetDenoise(options: { x: number[]; sigma: number[]; labels?: num
   });
 }
 
-const harness = { createSandbox, runKernel, unetDenoise, gpuErrors, gpu };
+/**
+ * GPU objects created by the 2nd and 3rd of three identical denoiser calls (a sampler's steady state), through
+ * the UNet directly or wrapped in classifier-free guidance: both should be zero.
+ */
+async function allocationsPerCall(options: { size: number; count: number; cfg?: number; maxChunk?: number }) {
+  const resources = await gpu();
+  const { device } = resources;
+  const loaded = await model();
+  return withErrorScopes(device, async () => {
+    const unet = await createUnetDenoiser(resources, loaded, { size: options.size, maxChunk: options.maxChunk });
+    const denoiser = options.cfg === undefined ? unet : await classifierFreeGuidance(resources, unet, options.cfg);
+    const dim = options.size ** 2;
+    const make = (elements: number) => device.createBuffer({ size: 4 * elements, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const [x, sigma, out, labels] = [make(options.count * dim), make(options.count), make(options.count * dim), make(options.count)];
+    device.queue.writeBuffer(sigma, 0, new Float32Array(options.count).fill(1));
+    device.queue.writeBuffer(labels, 0, new Uint32Array(options.count).fill(3));
+    const io = { x: { buffer: x }, sigma: { buffer: sigma }, out: { buffer: out }, labels: { buffer: labels }, count: options.count };
+    const counts = { buffers: 0, bindGroups: 0 };
+    const call = async () => {
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      denoiser.encode(pass, io);
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+    };
+    await call();
+    const createBuffer = device.createBuffer;
+    const createBindGroup = device.createBindGroup;
+    device.createBuffer = (d) => (counts.buffers++, createBuffer.call(device, d));
+    device.createBindGroup = (d) => (counts.bindGroups++, createBindGroup.call(device, d));
+    try {
+      await call();
+      await call();
+    } finally {
+      device.createBuffer = createBuffer;
+      device.createBindGroup = createBindGroup;
+    }
+    const chunks = Math.ceil(options.count / unet.current!.capacity);
+    unet.destroy();
+    for (const b of [x, sigma, out, labels]) b.destroy();
+    return { ...counts, chunks };
+  });
+}
+
+const harness = { createSandbox, runKernel, unetDenoise, allocationsPerCall, gpuErrors, gpu };
 (window as unknown as { harness: typeof harness }).harness = harness;
 export type NnHarness = typeof harness;
 document.title = 'ready';

@@ -18,8 +18,8 @@ import { UnetNetwork } from './network';
 export interface UnetDenoiserOptions {
   /** Image side in pixels (the network is fully convolutional; a multiple of 4). */
   size: number;
-  /** Byte cap on one chunk's activations (default memory.ts DEFAULT_ACTIVATION_BUDGET). */
-  budgetBytes?: number;
+  /** A lower cap on samples per chunk than the device limits and memory budget give (tests use it to force chunks). */
+  maxChunk?: number;
   /** Manifest value names to keep readable after a call (golden tests, AMED's bottleneck). */
   keep?: string[];
 }
@@ -60,13 +60,13 @@ export class UnetDenoiser implements GpuDenoiser {
     readonly graph: CompiledGraph,
     private readonly plan: MemoryPlan,
     readonly nullClass: number,
-    budgetBytes?: number,
+    maxChunk = Infinity,
   ) {
     this.dim = graph.shapes.get(graph.input)!.h * graph.shapes.get(graph.input)!.w;
     this.flopsPerSample = flopsPerSample(graph);
     // run-gpu.ts submits evaluations in batches of bounded count × costPerSample: one network call per submission.
     this.costPerSample = this.flopsPerSample;
-    this.maxChunk = maxChunkSamples(plan, gpu.device.limits, budgetBytes);
+    this.maxChunk = Math.min(maxChunk, maxChunkSamples(plan, gpu.device.limits));
   }
 
   /** The network of the last call (for reading kept values). */
@@ -175,5 +175,5 @@ export async function createUnetDenoiser(gpu: GpuResources, model: LoadedModel, 
   });
   const plan = planMemory(graph, keep);
   const pipelines = await nnPipelines(gpu);
-  return new UnetDenoiser(gpu, pipelines, weights ?? uploadWeights(gpu.device, graph.steps, model.tensors), graph, plan, model.manifest.null_class, options.budgetBytes);
+  return new UnetDenoiser(gpu, pipelines, weights ?? uploadWeights(gpu.device, graph.steps, model.tensors), graph, plan, model.manifest.null_class, options.maxChunk);
 }

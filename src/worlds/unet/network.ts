@@ -19,7 +19,6 @@ interface Dispatch {
   grid(n: number): [number, number];
 }
 
-const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 export class UnetNetwork {
   readonly slots: GPUBuffer[];
@@ -37,6 +36,7 @@ export class UnetNetwork {
     readonly capacity: number,
   ) {
     const { device } = gpu;
+    const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     this.slots = plan.slotElements.map((e, k) => device.createBuffer({ label: `unet activations ${k}`, size: 4 * e * capacity, usage: STORAGE }));
     this.sigma = device.createBuffer({ label: 'unet sigma', size: Math.max(16, 4 * capacity), usage: STORAGE });
     this.labels = device.createBuffer({ label: 'unet labels', size: Math.max(16, 4 * capacity), usage: STORAGE });

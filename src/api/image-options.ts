@@ -1,0 +1,54 @@
+/** The image-world arguments of `sample` and `denoise` (label, cfg, size), checked against the world. */
+import type { World } from '../worlds/types';
+import { numberIn } from './validate';
+
+export const MAX_CFG = 20;
+/** A 4×4 grid. */
+export const DEFAULT_IMAGE_COUNT = 16;
+
+export interface ImageOptions {
+  /** Image worlds: a class for every sample, 'mixed' (sample i gets class i mod the class count), or omitted for the
+   *  null class (unconditional). */
+  label?: number | 'mixed';
+  /** Image worlds: classifier-free guidance scale s in D_∅ + s·(D_c − D_∅); default 1 (the conditional model). */
+  cfg?: number;
+  /** Image worlds: side in pixels, a multiple of the native side (the network is fully convolutional). */
+  size?: number;
+}
+
+/** The image side (undefined for 2D worlds) and the per-sample dimension it implies. */
+export function resolveSize(world: World, size: unknown): { size?: number; dim: number } {
+  const image = world.image;
+  if (!image) {
+    if (size !== undefined) throw new RangeError(`size: world ${world.id} is not an image world`);
+    return { dim: world.dim };
+  }
+  const side = size ?? image.size;
+  if (typeof side !== 'number' || !Number.isInteger(side) || side % image.size !== 0 || side < image.size || side > image.maxSize) {
+    throw new RangeError(`size: must be a multiple of ${image.size} from ${image.size} to ${image.maxSize}, got ${String(side).slice(0, 40)}`);
+  }
+  return { size: side, dim: side * side };
+}
+
+/** One label per sample, or undefined for the null class. */
+export function resolveLabels(world: World, label: unknown, count: number): Uint32Array | undefined {
+  if (label === undefined) return undefined;
+  const classes = world.image?.classes.length;
+  if (!classes) throw new RangeError(`label: world ${world.id} has no classes`);
+  if (label === 'mixed') return Uint32Array.from({ length: count }, (_, i) => i % classes);
+  if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= classes) {
+    throw new RangeError(`label: must be an integer in 0–${classes - 1} or 'mixed', got ${typeof label === 'string' ? JSON.stringify(label.slice(0, 40)) : String(label)}`);
+  }
+  return new Uint32Array(count).fill(label);
+}
+
+export function resolveCfg(world: World, cfg: unknown): number {
+  if (cfg === undefined) return 1;
+  if (!world.image) throw new RangeError(`cfg: world ${world.id} has no classes to guide`);
+  return numberIn(cfg, 'cfg', 0, MAX_CFG);
+}
+
+/** The count a run uses when none is given: the noise's, else a 4×4 grid for images, else `fallback`. */
+export function defaultCount(world: World, dim: number, noise: Float32Array | undefined, fallback: number): number {
+  return noise ? noise.length / dim : world.image ? DEFAULT_IMAGE_COUNT : fallback;
+}

@@ -1,0 +1,86 @@
+/**
+ * The Fashion-MNIST world: our class-conditional UNet (tools/train/) as a denoiser, loaded lazily from
+ * `<base>models/fmnist/` (relative to the page, so a built dist/ works from any static path). Per device it keeps
+ * one weight upload, one network per image size, and a few classifier-free-guidance wrappers.
+ */
+import type { GpuResources } from '../../gpu/context';
+import { classifierFreeGuidance, type GuidedDenoiser } from '../../guidance/cfg';
+import type { DenoiserOptions, GpuDenoiser, LoadProgress, World } from '../types';
+import { createUnetDenoiser, type UnetDenoiser } from './denoiser';
+import { compileGraph } from './graph';
+import { uploadWeights, type GpuWeights } from './gpu-weights';
+import { loadModel, type LoadedModel } from './manifest';
+
+/** Fashion-MNIST's label names (Xiao, Rasul & Vollgraf 2017), index = label. */
+export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+
+/** The network runs at any multiple of 28; past 112 a single image no longer fits comfortably in memory. */
+export const FMNIST_MAX_SIZE = 112;
+
+/** Guidance wrappers kept per device (a CFG slider creates one per value it visits). */
+const MAX_GUIDED = 8;
+
+interface DeviceState {
+  weights: Promise<GpuWeights>;
+  bySize: Map<number, Promise<UnetDenoiser>>;
+  guided: Map<string, Promise<GuidedDenoiser>>;
+}
+
+export function fmnistWorld(modelUrl: () => string): World {
+  let model: Promise<LoadedModel> | null = null;
+  const devices = new WeakMap<GpuResources, DeviceState>();
+
+  const load = (progress: LoadProgress = {}): Promise<LoadedModel> => {
+    if (!model) {
+      model = loadModel(modelUrl(), progress);
+      // A failed download (offline, aborted) is retried by the next call.
+      model.catch(() => (model = null));
+    }
+    return model;
+  };
+
+  const base = (gpu: GpuResources, state: DeviceState, size: number): Promise<UnetDenoiser> => {
+    let d = state.bySize.get(size);
+    if (!d) {
+      d = Promise.all([load(), state.weights]).then(([loaded, weights]) => createUnetDenoiser(gpu, loaded, { size }, weights));
+      d.catch(() => state.bySize.delete(size));
+      state.bySize.set(size, d);
+    }
+    return d;
+  };
+
+  return {
+    id: 'fmnist',
+    label: 'Fashion-MNIST',
+    kind: 'image',
+    dim: 28 * 28,
+    description: 'Clothing images, 28×28, from our class-conditional rectified-flow UNet running in WGSL',
+    image: { size: 28, maxSize: FMNIST_MAX_SIZE, classes: FASHION_MNIST_CLASSES, nullClass: FASHION_MNIST_CLASSES.length },
+    async load(progress) {
+      await load(progress);
+    },
+    gpuDenoiser(gpu: GpuResources, options: DenoiserOptions = {}): Promise<GpuDenoiser> {
+      const size = options.size ?? 28;
+      const cfg = options.cfg ?? 1;
+      let state = devices.get(gpu);
+      if (!state) {
+        // The packed weights do not depend on the image size: compile at 28 to know them.
+        const weights = load().then((loaded) => uploadWeights(gpu.device, compileGraph(loaded.manifest, 28).steps, loaded.tensors));
+        state = { weights, bySize: new Map(), guided: new Map() };
+        weights.catch(() => devices.delete(gpu));
+        devices.set(gpu, state);
+      }
+      if (cfg === 1) return base(gpu, state, size);
+      const key = `${size}:${cfg}`;
+      let guided = state.guided.get(key);
+      if (!guided) {
+        guided = base(gpu, state, size).then((inner) => classifierFreeGuidance(gpu, inner, cfg));
+        guided.catch(() => state.guided.delete(key));
+        state.guided.set(key, guided);
+        // Dropped, not destroyed: a run in flight may still record with it (its few buffers go with the GC).
+        if (state.guided.size > MAX_GUIDED) state.guided.delete(state.guided.keys().next().value!);
+      }
+      return guided;
+    },
+  };
+}
