@@ -47,7 +47,7 @@ describe('world "fmnist" through the public API', () => {
     expect(r.unlabelled3).toEqual(r.u);
     expect(r.c).not.toEqual(r.u);
     // combine.wgsl evaluates 3·D_c + (1 − 3)·D_∅ in f32: a few roundings of terms up to 3·|D|.
-    r.g3.forEach((g, i) => expect(Math.abs(g - (r.u[i] + 3 * (r.c[i] - r.u[i])))).toBeLessThanOrEqual(8 * EPS32 * (3 * Math.abs(r.c[i]) + 2 * Math.abs(r.u[i]))));
+    r.g3.forEach((g: number, i: number) => expect(Math.abs(g - (r.u[i] + 3 * (r.c[i] - r.u[i])))).toBeLessThanOrEqual(8 * EPS32 * (3 * Math.abs(r.c[i]) + 2 * Math.abs(r.u[i]))));
   });
 
   it('a 2-step Euler sample with a label and CFG equals the steps composed from denoise', async () => {
