@@ -25,7 +25,7 @@ import { controls, focusRing } from './styles';
 import { DEFAULT_CAMERA, type Camera } from './view/camera';
 import { OffscreenView } from './view/offscreen';
 import { DENOISED_COLOR, PATH_COLOR, SAMPLE_COLOR } from './view/palette';
-import type { SceneContent } from './view/view-scene';
+import type { DotLayer, PathLayer, SceneContent } from './view/view-scene';
 import type { ViewPipelines } from './view/view-pipelines';
 import './density-view';
 import './panel-controls';
@@ -39,8 +39,16 @@ const EXPORT_SIZE = 512;
 interface SampledRun {
   key: string;
   result: SampleResult;
-  /** Metrics that need no reference (available at once). */
-  quick: Metrics;
+}
+
+/** What the view draws, kept while its inputs are unchanged, so re-rendering a panel whose run did not change
+ *  hands its view the same arrays and the view does not redraw. */
+interface ViewLayers {
+  result?: SampleResult;
+  step: number | null;
+  showPaths: boolean;
+  dots: DotLayer[];
+  paths?: PathLayer;
 }
 
 @customElement('sampler-panel')
@@ -76,6 +84,7 @@ export class SamplerPanel extends LitElement {
   @state() private step: number | null = null;
   @state() private progress: number | null = null;
   @state() private exporting = false;
+  private layers?: ViewLayers;
 
   private readonly sampleTask = new Task(this, {
     args: () => [requestKey(panelRequest(this.committed, this.index, this.sandbox.samplers)), this.rerun] as const,
@@ -91,7 +100,7 @@ export class SamplerPanel extends LitElement {
         }
         this.cache.set(key, result);
       }
-      return { key, result, quick: this.evaluate(result) };
+      return { key, result };
     },
     onError: (error) => this.reportGpuError(error),
   });
@@ -113,8 +122,8 @@ export class SamplerPanel extends LitElement {
     const run = this.sampleTask.value;
     const sampler = this.sandbox.samplers.find((s) => s.id === panel.sampler);
     // Metrics of an earlier run are never shown next to a newer run's samples.
-    const full = this.metricsTask.value?.key === run?.key ? this.metricsTask.value?.metrics : undefined;
-    const metrics = full ?? run?.quick;
+    const metrics = this.metricsTask.value?.key === run?.key ? this.metricsTask.value?.metrics : undefined;
+    const layers = this.viewLayers();
     const panels = this.state.panels.length;
     return html`
       <header>
@@ -125,11 +134,11 @@ export class SamplerPanel extends LitElement {
       </header>
       <panel-controls .panel=${panel} .samplers=${this.sandbox.samplers} .schedules=${this.sandbox.schedules} .budgetSteps=${budgetSteps}
         .panelLabel=${label} @panel-change=${(e: CustomEvent<Partial<PanelState>>) => this.store.update((s) => Object.assign(s.panels[this.index], e.detail))}></panel-controls>
-      <density-view .spec=${this.spec} .camera=${this.camera} .dots=${this.dotLayers()} .paths=${this.pathLayer()}
+      <density-view .spec=${this.spec} .camera=${this.camera} .dots=${layers.dots} .paths=${layers.paths}
         ?editable=${this.state.world === 'custom'} .description=${this.describe()}></density-view>
       <step-scrubber .sigmas=${run?.result.trajectory ? run.result.sigmas : []} .step=${this.shownStep()} .panelLabel=${label}
         .unavailable=${this.scrubberUnavailable()} @step-change=${(e: CustomEvent<number>) => this.pinStep(e.detail)}></step-scrubber>
-      <run-readout .values=${{ nfe: run?.result.nfe, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: full?.rmse, logLikelihood: metrics?.logLikelihood }}></run-readout>
+      <run-readout .values=${{ nfe: run?.result.nfe, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood }}></run-readout>
       <div class="status" data-status=${this.status()}>
         <progress-bar .fraction=${this.progress} label="${label} run"></progress-bar>
         ${this.sampleTask.error && !isAbort(this.sampleTask.error) ? html`<div class="error" role="alert">${errorText(this.sampleTask.error)}</div>` : nothing}
@@ -171,27 +180,21 @@ export class SamplerPanel extends LitElement {
     return recordsTrajectory(this.committed.count, run.result.steps) ? 'no trajectory for this run' : `count × (steps + 1) is over ${(2 ** 21).toLocaleString('en')} points: no trajectory recorded`;
   }
 
-  private dotLayers() {
+  private viewLayers(): ViewLayers {
     const result = this.sampleTask.value?.result;
-    if (!result) return [];
-    const step = this.shownStep();
-    const trajectory = result.trajectory;
-    if (!trajectory || this.step === null || step >= trajectory.length - 1) return [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: DOT_RADIUS_PX }];
-    return [
-      { positions: result.denoised![step], color: DENOISED_COLOR, radiusPx: DOT_RADIUS_PX },
-      { positions: trajectory[step], color: SAMPLE_COLOR, radiusPx: DOT_RADIUS_PX },
-    ];
-  }
-
-  private pathLayer() {
-    const trajectory = this.sampleTask.value?.result.trajectory;
-    return this.state.showTrajectories && trajectory ? { records: trajectory, color: PATH_COLOR } : undefined;
+    const step = this.step === null ? null : this.shownStep();
+    const showPaths = this.state.showTrajectories;
+    const kept = this.layers;
+    if (kept && kept.result === result && kept.step === step && kept.showPaths === showPaths) return kept;
+    this.layers = { result, step, showPaths, dots: dotLayers(result, step), paths: showPaths && result?.trajectory ? { records: result.trajectory, color: PATH_COLOR } : undefined };
+    return this.layers;
   }
 
   private describe(): string {
     const run = this.sampleTask.value?.result;
-    const panel = this.state.panels[this.index];
-    return run ? `${panel.sampler}, ${run.steps} steps, ${run.nfe} evaluations: ${run.samples.length / 2} samples over the target's density.` : `${panel.sampler}: running.`;
+    const id = this.state.panels[this.index].sampler;
+    const label = this.sandbox.samplers.find((s) => s.id === id)?.label ?? id;
+    return run ? `${label}, ${run.steps} steps, ${run.nfe} evaluations: ${run.samples.length / 2} samples (orange) over the target's density (heatmap).` : `${label}: running.`;
   }
 
   private action(kind: 'duplicate' | 'remove'): void {
@@ -204,7 +207,8 @@ export class SamplerPanel extends LitElement {
     this.exporting = true;
     const view = new OffscreenView(this.pipelines, { width: EXPORT_SIZE, height: EXPORT_SIZE });
     try {
-      const content: SceneContent = { spec: this.spec, camera: this.camera, dots: this.dotLayers().map((d) => ({ ...d, radiusPx: 2 })), paths: this.pathLayer() };
+      const { dots, paths } = this.viewLayers();
+      const content: SceneContent = { spec: this.spec, camera: this.camera, dots: dots.map((d) => ({ ...d, radiusPx: 2 })), paths };
       const image = await view.render(content);
       const state = this.committed;
       const panel = state.panels[this.index];
@@ -220,6 +224,17 @@ export class SamplerPanel extends LitElement {
   private reportGpuError(error: unknown): void {
     if (error instanceof Error && error.name === 'GpuError') this.dispatchEvent(new CustomEvent('gpu-error', { detail: error, bubbles: true, composed: true }));
   }
+}
+
+/** The final samples, or at a pinned step x_t (orange) over D(x_t) (cyan). */
+function dotLayers(result: SampleResult | undefined, step: number | null): DotLayer[] {
+  if (!result) return [];
+  const trajectory = result.trajectory;
+  if (!trajectory || step === null || step >= trajectory.length - 1) return [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: DOT_RADIUS_PX }];
+  return [
+    { positions: result.denoised![step], color: DENOISED_COLOR, radiusPx: DOT_RADIUS_PX },
+    { positions: trajectory[step], color: SAMPLE_COLOR, radiusPx: DOT_RADIUS_PX },
+  ];
 }
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
