@@ -58,8 +58,9 @@ export class SamplerPanel extends LitElement {
     controls,
     css`
       :host { display: flex; flex-direction: column; gap: 0.4rem; padding: 0.6rem; background: #141830; border: 1px solid #2b3160; border-radius: 8px; min-width: 0; }
-      header { display: flex; align-items: center; gap: 0.4rem; }
-      h2 { font-size: 0.95rem; margin: 0; flex: 1; }
+      header { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem; }
+      h2 { font-size: 0.95rem; margin: 0; flex: 1 1 8rem; }
+      header button { font-size: 0.75rem; padding: 0.15em 0.45em; }
       .status { min-height: 1.2em; }
     `,
   ];

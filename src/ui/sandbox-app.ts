@@ -42,7 +42,7 @@ export class SandboxApp extends LitElement {
       .lede { flex-basis: 100%; margin: 0; color: #c0c6e8; font-size: 0.9rem; max-width: 70rem; }
       .actions { display: flex; gap: 0.5rem; margin-left: auto; }
       .panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(270px, 1fr)); gap: 0.7rem; align-items: start; }
-      .add { align-self: stretch; min-height: 3rem; }
+      .add { align-self: start; min-height: 8rem; border-style: dashed; background: transparent; }
       section { background: #11142a; border: 1px solid #232850; border-radius: 8px; padding: 0.6rem 0.8rem; }
       h2 { font-size: 1rem; margin: 0 0 0.4rem; }
       .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 0.8rem; }
