@@ -4,8 +4,10 @@
 // and channel) and its residual connection, saving two passes over the activations.
 //
 // Register blocking: one invocation computes 8 output channels × 7 adjacent pixels of one row. Each input value it
-// loads feeds up to 24 FMAs and each weight vec4 feeds 28, which is what moves SwiftShader (memory-op bound) from
-// ~0.15 GFLOP/s for one output per invocation to ~2–3 (bench/results/model-conv-blocking.md). Our widths are
+// loads feeds up to 24 FMAs and each weight vec4 feeds 28. SwiftShader is bound by memory operations, not FLOPs:
+// on 32→32 channels at 28×28, batch 16, a development probe measured ~0.15 GFLOP/s for one output per invocation,
+// ~0.35 for 4 channels per invocation, and 2–3.5 for this unrolled 8 × 7 tile (loops over private arrays instead of
+// named registers fell back to ~0.4). The whole network's rate is in bench/results/model-speed.md. Our widths are
 // 7·2^k (28/14/7 at the training size), so rows split into whole runs; other widths mask the tail.
 //
 // Bindings: 0 params (uniform); 1 input [batch, cin, height, width]; 2 weights [cin][3][3][cout_padded/4] vec4

@@ -137,7 +137,36 @@ async function allocationsPerCall(options: { size: number; count: number; cfg?: 
   });
 }
 
-const harness = { createSandbox, runKernel, unetDenoise, allocationsPerCall, gpuErrors, gpu };
+/** onnxruntime-web, imported on first use. On a fresh dependency cache Vite optimises it at that moment and the first
+ *  dynamic import can fail while it does; one retry covers that. */
+async function importOrt() {
+  try {
+    return await import('onnxruntime-web');
+  } catch {
+    await new Promise((r) => setTimeout(r, 2000));
+    return import('onnxruntime-web');
+  }
+}
+
+/** v from onnxruntime-web (WASM backend) on the ONNX export: inputs z, t (float32) and label (int64). */
+async function onnxVelocity(options: { z: number[]; t: number[]; labels: number[]; size: number }) {
+  const ort = await importOrt();
+  ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
+  ort.env.wasm.numThreads = 1;
+  const bytes = new Uint8Array(await (await fetch('/bench/models/fmnist-unet.onnx')).arrayBuffer());
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  const n = options.t.length;
+  const result = await session.run({
+    z: new ort.Tensor('float32', Float32Array.from(options.z), [n, 1, options.size, options.size]),
+    t: new ort.Tensor('float32', Float32Array.from(options.t), [n]),
+    label: new ort.Tensor('int64', BigInt64Array.from(options.labels, (l) => BigInt(l)), [n]),
+  });
+  const v = Array.from((await result.v.getData()) as Float32Array);
+  await session.release();
+  return v;
+}
+
+const harness = { createSandbox, runKernel, unetDenoise, allocationsPerCall, onnxVelocity, gpuErrors, gpu };
 (window as unknown as { harness: typeof harness }).harness = harness;
 export type NnHarness = typeof harness;
 document.title = 'ready';
