@@ -5,7 +5,6 @@
 import { createSandbox, WebGpuUnavailableError, type Sandbox } from './index';
 import { initialState } from './ui/initial-state';
 import { StateStore } from './ui/state-store';
-import './ui/sandbox-app';
 import './ui/unsupported-page';
 
 declare global {
@@ -21,7 +20,9 @@ exposed.catch(() => undefined);
 window.sandbox = exposed;
 
 ready.then(
-  (sandbox) => {
+  async (sandbox) => {
+    // The sandbox UI (Lit components, uPlot) is its own chunk: a browser without WebGPU never loads it.
+    await import('./ui/sandbox-app');
     const { state, notices } = initialState(location.hash, sandbox);
     const app = document.createElement('sandbox-app');
     app.sandbox = sandbox;
