@@ -14,9 +14,19 @@ export const CALIBRATION_FORMAT = 'diffusion-sandbox/amed-calibration@1';
 /** A seed of its own: calibrating on the evaluation noise would flatter the result. */
 const CALIBRATION_SEED = 0x0a3ed;
 
+/** What else shapes the denoiser a calibration was made for (image worlds): size, guidance, conditioning. */
+export interface CalibratedDenoiser {
+  size?: number;
+  cfg: number;
+  upsampleGuidance?: { weight: number; eta: number };
+  /** Calibrated on class-conditional samples (sample i gets class i mod the class count) or on the null class. */
+  conditional: boolean;
+}
+
 export interface AmedCalibration extends CalibrationResult {
   format: typeof CALIBRATION_FORMAT;
   world: string;
+  denoiser: CalibratedDenoiser;
   sigmas: number[];
   /** Samples in the calibration batch. */
   count: number;
@@ -27,14 +37,14 @@ export class AmedCalibrations {
 
   constructor(private readonly gpu: GpuContext) {}
 
-  private key(world: string, variant: string, afs: boolean, sigmas: ArrayLike<number>): string {
-    return JSON.stringify([world, variant, afs, Array.from(sigmas, (s) => Math.fround(s))]);
+  private key(world: string, denoiser: CalibratedDenoiser, variant: string, afs: boolean, sigmas: ArrayLike<number>): string {
+    return JSON.stringify([world, denoiser.size ?? null, denoiser.cfg, denoiser.upsampleGuidance ?? null, denoiser.conditional, variant, afs, Array.from(sigmas, (s) => Math.fround(s))]);
   }
 
   /** The calibration for a resolved run, computing it on first request. */
   get(run: ResolvedSample, options: { signal?: AbortSignal; onProgress?: (f: number) => void } = {}): Promise<AmedCalibration> {
     const variant = run.amedVariant!;
-    const key = this.key(run.world.id, variant, run.afs, run.sigmas);
+    const key = this.key(run.world.id, denoiserOf(run), variant, run.afs, run.sigmas);
     let entry = this.cache.get(key);
     if (!entry) {
       entry = this.compute(run, options);
@@ -46,10 +56,13 @@ export class AmedCalibrations {
 
   private async compute(run: ResolvedSample, options: { signal?: AbortSignal; onProgress?: (f: number) => void }): Promise<AmedCalibration> {
     const count = run.world.kind === '2d' ? 512 : 16;
+    const denoiser = denoiserOf(run);
+    const classes = run.world.image?.classes.length ?? 1;
+    const labels = denoiser.conditional ? Uint32Array.from({ length: count }, (_, i) => i % classes) : undefined;
     const denoise = async (x: Float64Array, sigma: number) => {
       const out = await this.gpu.run(async (gpu) => {
-        const denoiser = await run.world.gpuDenoiser(gpu);
-        return withErrorScopes(gpu.device, () => denoiseGpu(gpu, denoiser, Float32Array.from(x), new Float32Array(x.length / run.world.dim).fill(sigma)));
+        const network = await run.world.gpuDenoiser(gpu, { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance });
+        return withErrorScopes(gpu.device, () => denoiseGpu(gpu, network, Float32Array.from(x), new Float32Array(count).fill(sigma), labels));
       });
       return Float64Array.from(out);
     };
@@ -58,11 +71,11 @@ export class AmedCalibrations {
       afs: run.afs,
       sigmas: run.sigmas,
       denoise,
-      noise: initialNoise(CALIBRATION_SEED, count, run.world.dim),
+      noise: initialNoise(CALIBRATION_SEED, count, run.dim),
       signal: options.signal,
       onProgress: options.onProgress,
     });
-    return { format: CALIBRATION_FORMAT, world: run.world.id, sigmas: Array.from(run.sigmas), count, ...result };
+    return { format: CALIBRATION_FORMAT, world: run.world.id, denoiser, sigmas: Array.from(run.sigmas), count, ...result };
   }
 
   /** Accepts a calibration exported earlier (JSON text or object); validates every field. */
@@ -80,10 +93,17 @@ export class AmedCalibrations {
       if (!(s && s.r > 0 && s.r < 1)) throw new RangeError(`calibration.steps[${i}].r: must be in (0, 1)`);
       if (!(s && s.c >= 0.5 && s.c <= 1.5)) throw new RangeError(`calibration.steps[${i}].c: must be in [0.5, 1.5]`);
     });
-    const calibration = { ...c, losses: Array.isArray(c.losses) ? c.losses : [], count: c.count ?? 0 } as AmedCalibration;
-    this.cache.set(this.key(calibration.world, calibration.variant, calibration.afs, calibration.sigmas), Promise.resolve(calibration));
+    const d = (c.denoiser ?? { cfg: 1, conditional: false }) as Partial<CalibratedDenoiser>;
+    if (!(typeof d.cfg === 'number' && Number.isFinite(d.cfg)) || typeof d.conditional !== 'boolean') throw new RangeError('calibration.denoiser: must be { size?, cfg, upsampleGuidance?, conditional }');
+    const denoiser: CalibratedDenoiser = { ...(d.size ? { size: d.size } : {}), cfg: d.cfg, ...(d.upsampleGuidance ? { upsampleGuidance: d.upsampleGuidance } : {}), conditional: d.conditional };
+    const calibration = { ...c, denoiser, losses: Array.isArray(c.losses) ? c.losses : [], count: c.count ?? 0 } as AmedCalibration;
+    this.cache.set(this.key(calibration.world, denoiser, calibration.variant, calibration.afs, calibration.sigmas), Promise.resolve(calibration));
     return calibration;
   }
+}
+
+function denoiserOf(run: ResolvedSample): CalibratedDenoiser {
+  return { ...(run.size ? { size: run.size } : {}), cfg: run.cfg, ...(run.upsampleGuidance ? { upsampleGuidance: run.upsampleGuidance } : {}), conditional: run.labels !== undefined };
 }
 
 export function toPlanParams(c: AmedCalibration): AmedParams {

@@ -14,6 +14,25 @@ export interface ImageOptions {
   cfg?: number;
   /** Image worlds: side in pixels, a multiple of the native side (the network is fully convolutional). */
   size?: number;
+  /** Image worlds above the native size: Upsample Guidance weight w (default 1) and guided fraction η (default 0.6). */
+  upsampleGuidance?: { w?: number; eta?: number };
+}
+
+export const DEFAULT_UPSAMPLE_GUIDANCE = { weight: 1, eta: 0.6 };
+
+/** Upsample Guidance settings, only meaningful above the native size (Hwang et al. 2024). */
+export function resolveUpsampleGuidance(world: World, size: number | undefined, ug: unknown): { weight: number; eta: number } | undefined {
+  if (ug === undefined) return undefined;
+  const native = world.image?.size;
+  if (!native || size === undefined || size <= native) {
+    throw new RangeError(`upsampleGuidance: needs an image world at a size above its native ${native ?? '(none)'}, got size ${String(size)}`);
+  }
+  if (!ug || typeof ug !== 'object') throw new TypeError('upsampleGuidance: must be an object { w, eta }');
+  const { w, eta } = ug as { w?: unknown; eta?: unknown };
+  return {
+    weight: w === undefined ? DEFAULT_UPSAMPLE_GUIDANCE.weight : numberIn(w, 'upsampleGuidance.w', 0, 5),
+    eta: eta === undefined ? DEFAULT_UPSAMPLE_GUIDANCE.eta : numberIn(eta, 'upsampleGuidance.eta', 0, 1),
+  };
 }
 
 /** The image side (undefined for 2D worlds) and the per-sample dimension it implies. */

@@ -5,7 +5,7 @@ import type { WorldArg, WorldRegistry } from '../worlds/registry';
 import type { World } from '../worlds/types';
 import { amedNfe, type AmedVariant } from '../sampling/amed/step';
 import { finiteArray, integerIn, numberIn, oneOf } from './validate';
-import { defaultCount, resolveCfg, resolveLabels, resolveSize, type ImageOptions } from './image-options';
+import { defaultCount, resolveCfg, resolveLabels, resolveSize, resolveUpsampleGuidance, type ImageOptions } from './image-options';
 
 export const MAX_STEPS = 1000;
 export const MAX_COUNT = 1 << 18;
@@ -64,6 +64,8 @@ export interface ResolvedSample {
   size?: number;
   labels?: Uint32Array;
   cfg: number;
+  /** Image worlds above the native size: Upsample Guidance settings, when asked for. */
+  upsampleGuidance?: { weight: number; eta: number };
 }
 
 export const DEFAULT_ETA = 1;
@@ -101,10 +103,11 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const noise = options.noise === undefined ? undefined : finiteArray(options.noise, 'noise', count * dim);
   const labels = resolveLabels(world, options.label, count);
   const cfg = resolveCfg(world, options.cfg);
+  const upsampleGuidance = resolveUpsampleGuidance(world, size, options.upsampleGuidance);
   const build = scheduleById(schedule)!.build;
   // AMED walks steps + 1 timestamps ending at σ_min (no final denoise), the others steps intervals ending at 0.
   const sigmas = sampler.endsAtSigmaMin ? build(steps + 1, { sigmaMax, sigmaMin, rho }).slice(0, steps + 1) : build(steps, { sigmaMax, sigmaMin, rho });
-  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, eta, seed, count, noise, trajectory: options.trajectory === true, amedVariant, afs, sigmaVar, dim, size, labels, cfg };
+  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, eta, seed, count, noise, trajectory: options.trajectory === true, amedVariant, afs, sigmaVar, dim, size, labels, cfg, upsampleGuidance };
 }
 
 export interface DenoiseOptions extends ImageOptions {
@@ -121,6 +124,7 @@ export interface ResolvedDenoise {
   size?: number;
   labels?: Uint32Array;
   cfg: number;
+  upsampleGuidance?: { weight: number; eta: number };
 }
 
 export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegistry): ResolvedDenoise {
@@ -139,5 +143,5 @@ export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegi
     sigma = finiteArray(options.sigma, 'sigma', count);
     sigma.forEach((s, i) => numberIn(s, `sigma[${i}]`, 0, 1000, { exclusiveMin: true }));
   }
-  return { world, x, sigma, count, size, labels: resolveLabels(world, options.label, count), cfg: resolveCfg(world, options.cfg) };
+  return { world, x, sigma, count, size, labels: resolveLabels(world, options.label, count), cfg: resolveCfg(world, options.cfg), upsampleGuidance: resolveUpsampleGuidance(world, size, options.upsampleGuidance) };
 }

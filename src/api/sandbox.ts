@@ -10,6 +10,8 @@ import { buildReferencePlan } from '../metrics/reference';
 import { mean, rmse, slicedW2 } from '../metrics/distances';
 import { denoiseGpu } from '../sampling/denoise-gpu';
 import { runPlanGpu } from '../sampling/run-gpu';
+import type { Plan } from '../sampling/plan';
+import { isGuided } from '../guidance/upsample';
 import { SAMPLERS } from '../sampling/samplers';
 import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
 import { WorldRegistry, type WorldArg } from '../worlds/registry';
@@ -32,6 +34,9 @@ export interface SampleResult {
   /** The σ grid actually used, σ_0 … σ_N = 0. */
   sigmas: Float64Array;
   steps: number;
+  /** Network cost in full-size evaluations: `nfe`, plus 1/m² for every evaluation Upsample Guidance guides (its
+   *  native-resolution branch). Equal to `nfe` without Upsample Guidance. */
+  cost: number;
 }
 
 export interface SamplerMeta {
@@ -81,8 +86,8 @@ export class Sandbox {
 
   /** D(x; σ) for a batch; σ is one number or one per sample. */
   async denoise(options: DenoiseOptions): Promise<Float32Array> {
-    const { world, x, sigma, size, labels, cfg } = resolveDenoiseOptions(options, this.registry);
-    return this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => denoiseGpu(gpu, await world.gpuDenoiser(gpu, { size, cfg }), x, sigma, labels)));
+    const { world, x, sigma, size, labels, cfg, upsampleGuidance } = resolveDenoiseOptions(options, this.registry);
+    return this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => denoiseGpu(gpu, await world.gpuDenoiser(gpu, { size, cfg, upsampleGuidance }), x, sigma, labels)));
   }
 
   async sample(options: SampleOptions): Promise<SampleResult> {
@@ -92,7 +97,7 @@ export class Sandbox {
     const plan = run.sampler.build(run.sigmas, { eta: run.eta, amed, sigmaVar: run.sigmaVar });
     const result = await this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
-        runPlanGpu(gpu, { plan, denoiser: await run.world.gpuDenoiser(gpu, { size: run.size, cfg: run.cfg }), count: run.count, seed: run.seed, noise: run.noise, labels: run.labels, trajectory: run.trajectory, signal: options.signal, onProgress: options.onProgress }),
+        runPlanGpu(gpu, { plan, denoiser: await run.world.gpuDenoiser(gpu, { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance }), count: run.count, seed: run.seed, noise: run.noise, labels: run.labels, trajectory: run.trajectory, signal: options.signal, onProgress: options.onProgress }),
       ),
     );
     return {
@@ -101,6 +106,7 @@ export class Sandbox {
       ms: result.gpuMs,
       sigmas: run.sigmas,
       steps: run.steps,
+      cost: upsampleGuidanceCost(plan, run),
       ...(result.trajectory ? { trajectory: result.trajectory, denoised: result.denoised } : {}),
     };
   }
@@ -177,6 +183,13 @@ export class Sandbox {
   destroy(): void {
     this.gpu.dispose();
   }
+}
+
+function upsampleGuidanceCost(plan: Plan, run: ResolvedSample): number {
+  const ug = run.upsampleGuidance;
+  if (!ug || !run.size || !run.world.image) return plan.nfe;
+  const guided = plan.instrs.filter((i) => i.op === 'denoise' && isGuided(i.sigma, ug.eta)).length;
+  return plan.nfe + guided / (run.size / run.world.image.size) ** 2;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -60,7 +60,8 @@ export async function upsampleGuidance(gpu: GpuResources, high: GpuDenoiser, low
   const scratchFor = (count: number): Scratch => {
     let s = scratch.get(count);
     if (!s) {
-      const take = (n: number, label: string) => gpu.pool.acquire(n * 4, storageUsage(), label);
+      // Owned by this wrapper (not the shared pool): a wrapper evicted from a world's cache frees them with it.
+      const take = (n: number, label: string) => gpu.device.createBuffer({ label, size: Math.max(16, n * 4), usage: storageUsage() });
       s = { xLow: take(count * lowDim, 'ug x low'), sigmaLow: take(count, 'ug sigma low'), dHigh: take(count * high.dim, 'ug D high'), dLow: take(count * lowDim, 'ug D low'), dHighPooled: take(count * lowDim, 'ug P D high') };
       scratch.set(count, s);
     }

@@ -54,6 +54,8 @@ export interface ImageWorldInfo {
 export interface DenoiserOptions {
   size?: number;
   cfg?: number;
+  /** Upsample Guidance above the native size (Hwang et al. 2024): weight w and the guided fraction η. */
+  upsampleGuidance?: { weight: number; eta: number };
 }
 
 export interface LoadProgress {

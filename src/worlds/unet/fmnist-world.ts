@@ -4,7 +4,8 @@
  * one weight upload, one network per image size, and a few classifier-free-guidance wrappers.
  */
 import type { GpuResources } from '../../gpu/context';
-import { classifierFreeGuidance, type GuidedDenoiser } from '../../guidance/cfg';
+import { classifierFreeGuidance } from '../../guidance/cfg';
+import { upsampleGuidance } from '../../guidance/upsample';
 import type { DenoiserOptions, GpuDenoiser, LoadProgress, World } from '../types';
 import { createUnetDenoiser, type UnetDenoiser } from './denoiser';
 import { compileGraph } from './graph';
@@ -17,13 +18,14 @@ export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dre
 /** The network runs at any multiple of 28; past 112 a single image no longer fits comfortably in memory. */
 export const FMNIST_MAX_SIZE = 112;
 
-/** Guidance wrappers kept per device (a CFG slider creates one per value it visits). */
+/** Guidance wrappers kept per device (a CFG or UG slider creates one per value it visits). */
 const MAX_GUIDED = 8;
+const NATIVE_SIZE = 28;
 
 interface DeviceState {
   weights: Promise<GpuWeights>;
   bySize: Map<number, Promise<UnetDenoiser>>;
-  guided: Map<string, Promise<GuidedDenoiser>>;
+  guided: Map<string, Promise<GpuDenoiser>>;
 }
 
 export function fmnistWorld(modelUrl: () => string): World {
@@ -70,12 +72,23 @@ export function fmnistWorld(modelUrl: () => string): World {
         weights.catch(() => devices.delete(gpu));
         devices.set(gpu, state);
       }
-      if (cfg === 1) return base(gpu, state, size);
-      const key = `${size}:${cfg}`;
+      const ug = size > NATIVE_SIZE ? options.upsampleGuidance : undefined;
+      if (cfg === 1 && !ug) return base(gpu, state, size);
+      const key = `${size}:${cfg}:${ug ? `${ug.weight}:${ug.eta}` : ''}`;
       let guided = state.guided.get(key);
       if (!guided) {
-        guided = base(gpu, state, size).then((inner) => classifierFreeGuidance(gpu, inner, cfg));
-        guided.catch(() => state.guided.delete(key));
+        const deviceState = state;
+        // Upsample Guidance steers the m× network with the native one; m = 4 guides straight from 28 at σ/4 (not
+        // in two stages through 56): only the native network was trained at its resolution, and a 56 stage would
+        // itself be an unguided 2× output whose artefacts the second stage would then copy.
+        const inner = ug
+          ? Promise.all([base(gpu, deviceState, size), base(gpu, deviceState, NATIVE_SIZE)]).then(([high, low]) =>
+              upsampleGuidance(gpu, high, low, size, { factor: size / NATIVE_SIZE, weight: ug.weight, eta: ug.eta }),
+            )
+          : base(gpu, deviceState, size);
+        // CFG outside UG: each branch (conditional and null) is upsample-guided before the two are mixed.
+        guided = cfg === 1 ? inner : inner.then((d) => classifierFreeGuidance(gpu, d, cfg));
+        guided.catch(() => deviceState.guided.delete(key));
         state.guided.set(key, guided);
         // Dropped, not destroyed: a run in flight may still record with it (its few buffers go with the GC).
         if (state.guided.size > MAX_GUIDED) state.guided.delete(state.guided.keys().next().value!);
