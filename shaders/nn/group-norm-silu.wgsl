@@ -24,14 +24,17 @@ struct GroupNormParams {
 
 var<workgroup> partial: array<f32, 64>;
 
-// Sum of `value` over the workgroup, returned to every invocation.
+// Sum of `value` over the workgroup, returned to every invocation. One invocation adds the 64 partials: a tree
+// would need 6 barriers, and a barrier is the expensive part on SwiftShader (every invocation is a coroutine).
 fn workgroup_sum(lane: u32, value: f32) -> f32 {
   partial[lane] = value;
   workgroupBarrier();
-  for (var stride = 32u; stride > 0u; stride >>= 1u) {
-    if (lane < stride) { partial[lane] += partial[lane + stride]; }
-    workgroupBarrier();
+  if (lane == 0u) {
+    var total = 0.0;
+    for (var k = 0u; k < 64u; k++) { total += partial[k]; }
+    partial[0] = total;
   }
+  workgroupBarrier();
   let total = partial[0];
   workgroupBarrier();
   return total;

@@ -100,9 +100,10 @@ describe('shaders/nn kernels against float64 references', () => {
       ], 64 * n * groups);
       const normed = groupNorm(x, n, channels, plane, groups, 1e-5, gamma, beta);
       const ref = apply_silu ? normed.map(silu) : normed;
-      // The mean and Σ(x−μ)² of m = 90 values carry ≤ (m/64 + 7)·ε relative error; (x − μ)/s amplifies |x|/s ≈ 12.
+      // The mean and Σ(x−μ)² of m = 90 values carry ≤ (m/64 + 64)·ε relative error (64 lane partials summed in turn);
+      // (x − μ)/s amplifies |x|/s ≈ 14.
       const m = (channels / groups) * plane;
-      expectWithin(out, ref, (i) => (m / 64 + 16) * EPS32 * (Math.abs(gamma[Math.floor(i / plane) % channels]) * 3.5 / 0.25 + Math.abs(normed[i]) + 1) * 4, `group_norm silu=${apply_silu}`);
+      expectWithin(out, ref, (i) => (m / 64 + 64) * EPS32 * (Math.abs(gamma[Math.floor(i / plane) % channels]) * 3.5 / 0.25 + Math.abs(normed[i]) + 1) * 4, `group_norm silu=${apply_silu}`);
     }
   });
 
