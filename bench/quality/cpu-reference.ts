@@ -1,0 +1,28 @@
+/**
+ * The float64 TypeScript executor (runPlanCpu) on 2D-mixture plans, with the exact mixture denoiser and the
+ * counter-based noise: the reference bench/quality/check_gmm.py holds plan_executor.py + rng.py against.
+ *   node bench/quality/ts.mjs bench/quality/cpu-reference.ts <configs.json> <out.json>
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { initialNoise } from '../../src/sampling/noise';
+import { runPlanCpu } from '../../src/sampling/run-cpu';
+import { gmmDenoiser } from '../../src/worlds/gmm';
+import { WorldRegistry } from '../../src/worlds/registry';
+import { exportPlan, type PlanConfig } from './plans';
+
+export function main([input, output]: string[]): void {
+  if (!input || !output) throw new Error('usage: cpu-reference.ts <configs.json> <out.json>');
+  const registry = new WorldRegistry();
+  const runs = (JSON.parse(readFileSync(input, 'utf8')) as PlanConfig[]).map((config) => {
+    const plan = exportPlan(config, registry);
+    const spec = registry.resolve(plan.world).spec;
+    if (!spec) throw new RangeError(`${plan.world}: not a 2D mixture`);
+    const { samples } = runPlanCpu({ ...plan, sigmas: Float64Array.from(plan.sigmas), records: 0 }, gmmDenoiser(spec), {
+      noise: initialNoise(plan.seed, plan.count, plan.dim),
+      count: plan.count,
+      seed: plan.seed,
+    });
+    return { plan, spec, samples: Array.from(samples) };
+  });
+  writeFileSync(output, JSON.stringify(runs));
+}
