@@ -1,0 +1,62 @@
+"""The Fashion-MNIST world in PyTorch, read from what the browser ships: public/models/fmnist (UNet) and
+public/models/fmnist-classifier (scorer), through tools/train/weights_format.read, so the benchmark scores exactly
+the exported float32 weights and picks up whatever checkpoint was exported last.
+
+Precision: the network runs in float32 like the WGSL one; the EDM entry and exit (t = σ/(1+σ), z = x/(1+σ),
+D = z − t·v, manifest "parameterisation") are float64, around float64 registers.
+"""
+import os
+import sys
+
+import torch
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
+import weights_format  # noqa: E402
+from classifier import Classifier  # noqa: E402
+from model import UNet  # noqa: E402
+
+UNET_DIR = os.path.join(ROOT, "public", "models", "fmnist")
+CLASSIFIER_DIR = os.path.join(ROOT, "public", "models", "fmnist-classifier")
+
+
+def load_unet(model_dir=UNET_DIR):
+    manifest, tensors = weights_format.read(model_dir)
+    assert manifest["architecture"]["type"] == "unet" and manifest["parameterisation"]["type"] == "rf-v", "expected the rf-v UNet"
+    config = manifest["architecture"]["config"]
+    model = UNet(**{k: config[k] for k in ("base", "mults", "time_dim", "emb_dim")})
+    model.load_state_dict(tensors)
+    return model.eval().requires_grad_(False), manifest
+
+
+def load_classifier(model_dir=CLASSIFIER_DIR):
+    manifest, tensors = weights_format.read(model_dir)
+    model = Classifier()
+    model.load_state_dict(tensors)
+    return model.eval().requires_grad_(False), manifest
+
+
+class Denoiser:
+    """D(x; σ) for a plan executor: x is (count, 784) float64, one σ for the batch, sample i has class labels[i]
+    (the null class when labels is None). Runs the network in chunks of `batch` images."""
+
+    def __init__(self, model, labels, null_class, batch=125):
+        self.model, self.batch = model, batch
+        self.labels = torch.as_tensor(labels) if labels is not None else None
+        self.null_class = null_class
+        self.evaluations = 0
+
+    @torch.no_grad()
+    def __call__(self, x, sigma):
+        count = x.shape[0]
+        t = sigma / (1 + sigma)
+        z = x / (1 + sigma)
+        out = torch.empty_like(x)
+        for i in range(0, count, self.batch):
+            zb = z[i:i + self.batch]
+            n = zb.shape[0]
+            labels = self.labels[i:i + n] if self.labels is not None else torch.full((n,), self.null_class)
+            v = self.model(zb.float().reshape(n, 1, 28, 28), torch.full((n,), t, dtype=torch.float64), labels)
+            out[i:i + n] = zb - t * v.reshape(n, -1).double()
+        self.evaluations += count
+        return out
