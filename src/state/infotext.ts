@@ -5,13 +5,19 @@
  *
  * `Key: value` pairs joined by ", "; a value holding a comma or a quote is written as a JSON string, as A1111 does.
  * Samplers and schedules appear under their labels (ids are accepted too when reading). The stochastic samplers add
- * `Eta`; non-default σ settings, an equal-NFE budget, a drawn mixture and grid axes appear only when they apply.
+ * `Eta`; non-default σ settings, an equal-NFE budget, a drawn mixture and grid axes appear only when they apply, and
+ * so do panel options away from their defaults (`Sigma var`, `AMED base`, `AFS`). `World` is the panel's own world.
+ * An image world's export adds, e.g.
+ *
+ *   Class: Sneaker, CFG scale: 2, Size: 56x56, Upscale: Upsample Guidance, UG weight: 1, UG eta: 0.6, Cost: 12.5
+ *
+ * (A1111's own key names where it has them; `Upscale` and the UG keys only above the native size).
  */
 import { samplerById, SAMPLERS } from '../sampling/samplers';
 import { DEFAULT_SCHEDULE_OPTIONS, scheduleById, SCHEDULES } from '../sampling/schedules';
 import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
-import { defaultState, type SandboxState } from './params';
+import { defaultState, IMAGE_DEFAULTS, PANEL_DEFAULTS, UPSCALE_MODES, type ImageLabel, type SandboxState, type UpscaleMode } from './params';
 import { CUSTOM_WORLD, describeNames, describeValue, sanitizeState, type KnownSampler, type KnownWorld, type SanitizedState } from './validate-state';
 
 /** A 1024-component mixture takes about 60 000 characters; anything much longer is not ours. */
@@ -22,6 +28,30 @@ export interface InfotextExtra {
   nfe?: number;
   /** A description of the X/Y grid the image belongs to. */
   gridAxes?: string;
+  /** Network cost in full-size evaluations, when it differs from the NFE (Upsample Guidance). */
+  cost?: number;
+  /** The panel's world is an image world: write its class, CFG scale and size (and how it was upscaled). */
+  image?: { size: number; classes: readonly string[] };
+}
+
+export const UPSCALE_LABELS: Record<UpscaleMode, string> = { guided: 'Upsample Guidance', naive: 'naive', bilinear: 'bilinear' };
+
+function labelText(label: ImageLabel, classes: readonly string[]): string {
+  return typeof label === 'number' ? (classes[label] ?? String(label)) : label;
+}
+
+/** Class, CFG scale and size of an image panel; the upscaling and, for Upsample Guidance, its w and η. */
+function imageEntries(state: SandboxState, panelIndex: number, image: NonNullable<InfotextExtra['image']>): Array<[string, string | number]> {
+  const size = state.size ?? image.size;
+  const upscale = state.panels[panelIndex].upscale ?? PANEL_DEFAULTS.upscale;
+  const entries: Array<[string, string | number]> = [
+    ['Class', labelText(state.label ?? IMAGE_DEFAULTS.label, image.classes)],
+    ['CFG scale', state.cfg ?? IMAGE_DEFAULTS.cfg],
+    ['Size', `${size}x${size}`],
+  ];
+  if (size > image.size) entries.push(['Upscale', UPSCALE_LABELS[upscale]]);
+  if (size > image.size && upscale === 'guided') entries.push(['UG weight', state.ugWeight ?? IMAGE_DEFAULTS.ugWeight], ['UG eta', state.ugEta ?? IMAGE_DEFAULTS.ugEta]);
+  return entries;
 }
 
 function quoteIfNeeded(value: string): string {
@@ -37,11 +67,16 @@ export function toInfotext(state: SandboxState, panelIndex: number, extra: Infot
     ['Sampler', sampler?.label ?? panel.sampler],
     ['Schedule type', scheduleById(panel.schedule)?.label ?? panel.schedule],
     ['Seed', state.seed],
-    ['World', state.world],
+    ['World', panel.world ?? state.world],
   ];
   if (extra.nfe !== undefined) entries.push(['NFE', extra.nfe]);
+  if (extra.cost !== undefined && extra.cost !== extra.nfe) entries.push(['Cost', Number(extra.cost.toPrecision(6))]);
   if (sampler?.stochastic) entries.push(['Eta', panel.eta]);
+  if (panel.sigmaVar !== undefined && panel.sigmaVar !== PANEL_DEFAULTS.sigmaVar) entries.push(['Sigma var', panel.sigmaVar]);
+  if (panel.amedBase !== undefined && panel.amedBase !== PANEL_DEFAULTS.amedBase) entries.push(['AMED base', panel.amedBase]);
+  if (panel.afs !== undefined && panel.afs !== PANEL_DEFAULTS.afs) entries.push(['AFS', panel.afs ? 'on' : 'off']);
   entries.push(['Count', state.count]);
+  if (extra.image) entries.push(...imageEntries(state, panelIndex, extra.image));
   if (state.equalNfe) entries.push(['NFE budget', state.nfe]);
   if (state.sigmaMax !== DEFAULT_SCHEDULE_OPTIONS.sigmaMax) entries.push(['Sigma max', state.sigmaMax]);
   if (state.sigmaMin !== DEFAULT_SCHEDULE_OPTIONS.sigmaMin) entries.push(['Sigma min', state.sigmaMin]);
@@ -60,9 +95,32 @@ function idFromLabel(value: string, known: ReadonlyArray<{ id: string; label?: s
 interface RawInfo {
   state: Record<string, unknown>;
   panel: Record<string, unknown>;
+  /** The Class value, read by name once the world is known. */
+  classText?: string;
 }
 
-/** What each key sets; keys are matched case-insensitively. NFE and Grid describe the image, not settings. */
+/** "56x56" (or "56") → 56; anything else stays text for validation to quote. */
+function readSize(value: string): number | string {
+  const m = /^(\d{1,5})(?:x(\d{1,5}))?$/i.exec(value.trim());
+  return m && (m[2] === undefined || m[2] === m[1]) ? Number(m[1]) : value;
+}
+
+/** On/off, true/false or 1/0 → a boolean; anything else stays text for validation to quote. */
+function readSwitch(value: string): boolean | string {
+  const v = value.trim().toLowerCase();
+  return ['on', 'true', '1'].includes(v) ? true : ['off', 'false', '0'].includes(v) ? false : value;
+}
+
+/** A class by name (any case), 'mixed', 'unconditional', or its index; resolved once the world is known. */
+function readLabel(value: string, world: unknown, worlds: readonly KnownWorld[]): unknown {
+  const v = value.trim().toLowerCase();
+  if (v === 'mixed' || v === 'unconditional') return v;
+  const classes = worlds.find((w) => w.id === world)?.image?.classes ?? [];
+  const index = classes.findIndex((c) => c.toLowerCase() === v);
+  return index >= 0 ? index : numberOrText(value);
+}
+
+/** What each key sets; keys are matched case-insensitively. NFE, Cost and Grid describe the image, not settings. */
 function readers(samplers: readonly KnownSampler[]): Map<string, (value: string, raw: RawInfo) => void> {
   const samplerNames = [...SAMPLERS, ...samplers];
   return new Map<string, (value: string, raw: RawInfo) => void>([
@@ -78,7 +136,17 @@ function readers(samplers: readonly KnownSampler[]): Map<string, (value: string,
     ['sigma min', (v, r) => (r.state.sigmaMin = numberOrText(v))],
     ['rho', (v, r) => (r.state.rho = numberOrText(v))],
     ['mixture', (v, r) => (r.state.custom = decodeMixture(v))],
+    ['sigma var', (v, r) => (r.panel.sigmaVar = numberOrText(v))],
+    ['amed base', (v, r) => (r.panel.amedBase = v)],
+    ['afs', (v, r) => (r.panel.afs = readSwitch(v))],
+    ['class', (v, r) => (r.classText = v)],
+    ['cfg scale', (v, r) => (r.state.cfg = numberOrText(v))],
+    ['size', (v, r) => (r.state.size = readSize(v))],
+    ['upscale', (v, r) => (r.panel.upscale = UPSCALE_MODES.find((m) => UPSCALE_LABELS[m].toLowerCase() === v.trim().toLowerCase()) ?? v)],
+    ['ug weight', (v, r) => (r.state.ugWeight = numberOrText(v))],
+    ['ug eta', (v, r) => (r.state.ugEta = numberOrText(v))],
     ['nfe', () => {}],
+    ['cost', () => {}],
     ['grid', () => {}],
   ]);
 }
@@ -151,6 +219,7 @@ export function fromInfotext(text: string, worlds: readonly KnownWorld[], sample
       else unknown.push(key);
     }
     if (unknown.length > 0) notices.push(`infotext: ignored unknown key${unknown.length > 1 ? 's' : ''} ${describeNames(unknown)}`);
+    if (raw.classText !== undefined) raw.state.label = readLabel(raw.classText, raw.state.world, worlds);
   }
   const result = sanitizeState({ ...raw.state, panels: [raw.panel, ...defaultState().panels.slice(1)] }, worlds, samplers);
   return { state: result.state, notices: [...notices, ...result.notices] };

@@ -2,16 +2,43 @@
  * The one typed state object of the page. The UI reads and writes only this; the URL hash, the PNG metadata and
  * the public API all speak it (architecture.md). Each field's default and allowed range live here, once.
  */
+import { DEFAULT_IMAGE_COUNT, DEFAULT_UPSAMPLE_GUIDANCE, MAX_CFG } from '../api/image-options';
+import type { AmedBase } from '../api/options';
 import type { ScheduleId } from '../sampling/schedules';
 import type { GmmSpec } from '../worlds/gmm';
 
+/** How a panel reaches an image size above the network's native one (Hwang et al. 2024 compare all three):
+ *  Upsample Guidance, the network run naively at the large size, or the native sample upscaled bilinearly. */
+export type UpscaleMode = 'guided' | 'naive' | 'bilinear';
+export const UPSCALE_MODES: readonly UpscaleMode[] = ['guided', 'naive', 'bilinear'];
+
+/** The class of an image run: one class for every image, 'mixed' (image i gets class i mod the class count), or
+ *  'unconditional' (the null class of classifier-free guidance). */
+export type ImageLabel = number | 'mixed' | 'unconditional';
+
+/**
+ * One comparison panel. The optional fields are absent while they hold their default (PANEL_DEFAULTS), so states
+ * from before they existed, and the 2D links of the first page, keep their exact form.
+ */
 export interface PanelState {
   sampler: string;
   steps: number;
   schedule: ScheduleId;
   /** Noise level of stochastic samplers, 0–1 (ignored by deterministic ones). */
   eta: number;
+  /** This panel's own world, one of the shared world's reflow family (1-RF, 2-RF, …); absent: the shared world. */
+  world?: string;
+  /** ReFlow sampler: σ_var of the marginal-preserving RF-SDE (Liu et al. 2023); 0 is the ODE. */
+  sigmaVar?: number;
+  /** AMED-Plugin: the solver the mean-value step wraps (Zhou et al. 2024, Table 3). */
+  amedBase?: AmedBase;
+  /** AMED: the analytical first step, which saves one evaluation. */
+  afs?: boolean;
+  /** Image worlds above the native size: how this panel gets there. */
+  upscale?: UpscaleMode;
 }
+
+export const PANEL_DEFAULTS = { sigmaVar: 0, amedBase: 'ipndm' as AmedBase, afs: true, upscale: 'guided' as UpscaleMode } as const;
 
 export interface SandboxState {
   /** A world id from sandbox.worlds, or 'custom' (then `custom` holds the mixture the user drew). */
@@ -29,7 +56,19 @@ export interface SandboxState {
   /** 2–6 comparison panels. */
   panels: PanelState[];
   showTrajectories: boolean;
+  /** Image worlds only (absent at their defaults, IMAGE_DEFAULTS): the class, the classifier-free guidance scale,
+   *  the image side, and Upsample Guidance's weight w and guided fraction η. */
+  label?: ImageLabel;
+  cfg?: number;
+  size?: number;
+  ugWeight?: number;
+  ugEta?: number;
 }
+
+/** The image settings a state leaves out; `size` defaults to the world's native side. */
+export const IMAGE_DEFAULTS = { label: 'mixed' as ImageLabel, cfg: 1, ugWeight: DEFAULT_UPSAMPLE_GUIDANCE.weight, ugEta: DEFAULT_UPSAMPLE_GUIDANCE.eta } as const;
+/** A 4×4 grid: the default count of image worlds (2D worlds take defaultState().count). */
+export { DEFAULT_IMAGE_COUNT };
 
 export const LIMITS = {
   seed: [0, 0xffffffff],
@@ -41,6 +80,12 @@ export const LIMITS = {
   sigmaMin: [1e-4, 10],
   rho: [1, 20],
   panels: [2, 6],
+  /** Images per panel: each costs a full network evaluation per step. */
+  imageCount: [1, 64],
+  cfg: [0, MAX_CFG],
+  ugWeight: [0, 5],
+  ugEta: [0, 1],
+  sigmaVar: [0, 2],
 } as const;
 
 export function defaultState(): SandboxState {

@@ -5,10 +5,14 @@
  *   #world=gmm:ring8&seed=42&count=2048&p=euler:10:karras:0~heun:5:karras:0~sde:10:karras:1&equal=0&nfe=10
  *    &smax=80&smin=0.002&rho=7&traj=0[&mix=x,y,std,weight;…]
  *
- * Panels are `sampler:steps:schedule:eta` joined by `~`. Every field is written, so a link keeps its meaning if the
- * defaults change. Reading never throws: the text becomes a plain object that sanitizeState validates field by field.
+ * Panels are `sampler:steps:schedule:eta` joined by `~`, followed by `:key=value` for a panel option away from its
+ * default (`w` its own world, `sv` σ_var, `base` AMED's base, `afs` 0/1, `up` the upscale mode), e.g.
+ * `reflow:1:linear_t:0:w=gmm%3Aring8%3A2rf`. Image worlds add `class`, `cfg`, `size`, `ugw` and `ugeta` when away
+ * from their defaults (`&class=7&cfg=2&size=56`). Every other field is always written, so a link keeps its meaning
+ * if those defaults change.
+ * Reading never throws: the text becomes a plain object that sanitizeState validates field by field.
  */
-import type { SandboxState } from './params';
+import { IMAGE_DEFAULTS, PANEL_DEFAULTS, type PanelState, type SandboxState } from './params';
 import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
 import { describeNames, describeValue, sanitizeState, type KnownSampler, type KnownWorld, type SanitizedState } from './validate-state';
@@ -45,19 +49,56 @@ const flag = (field: keyof SandboxState, key: string): HashProperty => ({
   read: (t) => (t === '1' ? true : t === '0' ? false : decodeURIComponent(t)),
 });
 
-function writePanels(state: SandboxState): string {
-  return state.panels.map((p) => [p.sampler, String(p.steps), p.schedule, String(p.eta)].map(encodePanelPart).join(PANEL_FIELD_SEPARATOR)).join(PANEL_SEPARATOR);
-}
+/** Panel options after the four positional parts: short key, field, and how the value reads back. */
+const PANEL_OPTIONS: ReadonlyArray<{ key: string; field: keyof typeof PANEL_DEFAULTS | 'world'; read: (t: string) => unknown }> = [
+  { key: 'w', field: 'world', read: (t) => t },
+  { key: 'sv', field: 'sigmaVar', read: numberOrText },
+  { key: 'base', field: 'amedBase', read: (t) => t },
+  { key: 'afs', field: 'afs', read: (t) => (t === '1' ? true : t === '0' ? false : t) },
+  { key: 'up', field: 'upscale', read: (t) => t },
+];
 
-/** Each panel as an object; one that does not have four parts stays text, so its notice quotes it. */
-function readPanels(text: string): unknown[] {
-  return text.split(PANEL_SEPARATOR).map((panel) => {
-    const parts = panel.split(PANEL_FIELD_SEPARATOR).map((part) => decodeURIComponent(part));
-    if (parts.length !== 4) return decodeURIComponent(panel);
-    const [sampler, steps, schedule, eta] = parts;
-    return { sampler, steps: numberOrText(steps), schedule, eta: numberOrText(eta) };
+function writePanelOptions(panel: PanelState): string[] {
+  return PANEL_OPTIONS.flatMap(({ key, field }) => {
+    const value = panel[field];
+    if (value === undefined || (field !== 'world' && value === PANEL_DEFAULTS[field])) return [];
+    return [`${key}=${encodePanelPart(typeof value === 'boolean' ? (value ? '1' : '0') : String(value))}`];
   });
 }
+
+function writePanels(state: SandboxState): string {
+  return state.panels
+    .map((p) => [...[p.sampler, String(p.steps), p.schedule, String(p.eta)].map(encodePanelPart), ...writePanelOptions(p)].join(PANEL_FIELD_SEPARATOR))
+    .join(PANEL_SEPARATOR);
+}
+
+/** Each panel as an object; one without the four positional parts, or with an option that is not `key=value`,
+ *  stays text, so its notice quotes it. An unknown option key is kept under its name, for a notice. */
+function readPanels(text: string): unknown[] {
+  return text.split(PANEL_SEPARATOR).map((panel) => {
+    const parts = panel.split(PANEL_FIELD_SEPARATOR);
+    if (parts.length < 4 || parts.slice(4).some((part) => !part.includes('='))) return decodeURIComponent(panel);
+    const [sampler, steps, schedule, eta] = parts.slice(0, 4).map((part) => decodeURIComponent(part));
+    // No prototype: an option named __proto__ is then an ordinary (unknown) key.
+    const read: Record<string, unknown> = Object.assign(Object.create(null), { sampler, steps: numberOrText(steps), schedule, eta: numberOrText(eta) });
+    for (const part of parts.slice(4)) {
+      const eq = part.indexOf('=');
+      const key = decodeURIComponent(part.slice(0, eq));
+      const value = decodeURIComponent(part.slice(eq + 1));
+      const option = PANEL_OPTIONS.find((o) => o.key === key);
+      read[option ? option.field : key] = option ? option.read(value) : value;
+    }
+    return read;
+  });
+}
+
+/** An image setting, written only when the state holds it away from its default. */
+const imageSetting = (field: 'label' | 'cfg' | 'ugWeight' | 'ugEta', key: string): HashProperty => ({
+  key,
+  field,
+  write: (s) => (s[field] === undefined || s[field] === IMAGE_DEFAULTS[field] ? undefined : encodeText(String(s[field]))),
+  read: (t) => numberOrText(decodeURIComponent(t)),
+});
 
 const PROPERTIES: readonly HashProperty[] = [
   { key: 'world', field: 'world', write: (s) => encodeText(s.world), read: (t) => decodeURIComponent(t) },
@@ -71,6 +112,11 @@ const PROPERTIES: readonly HashProperty[] = [
   number('rho', 'rho'),
   flag('showTrajectories', 'traj'),
   { key: 'mix', field: 'custom', write: (s) => (s.custom ? encodeMixture(s.custom) : undefined), read: (t) => decodeMixture(decodeURIComponent(t)) },
+  imageSetting('label', 'class'),
+  imageSetting('cfg', 'cfg'),
+  { key: 'size', field: 'size', write: (s) => (s.size === undefined ? undefined : String(s.size)), read: (t) => numberOrText(decodeURIComponent(t)) },
+  imageSetting('ugWeight', 'ugw'),
+  imageSetting('ugEta', 'ugeta'),
 ];
 
 export function stateToHash(state: SandboxState): string {

@@ -6,13 +6,18 @@
  * Only own properties of known names are read, into fresh objects, so `__proto__`/`constructor` keys can't pollute
  * anything; strings reach the state only when they equal a known id.
  */
-import { DEFAULT_ETA } from '../api/options';
+import { AMED_BASES, DEFAULT_ETA } from '../api/options';
 import { SCHEDULES, type ScheduleId } from '../sampling/schedules';
 import { MAX_COMPONENTS, validateGmm, type GmmSpec } from '../worlds/gmm';
-import { defaultState, LIMITS, type PanelState, type SandboxState } from './params';
+import { DEFAULT_IMAGE_COUNT, defaultState, IMAGE_DEFAULTS, LIMITS, PANEL_DEFAULTS, UPSCALE_MODES, type ImageLabel, type PanelState, type SandboxState } from './params';
+import { isRecreatableReflow, liveReflowId, MAX_REFLOW_LEVEL, reflowFamily, reflowLevel } from './reflow-family';
 
 export interface KnownWorld {
   id: string;
+  /** '2d' when absent. */
+  kind?: '2d' | 'image';
+  /** Image worlds: native side, largest side, class names (sandbox.worlds gives all three). */
+  image?: { size: number; maxSize: number; classes: readonly string[] };
 }
 
 export interface KnownSampler {
@@ -28,8 +33,9 @@ export interface SanitizedState {
 /** The `world` value that selects the user's own mixture in `custom`. */
 export const CUSTOM_WORLD = 'custom';
 
-const STATE_FIELDS: ReadonlyArray<keyof SandboxState> = ['world', 'custom', 'seed', 'count', 'equalNfe', 'nfe', 'sigmaMax', 'sigmaMin', 'rho', 'panels', 'showTrajectories'];
-const PANEL_FIELDS: ReadonlyArray<keyof PanelState> = ['sampler', 'steps', 'schedule', 'eta'];
+const IMAGE_FIELDS = ['label', 'cfg', 'size', 'ugWeight', 'ugEta'] as const;
+const STATE_FIELDS: ReadonlyArray<keyof SandboxState> = ['world', 'custom', 'seed', 'count', 'equalNfe', 'nfe', 'sigmaMax', 'sigmaMin', 'rho', 'panels', 'showTrajectories', ...IMAGE_FIELDS];
+const PANEL_FIELDS: ReadonlyArray<keyof PanelState> = ['sampler', 'steps', 'schedule', 'eta', 'world', 'sigmaVar', 'amedBase', 'afs', 'upscale'];
 
 /** A short, inert description of a rejected value for a notice: strings are quoted and cut, objects only named. */
 export function describeValue(value: unknown): string {
@@ -117,11 +123,46 @@ export function cleanMixture(value: unknown, field = 'custom'): GmmSpec {
   return copy;
 }
 
+/** The worlds a panel may take instead of the shared one: the shared world's reflow family, made or makeable. */
+function panelWorlds(world: string, worlds: readonly KnownWorld[]): string[] {
+  if (world === CUSTOM_WORLD) return [];
+  const { base } = reflowLevel(world);
+  const makeable = Array.from({ length: MAX_REFLOW_LEVEL - 1 }, (_, k) => liveReflowId(base, k + 2)).filter((id) => isRecreatableReflow(id, worlds));
+  return reflowFamily(world, worlds, makeable);
+}
+
 function firstKnown(preferred: string, known: readonly { id: string }[]): string {
   return known.length === 0 || known.some((k) => k.id === preferred) ? preferred : known[0].id;
 }
 
-function sanitizePanel(value: unknown, field: string, fallback: PanelState, samplers: readonly KnownSampler[], check: FieldChecker): PanelState {
+/** What panels are checked against: the samplers, and the worlds a panel may name (the shared world's family). */
+interface PanelContext {
+  samplers: readonly KnownSampler[];
+  world: string;
+  family: readonly string[];
+}
+
+/** The optional panel fields, each kept only when valid and not at its default (so equal panels look equal). */
+function sanitizePanelOptions(source: Record<string, unknown>, field: string, context: PanelContext, check: FieldChecker): Partial<PanelState> {
+  const options: Partial<PanelState> = {};
+  const world = own(source, 'world');
+  if (world !== undefined && world !== context.world) {
+    if (typeof world === 'string' && context.family.includes(world)) options.world = world;
+    else check.reject(`${field}.world`, context.family.length > 1 ? `must be one of ${context.family.join(', ')} (the shared world's reflow family)` : `must be the shared world's reflow (1-RF, 2-RF, …); ${describeValue(context.world)} has none`, world, null, 'the shared world');
+  }
+  const sigmaVar = check.number(own(source, 'sigmaVar'), `${field}.sigmaVar`, LIMITS.sigmaVar, PANEL_DEFAULTS.sigmaVar);
+  if (sigmaVar !== PANEL_DEFAULTS.sigmaVar) options.sigmaVar = sigmaVar;
+  const amedBase = check.oneOf(own(source, 'amedBase'), `${field}.amedBase`, AMED_BASES, PANEL_DEFAULTS.amedBase);
+  if (amedBase !== PANEL_DEFAULTS.amedBase) options.amedBase = amedBase;
+  const afs = check.boolean(own(source, 'afs'), `${field}.afs`, PANEL_DEFAULTS.afs);
+  if (afs !== PANEL_DEFAULTS.afs) options.afs = afs;
+  const upscale = check.oneOf(own(source, 'upscale'), `${field}.upscale`, UPSCALE_MODES, PANEL_DEFAULTS.upscale);
+  if (upscale !== PANEL_DEFAULTS.upscale) options.upscale = upscale;
+  return options;
+}
+
+function sanitizePanel(value: unknown, field: string, fallback: PanelState, context: PanelContext, check: FieldChecker): PanelState {
+  const { samplers } = context;
   let source: Record<string, unknown> = { ...fallback };
   if (isRecord(value)) {
     check.unknownKeys(value, PANEL_FIELDS, field);
@@ -137,17 +178,18 @@ function sanitizePanel(value: unknown, field: string, fallback: PanelState, samp
     schedule: check.oneOf<ScheduleId>(own(source, 'schedule'), `${field}.schedule`, SCHEDULES.map((s) => s.id), fallback.schedule),
     // A stochastic sampler's default η is the full SDE (as in the public API); deterministic ones ignore η.
     eta: check.number(own(source, 'eta'), `${field}.eta`, LIMITS.eta, stochastic ? DEFAULT_ETA : 0),
+    ...sanitizePanelOptions(source, field, context, check),
   };
 }
 
-function sanitizePanels(value: unknown, samplers: readonly KnownSampler[], check: FieldChecker): PanelState[] {
+function sanitizePanels(value: unknown, context: PanelContext, check: FieldChecker): PanelState[] {
   const defaults = defaultState().panels;
   const fallbackFor = (i: number) => defaults[i] ?? defaults[0];
   const [min, max] = LIMITS.panels;
-  if (value === undefined) return defaults.map((p, i) => sanitizePanel(p, `panels[${i}]`, p, samplers, check));
+  if (value === undefined) return defaults.map((p, i) => sanitizePanel(p, `panels[${i}]`, p, context, check));
   if (!Array.isArray(value)) {
     check.reject('panels', `must be a list of ${min}–${max} panels`, value, null, 'the default panels');
-    return sanitizePanels(undefined, samplers, check);
+    return sanitizePanels(undefined, context, check);
   }
   let entries: unknown[] = Array.from({ length: Math.min(value.length, max) }, (_, i) => value[i]);
   if (value.length > max) check.notices.push(`panels: at most ${max} panels allowed, got ${value.length}; keeping the first ${max}`);
@@ -155,7 +197,38 @@ function sanitizePanels(value: unknown, samplers: readonly KnownSampler[], check
     check.notices.push(`panels: at least ${min} panels needed, got ${value.length}; adding defaults`);
     entries = [...entries, ...defaults.slice(entries.length, min)];
   }
-  return entries.map((p, i) => sanitizePanel(p, `panels[${i}]`, fallbackFor(i), samplers, check));
+  return entries.map((p, i) => sanitizePanel(p, `panels[${i}]`, fallbackFor(i), context, check));
+}
+
+function sanitizeLabel(value: unknown, classes: readonly string[], check: FieldChecker): ImageLabel {
+  if (value === undefined || value === 'mixed' || value === 'unconditional') return value ?? IMAGE_DEFAULTS.label;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < classes.length) return value;
+  return check.reject('label', `must be a class 0–${classes.length - 1}, "mixed" or "unconditional"`, value, IMAGE_DEFAULTS.label);
+}
+
+/** The image settings of an image world, each left out at its default; for a 2D world they are dropped, visibly. */
+function sanitizeImageFields(input: Record<string, unknown>, world: KnownWorld | undefined, check: FieldChecker): Partial<SandboxState> {
+  const image = world?.kind === 'image' ? world.image : undefined;
+  if (!image) {
+    const given = IMAGE_FIELDS.filter((f) => own(input, f) !== undefined);
+    if (given.length > 0) check.notices.push(`${given.join(', ')}: only image worlds have ${given.length > 1 ? 'these settings' : 'this setting'}; ignored`);
+    return {};
+  }
+  const fields: Partial<SandboxState> = {};
+  const label = sanitizeLabel(own(input, 'label'), image.classes, check);
+  if (label !== IMAGE_DEFAULTS.label) fields.label = label;
+  const cfg = check.number(own(input, 'cfg'), 'cfg', LIMITS.cfg, IMAGE_DEFAULTS.cfg);
+  if (cfg !== IMAGE_DEFAULTS.cfg) fields.cfg = cfg;
+  const rawSize = own(input, 'size');
+  if (rawSize !== undefined && rawSize !== image.size) {
+    if (typeof rawSize === 'number' && Number.isInteger(rawSize) && rawSize % image.size === 0 && rawSize > image.size && rawSize <= image.maxSize) fields.size = rawSize;
+    else check.reject('size', `must be a multiple of ${image.size} from ${image.size} to ${image.maxSize}`, rawSize, image.size);
+  }
+  const ugWeight = check.number(own(input, 'ugWeight'), 'ugWeight', LIMITS.ugWeight, IMAGE_DEFAULTS.ugWeight);
+  if (ugWeight !== IMAGE_DEFAULTS.ugWeight) fields.ugWeight = ugWeight;
+  const ugEta = check.number(own(input, 'ugEta'), 'ugEta', LIMITS.ugEta, IMAGE_DEFAULTS.ugEta);
+  if (ugEta !== IMAGE_DEFAULTS.ugEta) fields.ugEta = ugEta;
+  return fields;
 }
 
 function sanitizeFields(input: Record<string, unknown>, worlds: readonly KnownWorld[], samplers: readonly KnownSampler[], check: FieldChecker): SandboxState {
@@ -171,8 +244,13 @@ function sanitizeFields(input: Record<string, unknown>, worlds: readonly KnownWo
     }
   }
   const worldIds = [...worlds.map((w) => w.id), ...(custom ? [CUSTOM_WORLD] : [])];
-  let world = check.oneOf(own(input, 'world'), 'world', worldIds, firstKnown(d.world, worlds));
+  const rawWorld = own(input, 'world');
+  // A 2D reflow level the page has not made yet is still a valid world: the page makes it again.
+  let world = isRecreatableReflow(rawWorld, worlds) ? rawWorld : check.oneOf(rawWorld, 'world', worldIds, firstKnown(d.world, worlds));
   if (world === CUSTOM_WORLD && !custom) world = firstKnown(d.world, worlds);
+  const known = worlds.find((w) => w.id === world);
+  const isImage = known?.kind === 'image';
+  const countLimits = isImage ? LIMITS.imageCount : LIMITS.count;
   const sigmaMax = check.number(own(input, 'sigmaMax'), 'sigmaMax', LIMITS.sigmaMax, d.sigmaMax);
   let sigmaMin = check.number(own(input, 'sigmaMin'), 'sigmaMin', LIMITS.sigmaMin, d.sigmaMin);
   // The schedules need σ_min < σ_max; the default σ_min sits below the smallest allowed σ_max.
@@ -181,14 +259,15 @@ function sanitizeFields(input: Record<string, unknown>, worlds: readonly KnownWo
     world,
     ...(custom ? { custom } : {}),
     seed: check.integer(own(input, 'seed'), 'seed', LIMITS.seed, d.seed),
-    count: check.integer(own(input, 'count'), 'count', LIMITS.count, d.count),
+    count: check.integer(own(input, 'count'), 'count', countLimits, isImage ? DEFAULT_IMAGE_COUNT : d.count),
     equalNfe: check.boolean(own(input, 'equalNfe'), 'equalNfe', d.equalNfe),
     nfe: check.integer(own(input, 'nfe'), 'nfe', LIMITS.nfe, d.nfe),
     sigmaMax,
     sigmaMin,
     rho: check.number(own(input, 'rho'), 'rho', LIMITS.rho, d.rho),
-    panels: sanitizePanels(own(input, 'panels'), samplers, check),
+    panels: sanitizePanels(own(input, 'panels'), { samplers, world, family: panelWorlds(world, worlds) }, check),
     showTrajectories: check.boolean(own(input, 'showTrajectories'), 'showTrajectories', d.showTrajectories),
+    ...sanitizeImageFields(input, known, check),
   };
 }
 

@@ -5,16 +5,30 @@ import { CORE_SAMPLERS, randomState, SAMPLER_LIST, stateWith, WORLDS } from './s
 
 const parse = (text: string) => fromInfotext(text, WORLDS, CORE_SAMPLERS);
 
-/** What an infotext of panel i can restore: that panel as panel 0, the settings it writes, defaults for the rest. */
+const imageOf = (world: string) => WORLDS.find((w) => w.id === world)?.image;
+
+/** What an infotext of panel i can restore: that panel as panel 0 (its own world becoming the shared one), the
+ *  settings it writes, defaults for the rest. How an image was upscaled, and UG's w and η, are written only where
+ *  they shaped the image: above the native size, and for Upsample Guidance. */
 function restorable(state: SandboxState, i: number): SandboxState {
   const d = defaultState();
-  return {
+  const { world, upscale, ...panel } = state.panels[i];
+  const image = imageOf(state.world);
+  const upscaled = image !== undefined && (state.size ?? image.size) > image.size;
+  const guided = upscaled && (upscale ?? 'guided') === 'guided';
+  const restored: SandboxState = {
     ...state,
+    world: world ?? state.world,
     custom: state.world === 'custom' ? state.custom : undefined,
     nfe: state.equalNfe ? state.nfe : d.nfe,
-    panels: [state.panels[i], ...d.panels.slice(1)],
+    panels: [{ ...panel, ...(upscaled && upscale ? { upscale } : {}) }, ...d.panels.slice(1)],
     showTrajectories: d.showTrajectories,
   };
+  if (!guided) {
+    delete restored.ugWeight;
+    delete restored.ugEta;
+  }
+  return restored;
 }
 
 describe('toInfotext', () => {
@@ -45,17 +59,18 @@ describe('fromInfotext', () => {
     for (let seed = 1; seed <= 200; seed++) {
       const state = randomState(seed);
       state.panels.forEach((_, i) => {
-        const text = toInfotext(state, i, { nfe: 7, gridAxes: 'X eta: 0, 0.5; Y steps: 3, 4' });
+        const text = toInfotext(state, i, { nfe: 7, gridAxes: 'X eta: 0, 0.5; Y steps: 3, 4', image: imageOf(state.world) });
         expect(fromInfotext(text, WORLDS, SAMPLER_LIST), `seed ${seed}, panel ${i}: ${text.slice(0, 200)}`).toEqual({ state: restorable(state, i), notices: [] });
       });
     }
   });
 
   it('reads an A1111 infotext: prompt lines above, ids or labels in any case, unknown keys reported', () => {
-    const text = 'a photo of a cat, best quality\nNegative prompt: blurry\nSteps: 20, Sampler: HEUN, CFG scale: 7, Seed: 5, Size: 512x512, Schedule type: logsnr';
+    const text = 'a photo of a cat, best quality\nNegative prompt: blurry\nSteps: 20, Sampler: HEUN, CFG scale: 7, Seed: 5, Size: 512x512, Schedule type: logsnr, Model: sd15';
     const { state, notices } = parse(text);
     expect(state).toEqual(stateWith({ seed: 5, panels: [{ sampler: 'heun', steps: 20, schedule: 'logsnr', eta: 0 }, ...defaultState().panels.slice(1)] }));
-    expect(notices).toEqual(['infotext: ignored unknown keys "CFG scale", "Size"']);
+    // Without a World key the world is the default 2D one, which has no CFG or size.
+    expect(notices).toEqual(['infotext: ignored unknown key "Model"', 'cfg, size: only image worlds have these settings; ignored']);
   });
 
   it('an empty text is the defaults; a stochastic sampler without Eta gets η = 1', () => {

@@ -1,7 +1,9 @@
 /** Seeded random valid states for round-trip tests, drawn with full-precision doubles where a field allows them. */
 import { SAMPLERS } from '../../src/sampling/samplers';
 import { SCHEDULES } from '../../src/sampling/schedules';
-import { defaultState, LIMITS, type SandboxState } from '../../src/state/params';
+import { AMED_BASES } from '../../src/api/options';
+import { defaultState, LIMITS, UPSCALE_MODES, type PanelState, type SandboxState } from '../../src/state/params';
+import { liveReflowId, MAX_REFLOW_LEVEL } from '../../src/state/reflow-family';
 import { WorldRegistry } from '../../src/worlds/registry';
 import { lcg, randomMixture } from '../reference/random-mixture';
 
@@ -16,22 +18,40 @@ export const CORE_SAMPLERS = [
   { id: 'sde', stochastic: true },
 ];
 
+/** Panel options away from their defaults, each present about a third of the time. */
+function randomPanelOptions(u: () => number, pick: <T>(list: readonly T[]) => T, family: string[]): Partial<PanelState> {
+  const options: Partial<PanelState> = {};
+  if (family.length > 0 && u() < 0.4) options.world = pick(family);
+  if (u() < 0.3) options.sigmaVar = u() * 2 || 0.5;
+  if (u() < 0.3) options.amedBase = pick(AMED_BASES.slice(1));
+  if (u() < 0.3) options.afs = false;
+  if (u() < 0.3) options.upscale = pick(UPSCALE_MODES.slice(1));
+  return options;
+}
+
 export function randomState(seed: number): SandboxState {
   const u = lcg(seed);
   const int = ([min, max]: readonly [number, number]) => min + Math.floor(u() * (max - min + 1));
   const pick = <T>(list: readonly T[]) => list[Math.floor(u() * list.length)];
   const sigmaMax = 0.1 + u() * 999.9;
   const custom = u() < 0.5 ? randomMixture(seed, 1 + Math.floor(u() * 12)) : undefined;
+  // Sometimes a 2D world's reflow level, which the page makes again when a link names it.
+  const preset = pick(WORLDS);
+  const world = custom && u() < 0.7 ? 'custom' : preset.kind === '2d' && u() < 0.3 ? liveReflowId(preset.id, int([2, MAX_REFLOW_LEVEL])) : preset.id;
+  const base = world.replace(/:\d+rf$/, '');
+  // The other members of the shared world's family, for panels that take their own (the shared one is left out).
+  const family = world === 'custom' || preset.kind === 'image' ? [] : [base, ...Array.from({ length: MAX_REFLOW_LEVEL - 1 }, (_, k) => liveReflowId(base, k + 2))].filter((id) => id !== world);
   const panels = Array.from({ length: int(LIMITS.panels) }, () => {
     const sampler = pick(SAMPLERS);
     // Deterministic samplers ignore η, and the infotext leaves it out for them; keep it 0 there.
-    return { sampler: sampler.id, steps: int(LIMITS.steps), schedule: pick(SCHEDULES).id, eta: sampler.stochastic ? u() : 0 };
+    return { sampler: sampler.id, steps: int(LIMITS.steps), schedule: pick(SCHEDULES).id, eta: sampler.stochastic ? u() : 0, ...randomPanelOptions(u, pick, family) };
   });
+  const image = WORLDS.find((w) => w.id === world)?.image;
   return {
-    world: custom && u() < 0.7 ? 'custom' : pick(WORLDS).id,
+    world,
     ...(custom ? { custom } : {}),
     seed: int(LIMITS.seed),
-    count: int(LIMITS.count),
+    count: int(image ? LIMITS.imageCount : LIMITS.count),
     equalNfe: u() < 0.5,
     nfe: int(LIMITS.nfe),
     sigmaMax,
@@ -39,7 +59,19 @@ export function randomState(seed: number): SandboxState {
     rho: 1 + u() * 19,
     panels,
     showTrajectories: u() < 0.5,
+    ...(image ? randomImageFields(u, image) : {}),
   };
+}
+
+/** Image settings away from their defaults (each present about half the time). */
+function randomImageFields(u: () => number, image: { size: number; maxSize: number; classes: readonly string[] }): Partial<SandboxState> {
+  const fields: Partial<SandboxState> = {};
+  if (u() < 0.5) fields.label = u() < 0.2 ? 'unconditional' : Math.floor(u() * image.classes.length);
+  if (u() < 0.5) fields.cfg = u() * 20;
+  if (u() < 0.6) fields.size = image.size * (2 + Math.floor(u() * (image.maxSize / image.size - 1)));
+  if (u() < 0.5) fields.ugWeight = u() * 5;
+  if (u() < 0.5) fields.ugEta = u();
+  return fields;
 }
 
 /** The defaults with some fields replaced. */

@@ -1,5 +1,5 @@
-/** The state the page opens with: the first-load story without a hash, the sanitised hash otherwise, and a visible
- *  fallback for a world this page cannot draw. */
+/** The state the page opens with: the first-load story without a hash, the sanitised hash otherwise (image worlds
+ *  and reflow levels still to be made included). */
 import { describe, expect, it } from 'vitest';
 import { SAMPLERS } from '../../src/sampling/samplers';
 import { defaultState } from '../../src/state/params';
@@ -10,7 +10,7 @@ const sandbox = {
   worlds: [
     { id: 'gmm:ring8', label: 'Ring of 8', kind: '2d' as const, dim: 2, description: '' },
     { id: 'gmm:moons', label: 'Two moons', kind: '2d' as const, dim: 2, description: '' },
-    { id: 'fmnist', label: 'Fashion-MNIST', kind: 'image' as const, dim: 784, description: '' },
+    { id: 'fmnist', label: 'Fashion-MNIST', kind: 'image' as const, dim: 784, description: '', image: { size: 28, maxSize: 112, classes: ['a', 'b'], nullClass: 2 } },
   ],
   samplers: SAMPLERS,
 };
@@ -25,9 +25,11 @@ describe('initial state', () => {
     expect(initialState(stateToHash(state), sandbox)).toEqual({ state, notices: [] });
   });
 
-  it('an image world falls back to the default 2D world with a notice naming it', () => {
+  it('an image world opens with its own count limits; a 2D reflow level is kept for the page to make', () => {
+    expect(initialState('#world=fmnist&class=1&size=56', sandbox)).toEqual({ state: { ...defaultState(), world: 'fmnist', count: 16, label: 1, size: 56 }, notices: [] });
     const { state, notices } = initialState(stateToHash({ ...defaultState(), world: 'fmnist' }), sandbox);
-    expect(state.world).toBe('gmm:ring8');
-    expect(notices).toEqual(['world: "fmnist" has no 2D view on this page; showing gmm:ring8']);
+    expect(state).toEqual({ ...defaultState(), world: 'fmnist', count: 16 });
+    expect(notices).toEqual(['count: must be an integer in 1–64, got 2048; using 16']);
+    expect(initialState('#world=gmm:moons:2rf', sandbox)).toEqual({ state: { ...defaultState(), world: 'gmm:moons:2rf' }, notices: [] });
   });
 });
