@@ -12,6 +12,7 @@ import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
+import graph_runner  # noqa: E402
 import weights_format  # noqa: E402
 from classifier import Classifier  # noqa: E402
 from model import UNet  # noqa: E402
@@ -29,6 +30,14 @@ def load_unet(model_dir=UNET_DIR):
     return model.eval().requires_grad_(False), manifest
 
 
+def load_graph_network(model_dir=UNET_DIR):
+    """The manifest graph run by tools/train/graph_runner.py in float64: v(z, t, label) without float32 rounding,
+    to measure how much of a browser-vs-Python difference float32 alone explains (check_browser.py)."""
+    manifest, tensors = weights_format.read(model_dir)
+    arch = manifest["architecture"]
+    return lambda z, t, label: graph_runner.run(arch, tensors, dict(z=z, t=t, label=label), torch.float64)["v"]
+
+
 def load_classifier(model_dir=CLASSIFIER_DIR):
     manifest, tensors = weights_format.read(model_dir)
     model = Classifier()
@@ -38,10 +47,10 @@ def load_classifier(model_dir=CLASSIFIER_DIR):
 
 class Denoiser:
     """D(x; σ) for a plan executor: x is (count, 784) float64, one σ for the batch, sample i has class labels[i]
-    (the null class when labels is None). Runs the network in chunks of `batch` images."""
+    (the null class when labels is None). Runs network(z, t, label) → v on z cast to `dtype`, in chunks of `batch`."""
 
-    def __init__(self, model, labels, null_class, batch=125):
-        self.model, self.batch = model, batch
+    def __init__(self, network, labels, null_class, batch=125, dtype=torch.float32):
+        self.network, self.batch, self.dtype = network, batch, dtype
         self.labels = torch.as_tensor(labels) if labels is not None else None
         self.null_class = null_class
         self.evaluations = 0
@@ -56,7 +65,7 @@ class Denoiser:
             zb = z[i:i + self.batch]
             n = zb.shape[0]
             labels = self.labels[i:i + n] if self.labels is not None else torch.full((n,), self.null_class)
-            v = self.model(zb.float().reshape(n, 1, 28, 28), torch.full((n,), t, dtype=torch.float64), labels)
+            v = self.network(zb.to(self.dtype).reshape(n, 1, 28, 28), torch.full((n,), t, dtype=torch.float64), labels)
             out[i:i + n] = zb - t * v.reshape(n, -1).double()
         self.evaluations += count
         return out
