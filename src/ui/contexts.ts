@@ -4,6 +4,7 @@ import type { Sandbox } from '../api/sandbox';
 import type { ReferenceSolves } from './runs/reference-solves';
 import type { RunCache } from './runs/run-cache';
 import type { StateStore } from './state-store';
+import type { WorldPreparer } from './runs/world-preparer';
 import type { ViewPipelines } from './view/view-pipelines';
 
 export const sandboxContext = createContext<Sandbox>(Symbol('sandbox'));
@@ -12,3 +13,5 @@ export const storeContext = createContext<StateStore>(Symbol('state-store'));
 export const viewPipelinesContext = createContext<ViewPipelines | undefined>(Symbol('view-pipelines'));
 export const referenceSolvesContext = createContext<ReferenceSolves>(Symbol('reference-solves'));
 export const runCacheContext = createContext<RunCache>(Symbol('run-cache'));
+/** Image weights and reflow levels, made once and shared by every panel waiting for them. */
+export const worldPreparerContext = createContext<WorldPreparer>(Symbol('world-preparer'));

@@ -1,15 +1,22 @@
 /**
  * One panel's settings (issue "page" §2): sampler, steps (or the steps the equal-NFE budget gives), schedule, and
- * η for stochastic samplers. Lists come from the sandbox's metadata, never from a list written here.
+ * η for stochastic samplers. Lists come from the sandbox's metadata, never from a list written here. Where they
+ * apply: the panel's own member of a reflow family (1-RF, 2-RF, …), ReFlow's σ_var, AMED's base solver and AFS, and
+ * for an image above its native size how the panel gets there (Upsample Guidance, naive, or bilinear).
  *
  * @fires panel-change - detail: Partial<PanelState> to apply to this panel
  */
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { AMED_BASES, type AmedBase } from '../api/options';
 import type { SamplerMeta } from '../api/sandbox';
-import { LIMITS, type PanelState } from '../state/params';
+import { UPSCALE_LABELS } from '../state/infotext';
+import { LIMITS, PANEL_DEFAULTS, UPSCALE_MODES, type PanelState, type UpscaleMode } from '../state/params';
+import { reflowLabel } from '../state/reflow-family';
 import { controlGrid, controls, focusRing } from './styles';
 import { parseBounded } from './form';
+
+const AMED_BASE_LABELS: Record<AmedBase, string> = { ipndm: 'iPNDM', euler: 'Euler', dpm2: 'DPM-Solver-2' };
 
 /** The slider covers the few-step regime the sandbox is about; the number box takes the full range. */
 const STEP_SLIDER_MAX = 100;
@@ -24,6 +31,11 @@ export class PanelControls extends LitElement {
   /** Steps follow from the shared NFE budget (equal-NFE mode): shown, not editable. */
   @property({ type: Number }) budgetSteps: number | null = null;
   @property() panelLabel = 'Panel';
+  /** The shared world and its reflow family (a choice appears when the family has more than one member). */
+  @property() sharedWorld = '';
+  @property({ attribute: false }) family: readonly string[] = [];
+  /** The image's native side when the shared size is above it (then the upscale choice appears), else 0. */
+  @property({ type: Number }) upscaleFrom = 0;
   @state() private error = '';
 
   override render() {
@@ -54,9 +66,43 @@ export class PanelControls extends LitElement {
                 aria-label="${this.panelLabel} eta (noise level)" @input=${(e: Event) => this.emit({ eta: Number((e.target as HTMLInputElement).value) })} />
             </label>`
           : nothing}
+        ${this.options()}
       </div>
       ${this.budgetSteps !== null ? html`<div class="hint">${steps} steps fit the shared NFE budget.</div>` : nothing}
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+    `;
+  }
+
+  private options() {
+    const p = this.panel;
+    const world = p.world ?? this.sharedWorld;
+    const select = (name: string, value: string, choices: ReadonlyArray<[string, string]>, set: (v: string) => void) =>
+      html`<label>${name}
+        <select aria-label="${this.panelLabel} ${name.toLowerCase()}" @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}>
+          ${choices.map(([v, label]) => html`<option value=${v} ?selected=${v === value}>${label}</option>`)}
+        </select>
+      </label>`;
+    return html`
+      ${this.family.length > 1
+        ? select('Flow', world, this.family.map((id) => [id, reflowLabel(id)]), (v) => this.emit({ world: v === this.sharedWorld ? undefined : v }))
+        : nothing}
+      ${p.sampler === 'reflow'
+        ? html`<label title="RF-SDE noise σ_var (Liu et al. 2023); 0 is the ODE">σ<sub>var</sub> ${(p.sigmaVar ?? 0).toFixed(2)}
+            <input type="range" min=${LIMITS.sigmaVar[0]} max=${LIMITS.sigmaVar[1]} step="0.05" .value=${String(p.sigmaVar ?? PANEL_DEFAULTS.sigmaVar)}
+              aria-label="${this.panelLabel} sigma var (RF-SDE noise)" @input=${(e: Event) => this.emit({ sigmaVar: Number((e.target as HTMLInputElement).value) })} />
+          </label>`
+        : nothing}
+      ${p.sampler === 'amed_plugin'
+        ? select('Base', p.amedBase ?? PANEL_DEFAULTS.amedBase, AMED_BASES.map((b) => [b, AMED_BASE_LABELS[b]]), (v) => this.emit({ amedBase: v as AmedBase }))
+        : nothing}
+      ${p.sampler === 'amed' || p.sampler === 'amed_plugin'
+        ? html`<label title="Analytical first step: the first direction is x/√(1+σ²), saving one evaluation"
+            ><input type="checkbox" .checked=${p.afs ?? PANEL_DEFAULTS.afs} aria-label="${this.panelLabel} AFS (analytical first step)"
+              @change=${(e: Event) => this.emit({ afs: (e.target as HTMLInputElement).checked })} />AFS</label>`
+        : nothing}
+      ${this.upscaleFrom > 0
+        ? select('Upscale', p.upscale ?? PANEL_DEFAULTS.upscale, UPSCALE_MODES.map((m) => [m, m === 'bilinear' ? `bilinear from ${this.upscaleFrom}` : UPSCALE_LABELS[m]]), (v) => this.emit({ upscale: v as UpscaleMode }))
+        : nothing}
     `;
   }
 

@@ -1,13 +1,18 @@
 /**
  * What a panel's run cost and how good it is (issue "page" §2): network evaluations, GPU time, RMSE to the
  * reference solution from the same noise (the discretisation error; its log-log slope against NFE is the order),
- * and the mean exact log-likelihood of the samples under the target.
+ * and the mean exact log-likelihood of the samples under the target. With Upsample Guidance the cost in full-size
+ * evaluations is shown too (each guided step adds one evaluation at 1/m² the pixels; Hwang et al. 2024). Image
+ * worlds have no exact density, so they show cost and time only; a reflowed world has no affordable reference
+ * solve, so it shows no RMSE.
  */
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 
 export interface ReadoutValues {
   nfe?: number;
+  /** Full-size evaluations, when it differs from the NFE. */
+  cost?: number;
   steps?: number;
   gpuMs?: number;
   rmse?: number;
@@ -20,24 +25,35 @@ const significant = (v: number | undefined) => (v === undefined || !Number.isFin
 @customElement('run-readout')
 export class RunReadout extends LitElement {
   static override styles = css`
-    dl { display: grid; grid-template-columns: repeat(4, auto); gap: 0 0.8em; margin: 0; font-size: 0.8rem; }
+    dl { display: grid; grid-auto-flow: column; grid-template-rows: auto auto; justify-content: start; gap: 0 0.8em; margin: 0; font-size: 0.8rem; }
     dt { color: #a4abd0; }
     dd { margin: 0; font-variant-numeric: tabular-nums; font-weight: 600; }
   `;
 
   @property({ attribute: false }) values: ReadoutValues = {};
+  /** Which quality measures the world allows. */
+  @property() metrics: 'rmse' | 'likelihood' | 'none' = 'rmse';
 
   override render() {
     const v = this.values;
+    const withCost = v.cost !== undefined && v.nfe !== undefined && v.cost !== v.nfe;
     return html`<dl aria-live="polite">
       <dt title="Network (denoiser) evaluations">NFE</dt>
-      <dt title="GPU time of the run">GPU ms</dt>
-      <dt title="Root-mean-square distance per sample to an RK4 reference solution from the same noise">RMSE to ref.</dt>
-      <dt title="Mean exact log-likelihood of the samples under the target, in nats">mean log p</dt>
       <dd data-field="nfe">${v.nfe ?? '…'}</dd>
+      ${withCost
+        ? html`<dt title="Cost in full-size evaluations: Upsample Guidance adds one evaluation at 1/m² the pixels per guided step">cost</dt>
+            <dd data-field="cost">${Number(v.cost!.toPrecision(4))} (+${Math.round((100 * (v.cost! - v.nfe!)) / v.nfe!)}%)</dd>`
+        : nothing}
+      <dt title="GPU time of the run">GPU ms</dt>
       <dd data-field="gpu-ms">${fixed(v.gpuMs, 1)}</dd>
-      <dd data-field="rmse">${significant(v.rmse)}</dd>
-      <dd data-field="log-likelihood">${fixed(v.logLikelihood, 3)}</dd>
+      ${this.metrics === 'rmse'
+        ? html`<dt title="Root-mean-square distance per sample to an RK4 reference solution from the same noise">RMSE to ref.</dt>
+            <dd data-field="rmse">${significant(v.rmse)}</dd>`
+        : nothing}
+      ${this.metrics !== 'none'
+        ? html`<dt title="Mean exact log-likelihood of the samples under the target, in nats">mean log p</dt>
+            <dd data-field="log-likelihood">${fixed(v.logLikelihood, 3)}</dd>`
+        : nothing}
     </dl>`;
   }
 }

@@ -1,45 +1,50 @@
 /**
- * One comparison panel (issue "page" §2–§4): its controls, its 2D view, a step scrubber and the readout. Its run
+ * One comparison panel (issue "page" §2–§4): its controls, its view, a step scrubber and the readout. Its run
  * follows `runState` (the app commits the state once per animation frame), through a @lit/task that aborts the
- * previous run whenever the request changes, so no outdated run is ever queued behind a newer one.
+ * previous run whenever the request changes, so no outdated run is ever queued behind a newer one. A 2D world is
+ * drawn as particles over its density; an image world as a grid of samples (issue "image world" §5). Before the run,
+ * the world is made ready (weights, reflow levels) and AMED is calibrated, each with its progress shown.
  *
  * @fires panel-action - detail: 'duplicate' | 'remove' for this panel
  * @fires gpu-error - detail: the GpuError of a failed run
+ * @fires notice - detail: a message for the page
  */
 import { consume } from '@lit/context';
-import { Task, TaskStatus } from '@lit/task';
+import { TaskStatus } from '@lit/task';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { Metrics, SampleResult, Sandbox } from '../api/sandbox';
-import { encodePng } from '../export/png';
-import { toInfotext } from '../state/infotext';
+import type { AmedCalibration } from '../api/amed-calibrations';
+import type { SampleResult, Sandbox } from '../api/sandbox';
 import { LIMITS, type PanelState, type SandboxState } from '../state/params';
+import { reflowFamily } from '../state/reflow-family';
+import { CUSTOM_WORLD } from '../state/validate-state';
 import type { GmmSpec } from '../worlds/gmm';
-import { referenceSolvesContext, runCacheContext, sandboxContext, storeContext, viewPipelinesContext } from './contexts';
+import type { ImageWorldInfo } from '../worlds/types';
+import { referenceSolvesContext, runCacheContext, sandboxContext, storeContext, viewPipelinesContext, worldPreparerContext } from './contexts';
 import { downloadBytes } from './download';
+import type { ImageFrame } from './image-grid-view';
+import { exportImagePng, exportViewPng } from './panel-export';
 import type { ReferenceSolves } from './runs/reference-solves';
 import type { RunCache } from './runs/run-cache';
-import { panelRequest, panelSteps, recordsTrajectory, referenceRequest, requestKey, worldArg } from './runs/run-request';
+import { isAmed, PanelRun } from './runs/panel-run';
+import { metricsFor, panelImage, panelSteps, panelUpscale, recordsTrajectory, requestKey } from './runs/run-request';
+import type { WorldPreparer } from './runs/world-preparer';
 import type { StateStore } from './state-store';
 import { controls, focusRing } from './styles';
 import { DEFAULT_CAMERA, type Camera } from './view/camera';
-import { OffscreenView } from './view/offscreen';
+import { imageFrames } from './view/image-frames';
 import { DENOISED_COLOR, PATH_COLOR, SAMPLE_COLOR } from './view/palette';
-import type { DotLayer, PathLayer, SceneContent } from './view/view-scene';
+import type { DotLayer, PathLayer } from './view/view-scene';
 import type { ViewPipelines } from './view/view-pipelines';
+import './amed-table';
 import './density-view';
+import './image-grid-view';
 import './panel-controls';
 import './progress-bar';
 import './run-readout';
 import './step-scrubber';
 
 const DOT_RADIUS_PX = 1.6;
-const EXPORT_SIZE = 512;
-
-interface SampledRun {
-  key: string;
-  result: SampleResult;
-}
 
 /** What the view draws, kept while its inputs are unchanged, so re-rendering a panel whose run did not change
  *  hands its view the same arrays and the view does not redraw. */
@@ -49,6 +54,14 @@ interface ViewLayers {
   showPaths: boolean;
   dots: DotLayer[];
   paths?: PathLayer;
+}
+
+/** The same for an image panel's pictures. */
+interface ImageLayers {
+  result?: SampleResult;
+  step: number | null;
+  upscale: number;
+  frames: ImageFrame[];
 }
 
 @customElement('sampler-panel')
@@ -69,6 +82,7 @@ export class SamplerPanel extends LitElement {
   @consume({ context: storeContext }) private store!: StateStore;
   @consume({ context: runCacheContext }) private cache!: RunCache;
   @consume({ context: referenceSolvesContext }) private references!: ReferenceSolves;
+  @consume({ context: worldPreparerContext }) private preparer!: WorldPreparer;
   @consume({ context: viewPipelinesContext, subscribe: true }) @state() private pipelines?: ViewPipelines;
 
   @property({ type: Number }) index = 0;
@@ -83,68 +97,62 @@ export class SamplerPanel extends LitElement {
 
   /** null follows the final samples; a number pins a step. */
   @state() private step: number | null = null;
-  @state() private progress: number | null = null;
   @state() private exporting = false;
   private layers?: ViewLayers;
+  private imageLayers?: ImageLayers;
 
-  private readonly sampleTask = new Task(this, {
-    args: () => [requestKey(panelRequest(this.committed, this.index, this.sandbox.samplers)), this.rerun] as const,
-    task: async ([key], { signal }): Promise<SampledRun> => {
-      const request = panelRequest(this.committed, this.index, this.sandbox.samplers);
-      let result = this.cache.get(key);
-      if (!result) {
-        this.progress = 0;
-        try {
-          result = await this.sandbox.sample({ ...request, signal, onProgress: (f) => (this.progress = f) });
-        } finally {
-          if (!signal.aborted) this.progress = null;
-        }
-        this.cache.set(key, result);
-      }
-      return { key, result };
-    },
-    onError: (error) => this.reportGpuError(error),
-  });
-
-  private readonly metricsTask = new Task(this, {
-    args: () => [this.sampleTask.value, requestKey(referenceRequest(this.committed))] as const,
-    task: async ([run], { signal }) => {
-      if (!run) return undefined;
-      const reference = await this.references.get(referenceRequest(this.committed), signal);
-      return { key: run.key, metrics: this.evaluate(run.result, reference) };
-    },
-    onError: (error) => this.reportGpuError(error),
-  });
+  private readonly run = new PanelRun(
+    this,
+    () => ({ sandbox: this.sandbox, cache: this.cache, references: this.references, preparer: this.preparer, state: this.committed, index: this.index, rerun: this.rerun }),
+    (error) => this.reportGpuError(error),
+  );
 
   override render() {
     const label = `Panel ${this.index + 1}`;
     const panel = this.state.panels[this.index];
     const budgetSteps = this.state.equalNfe ? panelSteps(this.state, this.index, this.sandbox.samplers) : null;
-    const run = this.sampleTask.value;
+    const run = this.run.sample.value;
     const sampler = this.sandbox.samplers.find((s) => s.id === panel.sampler);
-    // Metrics of an earlier run are never shown next to a newer run's samples.
-    const metrics = this.metricsTask.value?.key === run?.key ? this.metricsTask.value?.metrics : undefined;
-    const layers = this.viewLayers();
+    const metrics = this.run.shownMetrics();
+    const image = panelImage(this.state, this.index, this.sandbox.worlds);
+    const size = this.state.size ?? image?.size ?? 0;
     const panels = this.state.panels.length;
+    const calibration = isAmed(panel.sampler) && run?.key === requestKey(this.run.request()) ? run.calibration : undefined;
     return html`
       <header>
         <h2>${label}: ${sampler?.label ?? panel.sampler}</h2>
         <button @click=${() => this.action('duplicate')} ?disabled=${panels >= LIMITS.panels[1]} aria-label="Duplicate ${label}">Duplicate</button>
         <button @click=${() => this.action('remove')} ?disabled=${panels <= LIMITS.panels[0]} aria-label="Remove ${label}">Remove</button>
-        <button @click=${this.exportPng} ?disabled=${!run || this.exporting} aria-label="Export ${label} as PNG">PNG</button>
+        <button @click=${this.exportPng} ?disabled=${!run || this.exporting || this.run.sample.status !== TaskStatus.COMPLETE} aria-label="Export ${label} as PNG"
+          title=${image ? 'The sample grid at full resolution, with its settings inside' : 'This view at 512², with its settings inside'}>PNG</button>
       </header>
       <panel-controls .panel=${panel} .samplers=${this.sandbox.samplers} .schedules=${this.sandbox.schedules} .budgetSteps=${budgetSteps}
-        .panelLabel=${label} @panel-change=${(e: CustomEvent<Partial<PanelState>>) => this.store.update((s) => Object.assign(s.panels[this.index], e.detail))}></panel-controls>
-      <density-view .spec=${this.spec} .camera=${this.camera} .dots=${layers.dots} .paths=${layers.paths}
-        ?editable=${this.state.world === 'custom'} .description=${this.describe()}></density-view>
+        .panelLabel=${label} .sharedWorld=${this.state.world} .family=${this.family()} .upscaleFrom=${image && size > image.size ? image.size : 0}
+        @panel-change=${(e: CustomEvent<Partial<PanelState>>) => this.store.update((s) => applyPanelChange(s.panels[this.index], e.detail))}></panel-controls>
+      ${image
+        ? html`<image-grid-view .frames=${this.imageLayers$(image).frames} .description=${this.describe()}></image-grid-view>`
+        : html`<density-view .spec=${this.spec} .camera=${this.camera} .dots=${this.viewLayers().dots} .paths=${this.viewLayers().paths}
+            ?editable=${this.state.world === CUSTOM_WORLD} .description=${this.describe()}></density-view>`}
       <step-scrubber .sigmas=${run?.result.trajectory ? run.result.sigmas : []} .step=${this.shownStep()} .panelLabel=${label}
         .unavailable=${this.scrubberUnavailable()} @step-change=${(e: CustomEvent<number>) => this.pinStep(e.detail)}></step-scrubber>
-      <run-readout .values=${{ nfe: run?.result.nfe, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood }}></run-readout>
-      <div class="status" data-status=${this.status()}>
-        <progress-bar .fraction=${this.progress} label="${label} run"></progress-bar>
-        ${this.sampleTask.error && !isAbort(this.sampleTask.error) ? html`<div class="error" role="alert">${errorText(this.sampleTask.error)}</div>` : nothing}
+      ${isAmed(panel.sampler)
+        ? html`<amed-table .calibration=${calibration} .panelLabel=${label} @calibration-imported=${(e: CustomEvent<AmedCalibration>) => this.run.useImportedCalibration(e.detail)}></amed-table>`
+        : nothing}
+      <run-readout .metrics=${metricsFor(this.state, this.index, this.sandbox.worlds)}
+        .values=${{ nfe: run?.result.nfe, cost: run?.result.cost, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood }}></run-readout>
+      <div class="status" data-status=${this.run.status()}>
+        <progress-bar .fraction=${this.run.progress} label="${label} ${this.run.phase}"></progress-bar>
+        ${this.run.sample.error && !isAbort(this.run.sample.error) ? html`<div class="error" role="alert">${errorText(this.run.sample.error)}</div>` : nothing}
       </div>
     `;
+  }
+
+  /** The members of the shared world's reflow family this panel may switch between (made, or being made). */
+  private family(): string[] {
+    const s = this.state;
+    if (s.world === CUSTOM_WORLD) return [];
+    const named = [s.world, ...s.panels.flatMap((p) => (p.world ? [p.world] : []))];
+    return reflowFamily(s.world, this.sandbox.worlds, named);
   }
 
   /** The committed state, or the live one for a panel added since the last frame (the committed state does not
@@ -153,36 +161,41 @@ export class SamplerPanel extends LitElement {
     return this.index < this.runState.panels.length ? this.runState : this.state;
   }
 
-  /** 'done' once this frame's request has its samples and its metrics; the e2e tests wait for it. */
-  private status(): string {
-    if (this.sampleTask.status === TaskStatus.ERROR || this.metricsTask.status === TaskStatus.ERROR) return 'error';
-    if (this.sampleTask.status === TaskStatus.COMPLETE && this.metricsTask.status === TaskStatus.COMPLETE) return 'done';
-    return 'running';
-  }
-
-  private evaluate(result: SampleResult, reference?: Float32Array): Metrics {
-    return this.sandbox.evaluate({ world: worldArg(this.committed), samples: result.samples, reference, seed: this.committed.seed });
-  }
-
   private shownStep(): number {
-    const records = this.sampleTask.value?.result.trajectory?.length ?? 0;
+    const records = this.run.sample.value?.result.trajectory?.length ?? 0;
     return this.step === null ? Math.max(0, records - 1) : Math.min(this.step, Math.max(0, records - 1));
   }
 
   private pinStep(step: number): void {
-    const records = this.sampleTask.value?.result.trajectory?.length ?? 0;
+    const records = this.run.sample.value?.result.trajectory?.length ?? 0;
     this.step = step >= records - 1 ? null : step;
   }
 
   private scrubberUnavailable(): string {
-    const run = this.sampleTask.value;
+    const run = this.run.sample.value;
     if (!run) return 'no run yet';
     if (run.result.trajectory) return '';
-    return recordsTrajectory(this.committed.count, run.result.steps) ? 'no trajectory for this run' : `count × (steps + 1) is over ${(2 ** 21).toLocaleString('en')} points: no trajectory recorded`;
+    return recordsTrajectory(run.count, run.result.steps, run.result.samples.length / run.count) ? 'no trajectory for this run' : 'count × size × (steps + 1) is over 4 million values: no trajectory recorded';
+  }
+
+  private upscaleFactor(image: ImageWorldInfo): number {
+    return panelUpscale(this.committed, this.index, image);
+  }
+
+  private imageLayers$(image: ImageWorldInfo): ImageLayers {
+    const run = this.run.sample.value;
+    const result = run?.result;
+    const step = this.step === null ? null : this.shownStep();
+    const upscale = this.upscaleFactor(image);
+    const kept = this.imageLayers;
+    if (kept && kept.result === result && kept.step === step && kept.upscale === upscale) return kept;
+    const frames = run ? imageFrames(run.result, run.count, step, upscale) : [];
+    this.imageLayers = { result, step, upscale, frames };
+    return this.imageLayers;
   }
 
   private viewLayers(): ViewLayers {
-    const result = this.sampleTask.value?.result;
+    const result = this.run.sample.value?.result;
     const step = this.step === null ? null : this.shownStep();
     const showPaths = this.state.showTrajectories;
     const kept = this.layers;
@@ -192,10 +205,15 @@ export class SamplerPanel extends LitElement {
   }
 
   private describe(): string {
-    const run = this.sampleTask.value?.result;
+    const sampled = this.run.sample.value;
     const id = this.state.panels[this.index].sampler;
     const label = this.sandbox.samplers.find((s) => s.id === id)?.label ?? id;
-    return run ? `${label}, ${run.steps} steps, ${run.nfe} evaluations: ${run.samples.length / 2} samples (orange) over the target's density (heatmap).` : `${label}: running.`;
+    if (!sampled) return `${label}: running.`;
+    const { result: run, count } = sampled;
+    const image = panelImage(this.committed, this.index, this.sandbox.worlds);
+    if (!image) return `${label}, ${run.steps} steps, ${run.nfe} evaluations: ${count} samples (orange) over the target's density (heatmap).`;
+    const side = Math.round(Math.sqrt(run.samples.length / count)) * this.upscaleFactor(image);
+    return `${label}, ${run.steps} steps, ${run.nfe} evaluations: ${count} images of ${side}×${side} pixels.`;
   }
 
   private action(kind: 'duplicate' | 'remove'): void {
@@ -203,21 +221,20 @@ export class SamplerPanel extends LitElement {
   }
 
   private async exportPng(): Promise<void> {
-    const run = this.sampleTask.value;
-    if (!run || !this.pipelines || !this.spec) return;
+    const run = this.run.sample.value;
+    const state = this.committed;
+    const image = panelImage(state, this.index, this.sandbox.worlds);
+    if (!run || (!image && (!this.pipelines || !this.spec))) return;
     this.exporting = true;
-    const view = new OffscreenView(this.pipelines, { width: EXPORT_SIZE, height: EXPORT_SIZE });
     try {
       const { dots, paths } = this.viewLayers();
-      const content: SceneContent = { spec: this.spec, camera: this.camera, dots: dots.map((d) => ({ ...d, radiusPx: 2 })), paths };
-      const image = await view.render(content);
-      const state = this.committed;
-      const panel = state.panels[this.index];
-      downloadBytes(encodePng(image, state, toInfotext(state, this.index, { nfe: run.result.nfe })), `sandbox-${panel.sampler}-${run.result.steps}steps-seed${state.seed}.png`, 'image/png');
+      const png = image
+        ? exportImagePng(state, this.index, run.result, image, this.upscaleFactor(image))
+        : await exportViewPng(this.pipelines!, { spec: this.spec!, camera: this.camera, dots, paths }, state, this.index, run.result);
+      downloadBytes(png.bytes, png.name, 'image/png');
     } catch (error) {
       this.reportGpuError(error);
     } finally {
-      view.destroy();
       this.exporting = false;
     }
   }
@@ -225,6 +242,12 @@ export class SamplerPanel extends LitElement {
   private reportGpuError(error: unknown): void {
     if (error instanceof Error && error.name === 'GpuError') this.dispatchEvent(new CustomEvent('gpu-error', { detail: error, bubbles: true, composed: true }));
   }
+}
+
+/** Applies a control's change to a panel; an option set back to nothing (the shared world) is removed. */
+function applyPanelChange(panel: PanelState, patch: Partial<PanelState>): void {
+  Object.assign(panel, patch);
+  for (const key of Object.keys(patch) as Array<keyof PanelState>) if (patch[key] === undefined) delete panel[key];
 }
 
 /** The final samples, or at a pinned step x_t (orange) over D(x_t) (cyan). */

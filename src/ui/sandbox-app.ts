@@ -9,14 +9,16 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Sandbox } from '../api/sandbox';
 import { decodePngState } from '../export/png';
 import { LIMITS, type SandboxState } from '../state/params';
+import { isReflowed, reflowLevel } from '../state/reflow-family';
 import { CUSTOM_WORLD } from '../state/validate-state';
 import type { GmmSpec } from '../worlds/gmm';
-import { referenceSolvesContext, runCacheContext, sandboxContext, storeContext, viewPipelinesContext } from './contexts';
+import { referenceSolvesContext, runCacheContext, sandboxContext, storeContext, viewPipelinesContext, worldPreparerContext } from './contexts';
 import type { ErrorChart } from './error-chart';
 import type { Notice } from './notice-area';
 import { PngRestore } from './png-restore';
 import { ReferenceSolves } from './runs/reference-solves';
 import { RunCache } from './runs/run-cache';
+import { WorldPreparer } from './runs/world-preparer';
 import { StateStore } from './state-store';
 import { controls, focusRing } from './styles';
 import { UrlSync } from './url-sync';
@@ -57,6 +59,7 @@ export class SandboxApp extends LitElement {
   @provide({ context: viewPipelinesContext }) @state() pipelines?: ViewPipelines;
   @provide({ context: referenceSolvesContext }) references!: ReferenceSolves;
   @provide({ context: runCacheContext }) readonly cache = new RunCache();
+  @provide({ context: worldPreparerContext }) preparer!: WorldPreparer;
 
   /** Notices to show first (e.g. what the URL's sanitisation ignored). */
   @property({ attribute: false }) initialNotices: string[] = [];
@@ -79,6 +82,7 @@ export class SandboxApp extends LitElement {
     super.connectedCallback();
     if (!this.urlSync) {
       this.references = new ReferenceSolves(this.sandbox);
+      this.preparer = new WorldPreparer(this.sandbox);
       this.pipelines = new ViewPipelines(this.sandbox.gpu.resources.device);
       this.runState = this.store.state;
       this.notify(this.initialNotices);
@@ -109,6 +113,7 @@ export class SandboxApp extends LitElement {
     const s = this.store.state;
     const spec = this.worldSpec(s);
     const runSpec = this.worldSpec(this.runState);
+    const image = this.sandbox.worlds.find((w) => w.id === s.world)?.image;
     return html`
       <header>
         <h1>Diffusion Sandbox</h1>
@@ -117,25 +122,35 @@ export class SandboxApp extends LitElement {
           <input type="file" accept="image/png" hidden aria-label="Open a PNG exported by the sandbox"
             @change=${(e: Event) => this.openFile((e.target as HTMLInputElement))} />
           <button @click=${this.runAgain} title="Ctrl/Cmd+Enter">Re-run</button>
-          <button @click=${() => (this.camera = DEFAULT_CAMERA)}>Reset view</button>
+          ${image ? '' : html`<button @click=${() => (this.camera = DEFAULT_CAMERA)}>Reset view</button>`}
         </div>
-        <p class="lede">
-          Every panel runs one diffusion sampler from the same starting noise toward a 2D target whose exact density is the heatmap.
-          Dots are the samples. Change a setting and the panels re-run at once: compare the error to a reference solution (RMSE) and
-          the mean log-likelihood under the target, or scrub through the steps to see x<sub>t</sub> and the denoiser's guess D(x<sub>t</sub>).
-        </p>
+        ${image
+          ? html`<p class="lede">
+              Every panel runs one diffusion sampler from the same starting noise through a trained network, and shows the images it makes.
+              Pick a class and a guidance scale, or a resolution above the network's own ${image.size}×${image.size}: Upsample Guidance lets the
+              native model steer the large image. Scrub through the steps to see x<sub>t</sub> and the denoiser's guess D(x<sub>t</sub>).
+            </p>`
+          : html`<p class="lede">
+              Every panel runs one diffusion sampler from the same starting noise toward a 2D target whose exact density is the heatmap.
+              Dots are the samples. Change a setting and the panels re-run at once: compare the error to a reference solution (RMSE) and
+              the mean log-likelihood under the target, or scrub through the steps to see x<sub>t</sub> and the denoiser's guess D(x<sub>t</sub>).
+            </p>`}
       </header>
       <notice-area .notices=${this.notices} @dismiss=${(e: CustomEvent<number>) => (this.notices = this.notices.filter((n) => n.id !== e.detail))}></notice-area>
       <world-controls .state=${s}></world-controls>
       <div class="panels" @panel-action=${this.onPanelAction} @camera-change=${(e: CustomEvent<Camera>) => (this.camera = e.detail)}
-        @mixture-change=${this.onMixtureChange} @gpu-error=${(e: CustomEvent<Error>) => this.addNotice('gpu-error', e.detail.message)}
+        @mixture-change=${this.onMixtureChange} @notice=${(e: CustomEvent<string>) => this.addNotice('notice', e.detail)} @gpu-error=${(e: CustomEvent<Error>) => this.addNotice('gpu-error', e.detail.message)}
         @view-error=${(e: CustomEvent<unknown>) => this.addNotice('gpu-error', e.detail instanceof Error ? e.detail.message : String(e.detail))}>
         ${s.panels.map((_, i) => html`<sampler-panel .index=${i} .state=${s} .runState=${this.runState} .spec=${spec} .camera=${this.camera} .rerun=${this.rerun}></sampler-panel>`)}
         ${s.panels.length < LIMITS.panels[1] ? html`<button class="add" @click=${this.addPanel}>+ Add panel</button>` : ''}
       </div>
       <div class="charts">
         <section aria-labelledby="sigma-title"><h2 id="sigma-title">σ schedules</h2><sigma-chart .state=${s}></sigma-chart></section>
-        <section aria-labelledby="error-title"><h2 id="error-title">Error vs NFE</h2><error-chart .state=${this.runState}></error-chart></section>
+        <section aria-labelledby="error-title"><h2 id="error-title">Error vs NFE</h2>${this.sweepable(this.runState)
+          ? html`<error-chart .state=${this.runState}></error-chart>`
+          : html`<p class="hint">The sweep measures the error to a 1000-step reference solution from the same noise. ${image
+              ? 'An image world has no affordable reference at that accuracy.'
+              : 'For a reflowed world the reference costs 1000 steps of a regression over all its pairs; compare its panels by log-likelihood instead.'}</p>`}</section>
       </div>
       <section aria-labelledby="grid-title"><h2 id="grid-title">X/Y grid</h2><xy-grid .state=${this.runState} .spec=${runSpec} .camera=${this.camera}></xy-grid></section>
       <footer>
@@ -145,10 +160,16 @@ export class SandboxApp extends LitElement {
     `;
   }
 
-  /** The mixture to draw for a state (memoised, so an unchanged world keeps its identity and its heatmap). */
+  /** The error sweep needs the shared world's reference solve: a 2D world that is not a reflow. */
+  private sweepable(s: SandboxState): boolean {
+    return s.world === CUSTOM_WORLD || (this.sandbox.worlds.find((w) => w.id === reflowLevel(s.world).base)?.kind === '2d' && !isReflowed(s.world));
+  }
+
+  /** The mixture to draw for a state (memoised, so an unchanged world keeps its identity and its heatmap). A reflow
+   *  has its base's target (maybe not made yet); an image world has none. */
   private worldSpec(s: SandboxState): GmmSpec | undefined {
     if (this.spec && this.spec.world === s.world && this.spec.custom === s.custom) return this.spec.value;
-    const value = s.world === CUSTOM_WORLD ? s.custom : this.sandbox.worldSpec(s.world);
+    const value = s.world === CUSTOM_WORLD ? s.custom : this.sandbox.worldSpec(reflowLevel(s.world).base);
     this.spec = { world: s.world, custom: s.custom, value };
     return value;
   }

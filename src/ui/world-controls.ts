@@ -1,18 +1,24 @@
 /**
- * The settings every panel shares (issue "page" §1): the world (the 2D presets from the sandbox's metadata, or a
- * mixture the user draws), the seed with a "new seed" button, the sample count, the equal-NFE budget, the
- * trajectories toggle, and the σ range of the schedules.
+ * The settings every panel shares (issue "page" §1): the world (the 2D presets and their reflows, a mixture the user
+ * draws, or an image world), the seed with a "new seed" button, the sample count, the equal-NFE budget, the
+ * trajectories toggle, and the σ range of the schedules; below them the image settings or the reflow controls, and
+ * the progress of whatever a world needs first (weights to download, a reflow to make).
  */
 import { consume } from '@lit/context';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Sandbox } from '../api/sandbox';
-import { LIMITS, type SandboxState } from '../state/params';
+import { DEFAULT_IMAGE_COUNT, defaultState, LIMITS, type SandboxState } from '../state/params';
+import { reflowLevel } from '../state/reflow-family';
 import { CUSTOM_WORLD } from '../state/validate-state';
-import { sandboxContext, storeContext } from './contexts';
+import { sandboxContext, storeContext, worldPreparerContext } from './contexts';
 import { parseBounded } from './form';
+import type { WorldPreparer } from './runs/world-preparer';
 import type { StateStore } from './state-store';
 import { controlGrid, controls, focusRing } from './styles';
+import './image-controls';
+import './progress-bar';
+import './reflow-controls';
 
 type NumericField = 'seed' | 'count' | 'nfe' | 'sigmaMax' | 'sigmaMin' | 'rho';
 const INTEGER_FIELDS: ReadonlySet<NumericField> = new Set(['seed', 'count', 'nfe']);
@@ -32,19 +38,39 @@ export class WorldControls extends LitElement {
 
   @consume({ context: sandboxContext }) private sandbox!: Sandbox;
   @consume({ context: storeContext }) private store!: StateStore;
+  @consume({ context: worldPreparerContext }) private preparer!: WorldPreparer;
   @property({ attribute: false }) state!: SandboxState;
   @state() private errors: Partial<Record<NumericField, string>> = {};
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.preparer.addEventListener('change', this.onPreparerChange);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.preparer.removeEventListener('change', this.onPreparerChange);
+  }
+
   override render() {
     const s = this.state;
-    // Image worlds need an image-grid view, which this page does not have yet; only 2D worlds are offered.
-    const worlds = this.sandbox.worlds.filter((w) => w.kind === '2d');
+    const worlds = this.sandbox.worlds;
+    const flat = worlds.filter((w) => w.kind === '2d');
+    const image = worlds.find((w) => w.id === s.world)?.image;
+    // A reflow level a link named but the page has not made yet is shown as it is being made.
+    const pending = s.world !== CUSTOM_WORLD && !worlds.some((w) => w.id === s.world) ? [s.world] : [];
     return html`
       <div class="grid">
         <label>World
           <select aria-label="World" @change=${(e: Event) => this.setWorld((e.target as HTMLSelectElement).value)}>
-            ${worlds.map((w) => html`<option value=${w.id} ?selected=${w.id === s.world} title=${w.description}>${w.label}</option>`)}
-            <option value=${CUSTOM_WORLD} ?selected=${s.world === CUSTOM_WORLD}>Draw your own…</option>
+            <optgroup label="2D targets (exact density)">
+              ${flat.map((w) => html`<option value=${w.id} ?selected=${w.id === s.world} title=${w.description}>${w.label}</option>`)}
+              ${pending.map((id) => html`<option value=${id} selected>${id} (being made)</option>`)}
+              <option value=${CUSTOM_WORLD} ?selected=${s.world === CUSTOM_WORLD}>Draw your own…</option>
+            </optgroup>
+            <optgroup label="Images (trained network)">
+              ${worlds.filter((w) => w.kind === 'image').map((w) => html`<option value=${w.id} ?selected=${w.id === s.world} title=${w.description}>${w.label}</option>`)}
+            </optgroup>
           </select>
         </label>
         ${this.numberField('seed', 'Seed', s.seed)}
@@ -52,8 +78,12 @@ export class WorldControls extends LitElement {
         ${this.numberField('count', 'Samples', s.count)}
         <label><input type="checkbox" .checked=${s.equalNfe} @change=${(e: Event) => this.store.update((d) => (d.equalNfe = (e.target as HTMLInputElement).checked))} />Equal NFE</label>
         ${s.equalNfe ? this.numberField('nfe', 'NFE budget', s.nfe) : nothing}
-        <label><input type="checkbox" .checked=${s.showTrajectories} @change=${(e: Event) => this.store.update((d) => (d.showTrajectories = (e.target as HTMLInputElement).checked))} />Trajectories</label>
+        ${image
+          ? nothing
+          : html`<label><input type="checkbox" .checked=${s.showTrajectories} @change=${(e: Event) => this.store.update((d) => (d.showTrajectories = (e.target as HTMLInputElement).checked))} />Trajectories</label>`}
       </div>
+      ${image ? html`<image-controls .state=${s} .image=${image}></image-controls>` : html`<reflow-controls .state=${s}></reflow-controls>`}
+      ${this.preparer.current.map((p) => html`<div data-preparing><span class="hint">${p.label}</span><progress-bar .fraction=${p.fraction} label=${p.label}></progress-bar></div>`)}
       ${s.world === CUSTOM_WORLD
         ? html`<p class="hint">Drawing: click a view to add a component, drag it to move, wheel over it for its width, shift-drag for its weight, select it and press Delete to remove it (keyboard: focus a view, N adds, [ ] select, arrows move, PageUp/PageDown width, with Shift weight).</p>`
         : nothing}
@@ -67,15 +97,24 @@ export class WorldControls extends LitElement {
     `;
   }
 
+  /** The count of an image world is bounded by what a panel can afford per step. */
+  private limits(field: NumericField): readonly [number, number] {
+    return field === 'count' && this.isImage(this.state.world) ? LIMITS.imageCount : LIMITS[field];
+  }
+
+  private isImage(world: string): boolean {
+    return this.sandbox.worlds.find((w) => w.id === world)?.kind === 'image';
+  }
+
   private numberField(field: NumericField, label: string, value: number) {
     return html`<label>${label}
-      <input type="number" min=${LIMITS[field][0]} max=${LIMITS[field][1]} step=${INTEGER_FIELDS.has(field) ? '1' : 'any'} .value=${String(value)}
+      <input type="number" min=${this.limits(field)[0]} max=${this.limits(field)[1]} step=${INTEGER_FIELDS.has(field) ? '1' : 'any'} .value=${String(value)}
         aria-invalid=${this.errors[field] ? 'true' : 'false'} @change=${(e: Event) => this.setNumber(field, (e.target as HTMLInputElement).value)} />
     </label>`;
   }
 
   private setNumber(field: NumericField, text: string): void {
-    const parsed = parseBounded(text, field, LIMITS[field], INTEGER_FIELDS.has(field));
+    const parsed = parseBounded(text, field, this.limits(field), INTEGER_FIELDS.has(field));
     const { [field]: _previous, ...others } = this.errors;
     if ('error' in parsed) {
       this.errors = { ...others, [field]: parsed.error };
@@ -93,14 +132,26 @@ export class WorldControls extends LitElement {
     this.store.update((d) => (d[field] = parsed.value));
   }
 
-  /** "Draw your own" starts from a copy of the current preset, so there is something to edit straight away. */
+  /**
+   * "Draw your own" starts from a copy of the current preset, so there is something to edit straight away. Moving
+   * between 2D and image worlds takes that kind's default count (2048 particles cost what 16 images cost) and drops
+   * the image settings; panels keep their own world only within the new world's reflow family.
+   */
   private setWorld(world: string): void {
-    const current = this.state.world === CUSTOM_WORLD ? this.state.custom : this.sandbox.worldSpec(this.state.world);
+    const before = this.state.world;
+    const current = before === CUSTOM_WORLD ? this.state.custom : this.sandbox.worldSpec(before);
+    const base = world === CUSTOM_WORLD ? undefined : reflowLevel(world).base;
     this.store.update((d) => {
       d.world = world;
       if (world === CUSTOM_WORLD) d.custom ??= current;
+      const image = this.isImage(world);
+      if (image !== this.isImage(before)) d.count = image ? DEFAULT_IMAGE_COUNT : defaultState().count;
+      if (!image) for (const field of ['label', 'cfg', 'size', 'ugWeight', 'ugEta'] as const) delete d[field];
+      for (const p of d.panels) if (p.world !== undefined && (p.world === world || reflowLevel(p.world).base !== base)) delete p.world;
     });
   }
+
+  private readonly onPreparerChange = () => this.requestUpdate();
 }
 
 declare global {

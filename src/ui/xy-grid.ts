@@ -14,9 +14,11 @@ import { AXIS_PARAMS, gridAxesText, gridCellCount, MAX_GRID_CELLS, parseAxis, ty
 import { toInfotext } from '../state/infotext';
 import type { SandboxState } from '../state/params';
 import type { GmmSpec } from '../worlds/gmm';
-import { sandboxContext, viewPipelinesContext } from './contexts';
+import { sandboxContext, viewPipelinesContext, worldPreparerContext } from './contexts';
 import { downloadBytes } from './download';
 import { runGrid, type GridJob } from './runs/grid-runner';
+import { panelImage, panelWorldArg } from './runs/run-request';
+import type { WorldPreparer } from './runs/world-preparer';
 import { controlGrid, controls, focusRing } from './styles';
 import { DEFAULT_CAMERA, type Camera } from './view/camera';
 import type { ViewPipelines } from './view/view-pipelines';
@@ -39,6 +41,7 @@ export class XyGrid extends LitElement {
 
   @consume({ context: sandboxContext }) private sandbox!: Sandbox;
   @consume({ context: viewPipelinesContext, subscribe: true }) @state() private pipelines?: ViewPipelines;
+  @consume({ context: worldPreparerContext }) private preparer!: WorldPreparer;
   @property({ attribute: false }) state!: SandboxState;
   @property({ attribute: false }) spec?: GmmSpec;
   @property({ attribute: false }) camera: Camera = DEFAULT_CAMERA;
@@ -55,6 +58,7 @@ export class XyGrid extends LitElement {
     autoRun: false,
     task: async ([job]: [GridJob], { signal }) => {
       if (!this.pipelines) throw new Error('grid: the GPU view is not ready yet');
+      await this.preparer.ready(panelWorldArg(job.base, 0));
       try {
         const grid = await runGrid(this.sandbox, this.pipelines, job, { signal, onProgress: (f) => (this.progress = f) });
         this.shown = { grid, job };
@@ -127,8 +131,8 @@ export class XyGrid extends LitElement {
   private start(): void {
     const x = this.axis(this.xParam, this.xText);
     const y = this.axis(this.yParam, this.yText);
-    if (!('values' in x) || !('values' in y) || !this.spec) return;
-    const world = this.sandbox.worlds.find((w) => w.id === this.state.world)?.label ?? 'Custom mixture';
+    if (!('values' in x) || !('values' in y) || (!this.spec && !panelImage(this.state, 0, this.sandbox.worlds))) return;
+    const world = this.sandbox.worlds.find((w) => w.id === this.state.world)?.label ?? (this.state.world === 'custom' ? 'Custom mixture' : this.state.world);
     const job: GridJob = {
       base: this.state,
       x: { param: this.xParam, values: x.values } satisfies Axis,
@@ -143,7 +147,7 @@ export class XyGrid extends LitElement {
   private exportPng(): void {
     if (!this.shown) return;
     const { grid, job } = this.shown;
-    const bytes = encodePng(grid, job.base, toInfotext(job.base, 0, { gridAxes: gridAxesText(job.x, job.y) }));
+    const bytes = encodePng(grid, job.base, toInfotext(job.base, 0, { gridAxes: gridAxesText(job.x, job.y), image: panelImage(job.base, 0, this.sandbox.worlds) }));
     downloadBytes(bytes, `sandbox-grid-${job.x.param}-${job.y.param}-seed${job.base.seed}.png`, 'image/png');
   }
 }

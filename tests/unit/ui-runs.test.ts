@@ -6,7 +6,7 @@ import { CancelledError } from '../../src/gpu/errors';
 import { parseBounded } from '../../src/ui/form';
 import { formatSecondsLeft, ProgressClock } from '../../src/ui/runs/progress-clock';
 import { ReferenceSolves } from '../../src/ui/runs/reference-solves';
-import { panelRequest, panelSteps, recordsTrajectory, referenceRequest, requestKey, stepsForBudget, TRAJECTORY_POINT_BUDGET } from '../../src/ui/runs/run-request';
+import { panelRequest, panelSteps, recordsTrajectory, referenceRequest, requestKey, stepsForBudget, TRAJECTORY_VALUE_BUDGET } from '../../src/ui/runs/run-request';
 import { RunCache } from '../../src/ui/runs/run-cache';
 import type { SampleResult } from '../../src/api/sandbox';
 
@@ -17,13 +17,13 @@ describe('requests from the state', () => {
 
   it('equal-NFE mode asks for the budget; η is sent only to stochastic samplers', () => {
     const state = defaultState();
-    const [euler, heun, sde] = [0, 1, 2].map((i) => panelRequest(state, i, SAMPLERS));
+    const [euler, heun, sde] = [0, 1, 2].map((i) => panelRequest(state, i, SAMPLERS, []));
     expect(euler).toMatchObject({ sampler: 'euler', steps: 10, seed: 42, count: 2048 });
     expect('eta' in euler).toBe(false);
     expect(sde.eta).toBe(1);
     const equal = { ...state, equalNfe: true, nfe: 9 };
-    expect(panelRequest(equal, 1, SAMPLERS)).toMatchObject({ nfe: 9 });
-    expect('steps' in panelRequest(equal, 1, SAMPLERS)).toBe(false);
+    expect(panelRequest(equal, 1, SAMPLERS, [])).toMatchObject({ nfe: 9 });
+    expect('steps' in panelRequest(equal, 1, SAMPLERS, [])).toBe(false);
     expect(panelSteps(equal, 1, SAMPLERS)).toBe(5);
     expect(heun.steps).toBe(5);
   });
@@ -31,15 +31,17 @@ describe('requests from the state', () => {
   it('a deterministic panel differing only in η shares its key; panels share one reference', () => {
     const state = defaultState();
     const changed = { ...state, panels: state.panels.map((p, i) => (i === 0 ? { ...p, eta: 0.7 } : p)) };
-    expect(requestKey(panelRequest(changed, 0, SAMPLERS))).toBe(requestKey(panelRequest(state, 0, SAMPLERS)));
-    expect(requestKey(panelRequest(changed, 2, SAMPLERS))).toBe(requestKey(panelRequest(state, 2, SAMPLERS)));
+    expect(requestKey(panelRequest(changed, 0, SAMPLERS, []))).toBe(requestKey(panelRequest(state, 0, SAMPLERS, [])));
+    expect(requestKey(panelRequest(changed, 2, SAMPLERS, []))).toBe(requestKey(panelRequest(state, 2, SAMPLERS, [])));
     expect(requestKey(referenceRequest(changed))).toBe(requestKey(referenceRequest(state)));
     expect(requestKey(referenceRequest({ ...state, seed: 1 }))).not.toBe(requestKey(referenceRequest(state)));
   });
 
-  it('trajectories are recorded up to the point budget', () => {
-    expect(recordsTrajectory(2048, TRAJECTORY_POINT_BUDGET / 2048 - 1)).toBe(true);
-    expect(recordsTrajectory(2048, TRAJECTORY_POINT_BUDGET / 2048)).toBe(false);
+  it('trajectories are recorded up to the value budget (2D points count 2, images size²)', () => {
+    expect(recordsTrajectory(2048, TRAJECTORY_VALUE_BUDGET / 4096 - 1, 2)).toBe(true);
+    expect(recordsTrajectory(2048, TRAJECTORY_VALUE_BUDGET / 4096, 2)).toBe(false);
+    expect(recordsTrajectory(16, 50, 56 * 56)).toBe(true);
+    expect(recordsTrajectory(16, 50, 112 * 112)).toBe(false);
   });
 });
 

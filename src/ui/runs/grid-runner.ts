@@ -1,7 +1,8 @@
 /**
  * Runs an X/Y grid (issue "page" §7): every cell is panel 0 of the base state with two settings replaced
  * (gridRuns), sampled from the same seed, so the cells differ only by those settings, drawn into one offscreen view
- * of a fixed size and composed into a labelled image.
+ * of a fixed size (2D worlds) or laid out as a sample grid at full resolution (image worlds), and composed into a
+ * labelled image.
  */
 import type { Sandbox } from '../../api/sandbox';
 import { composeGrid, type ComposedGrid } from '../../export/grid';
@@ -10,9 +11,10 @@ import type { SandboxState } from '../../state/params';
 import type { GmmSpec } from '../../worlds/gmm';
 import type { Camera } from '../view/camera';
 import { OffscreenView, type RgbaImage } from '../view/offscreen';
+import { samplesImage } from '../view/image-frames';
 import { SAMPLE_COLOR } from '../view/palette';
 import type { ViewPipelines } from '../view/view-pipelines';
-import { panelRequest } from './run-request';
+import { panelImage, panelRequest, panelUpscale } from './run-request';
 
 export const GRID_CELL_PX = 192;
 
@@ -20,19 +22,21 @@ export interface GridJob {
   base: SandboxState;
   x: Axis;
   y: Axis;
-  spec: GmmSpec;
+  /** 2D worlds: the mixture under the samples. */
+  spec?: GmmSpec;
   camera: Camera;
   title: string;
 }
 
 export async function runGrid(
-  sandbox: Pick<Sandbox, 'sample' | 'samplers'>,
+  sandbox: Pick<Sandbox, 'sample' | 'samplers' | 'worlds'>,
   pipelines: ViewPipelines,
   job: GridJob,
   { signal, onProgress }: { signal: AbortSignal; onProgress: (fraction: number) => void },
 ): Promise<ComposedGrid> {
   const rows = gridRuns(job.base, job.x, job.y);
   const total = rows.length * rows[0].length;
+  const image = panelImage(job.base, 0, sandbox.worlds);
   const view = new OffscreenView(pipelines, { width: GRID_CELL_PX, height: GRID_CELL_PX });
   const cells: RgbaImage[][] = [];
   let done = 0;
@@ -42,9 +46,9 @@ export async function runGrid(
       const images: RgbaImage[] = [];
       for (const panel of row) {
         // A grid cell is a plain run: its own steps even in equal-NFE mode (an axis may vary the steps), no trajectory.
-        const request = { ...panelRequest({ ...job.base, equalNfe: false, panels: [panel] }, 0, sandbox.samplers), trajectory: false };
+        const request = { ...panelRequest({ ...job.base, equalNfe: false, panels: [panel] }, 0, sandbox.samplers, sandbox.worlds), trajectory: false };
         const result = await sandbox.sample({ ...request, signal });
-        images.push(await view.render({ spec: job.spec, camera: job.camera, dots: [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: 1.5 }] }));
+        images.push(image ? samplesImage(result, job.base.count, panelUpscale(job.base, 0, image)) : await view.render({ spec: job.spec!, camera: job.camera, dots: [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: 1.5 }] }));
         onProgress(++done / total);
       }
       cells.push(images);
@@ -54,3 +58,4 @@ export async function runGrid(
   }
   return composeGrid(cells, job.x.values.map((v) => axisLabel(job.x.param, v)), job.y.values.map((v) => axisLabel(job.y.param, v)), job.title);
 }
+

@@ -24,14 +24,15 @@ export interface SweepPlan {
   steps: number[][];
 }
 
-/** The series of a sweep: one per distinct (sampler, schedule, η) among the panels, first panel wins. */
+/** The series of a sweep: one per distinct (sampler, schedule, η, sampler options) among the panels on the shared
+ *  world (the reference belongs to it), first panel wins. */
 export function planSweep(state: SandboxState, samplers: readonly SamplerMeta[], schedules: ReadonlyArray<{ id: string; label: string }>): SweepPlan {
   const seen = new Set<string>();
   const plan: SweepPlan = { series: [], steps: [] };
   state.panels.forEach((p, i) => {
     const meta = samplers.find((s) => s.id === p.sampler);
-    if (!meta) return;
-    const key = JSON.stringify([p.sampler, p.schedule, meta.stochastic ? p.eta : 0]);
+    if (!meta || p.world !== undefined) return;
+    const key = JSON.stringify([p.sampler, p.schedule, meta.stochastic ? p.eta : 0, p.sigmaVar, p.amedBase, p.afs]);
     if (seen.has(key)) return;
     seen.add(key);
     const steps = [...new Set(SWEEP_BUDGETS.map((b) => stepsForBudget(meta, b)).filter((n) => n > 0))];
@@ -44,7 +45,7 @@ export function planSweep(state: SandboxState, samplers: readonly SamplerMeta[],
 
 /** Runs a sweep, reporting each point as it lands (the chart fills in while it runs). Cancelled by `signal`. */
 export async function runSweep(
-  sandbox: Pick<Sandbox, 'sample' | 'evaluate' | 'samplers' | 'schedules'>,
+  sandbox: Pick<Sandbox, 'sample' | 'evaluate' | 'samplers' | 'schedules' | 'worlds'>,
   references: ReferenceSolves,
   state: SandboxState,
   { signal, onPoint, onProgress }: { signal: AbortSignal; onPoint: (series: SweepSeries[]) => void; onProgress: (fraction: number) => void },
@@ -58,7 +59,7 @@ export async function runSweep(
   for (const [k, series] of plan.series.entries()) {
     const panelState = { ...state, equalNfe: false, panels: [state.panels[series.panel]] };
     for (const steps of plan.steps[k]) {
-      const request = { ...panelRequest({ ...panelState, panels: [{ ...panelState.panels[0], steps }] }, 0, sandbox.samplers), trajectory: false };
+      const request = { ...panelRequest({ ...panelState, panels: [{ ...panelState.panels[0], steps }] }, 0, sandbox.samplers, sandbox.worlds), trajectory: false };
       const result = await sandbox.sample({ ...request, signal });
       const { rmse } = sandbox.evaluate({ world: request.world, samples: result.samples, reference, seed: state.seed });
       series.points.push({ nfe: result.nfe, rmse: rmse! });

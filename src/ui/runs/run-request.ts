@@ -5,18 +5,69 @@
 import type { SampleOptions } from '../../api/options';
 import type { SamplerMeta } from '../../api/sandbox';
 import { CUSTOM_WORLD } from '../../state/validate-state';
-import type { SandboxState } from '../../state/params';
+import { IMAGE_DEFAULTS, PANEL_DEFAULTS, type SandboxState } from '../../state/params';
+import { isReflowed } from '../../state/reflow-family';
 import type { GmmSpec } from '../../worlds/gmm';
+import type { ImageWorldInfo, WorldInfo } from '../../worlds/types';
 
 export type PanelRequest = Omit<SampleOptions, 'signal' | 'onProgress'>;
 export type ReferenceRequest = Pick<SampleOptions, 'world' | 'seed' | 'count' | 'sigmaMax' | 'sigmaMin'>;
 
-/** Trajectories are recorded (for the step scrubber and paths) while count × (steps + 1) stays under this many
- *  points: 2²¹ points are 16 MB of x_t and D(x_t) to read back; beyond that the scrubber says why it is off. */
-export const TRAJECTORY_POINT_BUDGET = 1 << 21;
+/** Trajectories are recorded (for the step scrubber and paths) while count × dim × (steps + 1) stays under this
+ *  many values: 2²² values are 16 MB each of x_t and D(x_t) to read back; beyond that the scrubber says why it is
+ *  off. For 2D worlds that is 2²¹ points. */
+export const TRAJECTORY_VALUE_BUDGET = 1 << 22;
 
 export function worldArg(state: SandboxState): string | GmmSpec {
   return state.world === CUSTOM_WORLD && state.custom ? state.custom : state.world;
+}
+
+/** The world a panel runs on: its own (a member of the shared world's reflow family) or the shared one. */
+export function panelWorldArg(state: SandboxState, index: number): string | GmmSpec {
+  return state.panels[index].world ?? worldArg(state);
+}
+
+/** The image facts of the world a panel runs on, or undefined for a 2D world. */
+export function panelImage(state: SandboxState, index: number, worlds: readonly WorldInfo[]): ImageWorldInfo | undefined {
+  const world = panelWorldArg(state, index);
+  return typeof world === 'string' ? worlds.find((w) => w.id === world)?.image : undefined;
+}
+
+/** How much the view enlarges an image panel's samples: a bilinear panel ran at the native size, and is enlarged to
+ *  the shared size in the view only (Hwang et al. 2024's baseline). */
+export function panelUpscale(state: SandboxState, index: number, image: ImageWorldInfo): number {
+  return (state.panels[index].upscale ?? PANEL_DEFAULTS.upscale) === 'bilinear' ? (state.size ?? image.size) / image.size : 1;
+}
+
+/** Exact metrics need the world's density (2D worlds); RMSE also needs a reference solve, which for a reflowed world
+ *  means 1000 RK4 steps of a kernel regression over all its pairs: too costly to run beside every change. */
+export function metricsFor(state: SandboxState, index: number, worlds: readonly WorldInfo[]): 'rmse' | 'likelihood' | 'none' {
+  if (panelImage(state, index, worlds)) return 'none';
+  const world = panelWorldArg(state, index);
+  return typeof world === 'string' && isReflowed(world) ? 'likelihood' : 'rmse';
+}
+
+/** What an image panel asks for: the class, CFG, the size it runs at (native when it upscales bilinearly in the
+ *  view), and Upsample Guidance when it is guided above the native size. */
+function imageRequest(state: SandboxState, index: number, image: ImageWorldInfo): Partial<PanelRequest> {
+  const upscale = state.panels[index].upscale ?? PANEL_DEFAULTS.upscale;
+  const size = upscale === 'bilinear' ? image.size : (state.size ?? image.size);
+  const label = state.label ?? IMAGE_DEFAULTS.label;
+  return {
+    ...(label === 'unconditional' ? {} : { label }),
+    cfg: state.cfg ?? IMAGE_DEFAULTS.cfg,
+    size,
+    ...(size > image.size && upscale === 'guided' ? { upsampleGuidance: { w: state.ugWeight ?? IMAGE_DEFAULTS.ugWeight, eta: state.ugEta ?? IMAGE_DEFAULTS.ugEta } } : {}),
+  };
+}
+
+/** Options only some samplers read, sent only to them, so that other panels' keys do not depend on them. */
+function samplerOptions(state: SandboxState, index: number): Partial<PanelRequest> {
+  const panel = state.panels[index];
+  if (panel.sampler === 'reflow') return { sigmaVar: panel.sigmaVar ?? PANEL_DEFAULTS.sigmaVar };
+  if (panel.sampler === 'amed') return { afs: panel.afs ?? PANEL_DEFAULTS.afs };
+  if (panel.sampler === 'amed_plugin') return { afs: panel.afs ?? PANEL_DEFAULTS.afs, base: panel.amedBase ?? PANEL_DEFAULTS.amedBase };
+  return {};
 }
 
 /** The most steps whose NFE fits a budget (0 when even one step does not), from the sampler's metadata. */
@@ -33,15 +84,17 @@ export function panelSteps(state: SandboxState, index: number, samplers: readonl
   return state.equalNfe && meta ? stepsForBudget(meta, state.nfe) : panel.steps;
 }
 
-export function recordsTrajectory(count: number, steps: number): boolean {
-  return count * (steps + 1) <= TRAJECTORY_POINT_BUDGET;
+export function recordsTrajectory(count: number, steps: number, dim: number): boolean {
+  return count * dim * (steps + 1) <= TRAJECTORY_VALUE_BUDGET;
 }
 
-export function panelRequest(state: SandboxState, index: number, samplers: readonly SamplerMeta[]): PanelRequest {
+export function panelRequest(state: SandboxState, index: number, samplers: readonly SamplerMeta[], worlds: readonly WorldInfo[]): PanelRequest {
   const panel = state.panels[index];
   const stochastic = samplers.find((s) => s.id === panel.sampler)?.stochastic ?? false;
+  const image = panelImage(state, index, worlds);
+  const imageOptions = image ? imageRequest(state, index, image) : {};
   return {
-    world: worldArg(state),
+    world: panelWorldArg(state, index),
     sampler: panel.sampler,
     ...(state.equalNfe ? { nfe: state.nfe } : { steps: panel.steps }),
     schedule: panel.schedule,
@@ -52,13 +105,16 @@ export function panelRequest(state: SandboxState, index: number, samplers: reado
     sigmaMax: state.sigmaMax,
     sigmaMin: state.sigmaMin,
     rho: state.rho,
-    trajectory: recordsTrajectory(state.count, panelSteps(state, index, samplers)),
+    ...samplerOptions(state, index),
+    ...imageOptions,
+    trajectory: recordsTrajectory(state.count, panelSteps(state, index, samplers), imageOptions.size ? imageOptions.size ** 2 : 2),
   };
 }
 
-/** The RK4 reference shares the world, the noise (seed, count) and the σ range with every panel. */
-export function referenceRequest(state: SandboxState): ReferenceRequest {
-  return { world: worldArg(state), seed: state.seed, count: state.count, sigmaMax: state.sigmaMax, sigmaMin: state.sigmaMin };
+/** The RK4 reference shares the world, the noise (seed, count) and the σ range with every panel on that world
+ *  (the shared world unless a panel runs on its own). */
+export function referenceRequest(state: SandboxState, world: string | GmmSpec = worldArg(state)): ReferenceRequest {
+  return { world, seed: state.seed, count: state.count, sigmaMax: state.sigmaMax, sigmaMin: state.sigmaMin };
 }
 
 export function requestKey(request: PanelRequest | ReferenceRequest): string {

@@ -1,0 +1,91 @@
+/**
+ * An AMED panel's calibration (issue "AMED" §4): the mean-value point r_n and the scale c_n the calibration chose for
+ * each step t_n → t_{n+1} (Zhou et al. 2024, eq. 9–10: the intermediate time is s_n = t_{n+1}^{r_n} t_n^{1−r_n}),
+ * with its fit to the teacher, and the calibration as JSON to export or import.
+ *
+ * @fires calibration-imported - detail: the imported AmedCalibration (the panel runs again with it)
+ * @fires notice - detail: a message for the page (an import that failed)
+ */
+import { consume } from '@lit/context';
+import { css, html, LitElement } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+import type { AmedCalibration } from '../api/amed-calibrations';
+import type { Sandbox } from '../api/sandbox';
+import { sandboxContext } from './contexts';
+import { downloadBytes } from './download';
+import { controls, focusRing } from './styles';
+
+const fixed = (v: number | undefined, digits: number) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+/** An imported file's losses are not checked by the engine (they do not change a run): show only numbers. */
+const lossText = (loss: unknown) => (typeof loss === 'number' && Number.isFinite(loss) ? loss.toExponential(2) : '—');
+
+@customElement('amed-table')
+export class AmedTable extends LitElement {
+  static override styles = [
+    focusRing,
+    controls,
+    css`
+      :host { display: block; font-size: 0.78rem; }
+      summary { cursor: pointer; }
+      table { border-collapse: collapse; margin: 0.3rem 0; font-variant-numeric: tabular-nums; }
+      th, td { padding: 0.05rem 0.5rem; text-align: right; }
+      th { color: #a4abd0; font-weight: normal; }
+      .actions { display: flex; gap: 0.4rem; }
+      button { font-size: 0.75rem; padding: 0.1em 0.45em; }
+    `,
+  ];
+
+  @consume({ context: sandboxContext }) private sandbox!: Sandbox;
+  @property({ attribute: false }) calibration?: AmedCalibration;
+  @property() panelLabel = 'Panel';
+  @query('input[type=file]') private fileInput!: HTMLInputElement;
+
+  override render() {
+    const c = this.calibration;
+    return html`<details open>
+      <summary>AMED calibration${c ? `: ${c.steps.length} steps, ${c.variant === 'solver' ? 'AMED-Solver' : `plugin on ${c.variant}`}${c.afs ? ', AFS' : ''}` : ': calibrating…'}</summary>
+      ${c
+        ? html`<table aria-label="${this.panelLabel} AMED calibration: r and c per step">
+            <thead><tr><th scope="col">n</th><th scope="col">σ<sub>n</sub> → σ<sub>n+1</sub></th><th scope="col">r<sub>n</sub></th><th scope="col">c<sub>n</sub></th><th scope="col" title="Mean squared distance to the teacher after this step">loss</th></tr></thead>
+            <tbody>
+              ${c.steps.map(
+                (s, n) => html`<tr data-step=${n}><td>${n}</td><td>${c.sigmas[n].toPrecision(3)} → ${c.sigmas[n + 1].toPrecision(3)}</td><td data-field="r">${fixed(s.r, 3)}</td><td data-field="c">${fixed(s.c, 3)}</td><td>${lossText(c.losses[n])}</td></tr>`,
+              )}
+            </tbody>
+          </table>`
+        : ''}
+      <div class="actions">
+        <button ?disabled=${!c} @click=${this.exportJson} aria-label="Export ${this.panelLabel} AMED calibration as JSON">Export JSON</button>
+        <button @click=${() => this.fileInput.click()} aria-label="Import an AMED calibration for ${this.panelLabel}">Import JSON…</button>
+        <input type="file" accept="application/json,.json" hidden aria-label="AMED calibration JSON file for ${this.panelLabel}" @change=${this.importFile} />
+      </div>
+    </details>`;
+  }
+
+  private exportJson(): void {
+    const c = this.calibration;
+    if (!c) return;
+    const name = `amed-${c.world.replace(/[^\w.-]+/g, '_').slice(0, 60)}-${c.variant}${c.afs ? '-afs' : ''}-${c.steps.length}steps.json`;
+    downloadBytes(new TextEncoder().encode(JSON.stringify(c, null, 2)), name, 'application/json');
+  }
+
+  private async importFile(): Promise<void> {
+    const file = this.fileInput.files?.[0];
+    this.fileInput.value = '';
+    if (!file) return;
+    try {
+      if (file.size > 1 << 20) throw new RangeError(`the file is ${file.size} bytes, at most 1 MB allowed`);
+      const calibration = this.sandbox.importAmedCalibration(await file.text());
+      this.dispatchEvent(new CustomEvent('calibration-imported', { detail: calibration, bubbles: true, composed: true }));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.dispatchEvent(new CustomEvent('notice', { detail: `AMED calibration ${JSON.stringify(file.name.slice(0, 60))} not imported: ${reason.slice(0, 200)}`, bubbles: true, composed: true }));
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'amed-table': AmedTable;
+  }
+}

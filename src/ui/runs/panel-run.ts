@@ -1,0 +1,151 @@
+/**
+ * A panel's run and its metrics, as two @lit/task controllers: the run aborts whatever it was still doing when its
+ * request changes (so no outdated run is ever queued behind a newer one), waits for its world to be ready (weights,
+ * reflow levels), calibrates AMED first when the sampler needs it, and answers from the run cache when it can. The
+ * metrics follow the run: exact log-likelihood, plus RMSE to the shared reference solve where that is affordable.
+ */
+import { Task, TaskStatus } from '@lit/task';
+import type { ReactiveControllerHost } from 'lit';
+import type { AmedCalibration } from '../../api/amed-calibrations';
+import type { Metrics, SampleResult, Sandbox } from '../../api/sandbox';
+import type { SandboxState } from '../../state/params';
+import type { ReferenceSolves } from './reference-solves';
+import type { RunCache } from './run-cache';
+import { metricsFor, panelRequest, panelWorldArg, referenceRequest, requestKey, type PanelRequest } from './run-request';
+import type { WorldPreparer } from './world-preparer';
+
+export interface SampledRun {
+  key: string;
+  result: SampleResult;
+  /** Samples in the run (an earlier run stays on show while a newer one with another count is under way). */
+  count: number;
+  /** AMED panels: the calibration the run used. */
+  calibration?: AmedCalibration;
+}
+
+/** What the run needs from its panel, read afresh each time (contexts arrive after construction). */
+export interface PanelRunSource {
+  sandbox: Sandbox;
+  cache: RunCache;
+  references: ReferenceSolves;
+  preparer: WorldPreparer;
+  /** The state committed for this frame. */
+  state: SandboxState;
+  index: number;
+  /** Bumped to run again although nothing changed. */
+  rerun: number;
+}
+
+export const isAmed = (sampler: string) => sampler === 'amed' || sampler === 'amed_plugin';
+
+export class PanelRun {
+  /** 0–1 while something measurable runs, else null; `phase` says what. */
+  progress: number | null = null;
+  phase = 'run';
+  private calibrations = 0;
+  private imported?: AmedCalibration;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & EventTarget,
+    private readonly source: () => PanelRunSource,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  readonly sample = new Task(this.host, {
+    args: () => [requestKey(this.request()), this.source().rerun, this.calibrations] as const,
+    task: async ([key], { signal }): Promise<SampledRun> => {
+      const { sandbox, cache, preparer } = this.source();
+      const request = this.request();
+      await preparer.ready(request.world);
+      const calibration = isAmed(request.sampler) ? await this.calibrate(request, signal) : undefined;
+      let result = cache.get(key);
+      if (!result) {
+        this.setProgress('run', 0);
+        try {
+          result = await sandbox.sample({ ...request, signal, onProgress: (f) => this.setProgress('run', f) });
+        } finally {
+          if (!signal.aborted) this.setProgress('run', null);
+        }
+        cache.set(key, result);
+      }
+      return { key, result, count: request.count!, calibration };
+    },
+    onError: (error) => this.onError(error),
+  });
+
+  readonly metrics = new Task(this.host, {
+    args: () => [this.sample.value, requestKey(this.reference()), this.metricsKind()] as const,
+    task: async ([run, , kind], { signal }): Promise<{ key: string; metrics?: Metrics } | undefined> => {
+      if (!run || kind === 'none') return run && { key: run.key };
+      const reference = kind === 'rmse' ? await this.source().references.get(this.reference(), signal) : undefined;
+      const { sandbox, state, index } = this.source();
+      return { key: run.key, metrics: sandbox.evaluate({ world: panelWorldArg(state, index), samples: run.result.samples, reference, seed: state.seed }) };
+    },
+    onError: (error) => this.onError(error),
+  });
+
+  request(): PanelRequest {
+    const { sandbox, state, index } = this.source();
+    return panelRequest(state, index, sandbox.samplers, sandbox.worlds);
+  }
+
+  metricsKind() {
+    const { sandbox, state, index } = this.source();
+    return metricsFor(state, index, sandbox.worlds);
+  }
+
+  /** 'done' once this frame's request has its samples and its metrics; the e2e tests wait for it. */
+  status(): 'done' | 'running' | 'error' {
+    if (this.sample.status === TaskStatus.ERROR || this.metrics.status === TaskStatus.ERROR) return 'error';
+    if (this.sample.status === TaskStatus.COMPLETE && this.metrics.status === TaskStatus.COMPLETE) return 'done';
+    return 'running';
+  }
+
+  /** The metrics of the shown run (never an earlier run's next to a newer run's samples). */
+  shownMetrics(): Metrics | undefined {
+    const value = this.metrics.value;
+    return value && value.key === this.sample.value?.key ? value.metrics : undefined;
+  }
+
+  /** Runs again with an imported calibration; the run cache is cleared, since its results used the previous one. */
+  useImportedCalibration(calibration: AmedCalibration): void {
+    this.imported = calibration;
+    this.source().cache.clear();
+    this.calibrations++;
+    this.host.requestUpdate();
+  }
+
+  private reference() {
+    const { state, index } = this.source();
+    return referenceRequest(state, panelWorldArg(state, index));
+  }
+
+  /** AMED's (r, c) for this panel's grid: computed on first use with progress, then cached by the engine. */
+  private async calibrate(request: PanelRequest, signal: AbortSignal): Promise<AmedCalibration> {
+    this.setProgress('AMED calibration', 0);
+    try {
+      const calibration = await this.source().sandbox.calibrateAmed({ ...request, sampler: request.sampler as 'amed' | 'amed_plugin', signal, onProgress: (f) => this.setProgress('AMED calibration', f) });
+      if (this.imported) this.reportImport(this.imported, calibration);
+      this.imported = undefined;
+      return calibration;
+    } finally {
+      if (!signal.aborted) this.setProgress('run', null);
+    }
+  }
+
+  private reportImport(imported: AmedCalibration, used: AmedCalibration): void {
+    const label = `Panel ${this.source().index + 1}`;
+    const made = `${imported.world}, ${imported.steps.length} steps, ${imported.variant}${imported.afs ? ' with AFS' : ''}`;
+    const text =
+      used === imported
+        ? `${label} runs with the imported AMED calibration (${made}).`
+        : `The imported AMED calibration is for ${made}; ${label}'s settings differ, so it uses its own calibration. The imported one applies when a panel matches it.`;
+    this.host.dispatchEvent(new CustomEvent('notice', { detail: text, bubbles: true, composed: true }));
+  }
+
+  private setProgress(phase: string, fraction: number | null): void {
+    this.phase = phase;
+    this.progress = fraction;
+    this.host.requestUpdate();
+  }
+}
