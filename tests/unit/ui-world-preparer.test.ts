@@ -1,0 +1,77 @@
+/** Getting worlds ready: image weights load once with progress, reflow levels are made in order and once, failures
+ *  can be retried, and worlds that need nothing resolve at once. */
+import { describe, expect, it } from 'vitest';
+import type { ReflowOptions, ReflowResult } from '../../src/api/reflow';
+import type { LoadProgress, WorldInfo } from '../../src/worlds/types';
+import { WorldPreparer } from '../../src/ui/runs/world-preparer';
+
+const world = (id: string, kind: '2d' | 'image' = '2d'): WorldInfo => ({ id, label: id === 'fmnist' ? 'Fashion-MNIST' : `World ${id}`, kind, dim: kind === 'image' ? 784 : 2, description: '' });
+
+/** An engine whose loads and reflows finish when the test says so, recording what was asked. */
+function fakeEngine() {
+  const worlds: WorldInfo[] = [world('gmm:ring8'), world('fmnist', 'image')];
+  const calls: string[] = [];
+  const loads: Array<{ progress?: LoadProgress; finish: (error?: Error) => void }> = [];
+  const engine = {
+    get worlds() {
+      return worlds;
+    },
+    loadWorld(id: string, progress?: LoadProgress) {
+      calls.push(`load ${id}`);
+      return new Promise<void>((resolve, reject) => loads.push({ progress, finish: (error) => (error ? reject(error) : resolve()) }));
+    },
+    async reflow(options: ReflowOptions): Promise<ReflowResult> {
+      const parent = String(options.world);
+      calls.push(`reflow ${parent}`);
+      options.onProgress?.(0.5, 'pairs');
+      const level = Number(/:(\d+)rf$/.exec(parent)?.[1] ?? 1) + 1;
+      const id = `${parent.replace(/:\d+rf$/, '')}:${level}rf`;
+      worlds.push(world(id));
+      return { world: id, straightnessBefore: 2 / level, straightnessAfter: 0.01 / level, bandwidth: 0.03, pairs: 10_000 };
+    },
+  };
+  return { engine, calls, loads };
+}
+
+describe('WorldPreparer', () => {
+  it('2D presets and drawn mixtures need nothing; an unknown id is left for sample() to report', async () => {
+    const { engine, calls } = fakeEngine();
+    const preparer = new WorldPreparer(engine);
+    await preparer.ready('gmm:ring8');
+    await preparer.ready({ type: 'gmm', means: [[0, 0]], stds: [1], weights: [1] });
+    await preparer.ready('gmm:nowhere:2rf');
+    expect(calls).toEqual([]);
+  });
+
+  it('image weights load once for everyone waiting, with progress in MB; a failed load is retried', async () => {
+    const { engine, calls, loads } = fakeEngine();
+    const preparer = new WorldPreparer(engine);
+    let changes = 0;
+    preparer.addEventListener('change', () => changes++);
+    const first = preparer.ready('fmnist');
+    const second = preparer.ready('fmnist');
+    expect(calls).toEqual(['load fmnist']);
+    loads[0].progress!.onProgress!(2 ** 20, 4 * 2 ** 20);
+    expect(preparer.current).toEqual([{ label: 'Loading Fashion-MNIST weights: 1.0 of 4.0 MB', fraction: 0.25 }]);
+    loads[0].finish(new Error('offline'));
+    await expect(first).rejects.toThrow('offline');
+    await expect(second).rejects.toThrow('offline');
+    expect(preparer.current).toEqual([]);
+    const retry = preparer.ready('fmnist');
+    expect(calls).toEqual(['load fmnist', 'load fmnist']);
+    loads[1].finish();
+    await retry;
+    expect(changes).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a link naming 3-RF makes 2-RF first, then 3-RF, each once; the Reflow button reuses what exists', async () => {
+    const { engine, calls } = fakeEngine();
+    const preparer = new WorldPreparer(engine);
+    await Promise.all([preparer.ready('gmm:ring8:3rf'), preparer.ready('gmm:ring8:2rf')]);
+    expect(calls).toEqual(['reflow gmm:ring8', 'reflow gmm:ring8:2rf']);
+    expect(preparer.reflows.get('gmm:ring8:3rf')).toMatchObject({ straightnessBefore: 2 / 3 });
+    expect(await preparer.reflowNext('gmm:ring8')).toBe('gmm:ring8:2rf');
+    expect(await preparer.reflowNext('gmm:ring8:3rf')).toBe('gmm:ring8:4rf');
+    expect(calls).toEqual(['reflow gmm:ring8', 'reflow gmm:ring8:2rf', 'reflow gmm:ring8:3rf']);
+  });
+});
