@@ -3,6 +3,8 @@
  * errors, dialogs, and requests that leave the page's origin. Helpers read the page through its shadow roots
  * (puppeteer's `>>>` combinator), the way a user sees it: controls, readouts, notices.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { inject } from 'vitest';
 
@@ -67,17 +69,44 @@ export async function panelsDone(page: Page, timeout = 120_000): Promise<void> {
 export interface Readout {
   nfe: string;
   gpuMs: string;
+  /** '' where the readout has no such field (image worlds have no RMSE or likelihood; cost shows with UG only). */
   rmse: string;
   logLikelihood: string;
+  cost: string;
 }
 
 export function readouts(page: Page): Promise<Readout[]> {
   return page.evaluate(() =>
     [...document.querySelector('sandbox-app')!.shadowRoot!.querySelectorAll('sampler-panel')].map((p) => {
-      const field = (name: string) => p.shadowRoot!.querySelector('run-readout')!.shadowRoot!.querySelector(`[data-field="${name}"]`)!.textContent!.trim();
-      return { nfe: field('nfe'), gpuMs: field('gpu-ms'), rmse: field('rmse'), logLikelihood: field('log-likelihood') };
+      const field = (name: string) => p.shadowRoot!.querySelector('run-readout')!.shadowRoot!.querySelector(`[data-field="${name}"]`)?.textContent!.trim() ?? '';
+      return { nfe: field('nfe'), gpuMs: field('gpu-ms'), rmse: field('rmse'), logLikelihood: field('log-likelihood'), cost: field('cost') };
     }),
   );
+}
+
+/** Clicks a button and returns the bytes of the file it downloads into `into` (an empty directory). */
+export async function download(page: Page, selector: string, into: string): Promise<{ name: string; bytes: Uint8Array }> {
+  const cdp = await page.createCDPSession();
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: into, eventsEnabled: true });
+  const done = new Promise<string>((resolve, reject) => {
+    cdp.on('Browser.downloadProgress', (e) => {
+      if (e.state === 'completed') resolve(e.guid);
+      if (e.state === 'canceled') reject(new Error('download canceled'));
+    });
+  });
+  await (await waitForDeep(page, selector)).click();
+  await done;
+  const [name] = readdirSync(into).filter((f) => !f.endsWith('.crdownload'));
+  return { name, bytes: new Uint8Array(readFileSync(join(into, name))) };
+}
+
+/** Chooses an option of a select inside shadow roots, as a user does (change event). */
+export async function choose(page: Page, selector: string, value: string): Promise<void> {
+  const select = await waitForDeep(page, selector);
+  await select.evaluate((el, v) => {
+    (el as HTMLSelectElement).value = v;
+    el.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+  }, value);
 }
 
 /** Texts of the visible notices. */

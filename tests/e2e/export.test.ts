@@ -1,15 +1,14 @@
 /** PNG export and restore, and the X/Y grid, on the built page: an exported PNG carries the A1111 infotext and the
  *  full state, opening or dropping it restores that state exactly, and a grid has the requested cells. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
-import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PARAMETERS_CHUNK, STATE_CHUNK } from '../../src/export/png';
 import { defaultState, type SandboxState } from '../../src/state/params';
 import { stateToHash } from '../../src/state/url';
-import { notices, openApp, panelsDone, setNumber, settledHash, waitForDeep, type AppSession } from './app-page';
+import { download, notices, openApp, panelsDone, setNumber, settledHash, waitForDeep, type AppSession } from './app-page';
 
 const downloads = mkdtempSync(join(tmpdir(), 'sandbox-e2e-'));
 let session: AppSession | undefined;
@@ -22,22 +21,6 @@ afterEach(async () => {
   await session.close();
   session = undefined;
 });
-
-/** Clicks a button and returns the bytes of the file it downloads. */
-async function download(page: Page, selector: string, into: string): Promise<{ name: string; bytes: Uint8Array }> {
-  const cdp = await page.createCDPSession();
-  await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: into, eventsEnabled: true });
-  const done = new Promise<string>((resolve, reject) => {
-    cdp.on('Browser.downloadProgress', (e) => {
-      if (e.state === 'completed') resolve(e.guid);
-      if (e.state === 'canceled') reject(new Error('download canceled'));
-    });
-  });
-  await (await waitForDeep(page, selector)).click();
-  await done;
-  const [name] = readdirSync(into).filter((f) => f.endsWith('.png'));
-  return { name, bytes: new Uint8Array(readFileSync(join(into, name))) };
-}
 
 const state: SandboxState = {
   ...defaultState(),
