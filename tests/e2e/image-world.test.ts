@@ -98,4 +98,23 @@ describe('image worlds', () => {
     expect(widths).toEqual([56, 56, 56]);
     expect(await settledHash(page)).toContain('size=56');
   });
+
+  it('the X/Y grid composes image cells and exports them with the image settings', async () => {
+    session = await openApp(stateToHash(imageState({ count: 1, label: 3 }, [1, 1])));
+    const { page } = session;
+    for (const [label, text] of [['X axis values', '1'], ['Y axis values', 'euler, dpmpp_2m']]) {
+      await (await waitForDeep(page, `sandbox-app >>> xy-grid >>> input[aria-label="${label}"]`)).evaluate((el, t) => {
+        (el as HTMLInputElement).value = t;
+        el.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      }, text);
+    }
+    await page.waitForFunction(() => document.querySelector('sandbox-app')!.shadowRoot!.querySelector('xy-grid')!.shadowRoot!.querySelector('[data-run-count]')!.getAttribute('data-run-count') === '2');
+    await (await waitForDeep(page, 'sandbox-app >>> xy-grid >>> button')).click();
+    const canvas = await waitForDeep(page, 'sandbox-app >>> xy-grid >>> canvas[data-columns]');
+    expect(await canvas.evaluate((c) => [c.getAttribute('data-columns'), c.getAttribute('data-rows')])).toEqual(['1', '2']);
+    const { bytes } = await download(page, 'sandbox-app >>> xy-grid >>> button:last-of-type', mkdtempSync(join(downloads, 'grid-')));
+    // Cells of one 28×28 image, enlarged by whole pixels to about 192 px.
+    expect(decode(bytes).height).toBeGreaterThan(2 * 6 * 28);
+    expect(decode(bytes).text[PARAMETERS_CHUNK]).toMatch(/Class: Dress, CFG scale: 1, Size: 28x28, Grid: "X steps: 1; Y sampler: euler, dpmpp_2m"$/);
+  });
 });

@@ -5,7 +5,7 @@ import { SAMPLERS } from '../../src/sampling/samplers';
 import { defaultState, type SandboxState } from '../../src/state/params';
 import { metricsFor, panelRequest, panelUpscale } from '../../src/ui/runs/run-request';
 import { imageFrames, samplesImage } from '../../src/ui/view/image-frames';
-import { grayLevel, mosaic, mosaicColumns, upscaleBilinear } from '../../src/ui/view/image-mosaic';
+import { enlargeNearest, grayLevel, mosaic, mosaicColumns, upscaleBilinear } from '../../src/ui/view/image-mosaic';
 import { WORLDS } from './state-random-state';
 
 describe('bilinear upscaling', () => {
@@ -59,6 +59,13 @@ describe('image grids', () => {
     expect(Array.from(image.data.slice(4 * 2, 4 * 3))).toEqual([11, 13, 30, 255]);
     expect(Array.from(image.data.slice(4 * (4 * 5 + 4), 4 * (4 * 5 + 5)))).toEqual([11, 13, 30, 255]);
     expect(() => mosaic({ values: new Float32Array(5), count: 2, side: 2 })).toThrow(/values: must hold count × side² = 8/);
+  });
+
+  it('enlarging by whole pixels repeats each pixel as a block', () => {
+    const image = { data: Uint8ClampedArray.from([1, 2, 3, 4, 5, 6, 7, 8]), width: 2, height: 1 };
+    const big = enlargeNearest(image, 2);
+    expect([big.width, big.height]).toEqual([4, 2]);
+    expect(Array.from(big.data)).toEqual([1, 2, 3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 5, 6, 7, 8, 1, 2, 3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 5, 6, 7, 8]);
   });
 
   it('the scrubber: final samples, or x_t at the variance-preserving scale beside D(x_t); upscaled in the view', () => {

@@ -12,6 +12,7 @@ import type { GmmSpec } from '../../worlds/gmm';
 import type { Camera } from '../view/camera';
 import { OffscreenView, type RgbaImage } from '../view/offscreen';
 import { samplesImage } from '../view/image-frames';
+import { enlargeNearest } from '../view/image-mosaic';
 import { SAMPLE_COLOR } from '../view/palette';
 import type { ViewPipelines } from '../view/view-pipelines';
 import { panelImage, panelRequest, panelUpscale } from './run-request';
@@ -48,7 +49,7 @@ export async function runGrid(
         // A grid cell is a plain run: its own steps even in equal-NFE mode (an axis may vary the steps), no trajectory.
         const request = { ...panelRequest({ ...job.base, equalNfe: false, panels: [panel] }, 0, sandbox.samplers, sandbox.worlds), trajectory: false };
         const result = await sandbox.sample({ ...request, signal });
-        images.push(image ? samplesImage(result, job.base.count, panelUpscale(job.base, 0, image)) : await view.render({ spec: job.spec!, camera: job.camera, dots: [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: 1.5 }] }));
+        images.push(image ? gridCell(samplesImage(result, job.base.count, panelUpscale(job.base, 0, image))) : await view.render({ spec: job.spec!, camera: job.camera, dots: [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: 1.5 }] }));
         onProgress(++done / total);
       }
       cells.push(images);
@@ -59,3 +60,8 @@ export async function runGrid(
   return composeGrid(cells, job.x.values.map((v) => axisLabel(job.x.param, v)), job.y.values.map((v) => axisLabel(job.y.param, v)), job.title);
 }
 
+
+/** An image cell enlarged by whole pixels to about the size of a 2D cell, so the labels do not dwarf it. */
+function gridCell(image: RgbaImage): RgbaImage {
+  return enlargeNearest(image, Math.max(1, Math.floor(GRID_CELL_PX / Math.max(image.width, image.height))));
+}

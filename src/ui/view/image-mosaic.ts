@@ -92,3 +92,19 @@ export function mosaic(batch: ImageBatch, { gap = 1, scale = 1 }: { gap?: number
   }
   return { data, width, height };
 }
+
+/** Each pixel as a factor × factor block: larger without inventing values (grid cells of small images). */
+export function enlargeNearest(image: RgbaImage, factor: number): RgbaImage {
+  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`factor: must be a positive integer, got ${factor}`);
+  const width = image.width * factor;
+  const height = image.height * factor;
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor(y / factor) * image.width;
+    for (let x = 0; x < width; x++) {
+      const from = 4 * (row + Math.floor(x / factor));
+      data.set(image.data.subarray(from, from + 4), 4 * (y * width + x));
+    }
+  }
+  return { data, width, height };
+}
