@@ -79,7 +79,7 @@ describe('world "fmnist" through the public API', () => {
           // minutes on SwiftShader; the plan then runs on the network like any other.
           const sigmas = Array.from(sandbox.sigmas({ schedule: 'time_uniform', steps: 3 }) as Float64Array).slice(0, 3);
           const step = { r: 0.5, c: 1 };
-          sandbox.importAmedCalibration({ format: 'diffusion-sandbox/amed-calibration@1', world: 'fmnist', variant: s.id === 'amed' ? 'solver' : 'ipndm', afs: true, sigmas, steps: [step, step] });
+          sandbox.importAmedCalibration({ format: 'diffusion-sandbox/amed-calibration@1', world: 'fmnist', denoiser: { size: 28, cfg: 1, conditional: true }, variant: s.id === 'amed' ? 'solver' : 'ipndm', afs: true, sigmas, steps: [step, step] });
         }
         const options = { world: 'fmnist', sampler: s.id, steps: amed ? 2 : 1, count: 2, label: 'mixed', seed: 9 };
         const a = await sandbox.sample(options);
