@@ -13,11 +13,7 @@ import type { DenoiseIO, GpuDenoiser } from '../worlds/types';
 
 const combineDefinitions = makeShaderDataDefinitions(SHADERS.combine);
 
-export interface GuidedDenoiser extends GpuDenoiser {
-  readonly scale: number;
-}
-
-export async function classifierFreeGuidance(gpu: GpuResources, inner: GpuDenoiser, scale: number): Promise<GuidedDenoiser> {
+export async function classifierFreeGuidance(gpu: GpuResources, inner: GpuDenoiser, scale: number): Promise<GpuDenoiser> {
   if (!Number.isFinite(scale)) throw new RangeError(`cfg: must be a finite number, got ${scale}`);
   const { device } = gpu;
   const combine = await gpu.pipelines.get('combine', SHADERS.combine);
@@ -56,7 +52,6 @@ export async function classifierFreeGuidance(gpu: GpuResources, inner: GpuDenois
 
   return {
     dim: inner.dim,
-    scale,
     costPerSample: 2 * inner.costPerSample,
     encode(pass: GPUComputePassEncoder, io: DenoiseIO) {
       if (!io.labels || scale === 1) return inner.encode(pass, io);
