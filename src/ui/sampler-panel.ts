@@ -130,7 +130,7 @@ export class SamplerPanel extends LitElement {
         .panelLabel=${label} .sharedWorld=${this.state.world} .family=${this.family()} .upscaleFrom=${image && size > image.size ? image.size : 0}
         @panel-change=${(e: CustomEvent<Partial<PanelState>>) => this.store.update((s) => applyPanelChange(s.panels[this.index], e.detail))}></panel-controls>
       ${image
-        ? html`<image-grid-view .frames=${this.imageLayers$(image).frames} .description=${this.describe()}></image-grid-view>`
+        ? html`<image-grid-view .frames=${this.shownImages(image).frames} .description=${this.describe()}></image-grid-view>`
         : html`<density-view .spec=${this.spec} .camera=${this.camera} .dots=${this.viewLayers().dots} .paths=${this.viewLayers().paths}
             ?editable=${this.state.world === CUSTOM_WORLD} .description=${this.describe()}></density-view>`}
       <step-scrubber .sigmas=${run?.result.trajectory ? run.result.sigmas : []} .step=${this.shownStep()} .panelLabel=${label}
@@ -182,7 +182,7 @@ export class SamplerPanel extends LitElement {
     return panelUpscale(this.committed, this.index, image);
   }
 
-  private imageLayers$(image: ImageWorldInfo): ImageLayers {
+  private shownImages(image: ImageWorldInfo): ImageLayers {
     const run = this.run.sample.value;
     const result = run?.result;
     const step = this.step === null ? null : this.shownStep();

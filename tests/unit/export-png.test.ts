@@ -35,6 +35,21 @@ describe('encodePng / decodePngState', () => {
     }
   });
 
+  it('an image panel: the state chunk restores it exactly, the infotext alone restores class and size by name, hostile image values give notices', () => {
+    const fmnist = WORLDS.find((w) => w.id === 'fmnist')!.image!;
+    const state = stateWith({ world: 'fmnist', count: 4, label: 9, cfg: 2, size: 56, panels: [{ ...defaultState().panels[0], upscale: 'naive' }, defaultState().panels[1]] });
+    const infotext = toInfotext(state, 0, { nfe: 10, image: fmnist });
+    expect(decodePngState(encodePng(randomImage(1), state, infotext), WORLDS, SAMPLER_LIST)).toEqual({ state, notices: [], source: 'sandbox-state' });
+    const onlyInfotext = encode({ width: 1, height: 1, data: new Uint8Array(4), channels: 4, depth: 8, text: { [PARAMETERS_CHUNK]: textToLatin1(infotext) } });
+    expect(decodePngState(onlyInfotext, WORLDS, SAMPLER_LIST)).toEqual({ state: { ...state, panels: [state.panels[0], ...defaultState().panels.slice(1)] }, notices: [], source: 'parameters' });
+    const hostile = encode({ width: 1, height: 1, data: new Uint8Array(4), channels: 4, depth: 8, text: { [STATE_CHUNK]: JSON.stringify({ world: 'fmnist', count: 9999, label: '<img src=x>', size: 1e9 }) } });
+    expect(decodePngState(hostile, WORLDS, SAMPLER_LIST).notices).toEqual([
+      'count: must be an integer in 1–64, got 9999; using 16',
+      'label: must be a class 0–9, "mixed" or "unconditional", got "<img src=x>"; using "mixed"',
+      'size: must be a multiple of 28 from 28 to 112, got 1000000000; using 28',
+    ]);
+  });
+
   it('non-Latin-1 text survives in both chunks (η, en dash, emoji, backslashes)', () => {
     const samplers = [...CORE_SAMPLERS, { id: 'η\\u03b7😀–', stochastic: true }];
     const state = stateWith({ panels: [{ sampler: 'η\\u03b7😀–', steps: 3, schedule: 'karras', eta: 0.5 }, defaultState().panels[2]] });
