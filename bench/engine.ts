@@ -6,7 +6,6 @@
 import { createSandbox } from '../src/index';
 import { runPlanCpu } from '../src/sampling/run-cpu';
 import { samplerById } from '../src/sampling/samplers';
-import { karras, DEFAULT_SCHEDULE_OPTIONS } from '../src/sampling/schedules';
 import { initialNoise } from '../src/sampling/noise';
 import { gmmDenoiser } from '../src/worlds/gmm';
 import { ring8 } from '../src/worlds/gmm-presets';
@@ -26,7 +25,9 @@ async function main() {
       const t0 = performance.now();
       const r = await sandbox.sample({ world: 'gmm:ring8', sampler: sampler.id, steps, count, seed: 1 });
       const wall = performance.now() - t0;
-      const plan = samplerById(sampler.id)!.build(karras(steps, DEFAULT_SCHEDULE_OPTIONS), { eta: sampler.stochastic ? 1 : 0 });
+      // The same plan on the CPU: the run's own σ grid, and AMED's calibration (already cached by the GPU run).
+      const amed = sampler.id.startsWith('amed') ? await sandbox.calibrateAmed({ world: 'gmm:ring8', steps, sampler: sampler.id as 'amed' | 'amed_plugin' }) : undefined;
+      const plan = samplerById(sampler.id)!.build(r.sigmas, { eta: sampler.stochastic ? 1 : 0, amed });
       const c0 = performance.now();
       runPlanCpu(plan, gmmDenoiser(spec), { noise: z, count, seed: 1 });
       const cpu = performance.now() - c0;

@@ -179,7 +179,7 @@ async function main() {
   ];
   unet.destroy();
   context.dispose();
-  return { table: rows.join('\n'), adapter: `${info.vendor} ${info.architecture} ${info.description}`.trim() };
+  return { table: rows.join('\n'), adapter: `${info.vendor} ${info.architecture} ${info.description}`.trim(), title: 'Benchmark: the Fashion-MNIST UNet, WGSL vs onnxruntime-web' };
 }
 
 (window as unknown as { benchResult: Promise<unknown> }).benchResult = main();

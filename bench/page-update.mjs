@@ -3,10 +3,9 @@
 // time from a steps change in panel 1 to its new samples being drawn (its run done, then two animation frames),
 // for several particle counts and step counts. Writes bench/results/page-update.md with the date and machine.
 // Usage: npm run build && node bench/page-update.mjs
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import { preview } from 'vite';
-import puppeteer from 'puppeteer-core';
+import { launchWebGpuChromium, resultHeader, writeResult } from './browser.mjs';
 
 if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first');
 const CASES = [
@@ -20,13 +19,7 @@ const REPEATS = 5;
 
 const server = await preview({ configFile: 'vite.config.ts', preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
 const { port } = server.httpServer.address();
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  protocolTimeout: 3_600_000,
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-    '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launchWebGpuChromium();
 
 /** Panel 1 is Euler; the others cycle through Heun and the η-SDE (the first-load story, extended). */
 function hash({ panels, count, steps }) {
@@ -97,13 +90,9 @@ try {
     console.log(rows.at(-1));
     await page.close();
   }
+  const header = await resultHeader('Page: one live update', '`npm run build && node bench/page-update.mjs`', browser, adapter);
   const text = [
-    '# Page: one live update',
-    '',
-    `- Date: ${new Date().toISOString().slice(0, 10)}`,
-    `- Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, no GPU (a PyTorch training job shared the CPU)`,
-    `- Browser: ${await browser.version()}; WebGPU adapter: ${adapter} (SwiftShader, a CPU Vulkan: 100–1000× slower than a GPU)`,
-    '- Command: `npm run build && node bench/page-update.mjs`',
+    header.trimEnd(),
     '- What: the built page with the given panels (Euler, Heun, η-SDE, …) on gmm:ring8. Panel 1 (Euler) gets a new step count',
     `  through its steps box; the time runs from the change event to its run being done and drawn (two animation frames later),`,
     `  ${REPEATS} updates per row. Only the changed panel runs again; its trajectory (x_t and D(x_t) at every step) is read back`,
@@ -118,9 +107,7 @@ try {
     'rendering, the view\'s draw and waiting for animation frames.',
     '',
   ].join('\n');
-  console.log(text);
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/page-update.md', text);
+  writeResult('page-update.md', text);
 } finally {
   await browser.close();
   await server.close();
