@@ -20,13 +20,14 @@ import { reflowFamily } from '../state/reflow-family';
 import { CUSTOM_WORLD } from '../state/validate-state';
 import type { GmmSpec } from '../worlds/gmm';
 import type { ImageWorldInfo } from '../worlds/types';
-import { referenceSolvesContext, runCacheContext, sandboxContext, storeContext, viewPipelinesContext, worldPreparerContext } from './contexts';
+import { imageLaneContext, referenceSolvesContext, runCacheContext, sandboxContext, storeContext, viewPipelinesContext, worldPreparerContext } from './contexts';
 import { downloadBytes } from './download';
 import type { ImageFrame } from './image-grid-view';
 import { exportImagePng, exportViewPng } from './panel-export';
 import type { ReferenceSolves } from './runs/reference-solves';
 import type { RunCache } from './runs/run-cache';
-import { isAmed, PanelRun } from './runs/panel-run';
+import type { RunLane } from './runs/run-lane';
+import { isAmed, PanelRun, type SampledRun } from './runs/panel-run';
 import { metricsFor, panelImage, panelSteps, panelUpscale, recordsTrajectory, requestKey } from './runs/run-request';
 import type { WorldPreparer } from './runs/world-preparer';
 import type { StateStore } from './state-store';
@@ -83,6 +84,7 @@ export class SamplerPanel extends LitElement {
   @consume({ context: runCacheContext }) private cache!: RunCache;
   @consume({ context: referenceSolvesContext }) private references!: ReferenceSolves;
   @consume({ context: worldPreparerContext }) private preparer!: WorldPreparer;
+  @consume({ context: imageLaneContext }) private imageLane!: RunLane;
   @consume({ context: viewPipelinesContext, subscribe: true }) @state() private pipelines?: ViewPipelines;
 
   @property({ type: Number }) index = 0;
@@ -103,7 +105,7 @@ export class SamplerPanel extends LitElement {
 
   private readonly run = new PanelRun(
     this,
-    () => ({ sandbox: this.sandbox, cache: this.cache, references: this.references, preparer: this.preparer, state: this.committed, index: this.index, rerun: this.rerun }),
+    () => ({ sandbox: this.sandbox, cache: this.cache, references: this.references, preparer: this.preparer, imageLane: this.imageLane, state: this.committed, index: this.index, rerun: this.rerun }),
     (error) => this.reportGpuError(error),
   );
 
@@ -111,7 +113,7 @@ export class SamplerPanel extends LitElement {
     const label = `Panel ${this.index + 1}`;
     const panel = this.state.panels[this.index];
     const budgetSteps = this.state.equalNfe ? panelSteps(this.state, this.index, this.sandbox.samplers) : null;
-    const run = this.run.sample.value;
+    const run = this.shownRun;
     const sampler = this.sandbox.samplers.find((s) => s.id === panel.sampler);
     const metrics = this.run.shownMetrics();
     const image = panelImage(this.state, this.index, this.sandbox.worlds);
@@ -147,6 +149,14 @@ export class SamplerPanel extends LitElement {
     `;
   }
 
+  /** The latest run, if it is of the kind the panel now shows: after a switch between a 2D and an image world the
+   *  previous run stays on show only until the first run of the new kind arrives, and it cannot be drawn. */
+  private get shownRun(): SampledRun | undefined {
+    const run = this.run.sample.value;
+    const image = panelImage(this.state, this.index, this.sandbox.worlds) !== undefined;
+    return run && (run.side !== undefined) === image ? run : undefined;
+  }
+
   /** The members of the shared world's reflow family this panel may switch between (made, or being made). */
   private family(): string[] {
     const s = this.state;
@@ -162,17 +172,17 @@ export class SamplerPanel extends LitElement {
   }
 
   private shownStep(): number {
-    const records = this.run.sample.value?.result.trajectory?.length ?? 0;
+    const records = this.shownRun?.result.trajectory?.length ?? 0;
     return this.step === null ? Math.max(0, records - 1) : Math.min(this.step, Math.max(0, records - 1));
   }
 
   private pinStep(step: number): void {
-    const records = this.run.sample.value?.result.trajectory?.length ?? 0;
+    const records = this.shownRun?.result.trajectory?.length ?? 0;
     this.step = step >= records - 1 ? null : step;
   }
 
   private scrubberUnavailable(): string {
-    const run = this.run.sample.value;
+    const run = this.shownRun;
     if (!run) return 'no run yet';
     if (run.result.trajectory) return '';
     return recordsTrajectory(run.count, run.result.steps, run.result.samples.length / run.count) ? 'no trajectory for this run' : 'count × size × (steps + 1) is over 4 million values: no trajectory recorded';
@@ -183,7 +193,7 @@ export class SamplerPanel extends LitElement {
   }
 
   private shownImages(image: ImageWorldInfo): ImageLayers {
-    const run = this.run.sample.value;
+    const run = this.shownRun;
     const result = run?.result;
     const step = this.step === null ? null : this.shownStep();
     const upscale = this.upscaleFactor(image);
@@ -195,7 +205,7 @@ export class SamplerPanel extends LitElement {
   }
 
   private viewLayers(): ViewLayers {
-    const result = this.run.sample.value?.result;
+    const result = this.shownRun?.result;
     const step = this.step === null ? null : this.shownStep();
     const showPaths = this.state.showTrajectories;
     const kept = this.layers;
@@ -205,7 +215,7 @@ export class SamplerPanel extends LitElement {
   }
 
   private describe(): string {
-    const sampled = this.run.sample.value;
+    const sampled = this.shownRun;
     const id = this.state.panels[this.index].sampler;
     const label = this.sandbox.samplers.find((s) => s.id === id)?.label ?? id;
     if (!sampled) return `${label}: running.`;
@@ -221,7 +231,7 @@ export class SamplerPanel extends LitElement {
   }
 
   private async exportPng(): Promise<void> {
-    const run = this.run.sample.value;
+    const run = this.shownRun;
     const state = this.committed;
     const image = panelImage(state, this.index, this.sandbox.worlds);
     if (!run || (!image && (!this.pipelines || !this.spec))) return;

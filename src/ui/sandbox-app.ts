@@ -12,12 +12,14 @@ import { LIMITS, type SandboxState } from '../state/params';
 import { isReflowed, reflowLevel } from '../state/reflow-family';
 import { CUSTOM_WORLD } from '../state/validate-state';
 import type { GmmSpec } from '../worlds/gmm';
-import { referenceSolvesContext, runCacheContext, sandboxContext, storeContext, viewPipelinesContext, worldPreparerContext } from './contexts';
+import { imageLaneContext, referenceSolvesContext, runCacheContext, sandboxContext, storeContext, viewPipelinesContext, worldPreparerContext } from './contexts';
 import type { ErrorChart } from './error-chart';
 import type { Notice } from './notice-area';
+import { nextFrame } from './next-frame';
 import { PngRestore } from './png-restore';
 import { ReferenceSolves } from './runs/reference-solves';
 import { RunCache } from './runs/run-cache';
+import { RunLane } from './runs/run-lane';
 import { WorldPreparer } from './runs/world-preparer';
 import { StateStore } from './state-store';
 import { controls, focusRing } from './styles';
@@ -60,6 +62,7 @@ export class SandboxApp extends LitElement {
   @provide({ context: referenceSolvesContext }) references!: ReferenceSolves;
   @provide({ context: runCacheContext }) readonly cache = new RunCache();
   @provide({ context: worldPreparerContext }) preparer!: WorldPreparer;
+  @provide({ context: imageLaneContext }) readonly imageLane = new RunLane();
 
   /** Notices to show first (e.g. what the URL's sanitisation ignored). */
   @property({ attribute: false }) initialNotices: string[] = [];
@@ -72,7 +75,8 @@ export class SandboxApp extends LitElement {
   @query('xy-grid') private xyGrid?: XyGrid;
   @query('input[type=file]') private fileInput!: HTMLInputElement;
 
-  private frame = 0;
+  /** Cancels the pending commit of the state to the runs (one per frame). */
+  private cancelFrame?: () => void;
   private nextNoticeId = 1;
   private urlSync?: UrlSync;
   private readonly pngRestore = new PngRestore(this, (bytes, name) => this.restorePng(bytes, name), (n) => this.notify(n));
@@ -106,7 +110,7 @@ export class SandboxApp extends LitElement {
     gpu.removeEventListener('lost', this.onDeviceLost);
     gpu.removeEventListener('restored', this.onDeviceRestored);
     gpu.removeEventListener('failed', this.onDeviceFailed);
-    cancelAnimationFrame(this.frame);
+    this.cancelFrame?.();
   }
 
   override render() {
@@ -176,9 +180,9 @@ export class SandboxApp extends LitElement {
 
   private readonly onStateChange = () => {
     this.requestUpdate();
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
+    if (this.cancelFrame) return;
+    this.cancelFrame = nextFrame(() => {
+      this.cancelFrame = undefined;
       this.runState = this.store.state;
     });
   };

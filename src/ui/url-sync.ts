@@ -6,10 +6,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Sandbox } from '../api/sandbox';
 import { stateFromHash, stateToHash } from '../state/url';
+import { nextFrame } from './next-frame';
 import type { StateChangeEvent, StateStore } from './state-store';
 
 export class UrlSync implements ReactiveController {
-  private frame = 0;
+  private cancelWrite: () => void = () => {};
   private written = '';
 
   constructor(
@@ -31,13 +32,13 @@ export class UrlSync implements ReactiveController {
   hostDisconnected(): void {
     this.store.removeEventListener('change', this.onChange);
     window.removeEventListener('hashchange', this.onHashChange);
-    cancelAnimationFrame(this.frame);
+    this.cancelWrite();
   }
 
   private readonly onChange = (event: Event) => {
     if ((event as StateChangeEvent).source === 'url') return;
-    cancelAnimationFrame(this.frame);
-    this.frame = requestAnimationFrame(() => this.write());
+    this.cancelWrite();
+    this.cancelWrite = nextFrame(() => this.write());
   };
 
   private readonly onHashChange = () => {

@@ -12,6 +12,7 @@ import type { SandboxState } from '../../state/params';
 import type { ReferenceSolves } from './reference-solves';
 import type { RunCache } from './run-cache';
 import { metricsFor, panelRequest, panelWorldArg, referenceRequest, requestKey, type PanelRequest } from './run-request';
+import type { RunLane } from './run-lane';
 import type { WorldPreparer } from './world-preparer';
 
 export interface SampledRun {
@@ -19,6 +20,8 @@ export interface SampledRun {
   result: SampleResult;
   /** Samples in the run (an earlier run stays on show while a newer one with another count is under way). */
   count: number;
+  /** Image runs: the side of the images; undefined for a 2D run. */
+  side?: number;
   /** AMED panels: the calibration the run used. */
   calibration?: AmedCalibration;
 }
@@ -29,6 +32,8 @@ export interface PanelRunSource {
   cache: RunCache;
   references: ReferenceSolves;
   preparer: WorldPreparer;
+  /** Image runs take turns on the GPU. */
+  imageLane: RunLane;
   /** The state committed for this frame. */
   state: SandboxState;
   index: number;
@@ -54,21 +59,27 @@ export class PanelRun {
   readonly sample = new Task(this.host, {
     args: () => [requestKey(this.request()), this.source().rerun, this.calibrations] as const,
     task: async ([key], { signal }): Promise<SampledRun> => {
-      const { sandbox, cache, preparer } = this.source();
+      const { sandbox, cache, preparer, imageLane } = this.source();
       const request = this.request();
       await preparer.ready(request.world);
-      const calibration = isAmed(request.sampler) ? await this.calibrate(request, signal) : undefined;
       let result = cache.get(key);
-      if (!result) {
-        this.setProgress('run', 0);
-        try {
-          result = await sandbox.sample({ ...request, signal, onProgress: (f) => this.setProgress('run', f) });
-        } finally {
-          if (!signal.aborted) this.setProgress('run', null);
+      const usesGpu = !result || isAmed(request.sampler);
+      const release = usesGpu && request.size !== undefined ? await imageLane.enter(signal) : () => {};
+      try {
+        const calibration = isAmed(request.sampler) ? await this.calibrate(request, signal) : undefined;
+        if (!result) {
+          this.setProgress('run', 0);
+          try {
+            result = await sandbox.sample({ ...request, signal, onProgress: (f) => this.setProgress('run', f) });
+          } finally {
+            if (!signal.aborted) this.setProgress('run', null);
+          }
+          cache.set(key, result);
         }
-        cache.set(key, result);
+        return { key, result, count: request.count!, side: request.size, calibration };
+      } finally {
+        release();
       }
-      return { key, result, count: request.count!, calibration };
     },
     onError: (error) => this.onError(error),
   });
