@@ -90,7 +90,7 @@ def report(args, unet_manifest, clf_manifest, rows, started, load):
         f"- Classifier: public/models/fmnist-classifier, test accuracy {clf_manifest['metrics']['test_accuracy']}",
         f"- Runs: class-conditional, label = i mod 10, no CFG, seed {args.seed} (initial noise and Brownian paths as the "
         "browser draws them), σ_max 80, σ_min 0.002, each sampler's default schedule; NFE is a budget (Heun: 2N − 1 ≤ budget)",
-        f"- Command: `npm run bench:quality` (= `/usr/bin/python3 bench/quality/run.py {' '.join(sys.argv[1:])}`)",
+        f"- Command: `npm run bench:quality` (= `{' '.join(['/usr/bin/python3 bench/quality/run.py', *sys.argv[1:]])}`)",
         "",
         f"Heun at 35 NFE, accuracy of the conditioned class: {verdict}.",
         "",
