@@ -43,19 +43,19 @@ def normal_from_key(key):
     key = np.asarray(key, dtype=U32)
     flat = key.reshape(-1)
     out = np.zeros(flat.shape, dtype=np.float32)
-    todo = np.arange(flat.size)
+    pending = np.arange(flat.size)
     for attempt in range(64):
-        if todo.size == 0:
+        if pending.size == 0:
             break
-        h = pcg_hash(flat[todo] + U32(attempt * 2))
+        h = pcg_hash(flat[pending] + U32(attempt * 2))
         u = signed_uniform(h).astype(np.float32)
         v = signed_uniform(pcg_hash(h ^ U32(0x9E3779B9))).astype(np.float32)
         s = u * u + v * v
         ok = (s < 1) & (s > 0)
         s = s[ok]
         log_s = np.log(s.astype(np.float64)).astype(np.float32)
-        out[todo[ok]] = u[ok] * np.sqrt((np.float32(-2) * log_s) / s)
-        todo = todo[~ok]
+        out[pending[ok]] = u[ok] * np.sqrt((np.float32(-2) * log_s) / s)
+        pending = pending[~ok]
     return out.reshape(key.shape)
 
 

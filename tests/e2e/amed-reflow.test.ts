@@ -1,26 +1,17 @@
 /** AMED and ReFlow on the built page (issue "AMED" §4–5, issue "ReFlow" §4): an AMED panel calibrates and shows its
  *  (r, c) per step, whose JSON exports and imports back; the Reflow button makes a 2-RF world, adds it to the
  *  picker and shows the straightness before and after; the one-step preset puts 1-RF and 2-RF side by side. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultState, type SandboxState } from '../../src/state/params';
 import { stateToHash } from '../../src/state/url';
-import { download, notices, openApp, panelsDone, readouts, settledHash, waitForDeep, type AppSession } from './app-page';
+import { download, notices, openApp, panelsDone, readouts, settledHash, waitForDeep, type AppSession, closeAfterEach, downloadDir } from './app-page';
 
-const downloads = mkdtempSync(join(tmpdir(), 'sandbox-e2e-amed-'));
+const downloads = downloadDir('sandbox-e2e-amed-');
 let session: AppSession | undefined;
-
-afterAll(() => rmSync(downloads, { recursive: true, force: true }));
-afterEach(async () => {
-  if (!session) return;
-  expect(session.problems).toEqual([]);
-  expect(session.foreignRequests).toEqual([]);
-  await session.close();
-  session = undefined;
-});
+closeAfterEach(() => session, () => (session = undefined));
 
 const small = (panels: SandboxState['panels']): SandboxState => ({ ...defaultState(), count: 128, panels });
 

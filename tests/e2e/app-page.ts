@@ -3,10 +3,11 @@
  * errors, dialogs, and requests that leave the page's origin. Helpers read the page through its shadow roots
  * (puppeteer's `>>>` combinator), the way a user sees it: controls, readouts, notices.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
-import { inject } from 'vitest';
+import { afterAll, afterEach, expect, inject } from 'vitest';
 
 export interface AppSession {
   page: Page;
@@ -142,4 +143,26 @@ export async function waitForDeep(page: Page, selector: string, timeout = 120_00
     if (Date.now() > deadline) throw new Error(`waitForDeep: no ${selector} after ${timeout} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A temporary folder for downloaded exports, removed after the file's tests. */
+export function downloadDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** After each test, the app it opened (if still open) must have logged no error and requested nothing off-origin. */
+export function closeAfterEach(current: () => AppSession | undefined, clear: () => void): void {
+  afterEach(async () => {
+    const session = current();
+    if (!session) return;
+    clear();
+    try {
+      expect(session.problems).toEqual([]);
+      expect(session.foreignRequests).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
 }

@@ -1,26 +1,17 @@
 /** PNG export and restore, and the X/Y grid, on the built page: an exported PNG carries the A1111 infotext and the
  *  full state, opening or dropping it restores that state exactly, and a grid has the requested cells. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync} from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PARAMETERS_CHUNK, STATE_CHUNK } from '../../src/export/png';
 import { defaultState, type SandboxState } from '../../src/state/params';
 import { stateToHash } from '../../src/state/url';
-import { download, notices, openApp, panelsDone, setNumber, settledHash, waitForDeep, type AppSession } from './app-page';
+import { download, notices, openApp, panelsDone, setNumber, settledHash, waitForDeep, type AppSession, closeAfterEach, downloadDir } from './app-page';
 
-const downloads = mkdtempSync(join(tmpdir(), 'sandbox-e2e-'));
+const downloads = downloadDir('sandbox-e2e-');
 let session: AppSession | undefined;
-
-afterAll(() => rmSync(downloads, { recursive: true, force: true }));
-afterEach(async () => {
-  if (!session) return;
-  expect(session.problems).toEqual([]);
-  expect(session.foreignRequests).toEqual([]);
-  await session.close();
-  session = undefined;
-});
+closeAfterEach(() => session, () => (session = undefined));
 
 const state: SandboxState = {
   ...defaultState(),

@@ -2,29 +2,20 @@
  *  1–4 images and 1–2 steps. Panels draw sample grids and scrub to x_t and D(x_t); the class picker reaches the run
  *  (its PNG says so); 56×56 with Upsample Guidance shows its extra cost and exports at full resolution; the
  *  comparison preset lines up naive, guided and bilinear panels. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync} from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import type { Page } from 'puppeteer-core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PARAMETERS_CHUNK, STATE_CHUNK } from '../../src/export/png';
 import { defaultState, type SandboxState } from '../../src/state/params';
 import { stateToHash } from '../../src/state/url';
-import { choose, download, openApp, panelsDone, readouts, settledHash, waitForDeep, type AppSession } from './app-page';
+import { choose, download, openApp, panelsDone, readouts, settledHash, waitForDeep, type AppSession, closeAfterEach, downloadDir } from './app-page';
 import { differingPixels, distinctColors, elementPixels } from './pixels';
 
-const downloads = mkdtempSync(join(tmpdir(), 'sandbox-e2e-image-'));
+const downloads = downloadDir('sandbox-e2e-image-');
 let session: AppSession | undefined;
-
-afterAll(() => rmSync(downloads, { recursive: true, force: true }));
-afterEach(async () => {
-  if (!session) return;
-  expect(session.problems).toEqual([]);
-  expect(session.foreignRequests).toEqual([]);
-  await session.close();
-  session = undefined;
-});
+closeAfterEach(() => session, () => (session = undefined));
 
 function imageState(fields: Partial<SandboxState>, steps: number[]): SandboxState {
   return { ...defaultState(), world: 'fmnist', panels: steps.map((n) => ({ sampler: 'euler', steps: n, schedule: 'karras', eta: 0 })), ...fields };
