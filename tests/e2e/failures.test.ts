@@ -1,19 +1,13 @@
 /** Failure paths of the built page (issue "page" §10): no adapter, a GPU error, a lost device. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launchChromium } from '../browser/chromium';
 import { defaultState } from '../../src/state/params';
 import { stateToHash } from '../../src/state/url';
-import { notices, openApp, panelsDone, readouts, setNumber, waitForDeep, type AppSession } from './app-page';
+import { notices, openApp, panelsDone, readouts, setNumber, waitForDeep, type AppSession, closeAfterEach } from './app-page';
 import { distinctColors, elementPixels, orangePixels } from './pixels';
 
 let session: AppSession | undefined;
-afterEach(async () => {
-  if (!session) return;
-  expect(session.problems).toEqual([]);
-  expect(session.foreignRequests).toEqual([]);
-  await session.close();
-  session = undefined;
-});
+closeAfterEach(() => session, () => (session = undefined));
 
 const tiny = stateToHash({ ...defaultState(), count: 64 });
 

@@ -1,22 +1,16 @@
 /** Interacting with the built page: drawing a world, scrubbing steps, trajectories, zoom, panels, the NFE sweep,
  *  the keyboard (Ctrl/Cmd+Enter, Esc, Tab with a visible focus) and labels on every control. */
 import type { Page } from 'puppeteer-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultState, type SandboxState } from '../../src/state/params';
 import { stateFromHash, stateToHash } from '../../src/state/url';
 import { GMM_PRESETS } from '../../src/worlds/gmm-presets';
 import { SAMPLERS } from '../../src/sampling/samplers';
-import { openApp, panelsDone, settledHash, waitForDeep, type AppSession } from './app-page';
+import { openApp, panelsDone, settledHash, waitForDeep, type AppSession, closeAfterEach } from './app-page';
 import { differingPixels, elementPixels, orangePixels, type Pixels } from './pixels';
 
 let session: AppSession | undefined;
-afterEach(async () => {
-  if (!session) return;
-  expect(session.problems).toEqual([]);
-  expect(session.foreignRequests).toEqual([]);
-  await session.close();
-  session = undefined;
-});
+closeAfterEach(() => session, () => (session = undefined));
 
 const tiny = (change: Partial<SandboxState> = {}) => ({ ...defaultState(), count: 64, ...change });
 const worlds = [...GMM_PRESETS.map((p) => ({ id: p.id })), { id: 'custom' }];

@@ -1,9 +1,9 @@
 /** The built page end to end: panels render real content and follow their controls, the URL carries the state
  *  both ways, and a garbage URL is survived with visible notices. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultState, type SandboxState } from '../../src/state/params';
 import { stateToHash } from '../../src/state/url';
-import { notices, openApp, panelsDone, readouts, setNumber, settledHash, type AppSession } from './app-page';
+import { notices, openApp, panelsDone, readouts, setNumber, settledHash, type AppSession, closeAfterEach } from './app-page';
 import { differingPixels, distinctColors, elementPixels, orangePixels } from './pixels';
 
 /** Small runs: SwiftShader is 100–1000× slower than a GPU. */
@@ -12,13 +12,7 @@ function tinyState(change: Partial<SandboxState> = {}): SandboxState {
 }
 
 let session: AppSession | undefined;
-afterEach(async () => {
-  if (!session) return;
-  expect(session.problems).toEqual([]);
-  expect(session.foreignRequests).toEqual([]);
-  await session.close();
-  session = undefined;
-});
+closeAfterEach(() => session, () => (session = undefined));
 
 describe('the sandbox page', () => {
   it('first load: Euler 10, Heun 5 and the η-SDE 10 render samples over the density; changing steps re-renders', async () => {
