@@ -5,6 +5,7 @@ Writes, under --out (default: the repo root):
   public/models/fmnist-classifier/{weights.bin, manifest.json}  the scoring CNN (if its checkpoint exists)
   bench/models/fmnist-unet.onnx                                  opset 17, dynamic batch: (z, t, label) → v
   tests/fixtures/fmnist-golden.{json,bin}                        golden activations (golden.py)
+  tests/fixtures/fmnist-classifier-golden.{json,bin}             classifier features and logits (classifier_golden.py)
 Each weights.bin is read back and run through graph_runner.py against the PyTorch model before we trust it.
   /usr/bin/python3 tools/train/export.py [--ckpt tools/train/runs/unet.pt] [--classifier tools/train/runs/classifier.pt]
 """
@@ -18,6 +19,7 @@ import torch
 
 import check_golden
 import checkpoint
+import classifier_golden
 import golden
 import model as model_module
 import graph_runner
@@ -184,6 +186,9 @@ def main():
     if cstate:
         print(f"classifier: {args.classifier} iter {cstate['iter']} (finished: {'report' in cstate})")
         export_classifier(cstate, args.classifier, os.path.join(args.out, "public/models/fmnist-classifier"))
+        if not args.skip_golden:
+            meta = classifier_golden.write(args.out)
+            print(f"  classifier goldens: {meta['cases'][0]['count']} images")
     else:
         print(f"classifier: no checkpoint at {args.classifier}, skipped")
 
