@@ -1,7 +1,8 @@
 // Fully connected layer as PyTorch's Linear, out[n,o] = bias[o] + Σ_i W[o,i]·in[n,i], optionally followed by SiLU
-// (x·sigmoid(x)), the activation of the time-embedding MLP. Several Linear layers reading the same input are packed
-// into one W with stacked rows (src/worlds/unet/pack.ts), so one dispatch computes every ResBlock's embedding
-// projection.
+// (x·sigmoid(x)), the activation of the time-embedding MLP, or by ReLU (max(x, 0)), the classifier's: fused rather
+// than a kernel of its own, which would cost a dispatch and a pass over the values for one max each. Several Linear
+// layers reading the same input are packed into one W with stacked rows (src/worlds/unet/pack.ts), so one dispatch
+// computes every ResBlock's embedding projection.
 // Bindings: 0 params (uniform); 1 input [batch, fin]; 2 weight [fout, fin] (row-major, layout OI); 3 bias [fout];
 // 4 output [batch, fout]. One invocation per (sample, o).
 
@@ -10,6 +11,7 @@ struct LinearParams {
   fout: u32,
   invocations: u32,
   apply_silu: u32,
+  apply_relu: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: LinearParams;
@@ -31,5 +33,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   acc += bias[o];
   // exp is capped so it never overflows to ∞ (WGSL may assume finite math); below −80 SiLU is 0 to f32 anyway.
   if (params.apply_silu != 0u) { acc = acc / (1.0 + exp(min(-acc, 80.0))); }
+  if (params.apply_relu != 0u) { acc = max(acc, 0.0); }
   output[i] = acc;
 }

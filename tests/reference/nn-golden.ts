@@ -1,7 +1,7 @@
 /** Reads the trainer's golden vectors (tests/fixtures/fmnist-golden.{json,bin}, tools/train/golden.py) and the
  *  exported model (public/models/fmnist) in Node. */
 import { readFileSync } from 'node:fs';
-import { checkManifest, tensorViews, type LoadedModel } from '../../src/worlds/unet/manifest';
+import { checkClassifierManifest, checkManifest, tensorViews, type LoadedModel, type WeightsManifest } from '../../src/worlds/unet/manifest';
 
 export interface GoldenCase {
   name: string;
@@ -30,6 +30,15 @@ export function loadModelFromDisk(dir = 'public/models/fmnist'): LoadedModel {
   const bin = readFileSync(`${dir}/${manifest.weights}`);
   return { manifest, tensors: tensorViews(manifest, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength)) };
 }
+
+/** The shipped scoring CNN (public/models/fmnist-classifier), and its goldens come from loadGolden(CLASSIFIER_GOLDEN). */
+export function loadClassifierFromDisk(dir = 'public/models/fmnist-classifier'): LoadedModel<WeightsManifest> {
+  const manifest = checkClassifierManifest(JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')), `${dir}/manifest.json`);
+  const bin = readFileSync(`${dir}/${manifest.weights}`);
+  return { manifest, tensors: tensorViews(manifest, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength)) };
+}
+
+export const CLASSIFIER_GOLDEN = 'tests/fixtures/fmnist-classifier-golden.json';
 
 /** max |a − b| / max |b|: the error measure of the issue ("≤ 1e-3 of the output scale"). */
 export function relativeToScale(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -74,6 +74,22 @@ export function avgPool2(x: Arr, planes: number, h: number, w: number): Float64A
   return out;
 }
 
+/** F.max_pool2d(x, 2): 2×2 windows, stride 2, floor (odd sizes drop the last row and column). */
+export function maxPool2(x: Arr, planes: number, h: number, w: number): Float64Array {
+  const ho = Math.floor(h / 2);
+  const wo = Math.floor(w / 2);
+  const out = new Float64Array(planes * ho * wo);
+  for (let p = 0; p < planes; p++)
+    for (let y = 0; y < ho; y++)
+      for (let xx = 0; xx < wo; xx++) {
+        const at = (yy: number, xi: number) => x[(p * h + yy) * w + xi];
+        out[(p * ho + y) * wo + xx] = Math.max(at(2 * y, 2 * xx), at(2 * y, 2 * xx + 1), at(2 * y + 1, 2 * xx), at(2 * y + 1, 2 * xx + 1));
+      }
+  return out;
+}
+
+export const relu = (v: number) => Math.max(v, 0);
+
 export function upsample2(x: Arr, planes: number, h: number, w: number): Float64Array {
   const out = new Float64Array(planes * 4 * h * w);
   for (let p = 0; p < planes; p++)
@@ -114,13 +130,14 @@ interface Value {
 }
 
 /**
- * Runs a manifest graph in float64 for a batch: z [n, 1, size, size], σ per sample (t = σ/(1+σ)), labels.
+ * Runs a manifest graph in float64 for a batch: z [n, 1, size, size] (the graph's input: the UNet's z, the
+ * classifier's image), σ per sample (t = σ/(1+σ)), labels (the classifier reads neither: pass n of anything).
  * Returns every named value (the last write of each name), as graph_runner.py does.
  */
-export function runGraph(manifest: Manifest, tensors: Map<string, Float32Array>, z: Arr, sigma: Arr, labels: Arr, size: number): Map<string, Value> {
+export function runGraph(manifest: Pick<Manifest, 'architecture'>, tensors: Map<string, Float32Array>, z: Arr, sigma: Arr, labels: Arr, size: number): Map<string, Value> {
   const n = sigma.length;
   const env = new Map<string, Value>();
-  env.set('z', { data: Float64Array.from(z), c: 1, h: size, w: size });
+  env.set(manifest.architecture.inputs[0]?.name ?? 'z', { data: Float64Array.from(z), c: 1, h: size, w: size });
   const W = (name: string) => {
     const t = tensors.get(name);
     if (!t) throw new Error(`missing tensor ${name}`);
@@ -180,6 +197,17 @@ export function runGraph(manifest: Manifest, tensors: Map<string, Float32Array>,
         out = { data: concat(a.data, a.c, b.data, b.c, n, a.h * a.w), c: a.c + b.c, h: a.h, w: a.w };
         break;
       }
+      case 'relu':
+        out = { ...x!, data: x!.data.map(relu) };
+        break;
+      case 'max_pool2d':
+        if (op.k !== 2) throw new Error(`max_pool2d: the reference has k = 2 only, got ${op.k}`);
+        out = { data: maxPool2(x!.data, n * x!.c, x!.h, x!.w), c: x!.c, h: Math.floor(x!.h / 2), w: Math.floor(x!.w / 2) };
+        break;
+      case 'flatten':
+        // [n, C, H, W] → [n, C·H·W] in CHW order is the same flat array.
+        out = { data: x!.data, c: x!.c * x!.h * x!.w, h: 1, w: 1 };
+        break;
     }
     env.set(op.output, out);
   }

@@ -2,7 +2,7 @@
  *  and stacking rewrites against the unfused manifest graph, independently of the GPU. */
 import type { CompiledGraph } from '../../src/worlds/unet/graph';
 import { concatenate } from '../../src/worlds/unet/pack';
-import { avgPool2, concat, conv2d, groupNorm, linear, silu, timeFeatures, upsample2 } from './nn-ops';
+import { avgPool2, concat, conv2d, groupNorm, linear, maxPool2, relu, silu, timeFeatures, upsample2 } from './nn-ops';
 
 export function runSteps(graph: CompiledGraph, tensors: Map<string, Float32Array>, z: ArrayLike<number>, sigma: ArrayLike<number>, labels: ArrayLike<number>): Map<string, Float64Array> {
   const n = sigma.length;
@@ -19,6 +19,7 @@ export function runSteps(graph: CompiledGraph, tensors: Map<string, Float32Array
         break;
       case 'linear':
         out = act(linear(get(s.input), n, s.fin, concatenate(s.weights.map(T)), concatenate(s.biases.map(T)), s.fout), s.silu);
+        if (s.relu) out = out.map(relu);
         break;
       case 'class_embedding': {
         const x = get(s.input);
@@ -40,11 +41,13 @@ export function runSteps(graph: CompiledGraph, tensors: Map<string, Float32Array
           const r = get(s.residual);
           out = out.map((v, i) => v + r[i]);
         }
+        if (s.relu) out = out.map(relu);
         break;
       }
-      case 'avg_pool': {
+      case 'avg_pool':
+      case 'max_pool': {
         const x = graph.shapes.get(s.input)!;
-        out = avgPool2(get(s.input), n * x.c, x.h, x.w);
+        out = (s.op === 'avg_pool' ? avgPool2 : maxPool2)(get(s.input), n * x.c, x.h, x.w);
         break;
       }
       case 'upsample': {

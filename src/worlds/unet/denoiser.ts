@@ -13,7 +13,7 @@ import { uploadWeights, type GpuWeights } from './gpu-weights';
 import { invocationGroups, nnPipelines, UNIFORM_SLOT, writeParams, type NnPipelines } from './kernels';
 import type { LoadedModel } from './manifest';
 import { maxChunkSamples, planMemory, type MemoryPlan } from './memory';
-import { UnetNetwork } from './network';
+import { CompiledNetwork } from './network';
 
 export interface UnetDenoiserOptions {
   /** Image side in pixels (the network is fully convolutional; a multiple of 4). */
@@ -46,7 +46,7 @@ export class UnetDenoiser implements GpuDenoiser {
   readonly costPerSample: number;
   readonly flopsPerSample: number;
   readonly maxChunk: number;
-  private network: UnetNetwork | null = null;
+  private network: CompiledNetwork | null = null;
   private chunkUniforms: GPUBuffer | null = null;
   private chunkSlots = 0;
   private chunkCapacity = 0;
@@ -70,7 +70,7 @@ export class UnetDenoiser implements GpuDenoiser {
   }
 
   /** The network of the last call (for reading kept values). */
-  get current(): UnetNetwork | null {
+  get current(): CompiledNetwork | null {
     return this.network;
   }
 
@@ -99,11 +99,11 @@ export class UnetDenoiser implements GpuDenoiser {
     this.nullLabels?.destroy();
   }
 
-  private networkFor(count: number): UnetNetwork {
+  private networkFor(count: number): CompiledNetwork {
     const wanted = Math.min(count, this.maxChunk);
     if (!this.network || this.network.capacity < wanted) {
       // Recorded passes may still reference the old buffers; they are released when unreferenced, not destroyed.
-      this.network = new UnetNetwork(this.gpu, this.pipelines, this.weights, this.graph, this.plan, wanted);
+      this.network = new CompiledNetwork(this.gpu, this.pipelines, this.weights, this.graph, this.plan, wanted);
       this.ioBindGroups.clear();
     }
     return this.network;
@@ -137,7 +137,7 @@ export class UnetDenoiser implements GpuDenoiser {
     return { buffer: this.nullLabels, offset: 0, size: 4 * count };
   }
 
-  private chunkBindGroups(network: UnetNetwork, io: DenoiseIO, labels: GPUBufferBinding, chunk: number): [GPUBindGroup, GPUBindGroup] {
+  private chunkBindGroups(network: CompiledNetwork, io: DenoiseIO, labels: GPUBufferBinding, chunk: number): [GPUBindGroup, GPUBindGroup] {
     const key = [io.x, io.sigma, labels, io.out].map(bindingKey).join('|') + `|${chunk}`;
     const enterKey = `in|${key}`;
     const exitKey = `out|${key}`;

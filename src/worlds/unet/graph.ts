@@ -4,13 +4,15 @@
  * 1. SSA: the manifest lets an op overwrite a value of the same name; every write gets its own name here.
  * 2. Fusion, each saving a pass over the activations (only when the fused intermediate has no other reader):
  *    group_norm → silu; linear → silu; embedding + add (+ silu) → class embedding; conv2d → add_channel_bias
- *    (a per-sample, per-channel bias in the conv epilogue); conv2d 3×3 → add (the residual in the epilogue).
+ *    (a per-sample, per-channel bias in the conv epilogue); conv2d 3×3 → add (the residual in the epilogue);
+ *    conv2d 3×3 or linear → relu (the classifier's activations, last in the epilogue). A CHW flatten is no step at
+ *    all: NCHW activations are already laid out as [batch, C·H·W], so its output names its input's buffer.
  * 3. Linear layers that read the same value and only feed channel biases are stacked into one dispatch (every
  *    ResBlock's Linear(SiLU(emb))); each conv then reads its slice of the stacked output.
  * 4. Shapes per sample, from the image size.
  * Anything else in a manifest fails with the op index and what is unsupported.
  */
-import type { GraphOp, Manifest } from './manifest';
+import type { GraphOp, WeightsManifest } from './manifest';
 
 /** Per-sample shape: channels × height × width (vectors have height = width = 1). */
 export interface Shape {
@@ -27,11 +29,11 @@ export interface ChannelBias {
 
 export type Step =
   | { op: 'time_features'; output: string; dim: number; scale: number; maxPeriod: number }
-  | { op: 'linear'; input: string; output: string; weights: string[]; biases: string[]; fin: number; fout: number; silu: boolean }
+  | { op: 'linear'; input: string; output: string; weights: string[]; biases: string[]; fin: number; fout: number; silu: boolean; relu?: boolean }
   | { op: 'class_embedding'; input: string; output: string; table: string; rows: number; silu: boolean }
   | { op: 'group_norm'; input: string; output: string; weight: string; bias: string; groups: number; eps: number; silu: boolean }
-  | { op: 'conv3x3' | 'conv1x1'; input: string; output: string; weight: string; bias: string; cin: number; cout: number; channelBias?: ChannelBias; residual?: string }
-  | { op: 'avg_pool'; input: string; output: string }
+  | { op: 'conv3x3' | 'conv1x1'; input: string; output: string; weight: string; bias: string; cin: number; cout: number; channelBias?: ChannelBias; residual?: string; relu?: boolean }
+  | { op: 'avg_pool' | 'max_pool'; input: string; output: string }
   | { op: 'upsample'; input: string; output: string }
   | { op: 'concat'; inputs: [string, string]; output: string };
 
@@ -62,7 +64,7 @@ export function stepInputs(step: Step): string[] {
 
 const opInputs = (op: GraphOp): string[] => (op.op === 'add' || op.op === 'concat_channels' ? op.inputs : op.op === 'add_channel_bias' ? [op.input, op.vector] : [op.input]);
 
-export function compileGraph(manifest: Manifest, size: number): CompiledGraph {
+export function compileGraph(manifest: Pick<WeightsManifest, 'architecture'>, size: number): CompiledGraph {
   const graph = manifest.architecture.graph;
   const inputName = manifest.architecture.inputs[0]?.name ?? 'z';
   const outputName = manifest.architecture.outputs[0]?.name ?? 'v';
@@ -78,6 +80,11 @@ export function compileGraph(manifest: Manifest, size: number): CompiledGraph {
     };
     const renamed = { ...op } as GraphOp & { input?: string; inputs?: string[]; vector?: string };
     if (renamed.input !== undefined) renamed.input = rename(renamed.input);
+    if (op.op === 'flatten') {
+      if (op.order !== 'CHW') throw new Error(`manifest graph op ${index} (flatten → ${op.output}): only CHW order matches the NCHW buffers, got ${op.order}`);
+      version.set(op.output, renamed.input!);
+      return { ...renamed, output: renamed.input! } as GraphOp;
+    }
     if ('inputs' in op && op.inputs) renamed.inputs = op.inputs.map(rename) as [string, string];
     if (op.op === 'add_channel_bias') renamed.vector = rename(op.vector);
     const k = writes.get(op.output) ?? 0;
@@ -88,7 +95,7 @@ export function compileGraph(manifest: Manifest, size: number): CompiledGraph {
     return renamed as GraphOp;
   });
   const readers = new Map<string, number>();
-  for (const op of ssa) for (const v of opInputs(op)) readers.set(v, (readers.get(v) ?? 0) + 1);
+  for (const op of ssa) if (op.op !== 'flatten') for (const v of opInputs(op)) readers.set(v, (readers.get(v) ?? 0) + 1);
   const soleReader = (v: string) => readers.get(v) === 1 && v !== version.get(outputName);
 
   // 2. Fusion into steps; `producer` finds the step that wrote a value, to fold the next op into it.
@@ -118,11 +125,17 @@ export function compileGraph(manifest: Manifest, size: number): CompiledGraph {
       case 'linear':
         return emit({ op: 'linear', input: op.input, output: op.output, weights: [op.weight], biases: [op.bias], fin: op.fin, fout: op.fout, silu: false });
       case 'silu':
-        if (from && (from.op === 'linear' || from.op === 'group_norm' || from.op === 'class_embedding') && !from.silu && soleReader(op.input)) {
+        if (from && (from.op === 'linear' || from.op === 'group_norm' || from.op === 'class_embedding') && !from.silu && !(from.op === 'linear' && from.relu) && soleReader(op.input)) {
           from.silu = true;
           return retarget(from, op.output);
         }
         throw unsupported('SiLU is only supported right after linear, group_norm or the class embedding');
+      case 'relu':
+        if (from && ((from.op === 'linear' && !from.silu) || from.op === 'conv3x3') && !from.relu && soleReader(op.input)) {
+          from.relu = true;
+          return retarget(from, op.output);
+        }
+        throw unsupported('ReLU is only supported right after a linear layer or a 3×3 conv');
       case 'embedding':
         if (!soleReader(op.output)) throw unsupported('the class embedding must feed exactly one add');
         embeddings.set(op.output, { table: op.weight, rows: op.rows });
@@ -131,7 +144,7 @@ export function compileGraph(manifest: Manifest, size: number): CompiledGraph {
         const [a, b] = op.inputs;
         const emb = embeddings.get(b) ?? embeddings.get(a);
         if (emb) return emit({ op: 'class_embedding', input: embeddings.has(b) ? a : b, output: op.output, table: emb.table, rows: emb.rows, silu: false });
-        const conv = [a, b].map((v) => producer.get(v)).find((s, k) => s?.op === 'conv3x3' && !s.residual && soleReader(op.inputs[k]));
+        const conv = [a, b].map((v) => producer.get(v)).find((s, k) => s?.op === 'conv3x3' && !s.residual && !s.relu && soleReader(op.inputs[k]));
         if (conv?.op === 'conv3x3') {
           conv.residual = conv.output === a ? b : a;
           return retarget(conv, op.output);
@@ -139,7 +152,7 @@ export function compileGraph(manifest: Manifest, size: number): CompiledGraph {
         throw unsupported('add is only supported as the class embedding or a residual after a 3×3 conv');
       }
       case 'add_channel_bias':
-        if ((from?.op === 'conv3x3' || from?.op === 'conv1x1') && !from.channelBias && !from.residual && soleReader(op.input)) {
+        if ((from?.op === 'conv3x3' || from?.op === 'conv1x1') && !from.channelBias && !from.residual && !from.relu && soleReader(op.input)) {
           from.channelBias = { value: op.vector, offset: 0, stride: 0 };
           return retarget(from, op.output);
         }
@@ -154,6 +167,11 @@ export function compileGraph(manifest: Manifest, size: number): CompiledGraph {
       case 'avg_pool2d':
         if (op.k !== 2) throw unsupported(`only 2×2 pooling is implemented, got k=${op.k}`);
         return emit({ op: 'avg_pool', input: op.input, output: op.output });
+      case 'max_pool2d':
+        if (op.k !== 2) throw unsupported(`only 2×2 pooling is implemented, got k=${op.k}`);
+        return emit({ op: 'max_pool', input: op.input, output: op.output });
+      case 'flatten':
+        return; // a view of its input (SSA above)
       case 'upsample_nearest2x':
         return emit({ op: 'upsample', input: op.input, output: op.output });
       case 'concat_channels':
@@ -180,7 +198,7 @@ function stackChannelBiasLinears(steps: Step[]): void {
   }
   const groups = new Map<string, Array<Extract<Step, { op: 'linear' }>>>();
   for (const s of steps) {
-    if (s.op === 'linear' && !s.silu && biasReaders.has(s.output) && !otherReaders.has(s.output)) groups.set(s.input, [...(groups.get(s.input) ?? []), s]);
+    if (s.op === 'linear' && !s.silu && !s.relu && biasReaders.has(s.output) && !otherReaders.has(s.output)) groups.set(s.input, [...(groups.get(s.input) ?? []), s]);
   }
   for (const [input, linears] of groups) {
     const fout = linears.reduce((a, l) => a + l.fout, 0);
@@ -208,9 +226,12 @@ function inferShapes(steps: Step[], input: string, size: number): Map<string, Sh
       case 'time_features':
         shape = vector(s.dim);
         break;
-      case 'linear':
+      case 'linear': {
+        const x = get(s.input);
+        if (elements(x) !== s.fin) throw new Error(`${s.weights.join('+')}: expects ${s.fin} inputs, gets ${x.c}×${x.h}×${x.w}`);
         shape = vector(s.fout);
         break;
+      }
       case 'class_embedding':
       case 'group_norm':
         shape = get(s.input);
@@ -222,7 +243,8 @@ function inferShapes(steps: Step[], input: string, size: number): Map<string, Sh
         shape = { c: s.cout, h: x.h, w: x.w };
         break;
       }
-      case 'avg_pool': {
+      case 'avg_pool':
+      case 'max_pool': {
         const x = get(s.input);
         shape = { c: x.c, h: Math.floor(x.h / 2), w: Math.floor(x.w / 2) };
         break;

@@ -11,6 +11,7 @@ import edmInput from '../../../shaders/nn/edm-input.wgsl?raw';
 import edmOutput from '../../../shaders/nn/edm-output.wgsl?raw';
 import groupNormSilu from '../../../shaders/nn/group-norm-silu.wgsl?raw';
 import linear from '../../../shaders/nn/linear.wgsl?raw';
+import maxPool from '../../../shaders/nn/max-pool.wgsl?raw';
 import timeFeatures from '../../../shaders/nn/time-features.wgsl?raw';
 import upsampleNearest from '../../../shaders/nn/upsample-nearest.wgsl?raw';
 
@@ -24,6 +25,7 @@ export const NN_SHADERS = {
   edmOutput,
   groupNormSilu,
   linear,
+  maxPool,
   timeFeatures,
   upsampleNearest,
 } as const;

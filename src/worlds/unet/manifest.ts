@@ -2,7 +2,8 @@
  * The model format written by tools/train/export.py ("diffusion-sandbox-weights" v1): manifest.json names every
  * float32 tensor of weights.bin (PyTorch layouts, 16-byte aligned offsets) and describes the network as a flat op
  * list (architecture.graph, semantics in tools/train/unet_graph.py). This file types it, checks it, and loads it
- * with a progress callback.
+ * with a progress callback. Two kinds ship: the UNet denoiser (checkManifest) and the scoring CNN
+ * (checkClassifierManifest); both share the format checks.
  */
 
 export interface TensorEntry {
@@ -34,9 +35,13 @@ export type GraphOp = OpBase &
     | { op: 'avg_pool2d'; input: string; k: number }
     | { op: 'upsample_nearest2x'; input: string }
     | { op: 'concat_channels'; input?: undefined; inputs: [string, string] }
+    | { op: 'relu'; input: string }
+    | { op: 'max_pool2d'; input: string; k: number }
+    | { op: 'flatten'; input: string; order: string }
   );
 
-export interface Manifest {
+/** What every model of the format has: the weights file, the input image and the op graph. */
+export interface WeightsManifest {
   format: 'diffusion-sandbox-weights';
   version: 1;
   name: string;
@@ -46,7 +51,6 @@ export interface Manifest {
   image_size: number;
   channels: number;
   num_classes: number;
-  null_class: number;
   architecture: {
     type: string;
     config: Record<string, unknown>;
@@ -55,31 +59,56 @@ export interface Manifest {
     graph: GraphOp[];
     taps?: Record<string, string>;
   };
-  parameterisation: { type: string };
   tensors: TensorEntry[];
   training?: Record<string, unknown>;
+}
+
+/** The UNet denoiser. */
+export interface Manifest extends WeightsManifest {
+  null_class: number;
+  parameterisation: { type: string };
   evaluation?: unknown[];
 }
 
-export interface LoadedModel {
-  manifest: Manifest;
+export interface LoadedModel<M extends WeightsManifest = Manifest> {
+  manifest: M;
   /** Every tensor as a view into the loaded weights.bin. */
   tensors: Map<string, Float32Array>;
 }
 
-/** Throws a message naming the first field that does not match the format this runtime reads. */
+type Fail = (field: string, expected: string) => never;
+
+const failIn = (where: string): Fail => (field, expected) => {
+  throw new Error(`${where}: ${field} must be ${expected}`);
+};
+
+/** Throws a message naming the first field that does not match the UNet format this runtime reads. */
 export function checkManifest(json: unknown, where = 'manifest.json'): Manifest {
-  const m = json as Manifest;
-  const fail = (field: string, expected: string) => {
-    throw new Error(`${where}: ${field} must be ${expected}`);
-  };
+  const fail = failIn(where);
+  const m = checkWeightsFormat(json, fail) as Manifest;
+  if (m.parameterisation?.type !== 'rf-v') fail('parameterisation.type', '"rf-v" (v-prediction in rectified-flow time)');
+  if (!Number.isInteger(m.null_class) || m.null_class < 0) fail('null_class', 'a non-negative integer');
+  return m;
+}
+
+/** The same for the scoring CNN: it must name the two outputs the page reads, logits and the features before them. */
+export function checkClassifierManifest(json: unknown, where = 'manifest.json'): WeightsManifest {
+  const fail = failIn(where);
+  const m = checkWeightsFormat(json, fail);
+  if (m.architecture.type !== 'cnn-classifier') fail('architecture.type', '"cnn-classifier"');
+  if (!Number.isInteger(m.num_classes) || m.num_classes < 2) fail('num_classes', 'an integer ≥ 2');
+  const outputs = (m.architecture.outputs ?? []).map((o) => o.name);
+  if (outputs[0] !== 'logits' || !outputs.includes('features')) fail('architecture.outputs', '[logits, features]');
+  return m;
+}
+
+function checkWeightsFormat(json: unknown, fail: Fail): WeightsManifest {
+  const m = json as WeightsManifest;
   if (!m || typeof m !== 'object') fail('the document', 'a JSON object');
   if (m.format !== 'diffusion-sandbox-weights') fail('format', '"diffusion-sandbox-weights"');
   if (m.version !== 1) fail('version', '1');
-  if (m.parameterisation?.type !== 'rf-v') fail('parameterisation.type', '"rf-v" (v-prediction in rectified-flow time)');
   if (m.channels !== 1) fail('channels', '1');
   if (!Number.isInteger(m.image_size) || m.image_size < 4) fail('image_size', 'an integer ≥ 4');
-  if (!Number.isInteger(m.null_class) || m.null_class < 0) fail('null_class', 'a non-negative integer');
   if (!Array.isArray(m.architecture?.graph) || m.architecture.graph.length === 0) fail('architecture.graph', 'a non-empty op list');
   if (!Array.isArray(m.tensors)) fail('tensors', 'an array');
   for (const [k, t] of m.tensors.entries()) {
@@ -91,7 +120,7 @@ export function checkManifest(json: unknown, where = 'manifest.json'): Manifest 
 }
 
 /** Views every tensor of a weights.bin that has been checked against the manifest. */
-export function tensorViews(manifest: Manifest, weights: ArrayBuffer): Map<string, Float32Array> {
+export function tensorViews(manifest: WeightsManifest, weights: ArrayBuffer): Map<string, Float32Array> {
   if (weights.byteLength !== manifest.byte_length) {
     throw new Error(`${manifest.weights}: expected ${manifest.byte_length} bytes (manifest byte_length), got ${weights.byteLength}`);
   }
@@ -104,12 +133,15 @@ export interface LoadOptions {
   signal?: AbortSignal;
 }
 
-/** Fetches manifest.json, then weights.bin with progress, and checks length and SHA-256. `baseUrl` ends with '/'. */
-export async function loadModel(baseUrl: string, options: LoadOptions = {}): Promise<LoadedModel> {
+/** Fetches manifest.json, then weights.bin with progress, and checks length and SHA-256. `baseUrl` ends with '/'.
+ *  `check` is the manifest check of the model kind expected (the UNet's by default). */
+export async function loadModel<M extends WeightsManifest>(baseUrl: string, options: LoadOptions, check: (json: unknown, where: string) => M): Promise<LoadedModel<M>>;
+export async function loadModel(baseUrl: string, options?: LoadOptions): Promise<LoadedModel>;
+export async function loadModel(baseUrl: string, options: LoadOptions = {}, check: (json: unknown, where: string) => WeightsManifest = checkManifest): Promise<LoadedModel<WeightsManifest>> {
   const manifestUrl = new URL('manifest.json', baseUrl);
   const response = await fetch(manifestUrl, { signal: options.signal });
   if (!response.ok) throw new Error(`Loading ${manifestUrl} failed: HTTP ${response.status}`);
-  const manifest = checkManifest(await response.json(), manifestUrl.href);
+  const manifest = check(await response.json(), manifestUrl.href);
   const weightsUrl = new URL(manifest.weights, manifestUrl);
   const weights = await fetchWithProgress(weightsUrl, manifest.byte_length, options);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', weights));

@@ -1,6 +1,7 @@
 /**
- * The compiled network on one device, for chunks of up to `capacity` samples at one image size: activation buffers
- * (memory.ts slots), per-sample σ and labels, every step's uniform block and bind group, built once. Recording a
+ * A compiled network (the UNet, or the classifier) on one device, for chunks of up to `capacity` samples at one
+ * image size: activation buffers (memory.ts slots), per-sample σ and labels (read by the UNet's embedding steps),
+ * every step's uniform block and bind group, built once. Recording a
  * chunk is then only setPipeline / setBindGroup / dispatch: no allocation per call.
  * Uniforms describe the full capacity; a chunk of n samples dispatches only n samples' worth of invocations (the
  * layouts are sample-major, so the first n samples are a prefix).
@@ -20,7 +21,7 @@ interface Dispatch {
 }
 
 
-export class UnetNetwork {
+export class CompiledNetwork {
   readonly slots: GPUBuffer[];
   readonly sigma: GPUBuffer;
   readonly labels: GPUBuffer;
@@ -37,11 +38,11 @@ export class UnetNetwork {
   ) {
     const { device } = gpu;
     const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.slots = plan.slotElements.map((e, k) => device.createBuffer({ label: `unet activations ${k}`, size: 4 * e * capacity, usage: STORAGE }));
-    this.sigma = device.createBuffer({ label: 'unet sigma', size: Math.max(16, 4 * capacity), usage: STORAGE });
-    this.labels = device.createBuffer({ label: 'unet labels', size: Math.max(16, 4 * capacity), usage: STORAGE });
+    this.slots = plan.slotElements.map((e, k) => device.createBuffer({ label: `network activations ${k}`, size: 4 * e * capacity, usage: STORAGE }));
+    this.sigma = device.createBuffer({ label: 'network sigma', size: Math.max(16, 4 * capacity), usage: STORAGE });
+    this.labels = device.createBuffer({ label: 'network labels', size: Math.max(16, 4 * capacity), usage: STORAGE });
     const data = new ArrayBuffer(UNIFORM_SLOT * graph.steps.length);
-    this.uniforms = device.createBuffer({ label: 'unet params', size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniforms = device.createBuffer({ label: 'network params', size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.dispatches = graph.steps.map((step, k) => this.prepare(step, data, k * UNIFORM_SLOT));
     device.queue.writeBuffer(this.uniforms, 0, data);
   }
@@ -89,7 +90,7 @@ export class UnetNetwork {
       }
       case 'linear':
         kernel = 'linear';
-        params = { fin: step.fin, fout: step.fout, invocations: cap * step.fout, apply_silu: step.silu ? 1 : 0 };
+        params = { fin: step.fin, fout: step.fout, invocations: cap * step.fout, apply_silu: step.silu ? 1 : 0, apply_relu: step.relu ? 1 : 0 };
         resources = [value(step.input), weight(keys.weight), weight(keys.bias), value(step.output)];
         grid = perSample(step.fout);
         break;
@@ -114,7 +115,7 @@ export class UnetNetwork {
         params = {
           cin: step.cin, cout: step.cout, height: shape.h, width: shape.w, runs_per_row: runs, channel_groups: groups, invocations: cap * per,
           channel_bias_stride: step.channelBias?.stride ?? 0, channel_bias_offset: step.channelBias?.offset ?? 0,
-          has_channel_bias: step.channelBias ? 1 : 0, has_residual: step.residual ? 1 : 0,
+          has_channel_bias: step.channelBias ? 1 : 0, has_residual: step.residual ? 1 : 0, apply_relu: step.relu ? 1 : 0,
         };
         // Absent optional inputs bind the (read-only) weights: never read, and never the written buffer.
         const unused = weight(keys.bias);
@@ -133,9 +134,10 @@ export class UnetNetwork {
         break;
       }
       case 'avg_pool':
+      case 'max_pool':
       case 'upsample': {
         const x = this.graph.shapes.get(step.input)!;
-        kernel = step.op === 'avg_pool' ? 'avgPool' : 'upsampleNearest';
+        kernel = step.op === 'avg_pool' ? 'avgPool' : step.op === 'max_pool' ? 'maxPool' : 'upsampleNearest';
         params = { in_height: x.h, in_width: x.w, invocations: cap * elements(shape) };
         resources = [value(step.input), value(step.output)];
         grid = perSample(elements(shape));
@@ -153,7 +155,7 @@ export class UnetNetwork {
     writeParams(kernel, data, offset, params);
     const pipeline = this.pipelines[kernel];
     const bindGroup = this.gpu.device.createBindGroup({
-      label: `unet ${step.op} → ${step.output}`,
+      label: `${step.op} → ${step.output}`,
       layout: pipeline.getBindGroupLayout(0),
       entries: [{ binding: 0, resource: { buffer: this.uniforms, offset, size: UNIFORM_SLOT } }, ...resources.map((resource, k) => ({ binding: k + 1, resource }))],
     });
