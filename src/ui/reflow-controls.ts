@@ -9,7 +9,7 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Sandbox } from '../api/sandbox';
 import type { SandboxState } from '../state/params';
-import { liveReflowId, MAX_REFLOW_LEVEL, reflowLabel, reflowLevel } from '../state/reflow-family';
+import { liveReflowId, MAX_REFLOW_LEVEL, reflowFamily, reflowLabel, reflowLevel } from '../state/reflow-family';
 import { CUSTOM_WORLD } from '../state/validate-state';
 import { sandboxContext, storeContext, worldPreparerContext } from './contexts';
 import type { WorldPreparer } from './runs/world-preparer';
@@ -43,7 +43,8 @@ export class ReflowControls extends LitElement {
   override render() {
     const world = this.state.world;
     const info = this.sandbox.worlds.find((w) => w.id === world);
-    if (world === CUSTOM_WORLD || info?.kind === 'image') return nothing;
+    if (world === CUSTOM_WORLD) return nothing;
+    if (info?.kind === 'image') return this.imageReflow();
     const { level } = reflowLevel(world);
     const atMax = level >= MAX_REFLOW_LEVEL;
     return html`<div class="grid">
@@ -55,6 +56,21 @@ export class ReflowControls extends LitElement {
         ${this.straightness()}
       </div>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}`;
+  }
+
+  /** Image worlds are reflowed offline (tools/train, issue "ReFlow" §3): no button, only the one-step comparison
+   *  when the family ships a 2-RF model. */
+  private imageReflow() {
+    const second = this.shippedSecond();
+    if (!second) return nothing;
+    return html`<div class="grid">
+      <button @click=${this.oneStepPreset} data-action="one-step" title="1-RF and 2-RF side by side at 1, 2 and 4 steps of the ReFlow sampler">One-step preset</button>
+      <span class="hint">${reflowLabel(second)} <code>${second}</code>: reflowed offline from this model's own noise–image pairs</span>
+    </div>`;
+  }
+
+  private shippedSecond(): string | undefined {
+    return reflowFamily(this.state.world, this.sandbox.worlds).find((id) => reflowLevel(id).level === 2);
   }
 
   /** The latest reflow of this family made on this page: the shared world's own, or else the family's 2-RF. */
@@ -88,7 +104,8 @@ export class ReflowControls extends LitElement {
   /** Pairs at each step count, 1-RF then 2-RF, so the two sit side by side however the panels wrap. */
   private oneStepPreset(): void {
     const { base } = reflowLevel(this.state.world);
-    const second = liveReflowId(base, 2);
+    const image = this.sandbox.worlds.find((w) => w.id === base)?.kind === 'image';
+    const second = (image ? this.shippedSecond() : undefined) ?? liveReflowId(base, 2);
     this.store.update((d) => {
       d.world = base;
       d.equalNfe = false;

@@ -3,7 +3,7 @@ import type { GpuResources } from '../gpu/context';
 import { gmmDenoiser, gmmLogDensity, gmmSample, validateGmm, type GmmSpec } from './gmm';
 import { createGmmDenoiser } from './gmm-gpu';
 import { GMM_PRESETS } from './gmm-presets';
-import { fmnistWorld } from './unet/fmnist-world';
+import { FMNIST_MODELS, fmnistWorld } from './unet/fmnist-world';
 import type { GpuDenoiser, World, WorldInfo } from './types';
 
 export type WorldArg = string | GmmSpec;
@@ -36,8 +36,10 @@ export class WorldRegistry {
   constructor() {
     for (const p of GMM_PRESETS) this.worlds.set(p.id, gmmWorld(p.id, p.label, p.description, p.spec()));
     // Weights load on first use, relative to the page (vite's BASE_URL is './' in a build), so dist/ works anywhere.
-    const fmnist = fmnistWorld(() => new URL(`${import.meta.env.BASE_URL}models/fmnist/`, document.baseURI).href);
-    this.worlds.set(fmnist.id, fmnist);
+    for (const model of FMNIST_MODELS) {
+      const world = fmnistWorld({ ...model, modelUrl: () => new URL(`${import.meta.env.BASE_URL}models/${model.id}/`, document.baseURI).href });
+      this.worlds.set(world.id, world);
+    }
   }
 
   list(): WorldInfo[] {

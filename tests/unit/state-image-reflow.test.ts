@@ -107,8 +107,11 @@ describe('reflowed worlds and panel options', () => {
     const { state, notices } = sanitize(stateWith({ panels }));
     expect(state.panels).toEqual([reflowPanels()[0], reflowPanels()[0]]);
     expect(notices).toEqual(['panels[0].world: must be one of gmm:ring8, gmm:ring8:2rf, gmm:ring8:3rf, gmm:ring8:4rf (the shared world\'s reflow family), got "gmm:moons:2rf"; using the shared world']);
-    expect(sanitize(imageState({ panels: [{ ...reflowPanels()[0], world: 'fmnist-2rf' }, reflowPanels()[0]] })).notices).toEqual([
-      'panels[0].world: must be the shared world\'s reflow (1-RF, 2-RF, …); "fmnist" has none, got "fmnist-2rf"; using the shared world',
+    // The shipped image family: fmnist (1-RF) and fmnist-2rf (its reflow, tools/train).
+    const image = sanitize(imageState({ panels: [{ ...reflowPanels()[0], world: 'fmnist-2rf' }, { ...reflowPanels()[0], world: 'gmm:ring8:2rf' }] }));
+    expect(image.state.panels.map((p) => p.world)).toEqual(['fmnist-2rf', undefined]);
+    expect(image.notices).toEqual([
+      'panels[1].world: must be one of fmnist, fmnist-2rf (the shared world\'s reflow family), got "gmm:ring8:2rf"; using the shared world',
     ]);
   });
 
@@ -118,7 +121,7 @@ describe('reflowed worlds and panel options', () => {
     expect(state.world).toBe('gmm:ring8');
     expect(state.panels).toEqual([{ sampler: 'reflow', steps: 1, schedule: 'linear_t', eta: 0 }, { sampler: 'euler', steps: 2, schedule: 'karras', eta: 0 }, defaultState().panels[2]]);
     expect(notices).toEqual([
-      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, got "gmm:ring8:9rf"; using "gmm:ring8"',
+      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, got "gmm:ring8:9rf"; using "gmm:ring8"',
       'panels[0].sigmaVar: must be a number in [0, 2], got 3; using 0',
       'panels[0].amedBase: must be one of ipndm, euler, dpm2, got "rk4"; using "ipndm"',
       'panels[0].afs: must be true or false, got "yes"; using true',

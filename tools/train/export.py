@@ -63,14 +63,30 @@ def _evals(ckpt_path, it):
             if r["iter"] == it and r.get("ckpt") == os.path.abspath(ckpt_path)]
 
 
-def export_unet(state, ckpt_path, out_dir):
+def reflow_facts(args):
+    """The ReFlow issue's manifest record of a k-RF model: where its pairs came from and how it was fine-tuned."""
+    if not args.get("pairs"):
+        return None
+    pairs = torch.load(os.path.join(REPO, args["pairs"]) if not os.path.isabs(args["pairs"]) else args["pairs"])
+    init = checkpoint.load(args["init"]) if args.get("init") else None
+    return dict(
+        level=2, method="Liu, Gong & Liu 2023 Alg. 1: fine-tune v on pairs (z0 = ε, x1 = ODE_1[z0]) of the 1-RF model",
+        pairs=int(len(pairs["label"])), pair_sampler=f"{pairs['sampler']} {pairs['nfe']} NFE, {pairs['schedule']}, EMA weights, no CFG",
+        pair_minutes=round(pairs["seconds"] / 60, 1), pair_seed=pairs["seed"], labels="balanced, i mod 10",
+        teacher_iter=pairs["source_iter"], teacher_checkpoint=os.path.relpath(args["init"], REPO) if args.get("init") else None,
+        teacher_training_minutes=round(init["seconds"] / 60, 1) if init else None,
+        fine_tune=dict(t_distribution=args.get("t_dist", "logit-normal"), lr=args["lr"], batch=args["batch"],
+                       label_dropout=0.1, note="starts from the 1-RF EMA weights; iter/minutes under training"))
+
+
+def export_unet(state, ckpt_path, out_dir, name="fmnist"):
     model = UNet(**{k: state["config"][k] for k in ("base", "mults", "time_dim", "emb_dim")})
     model.load_state_dict(state["ema"])
     model.eval()
     a = state["args"]
     arch = unet_graph.build(model)
     manifest = dict(
-        name="fmnist-unet", architecture=arch,
+        name=f"{name}-unet", architecture=arch,
         parameterisation=dict(
             type="rf-v", network_output="v = ε − x0", rf_forward="z_t = (1 − t)·x0 + t·ε",
             edm=dict(t="σ/(1+σ)", z="x/(1+σ)", D="z − t·v", note="EDM/VE x = x0 + σ·ε (algorithms.md)")),
@@ -83,10 +99,13 @@ def export_unet(state, ckpt_path, out_dir):
         training=dict(
             iter=state["iter"], minutes=round(state["seconds"] / 60, 1), final_loss_ema=state["loss"],
             batch=a["batch"], lr=a["lr"], optimizer="Adam", ema=a["ema"], weights="EMA",
-            objective="‖v(z_t,t,y) − (ε − x0)‖², t = sigmoid(N(0,1)), 10% label dropout to the null class",
+            objective=("‖v(z_t,t,y) − (z0 − x1)‖² on reflow pairs, z_t = (1−t)·x1 + t·z0, t ~ U(0.001, 1)"
+                       if a.get("pairs") and a.get("t_dist") == "uniform" else
+                       "‖v(z_t,t,y) − (ε − x0)‖², t = sigmoid(N(0,1))") + ", 10% label dropout to the null class",
             command=command_line("train_unet.py", a), hardware="2-core CPU, PyTorch 1.13",
             checkpoint=os.path.relpath(ckpt_path, REPO)),
         evaluation=_evals(ckpt_path, state["iter"]),
+        **({"reflow": reflow_facts(a)} if a.get("pairs") else {}),
         exported_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     tensors, layouts = weights_format.tensors_and_layouts(model)
     full = weights_format.write(out_dir, tensors, layouts, manifest)
@@ -169,13 +188,17 @@ def main():
     p.add_argument("--out", default=REPO, help="root under which public/, bench/, tests/ paths are written")
     p.add_argument("--skip-onnx", action="store_true")
     p.add_argument("--skip-golden", action="store_true")
+    p.add_argument("--name", default="fmnist", help="world id: public/models/<name>/; other than fmnist (e.g. the "
+                   "reflowed fmnist-2rf) writes only that model, without goldens, ONNX or the classifier")
     args = p.parse_args()
     torch.set_num_threads(1)
 
     state = checkpoint.load(args.ckpt)
     assert state, f"no checkpoint at {args.ckpt}"
     print(f"UNet: {args.ckpt} iter {state['iter']} ({state['seconds']/60:.1f} min)")
-    model, full = export_unet(state, args.ckpt, os.path.join(args.out, "public/models/fmnist"))
+    model, full = export_unet(state, args.ckpt, os.path.join(args.out, f"public/models/{args.name}"), args.name)
+    if args.name != "fmnist":
+        return
     if not args.skip_golden:
         meta = golden.write(model, os.path.join(args.out, "tests/fixtures/fmnist-golden.json"), full["sha256"])
         print(f"  goldens: {[c['name'] for c in meta['cases']]}")

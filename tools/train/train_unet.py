@@ -30,6 +30,9 @@ def main():
     # Reflow fine-tuning (ReFlow issue): train on saved (noise, image, label) pairs instead of independent noise.
     p.add_argument("--pairs", default=None, help="a .pt of {z0, x1, label} from make_reflow_pairs.py")
     p.add_argument("--init", default=None, help="start weights (EMA of another checkpoint), e.g. the 1-RF model")
+    # The 1-RF model uses logit-normal t (measured.md); reflow follows the official code (gnobitab/RectifiedFlow
+    # train_reflow: t ~ U(ε, 1)), which also trains t near 1, where a one-step sample reads the velocity.
+    p.add_argument("--t-dist", choices=["logit-normal", "uniform"], default="logit-normal")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -60,7 +63,10 @@ def main():
         x0, y = x_all[idx], y_all[idx].clone()
         eps = noise_all[idx] if noise_all is not None else torch.randn(x0.shape, generator=gen)
         y[torch.rand(args.batch, generator=gen) < 0.1] = NULL_CLASS
-        t = torch.sigmoid(torch.randn(args.batch, generator=gen))
+        if args.t_dist == "uniform":
+            t = 1e-3 + (1 - 1e-3) * torch.rand(args.batch, generator=gen)
+        else:
+            t = torch.sigmoid(torch.randn(args.batch, generator=gen))
         tt = t[:, None, None, None]
         z = (1 - tt) * x0 + tt * eps
         loss = ((model(z, t, y) - (eps - x0)) ** 2).mean()

@@ -1,6 +1,6 @@
 /**
- * The Fashion-MNIST world: our class-conditional UNet (tools/train/) as a denoiser, loaded lazily from
- * `<base>models/fmnist/` (relative to the page, so a built dist/ works from any static path). Per device it keeps
+ * The Fashion-MNIST worlds: our class-conditional UNet (tools/train/) as a denoiser, loaded lazily from
+ * `<base>models/<id>/` (relative to the page, so a built dist/ works from any static path). Per device it keeps
  * one weight upload, one network per image size, and a few classifier-free-guidance wrappers.
  */
 import type { GpuResources } from '../../gpu/context';
@@ -28,7 +28,25 @@ interface DeviceState {
   guided: Map<string, Promise<GpuDenoiser>>;
 }
 
-export function fmnistWorld(modelUrl: () => string): World {
+/** Which shipped Fashion-MNIST network a world runs: the 1-RF model, or its reflow (issue "ReFlow" §3). */
+export interface FmnistModel {
+  id: string;
+  label: string;
+  description: string;
+  /** The model folder (manifest.json + weights.bin), resolved when the weights are first needed. */
+  modelUrl: () => string;
+}
+
+export const FMNIST_MODELS: ReadonlyArray<Omit<FmnistModel, 'modelUrl'>> = [
+  { id: 'fmnist', label: 'Fashion-MNIST', description: 'Clothing images, 28×28, from our class-conditional rectified-flow UNet running in WGSL' },
+  {
+    id: 'fmnist-2rf',
+    label: 'Fashion-MNIST 2-RF',
+    description: 'The same UNet reflowed once (Liu et al. 2023): fine-tuned on noise–image pairs of the 1-RF model, so one Euler step suffices',
+  },
+];
+
+export function fmnistWorld({ id, label, description, modelUrl }: FmnistModel): World {
   let model: Promise<LoadedModel> | null = null;
   const devices = new WeakMap<GpuResources, DeviceState>();
 
@@ -44,7 +62,9 @@ export function fmnistWorld(modelUrl: () => string): World {
   const base = (gpu: GpuResources, state: DeviceState, size: number): Promise<UnetDenoiser> => {
     let d = state.bySize.get(size);
     if (!d) {
-      d = Promise.all([load(), state.weights]).then(([loaded, weights]) => createUnetDenoiser(gpu, loaded, { size }, weights));
+      // At the native size the bottleneck stays readable after a call: AMED's learned predictor taps it (io.tap).
+      const keep = (loaded: LoadedModel) => (size === NATIVE_SIZE && loaded.manifest.architecture.taps?.bottleneck ? [loaded.manifest.architecture.taps.bottleneck] : []);
+      d = Promise.all([load(), state.weights]).then(([loaded, weights]) => createUnetDenoiser(gpu, loaded, { size, keep: keep(loaded) }, weights));
       d.catch(() => state.bySize.delete(size));
       state.bySize.set(size, d);
     }
@@ -52,11 +72,11 @@ export function fmnistWorld(modelUrl: () => string): World {
   };
 
   return {
-    id: 'fmnist',
-    label: 'Fashion-MNIST',
+    id,
+    label,
     kind: 'image',
     dim: 28 * 28,
-    description: 'Clothing images, 28×28, from our class-conditional rectified-flow UNet running in WGSL',
+    description,
     image: { size: 28, maxSize: FMNIST_MAX_SIZE, classes: FASHION_MNIST_CLASSES, nullClass: FASHION_MNIST_CLASSES.length },
     async load(progress) {
       await load(progress);
