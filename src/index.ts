@@ -9,6 +9,7 @@ export async function createSandbox(options: CreateSandboxOptions = {}): Promise
 export { Sandbox };
 export type { CreateSandboxOptions, Metrics, SampleResult, SamplerMeta } from './api/sandbox';
 export type { DenoiseOptions, SampleOptions } from './api/options';
+export type { ClassifyOptions, ClassifyResult } from './api/classify';
 export type { GmmSpec } from './worlds/gmm';
 export type { ImageWorldInfo, LoadProgress, WorldInfo } from './worlds/types';
 export { WebGpuUnavailableError, GpuError, DeviceLostError } from './gpu/errors';

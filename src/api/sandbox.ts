@@ -21,6 +21,9 @@ import { resolveDenoiseOptions, resolveSampleOptions, type DenoiseOptions, type 
 import { integerIn, numberIn, oneOf } from './validate';
 import { AmedCalibrations, toPlanParams, type AmedCalibration } from './amed-calibrations';
 import { reflow, type ReflowOptions, type ReflowResult } from './reflow';
+import { resolveClassifyOptions, toClassifierInput, verdicts, type ClassifyOptions, type ClassifyResult } from './classify';
+import { fmnistClassifier } from '../metrics/fmnist-classifier';
+import { FMNIST_MAX_SIZE } from '../worlds/unet/fmnist-world';
 
 export interface SampleResult {
   samples: Float32Array;
@@ -65,6 +68,7 @@ export class Sandbox {
   private readonly registry = new WorldRegistry();
   private readonly references = new Map<string, Promise<Float32Array>>();
   private readonly amed: AmedCalibrations;
+  private readonly classifier = fmnistClassifier();
 
   constructor(readonly gpu: GpuContext) {
     this.amed = new AmedCalibrations(gpu);
@@ -77,6 +81,20 @@ export class Sandbox {
   /** Downloads a world's weights (image worlds) ahead of its first run, reporting bytes loaded and the total. */
   async loadWorld(world: WorldArg, progress?: LoadProgress): Promise<void> {
     await this.registry.resolve(world).load?.(progress);
+  }
+
+  /** Downloads the Fashion-MNIST classifier's weights ahead of the first `classify`, with progress. */
+  async loadClassifier(progress?: LoadProgress): Promise<void> {
+    await this.classifier.load(progress);
+  }
+
+  /** The shipped Fashion-MNIST classifier's verdict on images (28×28, or a multiple averaged down), in WGSL. */
+  async classify(options: ClassifyOptions): Promise<ClassifyResult> {
+    const { size, classes } = this.classifier;
+    const { images, count, side } = resolveClassifyOptions(options, size, FMNIST_MAX_SIZE);
+    const input = toClassifierInput(images, count, side, size);
+    const output = await this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => (await this.classifier.network(gpu)).run(input, count, options.signal)));
+    return verdicts(output, count, classes);
   }
 
   /** The mixture of a 2D world (the page draws its exact density), or undefined for a world without one. */

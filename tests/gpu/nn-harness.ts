@@ -8,7 +8,8 @@ import { denoiseGpu } from '../../src/sampling/denoise-gpu';
 import { classifierFreeGuidance } from '../../src/guidance/cfg';
 import { createUnetDenoiser } from '../../src/worlds/unet/denoiser';
 import { nnPipelines, UNIFORM_SLOT, writeParams, type KernelName } from '../../src/worlds/unet/kernels';
-import { loadModel } from '../../src/worlds/unet/manifest';
+import { checkClassifierManifest, loadModel } from '../../src/worlds/unet/manifest';
+import { createClassifierNetwork } from '../../src/metrics/classifier-network';
 
 const gpuErrors: string[] = [];
 let context: GpuContext | null = null;
@@ -137,6 +138,23 @@ async function allocationsPerCall(options: { size: number; count: number; cfg?: 
   });
 }
 
+const classifierModel = () => loadModel(new URL('/models/fmnist-classifier/', location.href).href, {}, checkClassifierManifest);
+
+/** The classifier network alone (no clamping or pooling): logits and features of 28×28 images, in chunks of at most
+ *  `maxChunk`. */
+async function classifierRun(options: { images: number[]; maxChunk?: number }) {
+  const resources = await gpu();
+  const loaded = await classifierModel();
+  return withErrorScopes(resources.device, async () => {
+    const network = await createClassifierNetwork(resources, loaded, { maxChunk: options.maxChunk });
+    const images = Float32Array.from(options.images);
+    const { logits, features } = await network.run(images, images.length / network.dim);
+    const info = { capacity: network.current!.capacity, slots: network.current!.plan.slotElements.length };
+    network.destroy();
+    return { logits: Array.from(logits), features: Array.from(features), info };
+  });
+}
+
 /** onnxruntime-web, imported on first use. On a fresh dependency cache Vite optimises it at that moment and the first
  *  dynamic import can fail while it does; one retry covers that. */
 async function importOrt() {
@@ -166,7 +184,7 @@ async function onnxVelocity(options: { z: number[]; t: number[]; labels: number[
   return v;
 }
 
-const harness = { createSandbox, runKernel, unetDenoise, allocationsPerCall, onnxVelocity, gpuErrors, gpu };
+const harness = { createSandbox, runKernel, unetDenoise, allocationsPerCall, classifierRun, onnxVelocity, gpuErrors, gpu };
 (window as unknown as { harness: typeof harness }).harness = harness;
 export type NnHarness = typeof harness;
 document.title = 'ready';

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { packConvBias, packConvWeight, timeFrequencies } from '../../src/worlds/unet/pack';
 import { lcg } from '../reference/random-mixture';
-import { avgPool2, concat, conv2d, groupNorm, linear, silu, timeFeatures, upsample2 } from '../reference/nn-ops';
+import { avgPool2, concat, conv2d, groupNorm, linear, maxPool2, relu, silu, timeFeatures, upsample2 } from '../reference/nn-ops';
 import { EPS32 } from './gpu-session';
 import { useNnPage } from './nn-session';
 
@@ -71,6 +71,39 @@ describe('shaders/nn kernels against float64 references', () => {
     }
   });
 
+  it('conv3x3 + ReLU (the classifier’s fused activation): applied last, after the channel bias and the residual', async () => {
+    const u = lcg(19);
+    for (const { n, cin, cout, h, w, extras } of [
+      { n: 2, cin: 3, cout: 11, h: 9, w: 10, extras: true },
+      { n: 2, cin: 32, cout: 16, h: 14, w: 14, extras: false },
+    ]) {
+      // Inputs centred on zero, so about half of the outputs are clipped and half pass.
+      const x = random(u, n * cin * h * w, 2);
+      const weight = random(u, cout * cin * 9, 0.5);
+      const bias = random(u, cout, 0.5);
+      const channelBias = random(u, n * cout, 2);
+      const residual = random(u, n * cout * h * w, 2);
+      const runs = Math.ceil(w / 7);
+      const groups = Math.ceil(cout / 8);
+      const invocations = n * groups * h * runs;
+      const params = { cin, cout, height: h, width: w, runs_per_row: runs, channel_groups: groups, invocations, channel_bias_stride: cout, channel_bias_offset: 0, has_channel_bias: extras ? 1 : 0, has_residual: extras ? 1 : 0, apply_relu: 1 };
+      const [out] = await run('conv3x3', params, [
+        { data: x }, { data: Array.from(packConvWeight(Float32Array.from(weight), cout, cin, 3)) }, { data: Array.from(packConvBias(Float32Array.from(bias), cout)) },
+        { data: channelBias }, { data: residual }, { elements: n * cout * h * w, read: true },
+      ], invocations);
+      const plane = h * w;
+      const pre = conv2d(x, n, cin, h, w, weight, bias, cout, 3, 1);
+      if (extras) pre.forEach((_, i) => (pre[i] += channelBias[Math.floor(i / plane)] + residual[i]));
+      const ref = pre.map(relu);
+      // ReLU is 1-Lipschitz: the pre-activation bound carries over unchanged.
+      const mag = absConv(x, n, cin, h, w, weight, cout, 3, 1);
+      expectWithin(out, ref, (i) => (cin * 9 + 4) * EPS32 * (mag[i] + Math.abs(pre[i]) + 8), `conv3x3+relu ${cin}→${cout} ${h}×${w}`);
+      const clipped = ref.filter((v) => v === 0).length / ref.length;
+      expect(clipped, 'share of clipped outputs').toBeGreaterThan(0.2);
+      expect(out.filter((v) => v < 0), 'negative outputs').toEqual([]);
+    }
+  });
+
   it('conv1x1: 13 output channels over a 35-pixel plane (runs of 4 with a tail)', async () => {
     const u = lcg(12);
     const [n, cin, cout, plane] = [2, 6, 13, 35];
@@ -121,6 +154,19 @@ describe('shaders/nn kernels against float64 references', () => {
     }
   });
 
+  it('linear + ReLU (the classifier’s fc1), with fin not a multiple of anything', async () => {
+    const u = lcg(20);
+    const [n, fin, fout] = [4, 301, 23];
+    const x = random(u, n * fin, 1, 0.2);
+    const weight = random(u, fout * fin, 0.1);
+    const bias = random(u, fout);
+    const [out] = await run('linear', { fin, fout, invocations: n * fout, apply_silu: 0, apply_relu: 1 }, [{ data: x }, { data: weight }, { data: bias }, { elements: n * fout, read: true }], n * fout);
+    const pre = linear(x, n, fin, weight, bias, fout);
+    const mag = linear(x.map(Math.abs), n, fin, weight.map(Math.abs), bias.map(Math.abs), fout);
+    expectWithin(out, pre.map(relu), (i) => (fin + 8) * EPS32 * (mag[i] + 1), 'linear relu');
+    expect(pre.some((v) => v < 0) && pre.some((v) => v > 0), 'both signs before the ReLU').toBe(true);
+  });
+
   it('class embedding (+ SiLU), with a label past the table clamped to the last row', async () => {
     const u = lcg(15);
     const [n, dim, rows] = [4, 16, 11];
@@ -164,6 +210,17 @@ describe('shaders/nn kernels against float64 references', () => {
     const cat = concat(a, ca, b, cb, n, plane);
     const [joined] = await run('concatChannels', { first_channels: ca, second_channels: cb, plane, invocations: cat.length }, [{ data: a }, { data: b }, { elements: cat.length, read: true }], cat.length);
     expectWithin(joined, cat, () => 0, 'concat');
+  });
+
+  it('max_pool 2×2 on 7×9 (floor drops the last row and column), all-negative windows and ties: exact', async () => {
+    const u = lcg(21);
+    const [planes, h, w] = [5, 7, 9];
+    // Values on a coarse grid, shifted negative: ties are common and many windows have no positive value.
+    const x = Array.from({ length: planes * h * w }, () => Math.round(8 * u()) / 4 - 1.5);
+    const ref = maxPool2(x, planes, h, w);
+    const [out] = await run('maxPool', { in_height: h, in_width: w, invocations: ref.length }, [{ data: x }, { elements: ref.length, read: true }], ref.length);
+    expectWithin(out, ref, () => 0, 'max_pool');
+    expect(ref.filter((v) => v < 0).length, 'windows with no positive value').toBeGreaterThan(3);
   });
 
   it('EDM entry and exit: z = x/(1+σ) and D = z − t·v for a chunk at an offset, nothing past the count', async () => {

@@ -1,0 +1,84 @@
+/**
+ * `sandbox.classify`: arguments, the reduction of larger images to the classifier's 28×28, and the verdicts.
+ * Pixels are clamped to the data range [-1, 1] first, as the Python scoring does (tools/train/metrics.py): samples
+ * overshoot it a little and the network was trained on nothing outside it. A side of m·28 is then averaged over
+ * m×m blocks (the mean of each block, the same as repeated 2×2 average pooling for m = 2, 4), in float64.
+ */
+import type { ClassifierOutput } from '../metrics/classifier-network';
+import { integerIn } from './validate';
+
+export interface ClassifyOptions {
+  /** count × side² values, row-major per image, in the data range [-1, 1] (clamped); side 28 or a multiple of it
+   *  (averaged down to 28). */
+  images: Float32Array;
+  /** Images in `images`; default: images.length / 784 (28×28 images). */
+  count?: number;
+  signal?: AbortSignal;
+}
+
+export interface ClassifyResult {
+  /** The predicted class per image: the argmax of the logits. */
+  labels: Int32Array;
+  /** count × classes softmax probabilities. */
+  probabilities: Float32Array;
+  /** Class names, index = label. */
+  classes: string[];
+  /** count × classes logits, and count × 256 penultimate features (FD-FMNIST's). */
+  logits: Float32Array;
+  features: Float32Array;
+}
+
+export const MAX_CLASSIFY_COUNT = 16384;
+
+/** Checks the arguments; returns the images, their count and their side. */
+export function resolveClassifyOptions(options: unknown, native: number, maxSide: number): { images: Float32Array; count: number; side: number } {
+  if (!options || typeof options !== 'object') throw new TypeError('classify: needs an options object { images, count? }');
+  const { images, count: countArg } = options as { images?: unknown; count?: unknown };
+  if (!(images instanceof Float32Array) || images.length === 0) {
+    throw new TypeError(`images: must be a non-empty Float32Array of count × side² values, got ${images instanceof Float32Array ? 'an empty one' : String(images).slice(0, 40)}`);
+  }
+  if (countArg === undefined && images.length % (native * native) !== 0) {
+    throw new RangeError(`images: length must be a multiple of ${native * native} (${native}×${native} images) when count is omitted, got ${images.length}`);
+  }
+  const count = integerIn(countArg ?? images.length / (native * native), 'count', 1, MAX_CLASSIFY_COUNT);
+  const side = Math.round(Math.sqrt(images.length / count));
+  const sides = Array.from({ length: maxSide / native }, (_, k) => (k + 1) * native);
+  if (side * side * count !== images.length || !sides.includes(side)) {
+    throw new RangeError(`images: length must be count × side² with side ${sides.join(', ')} (for count ${count}: ${sides.map((s) => count * s * s).join(', ')}), got ${images.length}`);
+  }
+  for (let i = 0; i < images.length; i++) if (!Number.isFinite(images[i])) throw new RangeError(`images[${i}]: must be finite, got ${images[i]}`);
+  return { images, count, side };
+}
+
+/** Clamps to [-1, 1] and averages each image down to native × native. */
+export function toClassifierInput(images: Float32Array, count: number, side: number, native: number): Float32Array<ArrayBuffer> {
+  const clamp = (v: number) => Math.min(1, Math.max(-1, v));
+  if (side === native) return images.map(clamp);
+  const m = side / native;
+  const out = new Float32Array(count * native * native);
+  for (let n = 0; n < count; n++)
+    for (let y = 0; y < native; y++)
+      for (let x = 0; x < native; x++) {
+        let sum = 0;
+        for (let u = 0; u < m; u++) for (let v = 0; v < m; v++) sum += clamp(images[n * side * side + (y * m + u) * side + x * m + v]);
+        out[(n * native + y) * native + x] = sum / (m * m);
+      }
+  return out;
+}
+
+/** Labels (argmax, the first on a tie) and softmax probabilities (float64, max-shifted so no exp overflows). */
+export function verdicts(output: ClassifierOutput, count: number, classes: readonly string[]): ClassifyResult {
+  const k = classes.length;
+  const labels = new Int32Array(count);
+  const probabilities = new Float32Array(count * k);
+  for (let n = 0; n < count; n++) {
+    const row = output.logits.subarray(n * k, (n + 1) * k);
+    let best = 0;
+    for (let j = 1; j < k; j++) if (row[j] > row[best]) best = j;
+    labels[n] = best;
+    let total = 0;
+    for (let j = 0; j < k; j++) total += Math.exp(row[j] - row[best]);
+    for (let j = 0; j < k; j++) probabilities[n * k + j] = Math.exp(row[j] - row[best]) / total;
+  }
+  return { labels, probabilities, classes: [...classes], logits: output.logits, features: output.features };
+}
