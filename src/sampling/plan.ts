@@ -12,8 +12,42 @@ export type Register = string;
 export interface DenoiseInstr {
   op: 'denoise';
   src: Register;
+  /** σ shared by every sample; with `sigmaOfStep` only the step's t_n (σ is then per sample). */
   sigma: number;
   dst: Register;
+  /** σ per sample: the mean-value time s of the `predict` of this step (AMED with the learned predictor). */
+  sigmaOfStep?: number;
+  /** Keep this evaluation's bottleneck for the next `predict` (read from the same network call: no extra NFE). */
+  tap?: boolean;
+}
+
+/**
+ * Per-sample AMED parameters r, c and s = t_{n+1}^r·t_n^{1−r} for step n from the learned predictor (Zhou et al.
+ * 2024, §3.2), reading the bottleneck of the last tapped `denoise`, or zeros (the AFS step has no evaluation).
+ * The executors run the predictor they are given; the plan only says when and for which times.
+ */
+export interface PredictInstr {
+  op: 'predict';
+  step: number;
+  t: number;
+  tNext: number;
+  bottleneck: boolean;
+}
+
+/**
+ * AMED-Solver's two updates with the per-sample parameters of `predict` step n (shaders/amed/solver-step.wgsl):
+ *  stage 'y': dst = a + (s − t)·b                (a = x_n, b = d_n: Euler to the mean-value time)
+ *  stage 'x': dst = dst + c·(t' − t)·(a − b)/s   (a = y, b = D(y; s): the mean-value direction, in place on x_n)
+ */
+export interface AmedStepInstr {
+  op: 'amed_step';
+  step: number;
+  stage: 'y' | 'x';
+  dst: Register;
+  a: Register;
+  b: Register;
+  t: number;
+  tNext: number;
 }
 
 /** Standard-normal Brownian increment between u = σ/σ_0 values (see shaders/common/brownian.wgsl), times scale. */
@@ -40,7 +74,7 @@ export interface RecordInstr {
   denoised: Register;
 }
 
-export type Instr = DenoiseInstr | CombineInstr | RecordInstr;
+export type Instr = DenoiseInstr | CombineInstr | RecordInstr | PredictInstr | AmedStepInstr;
 
 export interface Plan {
   sigmas: Float64Array;
@@ -61,9 +95,20 @@ export class PlanBuilder {
 
   constructor(private readonly sigmas: Float64Array) {}
 
-  denoise(src: Register, sigma: number, dst: Register): this {
+  denoise(src: Register, sigma: number, dst: Register, extra: Pick<DenoiseInstr, 'sigmaOfStep' | 'tap'> = {}): this {
     this.registers.add(dst);
-    this.instrs.push({ op: 'denoise', src, sigma, dst });
+    this.instrs.push({ op: 'denoise', src, sigma, dst, ...extra });
+    return this;
+  }
+
+  predict(step: number, t: number, tNext: number, bottleneck: boolean): this {
+    this.instrs.push({ op: 'predict', step, t, tNext, bottleneck });
+    return this;
+  }
+
+  amedStep(instr: Omit<AmedStepInstr, 'op'>): this {
+    this.registers.add(instr.dst);
+    this.instrs.push({ op: 'amed_step', ...instr });
     return this;
   }
 

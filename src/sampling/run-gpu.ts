@@ -11,7 +11,8 @@ import { PassTimer } from '../gpu/pass-timer';
 import { align256, readBuffers } from '../gpu/readback';
 import { dispatchFor, SHADERS } from '../gpu/shaders';
 import type { GpuDenoiser } from '../worlds/types';
-import type { CombineInstr, Plan } from './plan';
+import { PredictorRun, type GpuAmedPredictor, type PredictedStep } from './amed/predictor-gpu';
+import type { CombineInstr, DenoiseInstr, Plan } from './plan';
 
 export interface GpuRunRequest {
   plan: Plan;
@@ -28,6 +29,8 @@ export interface GpuRunRequest {
   maxWorkPerSubmit?: number;
   /** Called after each submission completes, with the fraction of evaluations done. */
   onProgress?: (fraction: number) => void;
+  /** The learned AMED predictor, for plans with `predict` instructions; the denoiser must keep its bottleneck. */
+  predictor?: GpuAmedPredictor;
 }
 
 export interface GpuRunResult {
@@ -36,6 +39,8 @@ export interface GpuRunResult {
   denoised?: Float32Array[];
   /** GPU execution time: timestamp queries when the adapter has them, else wall time around onSubmittedWorkDone. */
   gpuMs: number;
+  /** Plans with `predict`: r, c and s per sample, by step. */
+  amed?: Map<number, PredictedStep>;
 }
 
 const combineDefs = makeShaderDataDefinitions(SHADERS.combine);
@@ -56,6 +61,7 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
   ]);
 
   const taken: GPUBuffer[] = [];
+  let predictorRun: PredictorRun | null = null;
   const take = (size: number, usage: GPUBufferUsageFlags, label: string) => {
     const b = pool.acquire(size, usage, label);
     taken.push(b);
@@ -70,7 +76,7 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     const trajectory = request.trajectory ? take(2 * plan.records * slotBytes, storageUsage(), 'trajectory') : null;
 
     // σ per sample for every evaluation, uploaded once: row j holds the σ of the j-th denoise instruction.
-    const denoises = plan.instrs.filter((i) => i.op === 'denoise');
+    const denoises = plan.instrs.filter((i): i is DenoiseInstr => i.op === 'denoise' && i.sigmaOfStep === undefined);
     const rowBytes = align256(count * 4);
     const sigmaTable = take(rowBytes * Math.max(denoises.length, 1), storageUsage(), 'sigma table');
     const sigmaRows = new Float32Array((rowBytes / 4) * Math.max(denoises.length, 1));
@@ -79,6 +85,11 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     const labelBuffer = request.labels ? take(count * 4, storageUsage(), 'labels') : null;
     if (labelBuffer) device.queue.writeBuffer(labelBuffer, 0, request.labels as Uint32Array<ArrayBuffer>);
     const labels = labelBuffer ? { labels: { buffer: labelBuffer, offset: 0, size: count * 4 } } : {};
+    const predicts = plan.instrs.filter((i) => i.op === 'predict');
+    if (predicts.length > 0) {
+      if (!request.predictor) throw new Error('runPlanGpu: the plan predicts AMED parameters but no predictor was given');
+      predictorRun = new PredictorRun(gpu, request.predictor, count, dim, plan, take);
+    }
 
     // Uniform blocks of all combines (+ the initial draw), one 256-byte slot each, written once.
     const paramSlots = plan.instrs.length * 2 + 1;
@@ -143,8 +154,14 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     let recordIndex = 0;
     for (const instr of plan.instrs) {
       if (instr.op === 'denoise') {
-        const io = { x: reg(instr.src), out: reg(instr.dst), sigma: { buffer: sigmaTable, offset: denoiseIndex++ * rowBytes, size: count * 4 }, count, sigmaHost: instr.sigma, ...labels };
+        // σ per sample from the predictor (no host σ then), or the step's row of the σ table.
+        const sigma = instr.sigmaOfStep !== undefined ? { sigma: predictorRun!.sigma(instr.sigmaOfStep) } : { sigma: { buffer: sigmaTable, offset: denoiseIndex++ * rowBytes, size: count * 4 }, sigmaHost: instr.sigma };
+        const io = { x: reg(instr.src), out: reg(instr.dst), ...sigma, count, ...labels, ...(instr.tap ? { tap: predictorRun!.tap } : {}) };
         steps.push({ step: (pass) => denoiser.encode(pass, io), evals: 1 });
+      } else if (instr.op === 'predict') {
+        steps.push({ step: predictorRun!.predict(instr), evals: 0 });
+      } else if (instr.op === 'amed_step') {
+        steps.push({ step: predictorRun!.step(instr, reg), evals: 0 });
       } else if (instr.op === 'combine') {
         steps.push({ step: combineStep(reg(instr.dst), instr), evals: 0 });
       } else if (trajectory) {
@@ -155,18 +172,22 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
       }
     }
     device.queue.writeBuffer(paramBuffer, 0, params.data, 0, params.count * UNIFORM_STRIDE);
+    predictorRun?.flush();
 
     const gpuMs = await submitInChunks(gpu, steps, count * denoiser.costPerSample, request);
 
     const sources = [{ buffer: registers.get('x')!, bytes }];
     if (trajectory) for (let k = 0; k < 2 * plan.records; k++) sources.push({ buffer: trajectory, offset: k * slotBytes, bytes } as never);
     const [samples, ...recorded] = await readBuffers(device, pool, sources);
+    const amed = predictorRun ? await predictorRun.read(predicts.map((p) => p.step)) : undefined;
     return {
       samples,
       gpuMs,
+      ...(amed ? { amed } : {}),
       ...(trajectory ? { trajectory: recorded.filter((_, k) => k % 2 === 0), denoised: recorded.filter((_, k) => k % 2 === 1) } : {}),
     };
   } finally {
+    predictorRun?.dispose();
     for (const b of taken) pool.release(b);
   }
 }

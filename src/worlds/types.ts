@@ -12,6 +12,18 @@ export interface DenoiseIO {
   /** The σ shared by every sample, when the caller knows it on the host (a sampler step); wrappers such as
    *  Upsample Guidance use it to skip work outside their σ window. Absent when σ varies per sample. */
   sigmaHost?: number;
+  /** Hands an intermediate activation of this very evaluation to the caller (AMED's predictor reads the bottleneck
+   *  of the call the step makes anyway). Only denoisers that keep the value support it; others throw. */
+  tap?: ActivationTap;
+}
+
+/** A reader of one kept network value, called once per chunk right after that chunk's network run. */
+export interface ActivationTap {
+  /** The manifest value name ('mid.out'). */
+  value: string;
+  /** Records the reading of `activation`: the chunk's n samples (sample-major, `perSample` floats each), which are
+   *  samples firstSample … firstSample + n − 1 of the call. */
+  encode(pass: GPUComputePassEncoder, activation: GPUBufferBinding, firstSample: number, n: number, perSample: number): void;
 }
 
 /** A world's denoiser on one device: records its dispatches into the caller's compute pass. */

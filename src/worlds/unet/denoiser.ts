@@ -61,6 +61,8 @@ export class UnetDenoiser implements GpuDenoiser {
     private readonly plan: MemoryPlan,
     readonly nullClass: number,
     maxChunk = Infinity,
+    /** Manifest value names the memory plan keeps live after a call (readable by an io.tap). */
+    readonly kept: readonly string[] = [],
   ) {
     this.dim = graph.shapes.get(graph.input)!.h * graph.shapes.get(graph.input)!.w;
     this.flopsPerSample = flopsPerSample(graph);
@@ -79,6 +81,7 @@ export class UnetDenoiser implements GpuDenoiser {
     const chunks = Math.ceil(io.count / network.capacity);
     this.ensureChunkUniforms(chunks, network.capacity);
     const labels = io.labels ?? this.nullLabelsFor(io.count);
+    if (io.tap && !this.kept.includes(io.tap.value)) throw new Error(`tap: "${io.tap.value}" is not kept by this network (keep: ${this.kept.join(', ') || 'none'})`);
     for (let j = 0; j < chunks; j++) {
       const n = Math.min(network.capacity, io.count - j * network.capacity);
       const [enter, exit] = this.chunkBindGroups(network, io, labels, j);
@@ -87,6 +90,10 @@ export class UnetDenoiser implements GpuDenoiser {
       pass.setBindGroup(0, enter);
       pass.dispatchWorkgroups(...grid);
       network.encode(pass, n);
+      if (io.tap) {
+        const value = this.graph.finalNames.get(io.tap.value)!;
+        io.tap.encode(pass, network.binding(value), j * network.capacity, n, elements(this.graph.shapes.get(value)!));
+      }
       pass.setPipeline(this.pipelines.edmOutput);
       pass.setBindGroup(0, exit);
       pass.dispatchWorkgroups(...grid);
@@ -175,5 +182,5 @@ export async function createUnetDenoiser(gpu: GpuResources, model: LoadedModel, 
   });
   const plan = planMemory(graph, keep);
   const pipelines = await nnPipelines(gpu);
-  return new UnetDenoiser(gpu, pipelines, weights ?? uploadWeights(gpu.device, graph.steps, model.tensors), graph, plan, model.manifest.null_class, options.maxChunk);
+  return new UnetDenoiser(gpu, pipelines, weights ?? uploadWeights(gpu.device, graph.steps, model.tensors), graph, plan, model.manifest.null_class, options.maxChunk, options.keep ?? []);
 }
