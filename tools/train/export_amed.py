@@ -109,7 +109,7 @@ def main():
         assert st["model_sha256"] == model_manifest["sha256"], f"NFE {nfe} was trained against another network"
         sigmas = A.time_uniform_sigmas(A.nfe_to_timestamps(nfe))
         assert st["sigmas"] == sigmas
-        sd = st["train"]["pred"]
+        sd = st["train"].get("pred_epoch", st["train"]["pred"])  # the end of the last finished epoch
         entry = entry_for(nfe, st, ckpts[nfe])
         table = []
         for name in A.TENSOR_NAMES:

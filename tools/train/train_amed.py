@@ -241,6 +241,7 @@ def main():
         tr.update(batch=0, perm=torch.randperm(args.trajectories, generator=g), epoch_loss=[0.0] * (N - 1), epoch_count=0)
         tr["gen"] = g.get_state()
         tr["pred"], tr["opt"] = pred.state_dict(), opt.state_dict()
+        tr["pred_epoch"] = {k: v.clone() for k, v in pred.state_dict().items()}  # what export_amed.py ships
         st["train"] = tr
         checkpoint.save(path, st)
     print(json.dumps(dict(nfe=args.nfe, final=st["log"][-1], baseline=st["baseline"], seconds=st["seconds"])), flush=True)
