@@ -40,7 +40,7 @@ CAL_PATH = os.path.join(ts.ROOT, "bench", "results", "amed-fmnist-calibrations.j
 
 
 def amed_resolve(entries, name):
-    return ts.run_through("amed-plans.ts", name, entries)
+    return ts._through("amed-plans.ts", name, entries)
 
 
 def calibrations(nfes, refresh):
@@ -52,7 +52,7 @@ def calibrations(nfes, refresh):
     have = {(c["sampler"], c["nfe"]): c for c in cached}
     missing = [w for w in want if (w["sampler"], w["nfe"]) not in have]
     if missing:
-        made = ts.run_through("amed-calibrate.ts", "amed-calibrations", missing)
+        made = ts._through("amed-calibrate.ts", "amed-calibrations", missing)
         for w, c in zip(missing, made):
             have[(w["sampler"], w["nfe"])] = dict(sampler=w["sampler"], nfe=w["nfe"], **c)
         with open(CAL_PATH, "w") as f:
