@@ -21,6 +21,9 @@ import { resolveDenoiseOptions, resolveSampleOptions, type DenoiseOptions, type 
 import { integerIn, numberIn, oneOf } from './validate';
 import { AmedCalibrations, toPlanParams, type AmedCalibration } from './amed-calibrations';
 import { reflow, type ReflowOptions, type ReflowResult } from './reflow';
+import { AmedPredictors, summarisePredicted, type AmedRunInfo } from './amed-predictors';
+import { buildAmedPredictedPlan } from '../sampling/samplers/amed-predicted';
+import type { AmedPredictorWeights } from '../sampling/amed/predictor';
 import { resolveClassifyOptions, toClassifierInput, verdicts, type ClassifyOptions, type ClassifyResult } from './classify';
 import { fmnistClassifier } from '../metrics/fmnist-classifier';
 import { FMNIST_MAX_SIZE } from '../worlds/unet/fmnist-world';
@@ -40,6 +43,9 @@ export interface SampleResult {
   /** Network cost in full-size evaluations: `nfe`, plus 1/m² for every evaluation Upsample Guidance guides (its
    *  native-resolution branch). Equal to `nfe` without Upsample Guidance. */
   cost: number;
+  /** AMED runs: whether the learned predictor (per-sample r, c; issue #5) or the live calibration set the steps,
+   *  and the per-step r and c (predictor: mean and standard deviation over the samples). */
+  amed?: AmedRunInfo;
 }
 
 export interface SamplerMeta {
@@ -68,6 +74,7 @@ export class Sandbox {
   private readonly registry = new WorldRegistry();
   private readonly references = new Map<string, Promise<Float32Array>>();
   private readonly amed: AmedCalibrations;
+  private readonly predictors = new AmedPredictors();
   private readonly classifier = fmnistClassifier();
 
   constructor(readonly gpu: GpuContext) {
@@ -110,14 +117,23 @@ export class Sandbox {
 
   async sample(options: SampleOptions): Promise<SampleResult> {
     const run = resolveSampleOptions(options, this.registry);
-    // AMED calibrates on first use for this world and grid (cached), then runs like any other plan.
-    const amed = run.sampler.calibrated ? toPlanParams(await this.amed.get(run, { signal: options.signal })) : undefined;
-    const plan = run.sampler.build(run.sigmas, { eta: run.eta, amed, sigmaVar: run.sigmaVar });
+    // AMED uses the world's learned predictor where it was trained for this run; otherwise it calibrates on first
+    // use for this world and grid (cached), then runs like any other plan.
+    const choice = run.sampler.calibrated ? await this.predictors.choose(run) : undefined;
+    const learned: AmedPredictorWeights | undefined = choice && 'weights' in choice ? choice.weights : undefined;
+    const calibration = run.sampler.calibrated && !learned ? await this.amed.get(run, { signal: options.signal }) : undefined;
+    const plan = learned ? buildAmedPredictedPlan(run.sigmas, run.afs) : run.sampler.build(run.sigmas, { eta: run.eta, amed: calibration && toPlanParams(calibration), sigmaVar: run.sigmaVar });
     const result = await this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
-        runPlanGpu(gpu, { plan, denoiser: await run.world.gpuDenoiser(gpu, { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance }), count: run.count, seed: run.seed, noise: run.noise, labels: run.labels, trajectory: run.trajectory, signal: options.signal, onProgress: options.onProgress }),
+        runPlanGpu(gpu, {
+          plan, denoiser: await run.world.gpuDenoiser(gpu, { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance }), count: run.count, seed: run.seed, noise: run.noise, labels: run.labels,
+          trajectory: run.trajectory, signal: options.signal, onProgress: options.onProgress, ...(learned ? { predictor: await this.predictors.onDevice(gpu, learned) } : {}),
+        }),
       ),
     );
+    const amed: AmedRunInfo | undefined = learned
+      ? { source: 'predictor', nfe: plan.nfe, steps: summarisePredicted(result.amed!) }
+      : calibration && { source: 'calibration', nfe: plan.nfe, ...(choice && 'reason' in choice ? { reason: choice.reason } : {}), steps: calibration.steps.map(({ r, c }) => ({ r, c })) };
     return {
       samples: result.samples,
       nfe: plan.nfe,
@@ -125,8 +141,17 @@ export class Sandbox {
       sigmas: run.sigmas,
       steps: run.steps,
       cost: upsampleGuidanceCost(plan, run),
+      ...(amed ? { amed } : {}),
       ...(result.trajectory ? { trajectory: result.trajectory, denoised: result.denoised } : {}),
     };
+  }
+
+  /** Whether an AMED run with these options would use the world's learned predictor (else: why not). */
+  async amedPredictorFor(options: SampleOptions): Promise<{ used: boolean; reason?: string }> {
+    const run = resolveSampleOptions(options, this.registry);
+    if (!run.sampler.calibrated) return { used: false, reason: 'not an AMED sampler' };
+    const choice = await this.predictors.choose(run);
+    return 'weights' in choice ? { used: true } : { used: false, reason: choice.reason };
   }
 
   /** Forward-only AMED calibration for a world and NFE budget (or steps): per-step (r, c), JSON-exportable. */
