@@ -1,7 +1,8 @@
 /**
  * An AMED panel's calibration (issue "AMED" §4): the mean-value point r_n and the scale c_n the calibration chose for
  * each step t_n → t_{n+1} (Zhou et al. 2024, eq. 9–10: the intermediate time is s_n = t_{n+1}^{r_n} t_n^{1−r_n}),
- * with its fit to the teacher, and the calibration as JSON to export or import.
+ * with its fit to the teacher, and the calibration as JSON to export or import. A run of the learned predictor
+ * (issue #5) gives every sample its own r and c: the table then shows their mean ± standard deviation per step.
  *
  * @fires calibration-imported - detail: the imported AmedCalibration (the panel runs again with it)
  * @fires notice - detail: a message for the page (an import that failed)
@@ -10,6 +11,7 @@ import { consume } from '@lit/context';
 import { css, html, LitElement } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import type { AmedCalibration } from '../api/amed-calibrations';
+import type { AmedRunInfo } from '../api/amed-predictors';
 import type { Sandbox } from '../api/sandbox';
 import { sandboxContext } from './contexts';
 import { downloadBytes } from './download';
@@ -37,11 +39,14 @@ export class AmedTable extends LitElement {
 
   @consume({ context: sandboxContext }) private sandbox!: Sandbox;
   @property({ attribute: false }) calibration?: AmedCalibration;
+  /** The run's AMED steps when the learned predictor set them (then `calibration` is absent). */
+  @property({ attribute: false }) predicted?: AmedRunInfo;
   @property() panelLabel = 'Panel';
   @query('input[type=file]') private fileInput!: HTMLInputElement;
 
   override render() {
     const c = this.calibration;
+    if (this.predicted) return this.renderPredicted(this.predicted);
     return html`<details open>
       <summary>AMED calibration${c ? `: ${c.steps.length} steps, ${c.variant === 'solver' ? 'AMED-Solver' : `plugin on ${c.variant}`}${c.afs ? ', AFS' : ''}` : ': calibrating…'}</summary>
       ${c
@@ -59,6 +64,19 @@ export class AmedTable extends LitElement {
         <button @click=${() => this.fileInput.click()} aria-label="Import an AMED calibration for ${this.panelLabel}">Import JSON…</button>
         <input type="file" accept="application/json,.json" hidden aria-label="AMED calibration JSON file for ${this.panelLabel}" @change=${this.importFile} />
       </div>
+    </details>`;
+  }
+
+  private renderPredicted(p: AmedRunInfo) {
+    const pm = (mean: number, sd: number | undefined) => `${fixed(mean, 3)} ± ${fixed(sd, 3)}`;
+    return html`<details open>
+      <summary>AMED learned predictor: ${p.steps.length} steps, AMED-Solver, AFS (per-sample r, c: mean ± sd)</summary>
+      <table aria-label="${this.panelLabel} AMED learned predictor: mean and standard deviation of r and c per step" data-source="predictor">
+        <thead><tr><th scope="col">n</th><th scope="col">r<sub>n</sub></th><th scope="col">c<sub>n</sub></th></tr></thead>
+        <tbody>
+          ${p.steps.map((s, n) => html`<tr data-step=${n}><td>${n}</td><td data-field="r">${pm(s.r, s.rStd)}</td><td data-field="c">${pm(s.c, s.cStd)}</td></tr>`)}
+        </tbody>
+      </table>
     </details>`;
   }
 

@@ -66,7 +66,8 @@ export class PanelRun {
       const usesGpu = !result || isAmed(request.sampler);
       const release = usesGpu && request.size !== undefined ? await imageLane.enter(signal) : () => {};
       try {
-        const calibration = isAmed(request.sampler) ? await this.calibrate(request, signal) : undefined;
+        // Runs the learned AMED predictor covers need no calibration (their table shows the predicted r, c).
+        const calibration = isAmed(request.sampler) && !(await sandbox.amedPredictorFor(request)).used ? await this.calibrate(request, signal) : undefined;
         if (!result) {
           this.setProgress('run', 0);
           try {
