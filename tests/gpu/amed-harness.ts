@@ -10,6 +10,8 @@ import { runPlanGpu } from '../../src/sampling/run-gpu';
 import { buildAmedPredictedPlan } from '../../src/sampling/samplers/amed-predicted';
 import { createUnetDenoiser } from '../../src/worlds/unet/denoiser';
 import { loadModel } from '../../src/worlds/unet/manifest';
+import type { AmedRunInfo } from '../../src/api/amed-predictors';
+import '../../src/ui/amed-table';
 
 const gpuErrors: string[] = [];
 let context: GpuContext | null = null;
@@ -93,6 +95,19 @@ async function predictedRun(o: Files & { noise: number[]; labels: number[]; sigm
   });
 }
 
-const harness = { createSandbox, predictorKernel, predictedRun, gpuErrors, gpu };
+/** The page's AMED table for a run's `amed` field: its caption and the text of each row's r and c cells. */
+async function amedTable(predicted: AmedRunInfo) {
+  const table = document.createElement('amed-table');
+  table.predicted = predicted;
+  document.body.append(table);
+  await table.updateComplete;
+  const root = table.shadowRoot!;
+  const rows = [...root.querySelectorAll('tbody tr')].map((tr) => ({ r: tr.querySelector('[data-field=r]')!.textContent!, c: tr.querySelector('[data-field=c]')!.textContent! }));
+  const out = { summary: root.querySelector('summary')!.textContent!, source: root.querySelector('table')?.dataset.source, rows };
+  table.remove();
+  return out;
+}
+
+const harness = { createSandbox, predictorKernel, predictedRun, amedTable, gpuErrors, gpu };
 (window as unknown as { harness: typeof harness }).harness = harness;
 document.title = 'ready';

@@ -137,5 +137,11 @@ describe('the public API chooses the learned predictor where it was trained', ()
     expect(r.untrained.amed.reason).toMatch(/no predictor for 7 timestamps/);
     // A budget of 4 runs NFE 3 (2 steps): the predictor only if an NFE-3 one is shipped.
     expect(r.nfe4.used).toBe(trainedNfe.includes(3));
+
+    // The page's AMED table for the predictor run: per-step mean ± sd of the per-sample r and c.
+    const table = await holder.session.page.evaluate((amed) => (window as any).harness.amedTable(amed), r.learned.amed);
+    expect(table.summary).toMatch(/learned predictor/);
+    expect(table.source).toBe('predictor');
+    expect(table.rows).toEqual(r.learned.amed.steps.map((s: { r: number; c: number; rStd: number; cStd: number }) => ({ r: `${s.r.toFixed(3)} ± ${s.rStd.toFixed(3)}`, c: `${s.c.toFixed(3)} ± ${s.cStd.toFixed(3)}` })));
   }, 600_000);
 });
