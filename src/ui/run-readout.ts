@@ -3,8 +3,8 @@
  * reference solution from the same noise (the discretisation error; its log-log slope against NFE is the order),
  * and the mean exact log-likelihood of the samples under the target. With Upsample Guidance the cost in full-size
  * evaluations is shown too (each guided step adds one evaluation at 1/m² the pixels; Hwang et al. 2024). Image
- * worlds have no exact density, so they show cost and time only; a reflowed world has no affordable reference
- * solve, so it shows no RMSE.
+ * worlds have no exact density, so they show cost and time only, plus what the Fashion-MNIST classifier makes of
+ * the samples; a reflowed world has no affordable reference solve, so it shows no RMSE.
  */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -33,6 +33,8 @@ export class RunReadout extends LitElement {
   @property({ attribute: false }) values: ReadoutValues = {};
   /** Which quality measures the world allows. */
   @property() metrics: 'rmse' | 'likelihood' | 'none' = 'rmse';
+  /** Image panels: the classifier's verdict on the samples (runs/classifier-verdict.ts) and its details. */
+  @property({ attribute: false }) verdict?: { text: string; detail: string };
 
   override render() {
     const v = this.values;
@@ -53,6 +55,10 @@ export class RunReadout extends LitElement {
       ${this.metrics !== 'none'
         ? html`<dt title="Mean exact log-likelihood of the samples under the target, in nats">mean log p</dt>
             <dd data-field="log-likelihood">${fixed(v.logLikelihood, 3)}</dd>`
+        : nothing}
+      ${this.verdict
+        ? html`<dt title="The shipped Fashion-MNIST classifier (92.4 % right on real test images) on these samples">classifier</dt>
+            <dd data-field="classifier" title=${this.verdict.detail}>${this.verdict.text}</dd>`
         : nothing}
     </dl>`;
   }

@@ -27,6 +27,7 @@ import { exportImagePng, exportViewPng } from './panel-export';
 import type { ReferenceSolves } from './runs/reference-solves';
 import type { RunCache } from './runs/run-cache';
 import type { RunLane } from './runs/run-lane';
+import { imageTitles, verdictSummary } from './runs/classifier-verdict';
 import { isAmed, PanelRun, type SampledRun } from './runs/panel-run';
 import { metricsFor, panelImage, panelSteps, panelUpscale, recordsTrajectory, requestKey } from './runs/run-request';
 import type { WorldPreparer } from './runs/world-preparer';
@@ -102,6 +103,7 @@ export class SamplerPanel extends LitElement {
   @state() private exporting = false;
   private layers?: ViewLayers;
   private imageLayers?: ImageLayers;
+  private titles?: { verdict: object; titles: string[] };
 
   private readonly run = new PanelRun(
     this,
@@ -120,6 +122,7 @@ export class SamplerPanel extends LitElement {
     const size = this.state.size ?? image?.size ?? 0;
     const panels = this.state.panels.length;
     const calibration = isAmed(panel.sampler) && run?.key === requestKey(this.run.request()) ? run.calibration : undefined;
+    const verdict = this.run.shownVerdict();
     return html`
       <header>
         <h2>${label}: ${sampler?.label ?? panel.sampler}</h2>
@@ -132,7 +135,7 @@ export class SamplerPanel extends LitElement {
         .panelLabel=${label} .sharedWorld=${this.state.world} .family=${this.family()} .upscaleFrom=${image && size > image.size ? image.size : 0}
         @panel-change=${(e: CustomEvent<Partial<PanelState>>) => this.store.update((s) => applyPanelChange(s.panels[this.index], e.detail))}></panel-controls>
       ${image
-        ? html`<image-grid-view .frames=${this.shownImages(image).frames} .description=${this.describe()}></image-grid-view>`
+        ? html`<image-grid-view .frames=${this.shownImages(image).frames} .description=${this.describe()} .titles=${this.imageTitles(verdict)}></image-grid-view>`
         : html`<density-view .spec=${this.spec} .camera=${this.camera} .dots=${this.viewLayers().dots} .paths=${this.viewLayers().paths}
             ?editable=${this.state.world === CUSTOM_WORLD} .description=${this.describe()}></density-view>`}
       <step-scrubber .sigmas=${run?.result.trajectory ? run.result.sigmas : []} .step=${this.shownStep()} .panelLabel=${label}
@@ -140,7 +143,7 @@ export class SamplerPanel extends LitElement {
       ${isAmed(panel.sampler)
         ? html`<amed-table .calibration=${calibration} .predicted=${isAmed(panel.sampler) && run?.key === requestKey(this.run.request()) && run.result.amed?.source === 'predictor' ? run.result.amed : undefined} .panelLabel=${label} @calibration-imported=${(e: CustomEvent<AmedCalibration>) => this.run.useImportedCalibration(e.detail)}></amed-table>`
         : nothing}
-      <run-readout .metrics=${metricsFor(this.state, this.index, this.sandbox.worlds)}
+      <run-readout .metrics=${metricsFor(this.state, this.index, this.sandbox.worlds)} .verdict=${readoutVerdict(verdict)}
         .values=${{ nfe: run?.result.nfe, cost: run?.result.cost, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood }}></run-readout>
       <div class="status" data-status=${this.run.status()}>
         <progress-bar .fraction=${this.run.progress} label="${label} ${this.run.phase}"></progress-bar>
@@ -202,6 +205,13 @@ export class SamplerPanel extends LitElement {
     const frames = run ? imageFrames(run.result, run.count, step, upscale) : [];
     this.imageLayers = { result, step, upscale, frames };
     return this.imageLayers;
+  }
+
+  /** One tooltip per image once the classifier has judged them (the same array while the verdict is unchanged). */
+  private imageTitles(verdict: ReturnType<PanelRun['shownVerdict']>): string[] {
+    if (!verdict || verdict === 'pending' || verdict instanceof Error) return NO_TITLES;
+    if (this.titles?.verdict !== verdict) this.titles = { verdict, titles: imageTitles(verdict) };
+    return this.titles.titles;
   }
 
   private viewLayers(): ViewLayers {
@@ -269,6 +279,16 @@ function dotLayers(result: SampleResult | undefined, step: number | null): DotLa
     { positions: result.denoised![step], color: DENOISED_COLOR, radiusPx: DOT_RADIUS_PX },
     { positions: trajectory[step], color: SAMPLE_COLOR, radiusPx: DOT_RADIUS_PX },
   ];
+}
+
+const NO_TITLES: string[] = [];
+
+/** The readout's line for the classifier: its summary, a placeholder while it works, or why it has none. */
+function readoutVerdict(verdict: ReturnType<PanelRun['shownVerdict']>): { text: string; detail: string } | undefined {
+  if (verdict === undefined) return undefined;
+  if (verdict === 'pending') return { text: '…', detail: 'The classifier judges the samples once they are drawn' };
+  if (verdict instanceof Error) return { text: 'unavailable', detail: verdict.message };
+  return verdictSummary(verdict);
 }
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';

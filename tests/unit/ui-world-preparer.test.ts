@@ -20,6 +20,10 @@ function fakeEngine() {
       calls.push(`load ${id}`);
       return new Promise<void>((resolve, reject) => loads.push({ progress, finish: (error) => (error ? reject(error) : resolve()) }));
     },
+    loadClassifier(progress?: LoadProgress) {
+      calls.push('load classifier');
+      return new Promise<void>((resolve, reject) => loads.push({ progress, finish: (error) => (error ? reject(error) : resolve()) }));
+    },
     async reflow(options: ReflowOptions): Promise<ReflowResult> {
       const parent = String(options.world);
       calls.push(`reflow ${parent}`);
@@ -62,6 +66,21 @@ describe('WorldPreparer', () => {
     loads[1].finish();
     await retry;
     expect(changes).toBeGreaterThanOrEqual(4);
+  });
+
+  it('the classifier loads once, with its progress beside the worlds\' (the same display)', async () => {
+    const { engine, calls, loads } = fakeEngine();
+    const preparer = new WorldPreparer(engine);
+    const first = preparer.classifier();
+    const second = preparer.classifier();
+    expect(calls).toEqual(['load classifier']);
+    loads[0].progress!.onProgress!(3 * 2 ** 20, 6.5 * 2 ** 20);
+    expect(preparer.current).toEqual([{ label: 'Loading the Fashion-MNIST classifier weights: 3.0 of 6.5 MB', fraction: 3 / 6.5 }]);
+    loads[0].finish();
+    await Promise.all([first, second]);
+    expect(preparer.current).toEqual([]);
+    await preparer.classifier();
+    expect(calls).toEqual(['load classifier']);
   });
 
   it('a link naming 3-RF makes 2-RF first, then 3-RF, each once; the Reflow button reuses what exists', async () => {

@@ -3,15 +3,18 @@
  * request changes (so no outdated run is ever queued behind a newer one), waits for its world to be ready (weights,
  * reflow levels), calibrates AMED first when the sampler needs it, and answers from the run cache when it can. The
  * metrics follow the run: exact log-likelihood, plus RMSE to the shared reference solve where that is affordable.
+ * Image runs get the classifier's verdict after their samples are shown: it never delays them, and a new request
+ * aborts it as it aborts the run.
  */
 import { Task, TaskStatus } from '@lit/task';
 import type { ReactiveControllerHost } from 'lit';
 import type { AmedCalibration } from '../../api/amed-calibrations';
 import type { Metrics, SampleResult, Sandbox } from '../../api/sandbox';
 import type { SandboxState } from '../../state/params';
+import { judgedByClassifier, type Verdict } from './classifier-verdict';
 import type { ReferenceSolves } from './reference-solves';
 import type { RunCache } from './run-cache';
-import { metricsFor, panelRequest, panelWorldArg, referenceRequest, requestKey, type PanelRequest } from './run-request';
+import { metricsFor, panelImage, panelRequest, panelWorldArg, referenceRequest, requestKey, type PanelRequest } from './run-request';
 import type { RunLane } from './run-lane';
 import type { WorldPreparer } from './world-preparer';
 
@@ -43,12 +46,16 @@ export interface PanelRunSource {
 
 export const isAmed = (sampler: string) => sampler === 'amed' || sampler === 'amed_plugin';
 
+/** Verdicts kept per panel, so that going back to an earlier request does not classify its samples again. */
+const MAX_VERDICTS = 8;
+
 export class PanelRun {
   /** 0–1 while something measurable runs, else null; `phase` says what. */
   progress: number | null = null;
   phase = 'run';
   private calibrations = 0;
   private imported?: AmedCalibration;
+  private readonly verdicts = new Map<string, Verdict>();
 
   constructor(
     private readonly host: ReactiveControllerHost & EventTarget,
@@ -96,6 +103,26 @@ export class PanelRun {
     onError: (error) => this.onError(error),
   });
 
+  /** Runs once the samples of this frame's request are in (args: that run and the current key); classifying a run
+   *  that is no longer requested is never started, and one under way is aborted by the next request. */
+  readonly verdict = new Task(this.host, {
+    args: () => [this.sample.value, requestKey(this.request()), this.judged()] as const,
+    task: async ([run, key, judged], { signal }): Promise<Verdict | undefined> => {
+      if (!run || !judged || run.key !== key) return undefined;
+      const kept = this.verdicts.get(run.key);
+      if (kept) return kept;
+      const { sandbox, preparer } = this.source();
+      await preparer.classifier();
+      const result = await sandbox.classify({ images: run.result.samples, count: run.count, signal });
+      const label = this.request().label;
+      const verdict: Verdict = { key: run.key, labels: result.labels, probabilities: result.probabilities, classes: result.classes, asked: typeof label === 'number' || label === 'mixed' ? label : undefined };
+      this.verdicts.set(run.key, verdict);
+      if (this.verdicts.size > MAX_VERDICTS) this.verdicts.delete(this.verdicts.keys().next().value!);
+      return verdict;
+    },
+    onError: (error) => this.onError(error),
+  });
+
   request(): PanelRequest {
     const { sandbox, state, index } = this.source();
     return panelRequest(state, index, sandbox.samplers, sandbox.worlds);
@@ -117,6 +144,23 @@ export class PanelRun {
   shownMetrics(): Metrics | undefined {
     const value = this.metrics.value;
     return value && value.key === this.sample.value?.key ? value.metrics : undefined;
+  }
+
+  /** Whether this panel's world is one the classifier judges (Fashion-MNIST's classes). */
+  judged(): boolean {
+    const { sandbox, state, index } = this.source();
+    return judgedByClassifier(panelImage(state, index, sandbox.worlds));
+  }
+
+  /** The verdict on the shown run: the verdict, 'pending' while it is being made, an Error if it failed, or
+   *  undefined where there is none to make (2D worlds). */
+  shownVerdict(): Verdict | 'pending' | Error | undefined {
+    if (!this.judged()) return undefined;
+    const value = this.verdict.value;
+    if (value && value.key === this.sample.value?.key) return value;
+    const error = this.verdict.error;
+    if (this.verdict.status === TaskStatus.ERROR && !(error instanceof Error && error.name === 'AbortError')) return error instanceof Error ? error : new Error(String(error));
+    return 'pending';
   }
 
   /** Runs again with an imported calibration; the run cache is cleared, since its results used the previous one. */

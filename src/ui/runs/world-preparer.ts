@@ -1,6 +1,7 @@
 /**
  * Gets a world ready before anything runs on it: an image world's weights downloaded (issue "image world" §3, with
- * progress), a 2D reflow level made by live reflow, its parent levels first (issue "ReFlow" §2). A live reflow is
+ * progress), a 2D reflow level made by live reflow, its parent levels first (issue "ReFlow" §2). The classifier
+ * that judges image panels downloads here too, with the same progress display. A live reflow is
  * deterministic (the engine's default pairs, teacher and seed), so a link naming `gmm:moons:3rf` gets the same world
  * its author saw. Each preparation runs once and is shared by everyone waiting for it; a failed one may be retried.
  *
@@ -18,7 +19,7 @@ export interface Preparation {
   fraction: number;
 }
 
-type Engine = Pick<Sandbox, 'worlds' | 'loadWorld' | 'reflow'>;
+type Engine = Pick<Sandbox, 'worlds' | 'loadWorld' | 'reflow' | 'loadClassifier'>;
 
 export class WorldPreparer extends EventTarget {
   private readonly preparations = new Map<string, Promise<void>>();
@@ -49,6 +50,20 @@ export class WorldPreparer extends EventTarget {
       });
     }
     return Promise.resolve();
+  }
+
+  /** Resolves once the Fashion-MNIST classifier's weights are here (downloaded once, with progress). */
+  classifier(): Promise<void> {
+    return this.once('classifier', async () => {
+      const key = 'load:classifier';
+      const label = 'Loading the Fashion-MNIST classifier weights';
+      this.progress(key, { label, fraction: 0 });
+      try {
+        await this.engine.loadClassifier({ onProgress: (loaded, total) => this.progress(key, { label: `${label}: ${megabytes(loaded)} of ${megabytes(total)} MB`, fraction: total > 0 ? loaded / total : 0 }) });
+      } finally {
+        this.progress(key, undefined);
+      }
+    });
   }
 
   /** The Reflow button: the next level of a 2D world, made once (a link or an earlier press may have made it). */

@@ -15,7 +15,7 @@ export interface ImageRun {
 }
 
 /** One pixel between the images of a grid, on screen and in the PNG. */
-const GAP_PX = 1;
+export const GAP_PX = 1;
 
 function batch(values: Float32Array, count: number, upscale: number): ImageBatch {
   const side = Math.round(Math.sqrt(values.length / count));
