@@ -91,6 +91,7 @@ def entry_for(nfe, st, ckpt_path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", action="append", default=[], help="NFE=path (repeatable); default runs/amed/nfe*.pt")
+    ap.add_argument("--only", default="", help="comma-separated NFEs to export (default: all found)")
     ap.add_argument("--out", default=OUT)
     args = ap.parse_args()
     ckpts = {}
@@ -99,6 +100,8 @@ def main():
     for spec in args.ckpt:
         k, v = spec.split("=", 1)
         ckpts[int(k)] = v
+    if args.only:
+        ckpts = {k: v for k, v in ckpts.items() if str(k) in args.only.split(",")}
     model_manifest, _ = weights_format.read(os.path.join(ROOT, "public", "models", "fmnist"))
     blob, entries, preds = bytearray(), [], {}
     for nfe in sorted(ckpts):
