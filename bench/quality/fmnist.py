@@ -5,6 +5,7 @@ the exported float32 weights and picks up whatever checkpoint was exported last.
 Precision: the network runs in float32 like the WGSL one; the EDM entry and exit (t = σ/(1+σ), z = x/(1+σ),
 D = z − t·v, manifest "parameterisation") are float64, around float64 registers.
 """
+import math
 import os
 import sys
 
@@ -46,8 +47,9 @@ def load_classifier(model_dir=CLASSIFIER_DIR):
 
 
 class Denoiser:
-    """D(x; σ) for a plan executor: x is (count, 784) float64, one σ for the batch, sample i has class labels[i]
-    (the null class when labels is None). Runs network(z, t, label) → v on z cast to `dtype`, in chunks of `batch`."""
+    """D(x; σ) for a plan executor: x is (count, side²) float64 at any side (the UNet is fully convolutional), one σ
+    for the batch, sample i has class labels[i] (the null class when labels is None). Runs network(z, t, label) → v on
+    z cast to `dtype`, in chunks of `batch`."""
 
     def __init__(self, network, labels, null_class, batch=125, dtype=torch.float32):
         self.network, self.batch, self.dtype = network, batch, dtype
@@ -57,7 +59,8 @@ class Denoiser:
 
     @torch.no_grad()
     def __call__(self, x, sigma):
-        count = x.shape[0]
+        count, dim = x.shape
+        side = math.isqrt(dim)
         t = sigma / (1 + sigma)
         z = x / (1 + sigma)
         out = torch.empty_like(x)
@@ -65,7 +68,7 @@ class Denoiser:
             zb = z[i:i + self.batch]
             n = zb.shape[0]
             labels = self.labels[i:i + n] if self.labels is not None else torch.full((n,), self.null_class)
-            v = self.network(zb.to(self.dtype).reshape(n, 1, 28, 28), torch.full((n,), t, dtype=torch.float64), labels)
+            v = self.network(zb.to(self.dtype).reshape(n, 1, side, side), torch.full((n,), t, dtype=torch.float64), labels)
             out[i:i + n] = zb - t * v.reshape(n, -1).double()
         self.evaluations += count
         return out

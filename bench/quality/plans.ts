@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolveSampleOptions, type SampleOptions } from '../../src/api/options';
+import { isGuided } from '../../src/guidance/upsample';
 import type { Instr } from '../../src/sampling/plan';
 import { WorldRegistry } from '../../src/worlds/registry';
 
@@ -30,16 +31,21 @@ export interface ExportedPlan {
   instrs: Instr[];
   registers: string[];
   nfe: number;
+  /** Image side (the world's native side unless the config asks for another). */
+  size: number | null;
+  /** Upsample Guidance as resolved (defaults filled in), or null: the Python side wraps its denoiser with it. */
+  upsampleGuidance: { weight: number; eta: number } | null;
+  /** Network cost in full-size evaluations, as Sandbox.sample reports it: nfe + 1/m² per guided denoise. */
+  cost: number;
 }
 
 export function exportPlan(config: PlanConfig, registry = new WorldRegistry()): ExportedPlan {
   const world = config.world ?? 'fmnist';
   const image = registry.resolve(world).image !== undefined;
   const run = resolveSampleOptions({ ...config, world, ...(image ? { label: config.label ?? 'mixed' } : {}) }, registry);
-  // The Python executor runs the plain (conditional) network at 28×28; guidance wrappers are not ported.
-  if (run.cfg !== 1 || run.upsampleGuidance || (run.size !== undefined && run.size !== run.world.image?.size)) {
-    throw new RangeError(`${run.sampler.id}: cfg, size and upsampleGuidance are not supported by the Python executor`);
-  }
+  // The Python executor runs the conditional network at any size, with Upsample Guidance (bench/quality/upsample.py)
+  // when asked; the plan itself does not depend on either. CFG is not ported.
+  if (run.cfg !== 1) throw new RangeError(`${run.sampler.id}: cfg is not supported by the Python executor`);
   if (run.sampler.calibrated) throw new RangeError(`${run.sampler.id}: needs an AMED calibration, which this exporter does not compute yet`);
   const plan = run.sampler.build(run.sigmas, { eta: run.eta, sigmaVar: run.sigmaVar });
   return {
@@ -59,7 +65,18 @@ export function exportPlan(config: PlanConfig, registry = new WorldRegistry()): 
     instrs: plan.instrs,
     registers: plan.registers,
     nfe: plan.nfe,
+    size: run.size ?? null,
+    upsampleGuidance: run.upsampleGuidance ?? null,
+    cost: upsampleGuidanceCost(plan.instrs, plan.nfe, run.upsampleGuidance, run.size, run.world.image?.size),
   };
+}
+
+/** Sandbox.sample's `cost` (src/api/sandbox.ts upsampleGuidanceCost, not exported there): every denoise inside the
+ *  guided window adds one low-resolution evaluation, 1/m² of a full-size one. */
+function upsampleGuidanceCost(instrs: Instr[], nfe: number, ug: { eta: number } | undefined, size: number | undefined, native: number | undefined): number {
+  if (!ug || !size || !native) return nfe;
+  const guided = instrs.filter((i) => i.op === 'denoise' && isGuided(i.sigma, ug.eta)).length;
+  return nfe + guided / (size / native) ** 2;
 }
 
 export function main([input, output]: string[]): void {

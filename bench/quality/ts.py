@@ -23,6 +23,11 @@ def _through(module, name, configs):
         return json.load(f)
 
 
+def run_through(module, name, payload):
+    """Any bench/quality/*.ts module with main([input.json, output.json]) (e.g. ug-reference.ts for check_ug.py)."""
+    return _through(module, name, payload)
+
+
 def export_plans(configs, name="plans"):
     """Plans for a list of `sample` configs, resolved exactly as the API does (plans.ts)."""
     return _through("plans.ts", name, configs)
