@@ -94,7 +94,10 @@ def report(args, rows, rc, cals, pred_manifest, unet_manifest, started, load, re
         "Time-only rows: the page's calibrateAmed (src/sampling/amed/calibrate.ts, run in Node with this network behind "
         "it) on the page's 16-sample calibration batch, then the page's AMED plan builder; calibrations in "
         "bench/results/amed-fmnist-calibrations.json (format diffusion-sandbox/amed-calibration@1).",
-        "- AMED rows end at σ_min = 0.002 (no final step to 0, as in the official code); baselines end at 0.",
+        "- AMED rows end at σ_min = 0.002 (no final step to 0, as in the official code); baselines end at 0. Heun at a "
+        "budget of 3 NFE is 2 steps on the Karras grid, the second from σ_min to 0 (its L2 is not a bug of this script).",
+        "- Rows are cached (bench/quality/out/amed-rows.json) by their inputs (network, predictor or calibration or σ grid, "
+        "n, seed, reference); a rerun only computes what changed, and the s column is from the run that computed the row.",
         f"- Command: `npm run bench:amed-fmnist` (= `{' '.join(['/usr/bin/python3 bench/quality/amed.py', *sys.argv[1:]])}`)", "",
         "| sampler | schedule | NFE | n | accuracy | FD-FMNIST | FD floor | L2 to ref | RMSE to ref | s |",
         "|---|---|---|---|---|---|---|---|---|---|",
@@ -177,14 +180,31 @@ def main():
     ref_info = f"Heun, {ref_plan['nfe']} NFE ({ref_plan['steps']} steps), {ref_plan['schedule']} grid σ 80 → 0.002 → 0 (page plan)"
 
     rows, rc = [], {}
+    # Row cache: a rerun recomputes only rows whose inputs changed (network, predictor weights, calibration, n, seed).
+    cache_path = os.path.join(ts.OUT, "amed-rows.json")
+    cache = json.load(open(cache_path)) if os.path.exists(cache_path) else {}
 
-    def score(key, label, schedule, nfe, x, seconds):
+    def cache_key(key, nfe, extra=""):
+        return f"{key}|{nfe}|{args.n}|{args.seed}|{args.ref_nfe}|{unet_manifest['sha256'][:16]}|{extra}"
+
+    def cached(ck):
+        if ck in cache:
+            rows.append(cache[ck]["row"])
+            print(fmt_row(cache[ck]["row"]) + " (cached)", flush=True)
+            return True
+        return False
+
+    def score(key, label, schedule, nfe, x, seconds, ck=None):
         images = x.float().reshape(-1, 1, 28, 28).clamp(-1, 1)
         accuracy, fd, floor = scorer.score(images, labels)
         diff = (x - ref).double()
         row = dict(key=key, label=label, schedule=schedule, nfe=nfe, n=len(x), accuracy=accuracy, fd=fd, floor=floor,
                    l2=float(diff.norm(dim=1).mean()), rmse=float(diff.pow(2).mean().sqrt()), seconds=seconds)
         rows.append(row)
+        if ck:
+            cache[ck] = dict(row=row, rc=rc.get(nfe) if key == "amed_learned" else None)
+            with open(cache_path, "w") as f:
+                json.dump(cache, f)
         save_grid(images[:100], labels[:100], os.path.join(ts.OUT, f"amed-{key}-nfe{nfe}.png"))
         print(fmt_row(row), flush=True)
         report(args, rows, rc, cals, pred_manifest, unet_manifest, started, load, ref_info)
@@ -205,34 +225,48 @@ def main():
         base.append(dict(sampler="euler", nfe=10, count=args.n, seed=args.seed))
     base_plans = ts.export_plans(base, "amed-baseline-plans") if base else []
 
+    def run_base(plan):
+        ck = cache_key(plan["sampler"], plan["config"]["nfe"], json.dumps(plan["sigmas"]))
+        if cached(ck):
+            return
+        t0 = time.time()
+        x = run_plan(plan, fmnist.Denoiser(unet, labels, unet_manifest["null_class"], args.batch), z, seed=args.seed)
+        score(plan["sampler"], plan["samplerLabel"], plan["schedule"], plan["nfe"], x, time.time() - t0, ck)
+
     for nfe in nfes:
         if "amed_learned" in want and nfe in preds:
+            entry, pred = preds[nfe]
+            ck = cache_key("amed_learned", nfe, pred_manifest["sha256"][:16])
+            if cached(ck):
+                rc[nfe] = cache[ck]["rc"]
+                report(args, rows, rc, cals, pred_manifest, unet_manifest, started, load, ref_info)
+        if "amed_learned" in want and nfe in preds and not any(r["key"] == "amed_learned" and r["nfe"] == nfe for r in rows):
             entry, pred = preds[nfe]
             t0 = time.time()
             x, rec = run_learned(unet, pred, z, labels, resolved[nfes.index(nfe)]["sigmas"], args.batch)
             rc[nfe] = (entry["sigmas"], [(float(v[:, 0].mean()), float(v[:, 0].std()), float(v[:, 1].mean()), float(v[:, 1].std())) for v in rec])
-            score("amed_learned", "AMED-Solver (learned predictor)", "time_uniform", 2 * (len(entry["sigmas"]) - 1) - 1, x, time.time() - t0)
+            score("amed_learned", "AMED-Solver (learned predictor)", "time_uniform", 2 * (len(entry["sigmas"]) - 1) - 1, x, time.time() - t0, ck)
         for plan in amed_plans:
             if plan["nfe"] != nfe:
                 continue
             key = "amed_time" if plan["sampler"] == "amed" else "amed_plugin"
             if key not in want:
                 continue
-            t0 = time.time()
-            x = run_plan(plan, fmnist.Denoiser(unet, labels, unet_manifest["null_class"], args.batch), z, seed=args.seed)
-            label = "AMED-Solver (time-only)" if key == "amed_time" else f"AMED-Plugin ({plan['amedVariant']}, time-only)"
-            score(key, label, plan["schedule"], plan["nfe"], x, time.time() - t0)
-        for plan in base_plans:
-            if plan["config"]["nfe"] != nfe:
+            ck = cache_key(key, nfe, json.dumps(plan["amed"]))
+            if cached(ck):
                 continue
             t0 = time.time()
             x = run_plan(plan, fmnist.Denoiser(unet, labels, unet_manifest["null_class"], args.batch), z, seed=args.seed)
-            score(plan["sampler"], plan["samplerLabel"], plan["schedule"], plan["nfe"], x, time.time() - t0)
+            label = "AMED-Solver (time-only)" if key == "amed_time" else f"AMED-Plugin ({plan['amedVariant']}, time-only)"
+            score(key, label, plan["schedule"], plan["nfe"], x, time.time() - t0, ck)
+        for plan in base_plans:
+            if plan["config"]["nfe"] != nfe:
+                continue
+            run_base(plan)
     for plan in base_plans:
         if plan["config"]["nfe"] not in nfes:
-            t0 = time.time()
-            x = run_plan(plan, fmnist.Denoiser(unet, labels, unet_manifest["null_class"], args.batch), z, seed=args.seed)
-            score(plan["sampler"], plan["samplerLabel"], plan["schedule"], plan["nfe"], x, time.time() - t0)
+            run_base(plan)
+    report(args, rows, rc, cals, pred_manifest, unet_manifest, started, load, ref_info)
     print(f"wrote {os.path.relpath(args.out, ts.ROOT)}")
 
 

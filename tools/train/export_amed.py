@@ -57,17 +57,18 @@ def load_predictors(model_dir=OUT):
 def entry_for(nfe, st, ckpt_path):
     args, tr, log = st["args"], st["train"], st["log"]
     N = A.nfe_to_timestamps(nfe)
+    M = args.get("teacher_m", 1)
     final = log[-1]
     cmd = (f"nice -n 10 /usr/bin/python3 tools/train/train_amed.py --nfe {nfe} --trajectories {args['trajectories']} "
            f"--val {args['val']} --null-frac {args['null_frac']} --epochs {tr['epoch']} --batch {args['batch']} "
-           f"--lr {args['lr']} --seed {args['seed']} --out {os.path.relpath(os.path.dirname(ckpt_path), ROOT)}")
+           f"--lr {args['lr']} --seed {args['seed']} --teacher-m {M} --out {os.path.relpath(os.path.dirname(ckpt_path), ROOT)}")
     return dict(
         nfe=nfe, variant="solver", afs=True, schedule="time_uniform", schedule_rho=1, sigma_max=A.SIGMA_MAX,
         sigma_min=A.SIGMA_MIN, timestamps=N, steps=N - 1, sigmas=st["sigmas"],
-        teacher=dict(solver="heun", M=1, afs=False, schedule="time_uniform", points=2 * N - 1,
-                     sigmas=st["teacher_sigmas"], nfe=4 * (N - 1),
+        teacher=dict(solver="heun", M=M, afs=False, schedule="time_uniform", points=(M + 1) * (N - 1) + 1,
+                     sigmas=st["teacher_sigmas"], nfe=2 * (M + 1) * (N - 1),
                      note="EDM Heun with the 2nd-order correction on every step; the student points are every "
-                          "second teacher point; x_0 = σ_0·z"),
+                          "(M+1)-th teacher point; x_0 = σ_0·z"),
         training=dict(trajectories=args["trajectories"], validation_trajectories=args["val"],
                       label_distribution=f"uniform over 0..9, null class 10 with probability {args['null_frac']}",
                       epochs=tr["epoch"], batch=args["batch"], optimizer="Adam", lr=args["lr"], betas=[0.9, 0.999],

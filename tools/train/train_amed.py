@@ -50,8 +50,8 @@ def make_labels(n, null_frac, g):
 
 
 @torch.no_grad()
-def teacher_chunk(unet, z, labels, sig_t, N):
-    """Heun (no AFS) on the 2N−1-point grid; returns xs [B, N, 784], ds [B, N−1, 784], bs [B, N−1, 49]."""
+def teacher_chunk(unet, z, labels, sig_t, N, M=1):
+    """Heun (no AFS) on the (M+1)(N−1)+1-point grid (official M = 1); returns xs [B, N, 784], ds [B, N−1, 784], bs [B, N−1, 49]."""
     B = z.shape[0]
     x = z.double() * sig_t[0]
     xs, ds, bs = [x], [x / math.sqrt(1 + sig_t[0] ** 2)], [torch.zeros(B, 49, dtype=torch.float64)]
@@ -59,13 +59,13 @@ def teacher_chunk(unet, z, labels, sig_t, N):
         t, tn = sig_t[i], sig_t[i + 1]
         D, mid = A.denoise(unet, x, torch.full((B,), t, dtype=torch.float64), labels, bottleneck=True)
         d = (x - D) / t
-        if i % 2 == 0 and i > 0:  # a student point n = i/2 ≥ 1: the evaluation the student step makes
+        if i % (M + 1) == 0 and i > 0:  # a student point n = i/(M+1) ≥ 1: the evaluation the student step makes
             ds.append(d)
             bs.append(A.reduce_bottleneck(mid).double())
         xe = x + (tn - t) * d
         De = A.denoise(unet, xe, torch.full((B,), tn, dtype=torch.float64), labels)
         x = x + (tn - t) * 0.5 * (d + (xe - De) / tn)
-        if i % 2 == 1:
+        if (i + 1) % (M + 1) == 0:
             xs.append(x)
     assert len(xs) == N and len(ds) == N - 1
     return torch.stack(xs, 1).float(), torch.stack(ds, 1).float(), torch.stack(bs, 1).float()
@@ -141,6 +141,7 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--chunk", type=int, default=64)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--teacher-m", type=int, default=1, help="teacher points inserted per student interval (official: 1)")
     ap.add_argument("--out", default=os.path.join(ROOT, "tools", "train", "runs", "amed"))
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -148,8 +149,9 @@ def main():
     path = os.path.join(args.out, f"nfe{args.nfe}.pt")
     N = A.nfe_to_timestamps(args.nfe)
     sig = A.time_uniform_sigmas(N)
-    sig_t = A.time_uniform_sigmas(2 * N - 1)
-    assert all(abs(sig_t[2 * k] - sig[k]) <= 1e-12 * sig[k] for k in range(N))
+    M = args.teacher_m
+    sig_t = A.time_uniform_sigmas((M + 1) * (N - 1) + 1)
+    assert all(abs(sig_t[(M + 1) * k] - sig[k]) <= 1e-12 * sig[k] for k in range(N))
     unet, manifest = load_shipped_unet()
     model_sha = manifest["sha256"]
     total = args.trajectories + args.val
@@ -166,7 +168,7 @@ def main():
         t0 = time.time()
         i = st["done"]
         j = min(total, i + args.chunk)
-        xs, ds, bs = teacher_chunk(unet, st["z"][i:j], st["labels"][i:j], sig_t, N)
+        xs, ds, bs = teacher_chunk(unet, st["z"][i:j], st["labels"][i:j], sig_t, N, M)
         st["xs"].append(xs); st["ds"].append(ds); st["bs"].append(bs)
         st["done"] = j
         st["seconds"]["teacher"] += time.time() - t0
