@@ -1,6 +1,6 @@
 """Why the learned AMED predictor is where it is: the distance to the reference solution (bench/quality/amed.py's
 Heun-121, same noise: the first n of its samples) of the official teacher (Heun, M = 1 inserted point per interval),
-a finer teacher (M = 3), the shipped learned predictor, a predictor trained against the M = 3 teacher (if
+a finer teacher (M = 3), the shipped learned predictor (per sample, and its per-step mean r, c used as constants), a predictor trained against the M = 3 teacher (if
 tools/train/runs/amed-m3/nfe<NFE>.pt exists), and the page's time-only calibration with c as calibrated and with c
 clamped to the learned head's range [1 − scale_dir, 1 + scale_dir]. Run after amed.py (it reads its cached reference).
   /usr/bin/python3 bench/quality/amed_probe.py [--n 100] [--nfes 3,5,7,9]   → bench/results/amed-fmnist-probe.md
@@ -79,7 +79,9 @@ def main():
         r["teacher1"] = l2(heun(unet, z, lab, A.time_uniform_sigmas(2 * (N - 1) + 1)))
         r["teacher3"] = l2(heun(unet, z, lab, A.time_uniform_sigmas(4 * (N - 1) + 1)))
         if nfe in preds:
-            r["learned"] = l2(A.sample(unet, preds[nfe][1], z, lab, sig))
+            rec = []
+            r["learned"] = l2(A.sample(unet, preds[nfe][1], z, lab, sig, record=rec))
+            r["learned_means"] = l2(constant(unet, z, lab, sig, [dict(r=float(rr.mean()), c=float(cc.mean())) for rr, cc, _ in rec]))
         m3 = os.path.join(ts.ROOT, "tools", "train", "runs", "amed-m3", f"nfe{nfe}.pt")
         if os.path.exists(m3):
             st = torch.load(m3)
@@ -94,11 +96,11 @@ def main():
     lines = ["# AMED on Fashion-MNIST: what limits the learned predictor (L2 to the Heun-121 reference)", "",
              f"n = {n} (the first samples of bench/quality/amed.py's seed-0 noise, label i mod 10); same reference; "
              "time-uniform grid σ 80 → 0.002. Command: `/usr/bin/python3 bench/quality/amed_probe.py`.", "",
-             "| NFE | teacher Heun M=1 (official; NFE) | teacher Heun M=3 (NFE) | learned, shipped (M=1 teacher) | learned, M=3 teacher (not shipped) | time-only (page calibration) | time-only, c clamped to [0.99, 1.01] |",
-             "|---|---|---|---|---|---|---|"]
+             "| NFE | teacher Heun M=1 (official; NFE) | teacher Heun M=3 (NFE) | learned, shipped (M=1 teacher) | learned, its per-step means as constants | learned, M=3 teacher (not shipped) | time-only (page calibration) | time-only, c clamped to [0.99, 1.01] |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         N = A.nfe_to_timestamps(r["nfe"])
-        lines.append(f"| {r['nfe']} | {f(r['teacher1'])} ({4 * (N - 1)}) | {f(r['teacher3'])} ({8 * (N - 1)}) | {f(r.get('learned'))} | "
+        lines.append(f"| {r['nfe']} | {f(r['teacher1'])} ({4 * (N - 1)}) | {f(r['teacher3'])} ({8 * (N - 1)}) | {f(r.get('learned'))} | {f(r.get('learned_means'))} | "
                      f"{f(r.get('learned_m3'))} | {f(r['time'])} | {f(r['time_clamped'])} |")
     lines.append("")
     with open(args.out, "w") as fh:
