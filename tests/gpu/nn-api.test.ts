@@ -5,19 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EPS32 } from './gpu-session';
-import { useNnPage } from './nn-session';
+import { sandboxEvaluator, useNnPage } from './nn-session';
 
 const holder = useNnPage();
-const evaluate = <T>(fn: (sandbox: any, arg: any) => Promise<T>, arg?: unknown): Promise<T> =>
-  holder.session.page.evaluate(
-    async (source, arg) => {
-      const w = window as any;
-      w.sandboxForTests ??= await w.harness.createSandbox();
-      return new Function('sandbox', 'arg', `return (${source})(sandbox, arg)`)(w.sandboxForTests, arg);
-    },
-    fn.toString(),
-    arg,
-  ) as Promise<T>;
+const evaluate = sandboxEvaluator(holder);
 
 const image = (seed: number, count: number, size = 28) => Array.from({ length: count * size * size }, (_, i) => Math.sin(seed * 7.1 + i * 0.61) * 1.2);
 

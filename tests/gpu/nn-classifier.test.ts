@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CLASSIFIER_GOLDEN, loadGolden, relativeToScale, type GoldenCase } from '../reference/nn-golden';
-import { useNnPage } from './nn-session';
+import { sandboxEvaluator, useNnPage } from './nn-session';
 
 const holder = useNnPage();
 /** The golden case, with the labels classifier_golden.py recorded: float64 argmax, true labels of the real images. */
@@ -23,17 +23,7 @@ interface RunResult {
 const classifierRun = (images: number[], maxChunk?: number): Promise<RunResult> =>
   holder.session.page.evaluate((images, maxChunk) => (window as any).harness.classifierRun({ images, maxChunk }), images, maxChunk);
 
-/** Runs `fn(sandbox, arg)` in the page against one sandbox per page. */
-const evaluate = <T>(fn: (sandbox: any, arg: any) => Promise<T>, arg?: unknown): Promise<T> =>
-  holder.session.page.evaluate(
-    async (source, arg) => {
-      const w = window as any;
-      w.sandboxForTests ??= await w.harness.createSandbox();
-      return new Function('sandbox', 'arg', `return (${source})(sandbox, arg)`)(w.sandboxForTests, arg);
-    },
-    fn.toString(),
-    arg,
-  ) as Promise<T>;
+const evaluate = sandboxEvaluator(holder);
 
 const argmax = (row: ArrayLike<number>) => Array.from(row).reduce((best, v, j, a) => (v > a[best] ? j : best), 0);
 const rows = (flat: ArrayLike<number>, width: number) => Array.from({ length: flat.length / width }, (_, n) => Array.from(flat).slice(n * width, (n + 1) * width));

@@ -15,3 +15,18 @@ export function useNnPage() {
   });
   return holder;
 }
+
+/** Runs `fn(sandbox, arg)` in the nn page, against one sandbox per page (made on first use). `fn` travels as source
+ *  text, so it may only use its arguments. */
+export function sandboxEvaluator(holder: ReturnType<typeof useNnPage>) {
+  return <T>(fn: (sandbox: any, arg: any) => Promise<T>, arg?: unknown): Promise<T> =>
+    holder.session.page.evaluate(
+      async (source, arg) => {
+        const w = window as any;
+        w.sandboxForTests ??= await w.harness.createSandbox();
+        return new Function('sandbox', 'arg', `return (${source})(sandbox, arg)`)(w.sandboxForTests, arg);
+      },
+      fn.toString(),
+      arg,
+    ) as Promise<T>;
+}

@@ -14,10 +14,10 @@ import hashlib
 import json
 import os
 
-import numpy as np
 import torch
 
 import data
+import golden
 import graph_runner
 import weights_format
 from classifier import Classifier
@@ -54,15 +54,7 @@ def build(manifest: dict, tensors: dict, seed: int = 4321):
 def write(root: str, seed: int = 4321) -> dict:
     manifest, tensors = weights_format.read(os.path.join(root, MODEL))
     cases = build(manifest, tensors, seed)
-    blob = bytearray()
-    for c in cases:
-        table = []
-        for name, arr in c.pop("arrays").items():
-            blob += b"\0" * (-len(blob) % 16)
-            a = np.ascontiguousarray(arr.detach().double().numpy()).astype("<f4")
-            table.append(dict(name=name, shape=list(a.shape), offset=len(blob), length=int(a.size)))
-            blob += a.tobytes()
-        c["arrays"] = table
+    blob = golden.pack_arrays(cases)
     out_json = os.path.join(root, FIXTURE)
     bin_path = os.path.splitext(out_json)[0] + ".bin"
     meta = dict(

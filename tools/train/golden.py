@@ -90,8 +90,9 @@ def build(model, seed: int = 1234):
     return cases
 
 
-def write(model, out_json: str, weights_sha256: str, seed: int = 1234) -> dict:
-    cases = build(model, seed)
+def pack_arrays(cases) -> bytearray:
+    """Replaces each case's `arrays` (name → tensor) by its table of {name, shape, offset, length} and returns the
+    float32 blob: every array C-contiguous, little-endian, at a 16-byte-aligned offset (the goldens' .bin layout)."""
     blob = bytearray()
     for c in cases:
         table = []
@@ -101,6 +102,12 @@ def write(model, out_json: str, weights_sha256: str, seed: int = 1234) -> dict:
             table.append(dict(name=name, shape=list(a.shape), offset=len(blob), length=int(a.size)))
             blob += a.tobytes()
         c["arrays"] = table
+    return blob
+
+
+def write(model, out_json: str, weights_sha256: str, seed: int = 1234) -> dict:
+    cases = build(model, seed)
+    blob = pack_arrays(cases)
     bin_path = os.path.splitext(out_json)[0] + ".bin"
     meta = dict(
         format="diffusion-sandbox-golden", version=1, model="public/models/fmnist", weights_sha256=weights_sha256,
