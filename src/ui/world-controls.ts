@@ -82,7 +82,8 @@ export class WorldControls extends LitElement {
           ? nothing
           : html`<label><input type="checkbox" .checked=${s.showTrajectories} @change=${(e: Event) => this.store.update((d) => (d.showTrajectories = (e.target as HTMLInputElement).checked))} />Trajectories</label>`}
       </div>
-      ${image ? html`<image-controls .state=${s} .image=${image}></image-controls>` : html`<reflow-controls .state=${s}></reflow-controls>`}
+      ${image ? html`<image-controls .state=${s} .image=${image}></image-controls>` : nothing}
+      <reflow-controls .state=${s}></reflow-controls>
       ${this.preparer.current.map((p) => html`<div data-preparing><span class="hint">${p.label}</span><progress-bar .fraction=${p.fraction} label=${p.label}></progress-bar></div>`)}
       ${s.world === CUSTOM_WORLD
         ? html`<p class="hint">Drawing: click a view to add a component, drag it to move, wheel over it for its width, shift-drag for its weight, select it and press Delete to remove it (keyboard: focus a view, N adds, [ ] select, arrows move, PageUp/PageDown width, with Shift weight).</p>`

@@ -98,4 +98,18 @@ describe('ReFlow on the page', () => {
     const flows = await page.$$eval('sandbox-app >>> sampler-panel >>> panel-controls >>> select[aria-label$="flow"]', (ss) => ss.map((s) => (s as HTMLSelectElement).value));
     expect(flows).toEqual(['gmm:ring8', 'gmm:ring8:2rf', 'gmm:ring8', 'gmm:ring8:2rf', 'gmm:ring8', 'gmm:ring8:2rf']);
   });
+
+  it('image worlds: fmnist-2rf is in the picker, and the one-step preset compares the shipped 1-RF and 2-RF models', async () => {
+    session = await openApp(stateToHash({ ...defaultState(), world: 'fmnist', count: 1, label: 7, panels: defaultState().panels.slice(0, 1) }));
+    const { page } = session;
+    await panelsDone(page);
+    expect(await worldOptions(page)).toEqual(expect.arrayContaining(['fmnist', 'fmnist-2rf']));
+    await (await waitForDeep(page, 'sandbox-app >>> world-controls >>> reflow-controls >>> button[data-action="one-step"]')).click();
+    const panels = [1, 2, 4].map((n) => `reflow:${n}:linear_t:0~reflow:${n}:linear_t:0:w=fmnist-2rf`).join('~');
+    expect(await settledHash(page)).toContain(`#world=fmnist&seed=42&count=1&p=${panels}&`);
+    await panelsDone(page);
+    expect((await readouts(page)).map((r) => r.nfe)).toEqual(['1', '1', '2', '2', '4', '4']);
+    const flows = await page.$$eval('sandbox-app >>> sampler-panel >>> panel-controls >>> select[aria-label$="flow"]', (ss) => ss.map((s) => (s as HTMLSelectElement).value));
+    expect(flows).toEqual(['fmnist', 'fmnist-2rf', 'fmnist', 'fmnist-2rf', 'fmnist', 'fmnist-2rf']);
+  });
 });
