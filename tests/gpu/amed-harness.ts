@@ -1,7 +1,7 @@
 /** Test-only page for the learned AMED predictor: its kernels on given bottlenecks, and whole predictor-AMED runs on
  *  the WGSL UNet through the plan executor. Not part of the built app. */
 import { createSandbox } from '../../src/index';
-import { GpuContext } from '../../src/gpu/context';
+import { gpu, gpuErrors } from './harness-gpu';
 import { withErrorScopes } from '../../src/gpu/error-scope';
 import { GpuAmedPredictor, PredictorRun } from '../../src/sampling/amed/predictor-gpu';
 import { predictorsFromFiles } from '../../src/sampling/amed/predictor-manifest';
@@ -13,16 +13,6 @@ import { loadModel } from '../../src/worlds/unet/manifest';
 import type { AmedRunInfo } from '../../src/api/amed-predictors';
 import '../../src/ui/amed-table';
 
-const gpuErrors: string[] = [];
-let context: GpuContext | null = null;
-
-async function gpu() {
-  if (!context) {
-    context = await GpuContext.create();
-    context.addEventListener('gpuerror', (e) => gpuErrors.push(String((e as CustomEvent).detail)));
-  }
-  return context.resources;
-}
 
 interface Files {
   manifest: unknown;

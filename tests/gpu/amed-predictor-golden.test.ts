@@ -5,7 +5,7 @@
  * choosing the predictor or falling back to the calibration. This file requires the fixture and the shipped files.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { predictAmed, reduceBottleneck } from '../../src/sampling/amed/predictor';
 import { predictorsFromFiles } from '../../src/sampling/amed/predictor-manifest';
 import { runPlanCpu } from '../../src/sampling/run-cpu';
@@ -13,17 +13,9 @@ import { buildAmedPredictedPlan } from '../../src/sampling/samplers/amed-predict
 import { shippedPredictorFiles } from '../reference/amed-predictor-files';
 import { loadModelFromDisk, relativeToScale } from '../reference/nn-golden';
 import { unetCpuDenoiser } from '../reference/unet-cpu-denoiser';
-import { gpuErrors, openPage } from '../browser/page';
+import { useNnPage } from './nn-session';
 
-const holder = {} as { session: Awaited<ReturnType<typeof openPage>> };
-beforeAll(async () => {
-  holder.session = await openPage('/tests/gpu/amed-harness.html');
-});
-afterAll(async () => {
-  expect(await gpuErrors(holder.session.page)).toEqual([]);
-  expect(holder.session.problems).toEqual([]);
-  await holder.session.close();
-});
+const holder = useNnPage('/tests/gpu/amed-harness.html');
 
 interface Golden {
   amed_weights_sha256: string;

@@ -12,18 +12,9 @@ import { timeUniform, DEFAULT_SCHEDULE_OPTIONS } from '../../src/sampling/schedu
 import { normals, randomPredictorFiles, type PredictorFiles } from '../reference/amed-predictor-files';
 import { loadModelFromDisk, relativeToScale } from '../reference/nn-golden';
 import { unetCpuDenoiser } from '../reference/unet-cpu-denoiser';
-import { gpuErrors, openPage } from '../browser/page';
-import { afterAll, beforeAll } from 'vitest';
+import { useNnPage } from './nn-session';
 
-const holder = {} as { session: Awaited<ReturnType<typeof openPage>> };
-beforeAll(async () => {
-  holder.session = await openPage('/tests/gpu/amed-harness.html');
-});
-afterAll(async () => {
-  expect(await gpuErrors(holder.session.page)).toEqual([]);
-  expect(holder.session.problems).toEqual([]);
-  await holder.session.close();
-});
+const holder = useNnPage('/tests/gpu/amed-harness.html');
 
 const grid = (timestamps: number) => Array.from(timeUniform(timestamps, DEFAULT_SCHEDULE_OPTIONS).slice(0, timestamps));
 const asPage = (f: PredictorFiles) => ({ manifest: f.manifest, weights: Array.from(f.weights) });

@@ -1,7 +1,7 @@
 /** Test-only page for the network kernels and the UNet world: runs one WGSL kernel on given buffers, or the whole
  *  network, and hands results back to puppeteer. Not part of the built app. */
 import { createSandbox } from '../../src/index';
-import { GpuContext } from '../../src/gpu/context';
+import { gpu, gpuErrors } from './harness-gpu';
 import { withErrorScopes } from '../../src/gpu/error-scope';
 import { readBuffers } from '../../src/gpu/readback';
 import { denoiseGpu } from '../../src/sampling/denoise-gpu';
@@ -11,16 +11,6 @@ import { nnPipelines, UNIFORM_SLOT, writeParams, type KernelName } from '../../s
 import { checkClassifierManifest, loadModel } from '../../src/worlds/unet/manifest';
 import { createClassifierNetwork } from '../../src/metrics/classifier-network';
 
-const gpuErrors: string[] = [];
-let context: GpuContext | null = null;
-
-async function gpu() {
-  if (!context) {
-    context = await GpuContext.create();
-    context.addEventListener('gpuerror', (e) => gpuErrors.push(String((e as CustomEvent).detail)));
-  }
-  return context.resources;
-}
 
 interface BindingSpec {
   /** Initial contents (f32 unless `u32`), or only a size in elements for an output. */

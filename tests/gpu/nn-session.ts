@@ -1,12 +1,12 @@
-/** Lifecycle for the nn GPU test files: one page on tests/gpu/nn-harness.html, and after all tests no uncaptured
- *  GPU error and no console error. */
+/** Lifecycle for the nn and AMED GPU test files: one page on a harness (tests/gpu/nn-harness.html by default), and
+ *  after all tests no uncaptured GPU error and no console error. */
 import { afterAll, beforeAll, expect } from 'vitest';
 import { gpuErrors, openPage } from '../browser/page';
 
-export function useNnPage() {
+export function useNnPage(harness = '/tests/gpu/nn-harness.html') {
   const holder = {} as { session: Awaited<ReturnType<typeof openPage>> };
   beforeAll(async () => {
-    holder.session = await openPage('/tests/gpu/nn-harness.html');
+    holder.session = await openPage(harness);
   });
   afterAll(async () => {
     expect(await gpuErrors(holder.session.page)).toEqual([]);
