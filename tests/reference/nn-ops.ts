@@ -61,7 +61,8 @@ export function linear(x: Arr, n: number, fin: number, weight: Arr, bias: Arr, f
   return out;
 }
 
-export function avgPool2(x: Arr, planes: number, h: number, w: number): Float64Array {
+/** 2×2 windows, stride 2, floor (odd sizes drop the last row and column), each reduced by `reduce`. */
+function pool2(x: Arr, planes: number, h: number, w: number, reduce: (a: number, b: number, c: number, d: number) => number): Float64Array {
   const ho = Math.floor(h / 2);
   const wo = Math.floor(w / 2);
   const out = new Float64Array(planes * ho * wo);
@@ -69,23 +70,19 @@ export function avgPool2(x: Arr, planes: number, h: number, w: number): Float64A
     for (let y = 0; y < ho; y++)
       for (let xx = 0; xx < wo; xx++) {
         const at = (yy: number, xi: number) => x[(p * h + yy) * w + xi];
-        out[(p * ho + y) * wo + xx] = (at(2 * y, 2 * xx) + at(2 * y, 2 * xx + 1) + at(2 * y + 1, 2 * xx) + at(2 * y + 1, 2 * xx + 1)) / 4;
+        out[(p * ho + y) * wo + xx] = reduce(at(2 * y, 2 * xx), at(2 * y, 2 * xx + 1), at(2 * y + 1, 2 * xx), at(2 * y + 1, 2 * xx + 1));
       }
   return out;
 }
 
-/** F.max_pool2d(x, 2): 2×2 windows, stride 2, floor (odd sizes drop the last row and column). */
+/** F.avg_pool2d(x, 2). */
+export function avgPool2(x: Arr, planes: number, h: number, w: number): Float64Array {
+  return pool2(x, planes, h, w, (a, b, c, d) => (a + b + c + d) / 4);
+}
+
+/** F.max_pool2d(x, 2). */
 export function maxPool2(x: Arr, planes: number, h: number, w: number): Float64Array {
-  const ho = Math.floor(h / 2);
-  const wo = Math.floor(w / 2);
-  const out = new Float64Array(planes * ho * wo);
-  for (let p = 0; p < planes; p++)
-    for (let y = 0; y < ho; y++)
-      for (let xx = 0; xx < wo; xx++) {
-        const at = (yy: number, xi: number) => x[(p * h + yy) * w + xi];
-        out[(p * ho + y) * wo + xx] = Math.max(at(2 * y, 2 * xx), at(2 * y, 2 * xx + 1), at(2 * y + 1, 2 * xx), at(2 * y + 1, 2 * xx + 1));
-      }
-  return out;
+  return pool2(x, planes, h, w, Math.max);
 }
 
 export const relu = (v: number) => Math.max(v, 0);
