@@ -46,16 +46,18 @@ class ResBlock(nn.Module):
 class UNet(nn.Module):
     """v-prediction network for rectified flow: v(z_t, t, label) ≈ ε − x0 with z_t = (1−t)·x0 + t·ε."""
 
-    def __init__(self, base: int = 32, mults=(1, 2, 2), time_dim: int = 32, emb_dim: int = 128):
+    def __init__(self, base: int = 32, mults=(1, 2, 2), time_dim: int = 32, emb_dim: int = 128,
+                 channels: int = 1, num_classes: int = NUM_CLASSES):
         super().__init__()
+        # The null class (label dropout, CFG) is the last embedding row, index num_classes.
         self.config = dict(base=base, mults=list(mults), time_dim=time_dim, emb_dim=emb_dim,
-                           groups=GROUPS, num_classes=NUM_CLASSES, null_class=NULL_CLASS)
+                           groups=GROUPS, num_classes=num_classes, null_class=num_classes, channels=channels)
         self.time_dim = time_dim
         self.time_mlp1 = nn.Linear(time_dim, emb_dim)
         self.time_mlp2 = nn.Linear(emb_dim, emb_dim)
-        self.class_emb = nn.Embedding(NUM_CLASSES + 1, emb_dim)
+        self.class_emb = nn.Embedding(num_classes + 1, emb_dim)
         widths = [base * m for m in mults]
-        self.conv_in = nn.Conv2d(1, widths[0], 3, padding=1)
+        self.conv_in = nn.Conv2d(channels, widths[0], 3, padding=1)
         self.down = nn.ModuleList()
         cin = widths[0]
         for w in widths:
@@ -67,7 +69,7 @@ class UNet(nn.Module):
             self.up.append(ResBlock(cin + w, w, emb_dim))
             cin = w
         self.norm_out = nn.GroupNorm(GROUPS, cin)
-        self.conv_out = nn.Conv2d(cin, 1, 3, padding=1)
+        self.conv_out = nn.Conv2d(cin, channels, 3, padding=1)
 
     def embedding(self, t, label):
         e = self.time_mlp2(F.silu(self.time_mlp1(timestep_features(t, self.time_dim))))

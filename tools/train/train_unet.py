@@ -14,7 +14,7 @@ import torch
 
 import checkpoint
 import data
-from model import NULL_CLASS, UNet
+from model import UNet
 
 
 def main():
@@ -27,6 +27,8 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--save-every-s", type=float, default=120)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--dataset", choices=["fmnist", "emoji"], default="fmnist")
+    p.add_argument("--base", type=int, default=32, help="UNet base width (fmnist 32; emoji 48)")
     # Reflow fine-tuning (ReFlow issue): train on saved (noise, image, label) pairs instead of independent noise.
     p.add_argument("--pairs", default=None, help="a .pt of {z0, x1, label} from make_reflow_pairs.py")
     p.add_argument("--init", default=None, help="start weights (EMA of another checkpoint), e.g. the 1-RF model")
@@ -36,7 +38,12 @@ def main():
     args = p.parse_args()
     torch.set_num_threads(args.threads)
 
-    model = UNet()
+    if args.dataset == "emoji":
+        import emoji_data
+        model = UNet(base=args.base, channels=3, num_classes=len(emoji_data.CLASS_NAMES))
+    else:
+        model = UNet(base=args.base)
+    null_class = model.config["null_class"]
     if args.init:
         model.load_state_dict(torch.load(args.init, map_location="cpu")["ema"])
     ema = copy.deepcopy(model).requires_grad_(False)
@@ -53,16 +60,24 @@ def main():
     if args.pairs:
         pairs = torch.load(args.pairs)
         x_all, noise_all, y_all = pairs["x1"], pairs["z0"], pairs["label"]
+    elif args.dataset == "emoji":
+        x_all, y_all = emoji_data.load("train")
+        noise_all = None
     else:
         x_all, y_all = data.load("train")
         noise_all = None
     n = x_all.shape[0]
+    # Emoji classes are unbalanced (People & Body is 60 % of the images, skin tones): draw classes evenly.
+    draw_weights = emoji_data.class_balanced_weights(y_all) if args.dataset == "emoji" else None
     last_save, t0, loss_avg = time.time(), time.time(), None
     while it < args.iters:
-        idx = torch.randint(0, n, (args.batch,), generator=gen)
+        if draw_weights is not None:
+            idx = torch.multinomial(draw_weights, args.batch, replacement=True, generator=gen)
+        else:
+            idx = torch.randint(0, n, (args.batch,), generator=gen)
         x0, y = x_all[idx], y_all[idx].clone()
         eps = noise_all[idx] if noise_all is not None else torch.randn(x0.shape, generator=gen)
-        y[torch.rand(args.batch, generator=gen) < 0.1] = NULL_CLASS
+        y[torch.rand(args.batch, generator=gen) < 0.1] = null_class
         if args.t_dist == "uniform":
             t = 1e-3 + (1 - 1e-3) * torch.rand(args.batch, generator=gen)
         else:
