@@ -10,7 +10,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { initialNoise } from '../../src/sampling/noise';
-import { runPlanCpu, type CpuDenoiser } from '../../src/sampling/run-cpu';
+import type { CpuDenoiser } from '../../src/sampling/denoiser';
+import { runPlanCpu } from '../../src/sampling/run-cpu';
 import { WorldRegistry } from '../../src/worlds/registry';
 import { lcg } from '../../tests/reference/random-mixture';
 import { averagePool, guided } from '../../tests/reference/upsample-guidance';
@@ -67,6 +68,7 @@ export function main([input, output]: string[]): void {
     const labels = plan.labels;
     const denoiser: CpuDenoiser = {
       dim: plan.dim,
+      key: () => `ug-reference:${plan.size}:${ug.weight}:${ug.eta}`,
       denoise: (x, sigma, out) => out.set(ugDenoise(x, sigma[0], plan.count, plan.size!, labels, ug.weight, ug.eta)),
     };
     const { samples } = runPlanCpu({ ...plan, sigmas: Float64Array.from(plan.sigmas), records: 0 }, denoiser, {

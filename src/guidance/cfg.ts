@@ -9,7 +9,7 @@
 import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import type { GpuResources } from '../gpu/context';
 import { dispatchFor, SHADERS } from '../gpu/shaders';
-import type { DenoiseIO, GpuDenoiser } from '../worlds/types';
+import type { DenoiseIO, GpuDenoiser } from '../sampling/denoiser';
 
 const combineDefinitions = makeShaderDataDefinitions(SHADERS.combine);
 
@@ -52,6 +52,7 @@ export async function classifierFreeGuidance(gpu: GpuResources, inner: GpuDenois
 
   return {
     dim: inner.dim,
+    key: () => `cfg(${scale})[${inner.key()}]`,
     costPerSample: 2 * inner.costPerSample,
     encode(pass: GPUComputePassEncoder, io: DenoiseIO) {
       if (!io.labels || scale === 1) return inner.encode(pass, io);

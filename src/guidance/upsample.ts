@@ -10,7 +10,7 @@ import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import { storageUsage } from '../gpu/buffer-pool';
 import type { GpuResources } from '../gpu/context';
 import { dispatchFor, SHADERS } from '../gpu/shaders';
-import type { DenoiseIO, GpuDenoiser } from '../worlds/types';
+import type { DenoiseIO, GpuDenoiser } from '../sampling/denoiser';
 
 export interface UpsampleGuidanceSettings {
   /** m: 2 (56 from 28) or 4 (112 from 28). */
@@ -77,6 +77,7 @@ export async function upsampleGuidance(gpu: GpuResources, high: GpuDenoiser, low
 
   return {
     dim: high.dim,
+    key: () => `ug(${factor},${settings.weight},${settings.eta})[${high.key()}|${low.key()}]`,
     costPerSample: high.costPerSample + low.costPerSample,
     encode(pass: GPUComputePassEncoder, io: DenoiseIO) {
       const s = scratchFor(io.count);

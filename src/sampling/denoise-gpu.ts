@@ -1,7 +1,7 @@
 import { storageUsage } from '../gpu/buffer-pool';
 import type { GpuResources } from '../gpu/context';
 import { readBuffers } from '../gpu/readback';
-import type { GpuDenoiser } from '../worlds/types';
+import type { GpuDenoiser } from './denoiser';
 
 /** One evaluation of D(x; σ) on the GPU, σ given per sample (the public `denoise`); labels per sample for
  *  class-conditional worlds (absent: the null class). */

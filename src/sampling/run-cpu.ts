@@ -4,15 +4,8 @@
  */
 import { predictAmed, reduceBottleneck, type AmedPredictorWeights, type PerSampleAmed } from './amed/predictor';
 import { brownianIncrement } from './noise';
+import type { CpuDenoiser } from './denoiser';
 import type { Plan } from './plan';
-
-/** A denoiser in float64: D(x; σ) with one σ per sample, x and out row-major count × dim. */
-export interface CpuDenoiser {
-  dim: number;
-  denoise(x: Float64Array, sigma: Float64Array, out: Float64Array): void;
-  /** An intermediate value of the last call (count × its per-sample size), for plans that tap the bottleneck. */
-  activation?(name: string): Float64Array;
-}
 
 export interface CpuRunOptions {
   /** Standard-normal start z (count × dim); x_0 = σ_0·z. */

@@ -10,7 +10,7 @@ import { CancelledError } from '../gpu/errors';
 import { PassTimer } from '../gpu/pass-timer';
 import { align256, readBuffers } from '../gpu/readback';
 import { dispatchFor, SHADERS } from '../gpu/shaders';
-import type { GpuDenoiser } from '../worlds/types';
+import type { GpuDenoiser } from './denoiser';
 import { PredictorRun, type GpuAmedPredictor, type PredictedStep } from './amed/predictor-gpu';
 import type { CombineInstr, DenoiseInstr, Plan } from './plan';
 

@@ -1,9 +1,9 @@
 import { getSizeAndAlignmentOfUnsizedArrayElement, makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import type { GpuResources } from '../gpu/context';
 import { SHADERS } from '../gpu/shaders';
-import { logWeights, type GmmSpec } from './gmm';
+import { gmmKey, logWeights, type GmmSpec } from './gmm';
 import { pointDenoiser } from './point-denoiser';
-import type { GpuDenoiser } from './types';
+import type { GpuDenoiser } from '../sampling/denoiser';
 
 const definitions = makeShaderDataDefinitions(SHADERS.gmmDenoise);
 
@@ -22,5 +22,5 @@ export async function createGmmDenoiser(gpu: GpuResources, spec: GmmSpec): Promi
   const data = packComponents(spec);
   const components = gpu.device.createBuffer({ label: 'gmm-components', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   gpu.device.queue.writeBuffer(components, 0, data);
-  return pointDenoiser(gpu.device, pipeline, [{ binding: 1, resource: { buffer: components } }], spec.means.length);
+  return pointDenoiser(gpu.device, pipeline, [{ binding: 1, resource: { buffer: components } }], spec.means.length, gmmKey(spec));
 }

@@ -3,7 +3,7 @@
  * the log-density and the samples are all exact (algorithms.md; issue "Engine" §5).
  */
 import { hashKey, normalFromKey, pcgHash, signedUniform } from '../sampling/noise';
-import type { CpuDenoiser } from '../sampling/run-cpu';
+import type { CpuDenoiser } from '../sampling/denoiser';
 
 export interface GmmSpec {
   type: 'gmm';
@@ -46,13 +46,20 @@ export function logWeights(spec: GmmSpec): Float64Array {
   return Float64Array.from(spec.weights, (w) => Math.log(w / total));
 }
 
+/** Names a mixture by its parameters (the exact denoiser is a function of them alone). */
+export function gmmKey(spec: GmmSpec): string {
+  return `gmm:${JSON.stringify([spec.means, spec.stds, spec.weights])}`;
+}
+
 /** The exact D(x; σ) in float64, with log-sum-exp weights; one σ per sample. */
 export function gmmDenoiser(spec: GmmSpec): CpuDenoiser {
   const logW = logWeights(spec);
   const k = spec.means.length;
   const logits = new Float64Array(k);
+  const key = gmmKey(spec);
   return {
     dim: 2,
+    key: () => key,
     denoise(x, sigma, out) {
       for (let i = 0; i < sigma.length; i++) {
         const [x0, x1] = [x[2 * i], x[2 * i + 1]];

@@ -8,9 +8,9 @@
 import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import type { GpuResources } from '../gpu/context';
 import { SHADERS } from '../gpu/shaders';
-import type { CpuDenoiser } from '../sampling/run-cpu';
+import type { CpuDenoiser, GpuDenoiser } from '../sampling/denoiser';
 import { pointDenoiser } from './point-denoiser';
-import type { ExactWorld, GpuDenoiser, World } from './types';
+import type { ExactWorld, World } from './types';
 
 export interface Pairs {
   /** ε_j, row-major P × 2 (the noise end, x_T = σ_max·ε). */
@@ -21,11 +21,22 @@ export interface Pairs {
 
 const definitions = makeShaderDataDefinitions(SHADERS.pairFlowDenoise);
 
+/** Names the regression by its bandwidth and a hash (FNV-1a) of the pairs' float32 bits. */
+export function pairFlowKey(pairs: Pairs, bandwidth: number): string {
+  let h = 0x811c9dc5;
+  for (const array of [pairs.noise, pairs.data]) {
+    for (const byte of new Uint8Array(array.buffer, array.byteOffset, array.byteLength)) h = Math.imul(h ^ byte, 0x01000193);
+  }
+  return `pairflow:${bandwidth}:${pairs.noise.length / 2}:${(h >>> 0).toString(16)}`;
+}
+
 /** The same regression in float64 (tests, and the held-out bandwidth choice). */
 export function pairFlowDenoiser(pairs: Pairs, bandwidth: number): CpuDenoiser {
   const count = pairs.noise.length / 2;
+  const key = pairFlowKey(pairs, bandwidth);
   return {
     dim: 2,
+    key: () => key,
     denoise(x, sigma, out) {
       for (let i = 0; i < sigma.length; i++) {
         const tau = sigma[i] / (1 + sigma[i]);
@@ -66,7 +77,7 @@ export async function createPairFlowDenoiser(gpu: GpuResources, pairs: Pairs, ba
   params.set({ bandwidth });
   const paramBuffer = gpu.device.createBuffer({ label: 'reflow params', size: params.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   gpu.device.queue.writeBuffer(paramBuffer, 0, params.arrayBuffer);
-  return pointDenoiser(gpu.device, pipeline, [{ binding: 0, resource: { buffer: paramBuffer } }, { binding: 1, resource: { buffer: pairBuffer } }], count);
+  return pointDenoiser(gpu.device, pipeline, [{ binding: 0, resource: { buffer: paramBuffer } }, { binding: 1, resource: { buffer: pairBuffer } }], count, pairFlowKey(pairs, bandwidth));
 }
 
 export function pairFlowWorld(id: string, label: string, parent: World, pairs: Pairs, bandwidth: number): World {

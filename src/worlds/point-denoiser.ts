@@ -1,13 +1,17 @@
 import { dispatchFor } from '../gpu/shaders';
-import type { GpuDenoiser } from './types';
+import type { GpuDenoiser } from '../sampling/denoiser';
 
 /**
  * The GpuDenoiser of a 2D world whose kernel runs one invocation per sample with the world's own data at
- * bindings 0–1 and x, σ, out at bindings 2, 3, 4 (gmm-denoise.wgsl, pair-flow-denoise.wgsl).
+ * bindings 0–1 and x, σ, out at bindings 2, 3, 4 (gmm-denoise.wgsl, pair-flow-denoise.wgsl). `key` names the world's
+ * function, as its float64 twin's key does.
  */
-export function pointDenoiser(device: GPUDevice, pipeline: GPUComputePipeline, worldEntries: GPUBindGroupEntry[], costPerSample: number): GpuDenoiser {
+export function pointDenoiser(device: GPUDevice, pipeline: GPUComputePipeline, worldEntries: GPUBindGroupEntry[], costPerSample: number,
+  key: string,
+): GpuDenoiser {
   return {
     dim: 2,
+    key: () => key,
     costPerSample,
     encode(pass, io) {
       const bindGroup = device.createBindGroup({

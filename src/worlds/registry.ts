@@ -4,7 +4,8 @@ import { gmmDenoiser, gmmLogDensity, gmmSample, validateGmm, type GmmSpec } from
 import { createGmmDenoiser } from './gmm-gpu';
 import { GMM_PRESETS } from './gmm-presets';
 import { FMNIST_MODELS, fmnistWorld } from './unet/fmnist-world';
-import type { GpuDenoiser, World, WorldInfo } from './types';
+import type { GpuDenoiser } from '../sampling/denoiser';
+import type { World, WorldInfo } from './types';
 
 export type WorldArg = string | GmmSpec;
 

@@ -1,38 +1,5 @@
-import type { CpuDenoiser } from '../sampling/run-cpu';
+import type { CpuDenoiser, GpuDenoiser } from '../sampling/denoiser';
 import type { GpuResources } from '../gpu/context';
-
-/** Buffers of one denoiser call: D(x; σ) for `count` samples, one σ per sample. */
-export interface DenoiseIO {
-  x: GPUBufferBinding;
-  sigma: GPUBufferBinding;
-  out: GPUBufferBinding;
-  count: number;
-  /** Class label per sample (u32), for class-conditional worlds; absent means the null class (unconditional). */
-  labels?: GPUBufferBinding;
-  /** The σ shared by every sample, when the caller knows it on the host (a sampler step); wrappers such as
-   *  Upsample Guidance use it to skip work outside their σ window. Absent when σ varies per sample. */
-  sigmaHost?: number;
-  /** Hands an intermediate activation of this very evaluation to the caller (AMED's predictor reads the bottleneck
-   *  of the call the step makes anyway). Only denoisers that keep the value support it; others throw. */
-  tap?: ActivationTap;
-}
-
-/** A reader of one kept network value, called once per chunk right after that chunk's network run. */
-export interface ActivationTap {
-  /** The manifest value name ('mid.out'). */
-  value: string;
-  /** Records the reading of `activation`: the chunk's n samples (sample-major, `perSample` floats each), which are
-   *  samples firstSample … firstSample + n − 1 of the call. */
-  encode(pass: GPUComputePassEncoder, activation: GPUBufferBinding, firstSample: number, n: number, perSample: number): void;
-}
-
-/** A world's denoiser on one device: records its dispatches into the caller's compute pass. */
-export interface GpuDenoiser {
-  dim: number;
-  encode(pass: GPUComputePassEncoder, io: DenoiseIO): void;
-  /** A relative cost per sample of one evaluation, used to split long runs into short submissions. */
-  costPerSample: number;
-}
 
 /** What the metrics need from a world with an exact answer. */
 export interface ExactWorld {

@@ -1,6 +1,6 @@
 /** AMED steps written straight from zju-pi/diff-sampler solvers_amed.py (amed_sampler and the euler, dpm_2 and
  *  ipndm plugins), in float64, with the (r, c) per step given. Independent of src/sampling/amed. */
-import type { CpuDenoiser } from '../../src/sampling/run-cpu';
+import type { CpuDenoiser } from '../../src/sampling/denoiser';
 
 type Vec = Float64Array<ArrayBufferLike>;
 const AB = [[1], [3 / 2, -1 / 2], [23 / 12, -16 / 12, 5 / 12], [55 / 24, -59 / 24, 37 / 24, -9 / 24]];

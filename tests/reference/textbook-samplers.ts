@@ -3,7 +3,7 @@
  * sample_dpmpp_2m, diff-sampler iPNDM), with no plan machinery. The plan compiler, the CPU executor and the GPU
  * are all checked against these.
  */
-import type { CpuDenoiser } from '../../src/sampling/run-cpu';
+import type { CpuDenoiser } from '../../src/sampling/denoiser';
 
 type Vec = Float64Array<ArrayBufferLike>;
 

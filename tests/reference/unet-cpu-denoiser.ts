@@ -1,6 +1,6 @@
 /** The shipped UNet as a float64 CpuDenoiser (tests/reference/nn-ops.ts interpreting the manifest graph): the
  *  reference the GPU sampler runs are compared with, exposing every activation of its last call (the bottleneck). */
-import type { CpuDenoiser } from '../../src/sampling/run-cpu';
+import type { CpuDenoiser } from '../../src/sampling/denoiser';
 import type { LoadedModel } from '../../src/worlds/unet/manifest';
 import { runGraph } from './nn-ops';
 
@@ -10,6 +10,7 @@ export function unetCpuDenoiser(model: LoadedModel, labels: ArrayLike<number>, s
   return {
     dim,
     calls: 0,
+    key: () => `unet-f64:${model.manifest.sha256}:${size}:${Array.from(labels).join(',')}`,
     denoise(x, sigma, out) {
       this.calls++;
       const count = sigma.length;

@@ -11,7 +11,7 @@ import { storageUsage } from '../../gpu/buffer-pool';
 import type { GpuResources } from '../../gpu/context';
 import { readBuffers } from '../../gpu/readback';
 import { dispatchFor } from '../../gpu/shaders';
-import type { ActivationTap } from '../../worlds/types';
+import type { ActivationTap } from '../denoiser';
 import type { AmedStepInstr, Plan, PredictInstr } from '../plan';
 import { PREDICTOR_TENSORS, timeEmbedding, type AmedPredictorWeights, type PredictorTensor } from './predictor';
 

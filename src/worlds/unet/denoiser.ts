@@ -7,7 +7,7 @@
  * built once; the network grows (once) when a larger batch arrives, up to the chunk size the device allows.
  */
 import type { GpuResources } from '../../gpu/context';
-import type { DenoiseIO, GpuDenoiser } from '../types';
+import type { DenoiseIO, GpuDenoiser } from '../../sampling/denoiser';
 import { compileGraph, elements, type CompiledGraph } from './graph';
 import { uploadWeights, type GpuWeights } from './gpu-weights';
 import { invocationGroups, nnPipelines, UNIFORM_SLOT, writeParams, type NnPipelines } from './kernels';
@@ -63,12 +63,19 @@ export class UnetDenoiser implements GpuDenoiser {
     maxChunk = Infinity,
     /** Manifest value names the memory plan keeps live after a call (readable by an io.tap). */
     readonly kept: readonly string[] = [],
+    /** Names the weights (their SHA-256): with the image side, all that fixes this network's output. */
+    private readonly weightsId = '',
   ) {
     this.dim = graph.shapes.get(graph.input)!.h * graph.shapes.get(graph.input)!.w;
     this.flopsPerSample = flopsPerSample(graph);
     // run-gpu.ts submits evaluations in batches of bounded count × costPerSample: one network call per submission.
     this.costPerSample = this.flopsPerSample;
     this.maxChunk = Math.min(maxChunk, maxChunkSamples(plan, gpu.device.limits));
+  }
+
+  key(): string {
+    const input = this.graph.shapes.get(this.graph.input)!;
+    return `unet:${this.weightsId}:${input.w}`;
   }
 
   /** The network of the last call (for reading kept values). */
@@ -182,5 +189,5 @@ export async function createUnetDenoiser(gpu: GpuResources, model: LoadedModel, 
   });
   const plan = planMemory(graph, keep);
   const pipelines = await nnPipelines(gpu);
-  return new UnetDenoiser(gpu, pipelines, weights ?? uploadWeights(gpu.device, graph.steps, model.tensors), graph, plan, model.manifest.null_class, options.maxChunk, options.keep ?? []);
+  return new UnetDenoiser(gpu, pipelines, weights ?? uploadWeights(gpu.device, graph.steps, model.tensors), graph, plan, model.manifest.null_class, options.maxChunk, options.keep ?? [], model.manifest.sha256);
 }

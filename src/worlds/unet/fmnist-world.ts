@@ -6,7 +6,8 @@
 import type { GpuResources } from '../../gpu/context';
 import { classifierFreeGuidance } from '../../guidance/cfg';
 import { upsampleGuidance } from '../../guidance/upsample';
-import type { DenoiserOptions, GpuDenoiser, LoadProgress, World } from '../types';
+import type { GpuDenoiser } from '../../sampling/denoiser';
+import type { DenoiserOptions, LoadProgress, World } from '../types';
 import { createUnetDenoiser, type UnetDenoiser } from './denoiser';
 import { compileGraph } from './graph';
 import { uploadWeights, type GpuWeights } from './gpu-weights';
