@@ -12,14 +12,18 @@ import torch.nn.functional as F
 
 
 class Classifier(nn.Module):
-    def __init__(self):
+    """Defaults: Fashion-MNIST (1×28×28, 10 classes); the emoji world uses channels=3, image_size=32, num_classes=9."""
+
+    def __init__(self, channels: int = 1, num_classes: int = 10, image_size: int = 28):
         super().__init__()
-        self.config = dict(widths=[32, 64, 128], features=256, num_classes=10, image_size=28, channels=1)
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
+        self.config = dict(widths=[32, 64, 128], features=256, num_classes=num_classes, image_size=image_size,
+                           channels=channels)
+        side = image_size // 4
+        self.conv1 = nn.Conv2d(channels, 32, 3, padding=1)
         self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
         self.conv3 = nn.Conv2d(64, 128, 3, padding=1)
-        self.fc1 = nn.Linear(128 * 7 * 7, 256)
-        self.fc2 = nn.Linear(256, 10)
+        self.fc1 = nn.Linear(128 * side * side, 256)
+        self.fc2 = nn.Linear(256, num_classes)
         self.drop = nn.Dropout(0.3)
 
     def features(self, x):
@@ -33,9 +37,12 @@ class Classifier(nn.Module):
         logits = self.fc2(self.drop(f))
         return (logits, f) if return_features else logits
 
-    @staticmethod
-    def graph():
+    def graph(self):
         """The op list the exporter writes to the manifest (same vocabulary as unet_graph.py), in forward() order."""
+        c = self.config
+        side = c["image_size"] // 4
+        flat = 128 * side * side
+
         def conv(n, cin, cout, src, dst):
             return dict(op="conv2d", weight=f"{n}.weight", bias=f"{n}.bias", cin=cin, cout=cout, k=3, stride=1, pad=1,
                         input=src, output=dst)
@@ -43,13 +50,14 @@ class Classifier(nn.Module):
         def fc(n, fin, fout, src, dst):
             return dict(op="linear", weight=f"{n}.weight", bias=f"{n}.bias", fin=fin, fout=fout, input=src, output=dst)
         return [
-            conv("conv1", 1, 32, "image", "h1"), dict(op="relu", input="h1", output="h1"),
+            conv("conv1", c["channels"], 32, "image", "h1"), dict(op="relu", input="h1", output="h1"),
             conv("conv2", 32, 64, "h1", "h2"), dict(op="relu", input="h2", output="h2"),
             dict(op="max_pool2d", k=2, input="h2", output="h2p"),
             conv("conv3", 64, 128, "h2p", "h3"), dict(op="relu", input="h3", output="h3"),
             dict(op="max_pool2d", k=2, input="h3", output="h3p"),
-            dict(op="flatten", order="CHW", input="h3p", output="flat", note="[B,128,7,7] → [B,6272], index c·49+y·7+x"),
-            fc("fc1", 6272, 256, "flat", "features"),
+            dict(op="flatten", order="CHW", input="h3p", output="flat",
+                 note=f"[B,128,{side},{side}] → [B,{flat}], index c·{side * side}+y·{side}+x"),
+            fc("fc1", flat, 256, "flat", "features"),
             dict(op="relu", input="features", output="features", note="penultimate features: FD-FMNIST uses these"),
-            fc("fc2", 256, 10, "features", "logits"),
+            fc("fc2", 256, c["num_classes"], "features", "logits"),
         ]

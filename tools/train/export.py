@@ -127,7 +127,7 @@ def export_classifier(state, ckpt_path, out_dir):
                                                                    note="FD-FMNIST features (post-ReLU fc1)")],
                 op_semantics={k: unet_graph.OP_SEMANTICS[k] for k in
                               ("conv2d", "relu", "max_pool2d", "flatten", "linear")},
-                graph=Classifier.graph())
+                graph=model.graph())
     rep = state.get("report", {})
     manifest = dict(
         name="fmnist-classifier", architecture=arch, data=DATA, image_size=28, channels=1, num_classes=10,
