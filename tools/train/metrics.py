@@ -18,8 +18,10 @@ _cached = {}
 
 def load_classifier(path: str = DEFAULT_CKPT) -> Classifier:
     if path not in _cached:
-        model = Classifier()
-        model.load_state_dict(torch.load(path, map_location="cpu")["model"])
+        state = torch.load(path, map_location="cpu")
+        config = state.get("config", {})
+        model = Classifier(**{k: config[k] for k in ("channels", "num_classes", "image_size") if k in config})
+        model.load_state_dict(state["model"])
         _cached[path] = model.eval().requires_grad_(False)
     return _cached[path]
 
