@@ -66,7 +66,7 @@ export interface Metrics {
   slicedW2: number;
 }
 
-export interface CreateSandboxOptions extends AcquireOptions {}
+export type CreateSandboxOptions = AcquireOptions;
 
 export class Sandbox {
   readonly samplers: readonly SamplerMeta[] = SAMPLERS.map(({ id, label, stochastic, citation, defaultSchedule, nfe }) => ({ id, label, stochastic, citation, defaultSchedule, nfe }));
