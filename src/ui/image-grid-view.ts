@@ -8,12 +8,8 @@ import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, queryAll } from 'lit/decorators.js';
 import { mosaicColumns } from './view/image-mosaic';
 import { GAP_PX } from './view/image-frames';
+import type { ImageFrame } from './view/image-frame';
 import type { RgbaImage } from './view/offscreen';
-
-export interface ImageFrame {
-  caption: string;
-  image: RgbaImage;
-}
 
 @customElement('image-grid-view')
 export class ImageGridView extends LitElement {

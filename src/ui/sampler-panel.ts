@@ -22,7 +22,7 @@ import type { GmmSpec } from '../worlds/gmm';
 import type { ImageWorldInfo } from '../worlds/types';
 import { imageLaneContext, referenceSolvesContext, runCacheContext, sandboxContext, storeContext, viewPipelinesContext, worldPreparerContext } from './contexts';
 import { downloadBytes } from './download';
-import type { ImageFrame } from './image-grid-view';
+import type { ImageFrame } from './view/image-frame';
 import { exportImagePng, exportViewPng } from './panel-export';
 import type { ReferenceSolves } from './runs/reference-solves';
 import type { RunCache } from './runs/run-cache';

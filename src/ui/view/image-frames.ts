@@ -3,7 +3,7 @@
  * issue "image world" §5). A panel that upscales bilinearly has run at the native size; its pictures are upscaled
  * here, in the view only (Hwang et al. 2024's baseline: the same sample, enlarged).
  */
-import type { ImageFrame } from '../image-grid-view';
+import type { ImageFrame } from './image-frame';
 import { mosaic, upscaleBilinear, type ImageBatch } from './image-mosaic';
 import type { RgbaImage } from './offscreen';
 
