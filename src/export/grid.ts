@@ -16,7 +16,7 @@ export interface ComposedGrid extends GridCellImage {
 }
 
 /** Canvas backing stores fail above about 16k pixels a side in Chromium and Firefox. */
-export const MAX_GRID_SIDE = 16384;
+const MAX_GRID_SIDE = 16384;
 const FONT_FAMILY = 'system-ui, "DejaVu Sans", sans-serif';
 
 function checkCells(cells: GridCellImage[][], xLabels: string[], yLabels: string[]): { width: number; height: number } {

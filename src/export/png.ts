@@ -16,7 +16,7 @@ export const STATE_CHUNK = 'sandbox-state';
 /** Far above any grid the page exports (6 × 10 cells of 512² RGBA is 60 MB raw, less compressed). */
 export const MAX_PNG_BYTES = 64 * 2 ** 20;
 /** Decoding allocates width × height × 4 bytes (or ×8 at 16 bits); the header is checked before that happens. */
-export const MAX_PNG_PIXELS = 2 ** 26;
+const MAX_PNG_PIXELS = 2 ** 26;
 
 export interface RgbaImage {
   data: Uint8Array | Uint8ClampedArray;

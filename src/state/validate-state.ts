@@ -102,7 +102,7 @@ class FieldChecker {
 }
 
 /** Copies a mixture into fresh arrays (holes read as undefined) and validates the copy; throws a RangeError naming the field. */
-export function cleanMixture(value: unknown, field = 'custom'): GmmSpec {
+function cleanMixture(value: unknown, field = 'custom'): GmmSpec {
   if (!isRecord(value) || own(value, 'type') !== 'gmm') throw new RangeError(`${field}: must be { type: 'gmm', means, stds, weights }`);
   const [means, stds, weights] = [own(value, 'means'), own(value, 'stds'), own(value, 'weights')];
   if (!Array.isArray(means) || !Array.isArray(stds) || !Array.isArray(weights)) throw new RangeError(`${field}: means, stds and weights must be arrays`);

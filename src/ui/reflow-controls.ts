@@ -17,7 +17,7 @@ import type { StateStore } from './state-store';
 import { controlGrid, controls, focusRing } from './styles';
 
 /** The one-step comparison: 1-RF against 2-RF at these steps (issue "ReFlow" §4). */
-export const ONE_STEP_STEPS = [1, 2, 4] as const;
+const ONE_STEP_STEPS = [1, 2, 4] as const;
 
 @customElement('reflow-controls')
 export class ReflowControls extends LitElement {

@@ -17,7 +17,7 @@ import { SAMPLE_COLOR } from '../view/palette';
 import type { ViewPipelines } from '../view/view-pipelines';
 import { panelImage, panelRequest, panelUpscale } from './run-request';
 
-export const GRID_CELL_PX = 192;
+const GRID_CELL_PX = 192;
 
 export interface GridJob {
   base: SandboxState;

@@ -18,7 +18,7 @@ export type ReferenceRequest = Pick<SampleOptions, 'world' | 'seed' | 'count' | 
  *  off. For 2D worlds that is 2²¹ points. */
 export const TRAJECTORY_VALUE_BUDGET = 1 << 22;
 
-export function worldArg(state: SandboxState): string | GmmSpec {
+function worldArg(state: SandboxState): string | GmmSpec {
   return state.world === CUSTOM_WORLD && state.custom ? state.custom : state.world;
 }
 

@@ -7,7 +7,7 @@ import { worldToPixel, type Camera, type Viewport } from './camera';
 
 export const EDIT_LIMITS = { std: [0.02, 20], weight: [1e-3, 1e3], coordinate: 1e4 } as const;
 /** A new component's width: about a preset's (gmm-presets.ts uses 0.16–0.35). */
-export const NEW_COMPONENT_STD = 0.35;
+const NEW_COMPONENT_STD = 0.35;
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 const clampCoordinate = (v: number) => clamp(v, -EDIT_LIMITS.coordinate, EDIT_LIMITS.coordinate);
