@@ -20,7 +20,8 @@ module.exports = {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'A cycle makes load order matter and the modules in it one unit; move the shared part to its own module.',
+      comment:
+        'A cycle makes load order matter and the modules in it one unit; move the shared part to its own module.',
       severity: 'error',
       from: {},
       to: { circular: true },
