@@ -1,6 +1,7 @@
 /**
  * From the page state to engine requests: what one panel asks `sandbox.sample` for, and what its reference solve
- * is. A request's key identifies its result exactly, so equal requests (a duplicated panel, an undo) reuse it.
+ * is. A request's key tells when a panel must run again; the result caches key on what a result depends on
+ * instead (the sandbox's sampleKey and referenceKey: the denoiser's key() plus the run's own inputs).
  */
 import type { SampleOptions } from '../../api/options';
 import type { SamplerMeta } from '../../api/sandbox';
