@@ -1,5 +1,5 @@
 /**
- * The public Sandbox (issue "Engine" §7): metadata lists, `denoise`, `sample`, plus the reference solve and
+ * The public Sandbox (the API the README documents): metadata lists, `denoise`, `sample`, plus the reference solve and
  * metrics the page uses. Every GPU request goes through GpuContext.run, so a lost device is recovered and the
  * request still completes; every GPU call sits inside error scopes, so a GPU error rejects the promise.
  */
@@ -44,8 +44,8 @@ export interface SampleResult {
   /** Network cost in full-size evaluations: `nfe`, plus 1/m² for every evaluation Upsample Guidance guides (its
    *  native-resolution branch). Equal to `nfe` without Upsample Guidance. */
   cost: number;
-  /** AMED runs: whether the learned predictor (per-sample r, c; issue #5) or the live calibration set the steps,
-   *  and the per-step r and c (predictor: mean and standard deviation over the samples). */
+  /** AMED runs: whether the learned predictor (per-sample r, c; Zhou et al. 2024, §3.2) or the live calibration
+   *  set the steps, and the per-step r and c (predictor: mean and standard deviation over the samples). */
   amed?: AmedRunInfo;
 }
 

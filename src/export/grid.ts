@@ -1,5 +1,5 @@
 /**
- * Composes an X/Y grid of panel images into one labelled image, as AUTOMATIC1111's X/Y plot does (issue "page" §7),
+ * Composes an X/Y grid of panel images into one labelled image, as AUTOMATIC1111's X/Y plot does,
  * ready for encodePng. Text is drawn with an OffscreenCanvas 2D context, so this runs in browsers only.
  */
 import { layoutGrid, type GridLayout, type TextBlock } from './grid-layout';

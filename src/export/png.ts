@@ -1,5 +1,5 @@
 /**
- * PNG export and import with the sandbox settings inside (issue "page" §8), via fast-png. Two tEXt chunks:
+ * PNG export and import with the sandbox settings inside, via fast-png. Two tEXt chunks:
  * `parameters`, the A1111-style infotext other tools read, and `sandbox-state`, the full state as JSON, which
  * restores the exact view. Reading prefers `sandbox-state`, falls back to `parameters`, and never throws: damaged,
  * foreign or oversized files give the defaults and a notice.

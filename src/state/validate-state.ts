@@ -1,7 +1,7 @@
 /**
  * Turns anything (JSON from a URL hash, a PNG chunk, a paste) into a valid SandboxState. Every valid field is kept;
  * every invalid, hostile or out-of-range one falls back to its default from params.ts with a notice that names the
- * field and its allowed range (issue "page" §8: bad input is ignored visibly, never crashes the page).
+ * field and its allowed range (bad input is ignored visibly and never crashes the page).
  *
  * Only own properties of known names are read, into fresh objects, so `__proto__`/`constructor` keys can't pollute
  * anything; strings reach the state only when they equal a known id.

@@ -1,5 +1,5 @@
 /**
- * The background sweep behind the error-vs-NFE chart (issue "page" §6): every distinct sampler setting among the
+ * The background sweep behind the error-vs-NFE chart: every distinct sampler setting among the
  * panels, run at a ladder of NFE budgets from the panels' noise, each compared with the shared reference solution.
  * On log-log axes the slope is the order of the solver (algorithms.md, "Quality measures per NFE").
  */

@@ -1,5 +1,5 @@
 /**
- * "Draw your own world" (issue "page" §5) as pure edits of a mixture: each returns a new spec and keeps every
+ * "Draw your own world" as pure edits of a mixture: each returns a new spec and keeps every
  * value inside what validateGmm accepts, so a drag can never produce a world the engine rejects.
  */
 import { MAX_COMPONENTS, type GmmSpec } from '../../worlds/gmm';
