@@ -1,7 +1,7 @@
 /**
  * `npm run bench:amed`: quality versus NFE (3/5/7/9) on every 2D preset for AMED-Solver, AMED-Plugin (iPNDM),
  * Euler, Heun, DPM++(2M) and iPNDM — RMSE to the RK4 reference from the same noise and mean exact log-likelihood —
- * plus the calibrated (r_n, c_n) and the time the live calibration took (issue "AMED" §7).
+ * plus the calibrated (r_n, c_n) and the time the live calibration took.
  */
 import { createSandbox } from '../src/index';
 

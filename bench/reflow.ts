@@ -1,6 +1,6 @@
 /**
  * `npm run bench:reflow`: live ReFlow on every 2D preset — straightness of 1-RF (the exact flow) and 2-RF, and
- * mean exact log-likelihood and sliced W2 at 1/2/4/8 ReFlow (RF Euler) steps for both (issue "ReFlow" §6, 2D part).
+ * mean exact log-likelihood and sliced W2 at 1/2/4/8 ReFlow (RF Euler) steps for both (Liu et al. 2023).
  */
 import { createSandbox } from '../src/index';
 

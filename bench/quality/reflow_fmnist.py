@@ -1,10 +1,10 @@
-"""`npm run bench:reflow-fmnist`: one-step quality of the reflowed Fashion-MNIST model (issue "ReFlow" §6).
+"""`npm run bench:reflow-fmnist`: one-step quality of the reflowed Fashion-MNIST model (Liu et al. 2023, 2-RF).
 
 The page's own `reflow` sampler plans (Euler in RF time on the linear_t grid, σ_max 80; plans.ts) at 1/2/4 steps,
 executed with the shipped `fmnist` (1-RF) and `fmnist-2rf` (2-RF) weights, from the browser's initial noise (rng.py).
 Scores: accuracy of the conditioned class and FD-FMNIST in the shipped classifier's features, next to the real-data
 floor at the same n (run.py's Scorer). Straightness S (Liu et al. 2023, eq. 7) of each model's own flow, from its
-fine Euler trajectories, with src/metrics/straightness.ts's estimator. Issue criterion: one step of fmnist-2rf has
+fine Euler trajectories, with src/metrics/straightness.ts's estimator. Criterion: one step of fmnist-2rf has
 FD ≤ 1/3 of one step of fmnist, and accuracy ≥ 0.60.
   /usr/bin/python3 bench/quality/reflow_fmnist.py [--n 1000] [--s-n 200] [--s-steps 32]
 """
@@ -94,7 +94,7 @@ def main():
         f"no CFG, seed {args.seed}, n = {args.n}; classifier test accuracy {clf_manifest['metrics']['test_accuracy']}",
         "",
         f"One step: FD-FMNIST 2-RF / 1-RF = {one['fmnist-2rf']['fd']:.1f} / {one['fmnist']['fd']:.1f} = **{ratio:.3f}**; "
-        f"2-RF accuracy **{one['fmnist-2rf']['accuracy']:.3f}** — the issue's criterion (≤ 1/3 and ≥ 0.60) is "
+        f"2-RF accuracy **{one['fmnist-2rf']['accuracy']:.3f}** — the criterion (≤ 1/3 and ≥ 0.60) is "
         f"**{'met' if met else 'not met'}**.",
         "",
         f"Straightness S (eq. 7; {args.s_steps} Euler steps, n = {args.s_n}, per image, summed over 784 pixels): "

@@ -1,4 +1,4 @@
-"""`npm run bench:ug`: Upsample Guidance on the shipped Fashion-MNIST model at 56×56 and 112×112 (issue #7).
+"""`npm run bench:ug`: Upsample Guidance on the shipped Fashion-MNIST model at 56×56 and 112×112 (Hwang et al. 2024).
 
 Every row runs the page's own plan (plans.ts, resolved as `Sandbox.sample` resolves it; default: Euler, 10 steps,
 Karras — panel 1 of the default page, which the "Upsample Guidance comparison" preset copies) from the browser's
@@ -131,7 +131,7 @@ def report(args, rows, manifest, clf_manifest, started, load, elapsed):
             return f"- {size}×{size}: not run yet"
         ok = ug["accuracy"] >= 0.70 and ug["accuracy"] >= naive["accuracy"] + 0.10
         return (f"- {size}×{size}: UG (w = {DEFAULT[0]:g}, η = {DEFAULT[1]:g}) accuracy **{ug['accuracy']:.3f}** vs naive "
-                f"**{naive['accuracy']:.3f}** (n = {ug['n']}): {'**meets**' if ok else '**fails**'} issue #7's ≥ 0.70 and ≥ naive + 0.10")
+                f"**{naive['accuracy']:.3f}** (n = {ug['n']}): {'**meets**' if ok else '**fails**'} the target of ≥ 0.70 and ≥ naive + 0.10")
 
     def line(r):
         name = {"naive": "naive", "bilinear": "bilinear-upscaled 28"}.get(r["mode"]) or \
@@ -143,7 +143,7 @@ def report(args, rows, manifest, clf_manifest, started, load, elapsed):
 
     t = manifest["training"]
     lines = [
-        "# Upsample Guidance at 56×56 and 112×112 on the shipped Fashion-MNIST model (issue #7)",
+        "# Upsample Guidance at 56×56 and 112×112 on the shipped Fashion-MNIST model",
         "",
         f"- Date: {datetime.date.today().isoformat()}; sampling time of all rows {sum(r['seconds'] for r in rows) / 60:.1f} min "
         f"(the s column; this invocation's wall time {elapsed / 60:.1f} min, rows cached from earlier invocations are reused)",
@@ -165,7 +165,7 @@ def report(args, rows, manifest, clf_manifest, started, load, elapsed):
         "bilinear row's 28×28 evaluations count 1/m² each); s: sampling wall seconds at 1 thread under that load",
         f"- Command: `npm run bench:ug` (= `{' '.join(['/usr/bin/python3 bench/quality/ug.py', *sys.argv[1:]])}`)",
         "",
-        "Issue #7's criterion, at the page defaults:",
+        "The criterion, at the page defaults:",
         "",
         verdict(56),
         verdict(112),

@@ -1,5 +1,5 @@
 /**
- * Learned AMED predictors (issue #5; Zhou et al. 2024 §3.2) for the worlds that ship one: files loaded once,
+ * Learned AMED predictors (Zhou et al. 2024 §3.2) for the worlds that ship one: files loaded once,
  * uploaded once per device. A run uses one only where it was trained — AMED-Solver with AFS, the native size,
  * CFG 1, no Upsample Guidance, the same time_uniform grid, the same network weights; every other run falls back to
  * the live calibration (./amed-calibrations.ts), and the result says which was used and why.

@@ -28,7 +28,7 @@ export interface ClassifyResult {
   features: Float32Array;
 }
 
-export const MAX_CLASSIFY_COUNT = 16384;
+const MAX_CLASSIFY_COUNT = 16384;
 
 /** Checks the arguments; returns the images, their count and their side. */
 export function resolveClassifyOptions(options: unknown, native: number, maxSide: number): { images: Float32Array; count: number; side: number } {

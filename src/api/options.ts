@@ -7,8 +7,8 @@ import { amedNfe, type AmedVariant } from '../sampling/amed/step';
 import { finiteArray, integerIn, numberIn, oneOf } from './validate';
 import { defaultCount, resolveCfg, resolveLabels, resolveSize, resolveUpsampleGuidance, type ImageOptions } from './image-options';
 
-export const MAX_STEPS = 1000;
-export const MAX_COUNT = 1 << 18;
+const MAX_STEPS = 1000;
+const MAX_COUNT = 1 << 18;
 
 export interface SampleOptions extends ImageOptions {
   world: WorldArg;
@@ -69,7 +69,7 @@ export interface ResolvedSample {
 }
 
 export const DEFAULT_ETA = 1;
-export const DEFAULT_COUNT = 1024;
+const DEFAULT_COUNT = 1024;
 
 export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegistry): ResolvedSample {
   if (!options || typeof options !== 'object') throw new TypeError('sample: options must be an object');

@@ -13,7 +13,6 @@ import { pairFlowWorld, type Pairs } from '../worlds/pair-flow';
 import type { WorldRegistry, WorldArg } from '../worlds/registry';
 import type { World } from '../worlds/types';
 import type { SampleOptions } from './options';
-import type { SampleResult } from './sandbox';
 import { integerIn } from './validate';
 
 export interface ReflowOptions {
@@ -39,7 +38,11 @@ const BANDWIDTHS = [0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2];
 const STRAIGHTNESS_SAMPLES = 128;
 const STRAIGHTNESS_STEPS = 32;
 
-type Sample = (options: SampleOptions) => Promise<SampleResult>;
+/** The Sandbox's sample(), typed by the fields reflow reads, so this module does not import sandbox.ts (which
+ *  imports it). */
+type Sample = (
+  options: SampleOptions,
+) => Promise<{ samples: Float32Array; sigmas: Float64Array; trajectory?: Float32Array[] }>;
 
 export async function reflow(options: ReflowOptions, deps: { registry: WorldRegistry; gpu: GpuContext; sample: Sample }): Promise<ReflowResult> {
   const parent = deps.registry.resolve(options.world);

@@ -1,5 +1,5 @@
 /**
- * The public Sandbox (issue "Engine" §7): metadata lists, `denoise`, `sample`, plus the reference solve and
+ * The public Sandbox (the API the README documents): metadata lists, `denoise`, `sample`, plus the reference solve and
  * metrics the page uses. Every GPU request goes through GpuContext.run, so a lost device is recovered and the
  * request still completes; every GPU call sits inside error scopes, so a GPU error rejects the promise.
  */
@@ -15,12 +15,13 @@ import { isGuided } from '../guidance/upsample';
 import { SAMPLERS } from '../sampling/samplers';
 import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
 import { WorldRegistry, type WorldArg } from '../worlds/registry';
-import type { LoadProgress, WorldInfo } from '../worlds/types';
+import type { DenoiserOptions, LoadProgress, WorldInfo } from '../worlds/types';
 import type { GmmSpec } from '../worlds/gmm';
 import { resolveDenoiseOptions, resolveSampleOptions, type DenoiseOptions, type ResolvedSample, type SampleOptions } from './options';
 import { integerIn, numberIn, oneOf } from './validate';
 import { AmedCalibrations, toPlanParams, type AmedCalibration } from './amed-calibrations';
 import { reflow, type ReflowOptions, type ReflowResult } from './reflow';
+import { referenceKey, sampleKey } from './run-key';
 import { AmedPredictors, summarisePredicted, type AmedRunInfo } from './amed-predictors';
 import { buildAmedPredictedPlan } from '../sampling/samplers/amed-predicted';
 import type { AmedPredictorWeights } from '../sampling/amed/predictor';
@@ -43,8 +44,8 @@ export interface SampleResult {
   /** Network cost in full-size evaluations: `nfe`, plus 1/m² for every evaluation Upsample Guidance guides (its
    *  native-resolution branch). Equal to `nfe` without Upsample Guidance. */
   cost: number;
-  /** AMED runs: whether the learned predictor (per-sample r, c; issue #5) or the live calibration set the steps,
-   *  and the per-step r and c (predictor: mean and standard deviation over the samples). */
+  /** AMED runs: whether the learned predictor (per-sample r, c; Zhou et al. 2024, §3.2) or the live calibration
+   *  set the steps, and the per-step r and c (predictor: mean and standard deviation over the samples). */
   amed?: AmedRunInfo;
 }
 
@@ -66,7 +67,7 @@ export interface Metrics {
   slicedW2: number;
 }
 
-export interface CreateSandboxOptions extends AcquireOptions {}
+export type CreateSandboxOptions = AcquireOptions;
 
 export class Sandbox {
   readonly samplers: readonly SamplerMeta[] = SAMPLERS.map(({ id, label, stochastic, citation, defaultSchedule, nfe }) => ({ id, label, stochastic, citation, defaultSchedule, nfe }));
@@ -179,10 +180,11 @@ export class Sandbox {
     return scheduleById(schedule)!.build(steps, o);
   }
 
-  /** RK4 reference solve (1000 log-σ steps) from the same noise as `sample` with these options; cached. */
-  reference(options: Omit<SampleOptions, 'sampler'> & { sampler?: string }): Promise<Float32Array> {
-    const run = resolveSampleOptions({ ...options, sampler: options.sampler ?? 'euler', trajectory: false }, this.registry);
-    const key = JSON.stringify([run.world.id, run.seed, run.count, run.sigmaMax, run.sigmaMin, run.noise ? Array.from(run.noise) : null, run.size, run.labels ? Array.from(run.labels) : null, run.cfg]);
+  /** RK4 reference solve (1000 log-σ steps) from the same noise as `sample` with these options; cached by
+   *  referenceKey. */
+  async reference(options: ReferenceOptions): Promise<Float32Array> {
+    const run = resolveReference(options, this.registry);
+    const key = referenceKey(await this.denoiserKey(run, referenceDenoiser(run)), run);
     let cached = this.references.get(key);
     if (!cached) {
       cached = this.solveReference(run, options.signal);
@@ -193,10 +195,28 @@ export class Sandbox {
     return cached;
   }
 
+  /** Names the result of reference() with these options: its denoiser's key() plus the noise and σ range. */
+  async referenceKey(options: ReferenceOptions): Promise<string> {
+    const run = resolveReference(options, this.registry);
+    return referenceKey(await this.denoiserKey(run, referenceDenoiser(run)), run);
+  }
+
+  /** Names the result of sample() with these options: its denoiser's key() plus the noise and the plan. */
+  async sampleKey(options: SampleOptions): Promise<string> {
+    const run = resolveSampleOptions(options, this.registry);
+    const denoiser = { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance };
+    return sampleKey(await this.denoiserKey(run, denoiser), run);
+  }
+
+  /** A world builds each denoiser once per device and keeps it, so the one the run will use is asked for its key. */
+  private denoiserKey(run: ResolvedSample, options: DenoiserOptions): Promise<string> {
+    return this.gpu.run(async (gpu) => (await run.world.gpuDenoiser(gpu, options)).key());
+  }
+
   private solveReference(run: ResolvedSample, signal?: AbortSignal): Promise<Float32Array> {
     const plan = buildReferencePlan(run.sigmaMax, run.sigmaMin);
     return this.gpu.run(async (gpu: GpuResources) => {
-      const denoiser = await run.world.gpuDenoiser(gpu, { size: run.size, cfg: run.cfg });
+      const denoiser = await run.world.gpuDenoiser(gpu, referenceDenoiser(run));
       const result = await withErrorScopes(gpu.device, () => runPlanGpu(gpu, { plan, denoiser, count: run.count, seed: run.seed, noise: run.noise, labels: run.labels, signal }));
       return result.samples;
     });
@@ -226,6 +246,17 @@ export class Sandbox {
   destroy(): void {
     this.gpu.dispose();
   }
+}
+
+type ReferenceOptions = Omit<SampleOptions, 'sampler'> & { sampler?: string };
+
+function resolveReference(options: ReferenceOptions, registry: WorldRegistry): ResolvedSample {
+  return resolveSampleOptions({ ...options, sampler: options.sampler ?? 'euler', trajectory: false }, registry);
+}
+
+/** The reference solves the network unguided: Upsample Guidance is a sampling aid, not part of the target. */
+function referenceDenoiser(run: ResolvedSample): DenoiserOptions {
+  return { size: run.size, cfg: run.cfg };
 }
 
 function upsampleGuidanceCost(plan: Plan, run: ResolvedSample): number {

@@ -1,5 +1,5 @@
 /**
- * Composes an X/Y grid of panel images into one labelled image, as AUTOMATIC1111's X/Y plot does (issue "page" §7),
+ * Composes an X/Y grid of panel images into one labelled image, as AUTOMATIC1111's X/Y plot does,
  * ready for encodePng. Text is drawn with an OffscreenCanvas 2D context, so this runs in browsers only.
  */
 import { layoutGrid, type GridLayout, type TextBlock } from './grid-layout';
@@ -16,7 +16,7 @@ export interface ComposedGrid extends GridCellImage {
 }
 
 /** Canvas backing stores fail above about 16k pixels a side in Chromium and Firefox. */
-export const MAX_GRID_SIDE = 16384;
+const MAX_GRID_SIDE = 16384;
 const FONT_FAMILY = 'system-ui, "DejaVu Sans", sans-serif';
 
 function checkCells(cells: GridCellImage[][], xLabels: string[], yLabels: string[]): { width: number; height: number } {

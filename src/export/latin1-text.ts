@@ -4,7 +4,7 @@
  * unit, so astral characters survive as surrogate pairs).
  */
 
-const BEYOND_LATIN1 = /[^\u0000-\u00ff]/g;
+const BEYOND_LATIN1 = /[\u0100-\uffff]/g;
 
 const escapeUnit = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 

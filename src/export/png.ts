@@ -1,5 +1,5 @@
 /**
- * PNG export and import with the sandbox settings inside (issue "page" §8), via fast-png. Two tEXt chunks:
+ * PNG export and import with the sandbox settings inside, via fast-png. Two tEXt chunks:
  * `parameters`, the A1111-style infotext other tools read, and `sandbox-state`, the full state as JSON, which
  * restores the exact view. Reading prefers `sandbox-state`, falls back to `parameters`, and never throws: damaged,
  * foreign or oversized files give the defaults and a notice.
@@ -16,7 +16,7 @@ export const STATE_CHUNK = 'sandbox-state';
 /** Far above any grid the page exports (6 × 10 cells of 512² RGBA is 60 MB raw, less compressed). */
 export const MAX_PNG_BYTES = 64 * 2 ** 20;
 /** Decoding allocates width × height × 4 bytes (or ×8 at 16 bits); the header is checked before that happens. */
-export const MAX_PNG_PIXELS = 2 ** 26;
+const MAX_PNG_PIXELS = 2 ** 26;
 
 export interface RgbaImage {
   data: Uint8Array | Uint8ClampedArray;

@@ -14,6 +14,8 @@ export async function withErrorScopes<T>(device: GPUDevice, work: () => T | Prom
     const errors = await Promise.all([device.popErrorScope(), device.popErrorScope(), device.popErrorScope()]);
     const kinds = [...FILTERS].reverse();
     const index = errors.findIndex((e) => e !== null);
+    // A GPU error is the cause of whatever `work` threw, so it deliberately replaces that error.
+    // eslint-disable-next-line no-unsafe-finally
     if (index >= 0) throw new GpuError(errors[index]!.message, kinds[index] as GpuError['kind']);
   }
   return result;

@@ -6,7 +6,7 @@
  */
 import { PlanBuilder, type Plan } from '../sampling/plan';
 
-export const REFERENCE_STEPS = 1000;
+const REFERENCE_STEPS = 1000;
 
 export function buildReferencePlan(sigmaMax: number, sigmaMin: number, steps = REFERENCE_STEPS): Plan {
   const sigmas = Float64Array.of(sigmaMax, sigmaMin, 0);

@@ -5,8 +5,8 @@
  * callers.
  */
 
-export const RNG_STREAM_INITIAL = 0;
-export const RNG_STREAM_BROWNIAN = 1;
+const RNG_STREAM_INITIAL = 0;
+const RNG_STREAM_BROWNIAN = 1;
 const f32 = Math.fround;
 
 /** PCG-RXS-M-XS permutation as a hash (Jarzynski & Olano 2020), in exact u32 arithmetic. */
@@ -41,7 +41,7 @@ export function normalFromKey(key: number): number {
 }
 
 /** Initial noise z for sample `sample`, element `element` (x_0 = σ_max·z). */
-export function initialNormal(seed: number, sample: number, element: number): number {
+function initialNormal(seed: number, sample: number, element: number): number {
   return normalFromKey(hashKey(RNG_STREAM_INITIAL, seed, sample, element));
 }
 

@@ -66,7 +66,7 @@ export interface CombineInstr {
 }
 
 /** The k-diffusion callback hook: the state x_i and its denoised estimate at step i (σ_i), before the update. */
-export interface RecordInstr {
+interface RecordInstr {
   op: 'record';
   step: number;
   sigma: number;
@@ -87,7 +87,7 @@ export interface Plan {
 }
 
 /** The largest number of terms a single combine may have, besides its own destination (combine.wgsl's bindings). */
-export const MAX_COMBINE_TERMS = 6;
+const MAX_COMBINE_TERMS = 6;
 
 export class PlanBuilder {
   private readonly instrs: Instr[] = [];

@@ -1,5 +1,5 @@
 /**
- * X/Y grid axes in the AUTOMATIC1111 "X/Y/Z plot" syntax (issue "page" §7): comma-separated items, each a value
+ * X/Y grid axes in the AUTOMATIC1111 "X/Y/Z plot" syntax: comma-separated items, each a value
  * or a range.
  *
  *   euler, heun          a list (ids or labels, any case)
@@ -114,7 +114,7 @@ function checkAxis(axis: Axis, name: string): void {
 
 /**
  * The panel settings of every cell, rows (Y) × columns (X): panel 0 of the base state with the two axis settings
- * replaced. Every cell shares the base seed, so the grid compares settings on one noise (issue "page" §7).
+ * replaced. Every cell shares the base seed, so the grid compares settings on one noise.
  */
 export function gridRuns(base: SandboxState, x: Axis, y: Axis): PanelState[][] {
   checkAxis(x, 'x');

@@ -1,5 +1,5 @@
 /**
- * One panel's settings as an AUTOMATIC1111-style infotext line (issue "page" §8), e.g.
+ * One panel's settings as an AUTOMATIC1111-style infotext line (the `parameters` text A1111 writes into PNGs), e.g.
  *
  *   Steps: 10, Sampler: Euler, Schedule type: Karras, Seed: 42, World: gmm:ring8, NFE: 10, Count: 2048
  *

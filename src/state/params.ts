@@ -89,7 +89,7 @@ export const LIMITS = {
 } as const;
 
 export function defaultState(): SandboxState {
-  // The first-load story (issue "page" §1): Euler at 10, Heun at 5, the η-SDE at 10, same noise, ring of 8.
+  // The first-load story: Euler at 10, Heun at 5, the η-SDE at 10, same noise, ring of 8.
   return {
     world: 'gmm:ring8',
     seed: 42,

@@ -1,6 +1,6 @@
 /**
  * The page state in the URL hash, through one typed property table (as tensorflow/playground does), so a link
- * reproduces the view (issue "page" §8). Example:
+ * reproduces the view. Example:
  *
  *   #world=gmm:ring8&seed=42&count=2048&p=euler:10:karras:0~heun:5:karras:0~sde:10:karras:1&equal=0&nfe=10
  *    &smax=80&smin=0.002&rho=7&traj=0[&mix=x,y,std,weight;…]

@@ -1,7 +1,7 @@
 /**
  * Turns anything (JSON from a URL hash, a PNG chunk, a paste) into a valid SandboxState. Every valid field is kept;
  * every invalid, hostile or out-of-range one falls back to its default from params.ts with a notice that names the
- * field and its allowed range (issue "page" §8: bad input is ignored visibly, never crashes the page).
+ * field and its allowed range (bad input is ignored visibly and never crashes the page).
  *
  * Only own properties of known names are read, into fresh objects, so `__proto__`/`constructor` keys can't pollute
  * anything; strings reach the state only when they equal a known id.
@@ -102,7 +102,7 @@ class FieldChecker {
 }
 
 /** Copies a mixture into fresh arrays (holes read as undefined) and validates the copy; throws a RangeError naming the field. */
-export function cleanMixture(value: unknown, field = 'custom'): GmmSpec {
+function cleanMixture(value: unknown, field = 'custom'): GmmSpec {
   if (!isRecord(value) || own(value, 'type') !== 'gmm') throw new RangeError(`${field}: must be { type: 'gmm', means, stds, weights }`);
   const [means, stds, weights] = [own(value, 'means'), own(value, 'stds'), own(value, 'weights')];
   if (!Array.isArray(means) || !Array.isArray(stds) || !Array.isArray(weights)) throw new RangeError(`${field}: means, stds and weights must be arrays`);

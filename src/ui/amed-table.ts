@@ -1,8 +1,9 @@
 /**
- * An AMED panel's calibration (issue "AMED" §4): the mean-value point r_n and the scale c_n the calibration chose for
+ * An AMED panel's calibration: the mean-value point r_n and the scale c_n the calibration chose for
  * each step t_n → t_{n+1} (Zhou et al. 2024, eq. 9–10: the intermediate time is s_n = t_{n+1}^{r_n} t_n^{1−r_n}),
  * with its fit to the teacher, and the calibration as JSON to export or import. A run of the learned predictor
- * (issue #5) gives every sample its own r and c: the table then shows their mean ± standard deviation per step.
+ * (Zhou et al. 2024, §3.2) gives every sample its own r and c: the table then shows their mean ± standard deviation
+ * per step.
  *
  * @fires calibration-imported - detail: the imported AmedCalibration (the panel runs again with it)
  * @fires notice - detail: a message for the page (an import that failed)

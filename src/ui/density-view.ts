@@ -1,7 +1,7 @@
 /**
- * A 2D view drawn with WebGPU: the target's exact log-density as a heatmap, trajectories, and the samples as dots
- * (issue "page" §4). Drag pans, the wheel zooms (keys: arrows, + and −, 0 resets). When `editable`, the view is
- * also where the user draws their own mixture (§5): click to add a component, drag its mean, wheel over it for its
+ * A 2D view drawn with WebGPU: the target's exact log-density as a heatmap, trajectories, and the samples as dots.
+ * Drag pans, the wheel zooms (keys: arrows, + and −, 0 resets). When `editable`, the view is also where the user
+ * draws their own mixture (view/mixture-edit.ts): click to add a component, drag its mean, wheel over it for its
  * width, shift-drag for its weight, Delete to remove it.
  *
  * @fires camera-change - detail: the new Camera

@@ -1,5 +1,5 @@
 /**
- * Error to the reference versus NFE on log-log axes (issue "page" §6), filled by a background sweep
+ * Error to the reference versus NFE on log-log axes (the slope is the sampler's order), filled by a background sweep
  * (runs/nfe-sweep.ts) with a progress bar. The sweep runs on request and Esc cancels it; when the panels change,
  * the chart says its numbers belong to earlier settings.
  */

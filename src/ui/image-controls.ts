@@ -1,5 +1,5 @@
 /**
- * The settings of an image world (issue "image world" §5, issue "Upsample Guidance" §3): the class (one of the
+ * The settings of an image world: the class (one of the
  * world's classes, "mixed" across the grid, or unconditional: the null class), the classifier-free guidance scale
  * s in D_∅ + s·(D_c − D_∅), the resolution (multiples of the native side), and above the native side Upsample
  * Guidance's weight w and guided fraction η (Hwang et al. 2024). A preset puts naive, guided and bilinear-upscaled

@@ -1,5 +1,5 @@
 /**
- * An image panel's view (issue "image world" §5): the samples as a gray grid, or at a pinned step x_t beside the
+ * An image panel's view: the samples as a gray grid, or at a pinned step x_t beside the
  * denoiser's guess D(x_t), side by side. Canvases show the pixels at their true size, scaled up without smoothing,
  * so what is on screen is what the sampler made. Over the samples, each image can carry a tooltip (the classifier's
  * verdict on it), on a transparent cell laid over the canvas where the mosaic put that image.
@@ -8,12 +8,8 @@ import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, queryAll } from 'lit/decorators.js';
 import { mosaicColumns } from './view/image-mosaic';
 import { GAP_PX } from './view/image-frames';
+import type { ImageFrame } from './view/image-frame';
 import type { RgbaImage } from './view/offscreen';
-
-export interface ImageFrame {
-  caption: string;
-  image: RgbaImage;
-}
 
 @customElement('image-grid-view')
 export class ImageGridView extends LitElement {

@@ -1,5 +1,5 @@
 /**
- * Messages the page owes the user (issue "page" §8, §10): ignored values from a URL or PNG, GPU errors, a lost and
+ * Messages the page owes the user: ignored values from a URL or PNG, GPU errors, a lost and
  * recovered device. Each is dismissible. Text is rendered as text (Lit escapes it), so a hostile URL can put
  * nothing into the DOM but characters.
  *

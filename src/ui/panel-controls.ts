@@ -1,5 +1,5 @@
 /**
- * One panel's settings (issue "page" §2): sampler, steps (or the steps the equal-NFE budget gives), schedule, and
+ * One panel's settings: sampler, steps (or the steps the equal-NFE budget gives), schedule, and
  * η for stochastic samplers. Lists come from the sandbox's metadata, never from a list written here. Where they
  * apply: the panel's own member of a reflow family (1-RF, 2-RF, …), ReFlow's σ_var, AMED's base solver and AFS, and
  * for an image above its native size how the panel gets there (Upsample Guidance, naive, or bilinear).

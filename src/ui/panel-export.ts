@@ -1,5 +1,5 @@
 /**
- * A panel as a PNG with the settings inside (issue "page" §8, issue "image world" §5): a 2D panel is its view drawn
+ * A panel as a PNG with the settings inside, so dropping it back restores the state: a 2D panel is its view drawn
  * offscreen at 512², an image panel is its sample grid at full resolution (one image pixel per PNG pixel, upscaled
  * bilinearly when that is the panel's mode). Both carry the A1111 infotext and the full state.
  */

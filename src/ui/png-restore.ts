@@ -1,5 +1,5 @@
 /**
- * Restoring a state from a PNG the page exported (issue "page" §8): dropped on the page, pasted, or opened with the
+ * Restoring a state from a PNG the page exported (export/png.ts): dropped on the page, pasted, or opened with the
  * file button. Anything that is not such a PNG gives a notice and leaves the state as it was.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';

@@ -1,5 +1,5 @@
 /**
- * A progress bar with an estimate of the time left (issue "page" §9). It stays hidden for the first moment, so
+ * A progress bar with an estimate of the time left. It stays hidden for the first moment, so
  * quick runs do not flash a bar.
  */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';

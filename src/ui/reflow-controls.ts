@@ -1,5 +1,5 @@
 /**
- * Live ReFlow for a 2D world (issue "ReFlow" §2, §4; Liu, Gong & Liu 2023, Alg. 1): a button that reflows the shared
+ * Live ReFlow for a 2D world (Liu, Gong & Liu 2023, Alg. 1): a button that reflows the shared
  * world (pairs from its flow, a kernel-regression fit; src/api/reflow.ts), adds the new world to the picker and
  * switches to it, and the straightness S = E ∫‖(x₁ − z) − v(z_t, t)‖² dt before and after (0 is straight). The "one
  * step" preset puts 1-RF and 2-RF side by side at 1, 2 and 4 steps of the reflow sampler.
@@ -16,8 +16,8 @@ import type { WorldPreparer } from './runs/world-preparer';
 import type { StateStore } from './state-store';
 import { controlGrid, controls, focusRing } from './styles';
 
-/** The one-step comparison: 1-RF against 2-RF at these steps (issue "ReFlow" §4). */
-export const ONE_STEP_STEPS = [1, 2, 4] as const;
+/** The one-step comparison: 1-RF against 2-RF at these steps. */
+const ONE_STEP_STEPS = [1, 2, 4] as const;
 
 @customElement('reflow-controls')
 export class ReflowControls extends LitElement {
@@ -58,7 +58,7 @@ export class ReflowControls extends LitElement {
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}`;
   }
 
-  /** Image worlds are reflowed offline (tools/train, issue "ReFlow" §3): no button, only the one-step comparison
+  /** Image worlds are reflowed offline (tools/train/README.md): no button, only the one-step comparison
    *  when the family ships a 2-RF model. */
   private imageReflow() {
     const second = this.shippedSecond();

@@ -1,5 +1,5 @@
 /**
- * What a panel's run cost and how good it is (issue "page" §2): network evaluations, GPU time, RMSE to the
+ * What a panel's run cost and how good it is: network evaluations, GPU time, RMSE to the
  * reference solution from the same noise (the discretisation error; its log-log slope against NFE is the order),
  * and the mean exact log-likelihood of the samples under the target. With Upsample Guidance the cost in full-size
  * evaluations is shown too (each guided step adds one evaluation at 1/m² the pixels; Hwang et al. 2024). Image

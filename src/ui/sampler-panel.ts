@@ -1,8 +1,8 @@
 /**
- * One comparison panel (issue "page" §2–§4): its controls, its view, a step scrubber and the readout. Its run
+ * One comparison panel: its controls, its view, a step scrubber and the readout. Its run
  * follows `runState` (the app commits the state once per animation frame), through a @lit/task that aborts the
  * previous run whenever the request changes, so no outdated run is ever queued behind a newer one. A 2D world is
- * drawn as particles over its density; an image world as a grid of samples (issue "image world" §5). Before the run,
+ * drawn as particles over its density; an image world as a grid of samples. Before the run,
  * the world is made ready (weights, reflow levels) and AMED is calibrated, each with its progress shown.
  *
  * @fires panel-action - detail: 'duplicate' | 'remove' for this panel
@@ -22,7 +22,7 @@ import type { GmmSpec } from '../worlds/gmm';
 import type { ImageWorldInfo } from '../worlds/types';
 import { imageLaneContext, referenceSolvesContext, runCacheContext, sandboxContext, storeContext, viewPipelinesContext, worldPreparerContext } from './contexts';
 import { downloadBytes } from './download';
-import type { ImageFrame } from './image-grid-view';
+import type { ImageFrame } from './view/image-frame';
 import { exportImagePng, exportViewPng } from './panel-export';
 import type { ReferenceSolves } from './runs/reference-solves';
 import type { RunCache } from './runs/run-cache';

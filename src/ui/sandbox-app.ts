@@ -1,5 +1,5 @@
 /**
- * The sandbox page (issue "page"): shared settings, 2–6 comparison panels, charts and the X/Y grid, over one typed
+ * The sandbox page: shared settings, 2–6 comparison panels, charts and the X/Y grid, over one typed
  * state. Changes are committed to the runs once per animation frame (`runState`), so a burst of input events costs
  * one run per panel, and each panel's task aborts whatever it was still running.
  */

@@ -1,4 +1,4 @@
-/** The panels' σ grids on a log axis (issue "page" §6): where each schedule spends its steps. σ_N = 0 is left out
+/** The panels' σ grids on a log axis: where each schedule spends its steps. σ_N = 0 is left out
  *  (a log axis has no 0); every grid ends there. */
 import { consume } from '@lit/context';
 import { html, LitElement } from 'lit';

@@ -1,5 +1,5 @@
 /**
- * Scrubs a finished run step by step (issue "page" §4): at step i the view shows x_i (where the sampler is) and
+ * Scrubs a finished run step by step: at step i the view shows x_i (where the sampler is) and
  * D(x_i; σ_i) (where the denoiser says the data is). The last position shows the final samples.
  *
  * @fires step-change - detail: the step index, 0…steps

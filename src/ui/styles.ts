@@ -1,4 +1,4 @@
-/** Styles every component shares: a visible keyboard focus (issue "page" §11) and plain, compact form controls. */
+/** Styles every component shares: a visible keyboard focus and plain, compact form controls. */
 import { css } from 'lit';
 
 export const focusRing = css`

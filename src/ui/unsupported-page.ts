@@ -1,5 +1,5 @@
 /**
- * What the page shows instead of the sandbox when WebGPU is missing (issue "page" §10): what exactly is missing,
+ * What the page shows instead of the sandbox when WebGPU is missing: what exactly is missing,
  * and which browsers and settings provide it. Loud and specific, as webgpu/webgpu-samples does.
  */
 import { css, html, LitElement } from 'lit';

@@ -1,6 +1,6 @@
 /**
- * Keeps the URL hash and the state in step (issue "page" §8): every change is written to the hash (once per
- * animation frame, with replaceState so typing does not flood the history), and a hash edited by hand or a link
+ * Keeps the URL hash and the state in step, so a link reproduces the view: every change is written to the hash (once
+ * per animation frame, with replaceState so typing does not flood the history), and a hash edited by hand or a link
  * followed within the page is read back, with a notice for every value that was ignored.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';

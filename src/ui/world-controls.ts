@@ -1,8 +1,8 @@
 /**
- * The settings every panel shares (issue "page" §1): the world (the 2D presets and their reflows, a mixture the user
- * draws, or an image world), the seed with a "new seed" button, the sample count, the equal-NFE budget, the
- * trajectories toggle, and the σ range of the schedules; below them the image settings or the reflow controls, and
- * the progress of whatever a world needs first (weights to download, a reflow to make).
+ * The settings every panel shares, so the panels compare samplers on one problem: the world (the 2D presets and their
+ * reflows, a mixture the user draws, or an image world), the seed with a "new seed" button, the sample count, the
+ * equal-NFE budget, the trajectories toggle, and the σ range of the schedules; below them the image settings or the
+ * reflow controls, and the progress of whatever a world needs first (weights to download, a reflow to make).
  */
 import { consume } from '@lit/context';
 import { css, html, LitElement, nothing } from 'lit';

@@ -1,5 +1,5 @@
 /**
- * The X/Y grid (issue "page" §7), AUTOMATIC1111-style: pick two of sampler, steps, schedule and η, type their
+ * The X/Y grid, AUTOMATIC1111-style: pick two of sampler, steps, schedule and η, type their
  * values (`euler, heun`, `3-15 (+2)`, `10-40 [4]`), see how many runs that is before starting, and get one
  * labelled image that exports as a PNG with the grid's axes in its metadata.
  */

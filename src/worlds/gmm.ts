@@ -1,6 +1,6 @@
 /**
  * Isotropic 2D Gaussian mixtures, the worlds where every error is measured against the truth: the denoiser,
- * the log-density and the samples are all exact (algorithms.md; issue "Engine" §5).
+ * the log-density and the samples are all exact (docs/algorithms.md).
  */
 import { hashKey, normalFromKey, pcgHash, signedUniform } from '../sampling/noise';
 import type { CpuDenoiser } from '../sampling/denoiser';

@@ -1,4 +1,4 @@
-/** AMED and ReFlow on the built page (issue "AMED" §4–5, issue "ReFlow" §4): an AMED panel calibrates and shows its
+/** AMED and ReFlow on the built page: an AMED panel calibrates and shows its
  *  (r, c) per step, whose JSON exports and imports back; the Reflow button makes a 2-RF world, adds it to the
  *  picker and shows the straightness before and after; the one-step preset puts 1-RF and 2-RF side by side. */
 import { mkdtempSync, writeFileSync } from 'node:fs';

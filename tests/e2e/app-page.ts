@@ -19,7 +19,7 @@ export interface AppSession {
   close: () => Promise<void>;
 }
 
-export function distOrigin(): string {
+function distOrigin(): string {
   const url = inject('distUrl');
   if (!url) throw new Error('dist/ is missing: run `npm run build` before the e2e tests (.ci/run does this before `npm test`).');
   return url;

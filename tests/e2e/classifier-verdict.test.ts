@@ -1,4 +1,4 @@
-/** The classifier's verdict on the built page (issue #4), at SwiftShader sizes (4 images, 2 Euler steps): after a
+/** The classifier's verdict on the built page, at SwiftShader sizes (4 images, 2 Euler steps): after a
  *  panel's grid is drawn, its readout says how many images the shipped classifier recognises as the class asked
  *  for, 'mixed' by default and then a picked class, and every image carries its verdict as a tooltip. */
 import type { Page } from 'puppeteer-core';

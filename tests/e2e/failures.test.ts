@@ -1,4 +1,4 @@
-/** Failure paths of the built page (issue "page" §10): no adapter, a GPU error, a lost device. */
+/** Failure paths of the built page: no adapter, a GPU error, a lost device. */
 import { describe, expect, it } from 'vitest';
 import { launchChromium } from '../browser/chromium';
 import { defaultState } from '../../src/state/params';

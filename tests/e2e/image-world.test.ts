@@ -1,4 +1,4 @@
-/** Fashion-MNIST on the built page (issue "image world" §5, issue "Upsample Guidance" §3), at SwiftShader sizes:
+/** Fashion-MNIST on the built page, at SwiftShader sizes:
  *  1–4 images and 1–2 steps. Panels draw sample grids and scrub to x_t and D(x_t); the class picker reaches the run
  *  (its PNG says so); 56×56 with Upsample Guidance shows its extra cost and exports at full resolution; the
  *  comparison preset lines up naive, guided and bilinear panels. */

@@ -82,7 +82,7 @@ describe('the shipped AMED predictor against its float64 golden', () => {
       }
     }
     expect(relativeToScale(cpu.samples, xFinal), 'float64 final x').toBeLessThan(1e-7);
-    // f32 network (≤ 1e-5 of scale per evaluation) through 5 evaluations and the predictor: the 1e-3 bar.
+    // f32 network (≤ 1e-5 of scale per evaluation) through 5 evaluations and the predictor: the network's 1e-3 bar.
     expect(relativeToScale(gpu.samples, xFinal), 'WGSL final x').toBeLessThan(1e-3);
   }, 600_000);
 });

@@ -1,7 +1,7 @@
 /**
- * The learned AMED predictor on the GPU (issue #5), with random weights in the shipped format: its kernels against
- * the float64 reference (src/sampling/amed/predictor.ts), and a whole predictor-AMED run of the WGSL UNet against
- * the float64 plan executor driving the float64 UNet interpreter (tests/reference/nn-ops.ts).
+ * The learned AMED predictor (Zhou et al. 2024, §3.2) on the GPU, with random weights in the shipped format: its
+ * kernels against the float64 reference (src/sampling/amed/predictor.ts), and a whole predictor-AMED run of the WGSL
+ * UNet against the float64 plan executor driving the float64 UNet interpreter (tests/reference/nn-ops.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { predictAmed, reduceBottleneck } from '../../src/sampling/amed/predictor';
@@ -82,7 +82,7 @@ describe('predictor-AMED on the WGSL UNet against the float64 plan executor and 
       if (step.step > 0) expect(Math.abs(want.r[0] - want.r[1]), `step ${step.step}: the two samples get their own r`).toBeGreaterThan(1e-3);
     }
     // The network's f32 error is ≤ 1e-5 of the output scale per evaluation; five evaluations and the predictor's
-    // dependence on the bottleneck keep the sample within 1e-3 of its scale (the issue's bar for the network).
+    // dependence on the bottleneck keep the sample within 1e-3 of its scale (the bar the network itself is held to).
     expect(relativeToScale(gpu.samples, cpu.samples), 'final x').toBeLessThan(1e-3);
     // Each sample alone in its chunk: the tap reads every chunk before the next one reuses the buffer.
     expect(relativeToScale(chunked.samples, gpu.samples), 'chunked').toBeLessThan(1e-6);

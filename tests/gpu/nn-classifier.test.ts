@@ -2,7 +2,7 @@
  * The shipped Fashion-MNIST classifier in our WGSL, in Chromium: against the PyTorch float64 goldens
  * (tools/train/classifier_golden.py: 10 real test images and 3 random ones → features and logits), chunked the same
  * as whole, and through `sandbox.classify` (softmax, argmax, clamping, averaging of 56 and 112 down to 28, argument
- * errors, weight download progress). The issue's bar: max error ≤ 1e-3 of the output scale, and the same argmax.
+ * errors, weight download progress). The bar: max error ≤ 1e-3 of the output scale, and the same argmax.
  */
 import { describe, expect, it } from 'vitest';
 import { CLASSIFIER_GOLDEN, loadGolden, relativeToScale, type GoldenCase } from '../reference/nn-golden';
@@ -45,7 +45,7 @@ describe('the WGSL classifier against PyTorch float64', () => {
     const errors = { features: relativeToScale(r.features, c.arrays.get('features')!.data), logits: relativeToScale(r.logits, goldenLogits) };
     expect(errors.features, 'features').toBeLessThan(1e-3);
     expect(errors.logits, 'logits').toBeLessThan(1e-3);
-    // Tighter than the issue's bar, so a regression to a sloppier kernel shows: f32 accumulation gives ~1e-6 here.
+    // Tighter than the 1e-3 bar, so a regression to a sloppier kernel shows: f32 accumulation gives ~1e-6 here.
     expect(Math.max(errors.features, errors.logits), 'f32-level agreement').toBeLessThan(2e-5);
     const labels = rows(r.logits, 10).map(argmax);
     expect(labels).toEqual(c.predicted);

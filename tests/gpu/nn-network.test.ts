@@ -1,7 +1,7 @@
 /**
  * The whole WGSL UNet as a denoiser, in Chromium: against the PyTorch golden vectors (28 and 56, with intermediate
  * activations), against the float64 reference interpreter at 112, chunked batches, the null class, and no GPU
- * allocation in the steady state. The issue's bar: max error ≤ 1e-3 of the output scale.
+ * allocation in the steady state. The bar: max error ≤ 1e-3 of the output scale.
  */
 import { describe, expect, it } from 'vitest';
 import { loadGolden, loadModelFromDisk, relativeToScale } from '../reference/nn-golden';

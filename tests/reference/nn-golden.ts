@@ -40,7 +40,7 @@ export function loadClassifierFromDisk(dir = 'public/models/fmnist-classifier'):
 
 export const CLASSIFIER_GOLDEN = 'tests/fixtures/fmnist-classifier-golden.json';
 
-/** max |a − b| / max |b|: the error measure of the issue ("≤ 1e-3 of the output scale"). */
+/** max |a − b| / max |b|: the error measure the network is held to (≤ 1e-3 of the output scale). */
 export function relativeToScale(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
   let err = 0;

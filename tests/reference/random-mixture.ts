@@ -9,7 +9,7 @@ export function lcg(seed: number): () => number {
   };
 }
 
-export function gaussianSource(seed: number): () => number {
+function gaussianSource(seed: number): () => number {
   const u = lcg(seed);
   return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
 }

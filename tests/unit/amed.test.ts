@@ -55,7 +55,10 @@ describe('forward-only calibration: AMED at 5 NFE beats Euler at 10 and DPM++(2M
       const reference = runPlanCpu(buildReferencePlan(80, 0.002), den, { noise: z, count }).samples;
       const calibration = await calibrateAmed({ variant: 'solver', afs: true, sigmas: grid(3), denoise: cpuDenoise(spec), noise: initialNoise(777, 256, 2) });
       expect(calibration.steps.length).toBe(3);
-      for (const s of calibration.steps) expect(s.r).toBeGreaterThan(0), expect(s.r).toBeLessThan(1);
+      for (const s of calibration.steps) {
+        expect(s.r).toBeGreaterThan(0);
+        expect(s.r).toBeLessThan(1);
+      }
       const amed = rmse(runPlanCpu(buildAmedPlan(grid(3), calibration), den, { noise: z, count }).samples, reference, 2);
       const euler10 = rmse(runPlanCpu(samplerById('euler')!.build(karras(10, O), { eta: 0 }), den, { noise: z, count }).samples, reference, 2);
       const dpm5 = rmse(runPlanCpu(samplerById('dpmpp_2m')!.build(karras(5, O), { eta: 0 }), den, { noise: z, count }).samples, reference, 2);

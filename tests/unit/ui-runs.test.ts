@@ -50,6 +50,7 @@ function controllableReference() {
   const solves: Array<{ resolve: (v: Float32Array) => void; aborted: () => boolean }> = [];
   return {
     solves,
+    referenceKey: async (request: object) => JSON.stringify(request),
     reference(options: { signal?: AbortSignal }) {
       return new Promise<Float32Array>((resolve, reject) => {
         options.signal?.addEventListener('abort', () => reject(new CancelledError()));
@@ -58,6 +59,9 @@ function controllableReference() {
     },
   };
 }
+
+/** Lets the solves' key lookups (promises) finish. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('shared reference solves', () => {
   const request = referenceRequest(defaultState());
@@ -68,6 +72,7 @@ describe('shared reference solves', () => {
     const [a, b] = [new AbortController(), new AbortController()];
     const first = solves.get(request, a.signal);
     const second = solves.get(request, b.signal);
+    await settle();
     expect(fake.solves).toHaveLength(1);
     a.abort();
     await expect(first).rejects.toThrow(CancelledError);
@@ -83,6 +88,7 @@ describe('shared reference solves', () => {
     const solves = new ReferenceSolves(fake);
     const signal = new AbortController().signal;
     const both = Promise.all([solves.get(request, signal), solves.get(request, signal)]);
+    await settle();
     const value = Float32Array.of(1, 2);
     fake.solves[0].resolve(value);
     expect(await both).toEqual([value, value]);

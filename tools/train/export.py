@@ -64,7 +64,7 @@ def _evals(ckpt_path, it):
 
 
 def reflow_facts(args):
-    """The ReFlow issue's manifest record of a k-RF model: where its pairs came from and how it was fine-tuned."""
+    """The manifest record of a k-RF model: where its pairs came from and how it was fine-tuned."""
     if not args.get("pairs"):
         return None
     pairs = torch.load(os.path.join(REPO, args["pairs"]) if not os.path.isabs(args["pairs"]) else args["pairs"])

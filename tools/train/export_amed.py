@@ -1,5 +1,5 @@
 """Export the trained AMED predictors (train_amed.py checkpoints) to public/models/fmnist-amed/{manifest.json,
-weights.bin} (format "diffusion-sandbox/amed-predictor" v1; the shared spec in amed_predictor.py / issue #5).
+weights.bin} (format "diffusion-sandbox/amed-predictor" v1; the shared spec in amed_predictor.py).
 
 weights.bin is our weights format: float32 little-endian, C-contiguous PyTorch shapes ([out, in] for Linear,
 y = W·x + b), each tensor at a 16-byte-aligned offset, predictors one after another in `predictors` order; the

@@ -29,7 +29,7 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--dataset", choices=["fmnist", "emoji"], default="fmnist")
     p.add_argument("--base", type=int, default=32, help="UNet base width (fmnist 32; emoji 48)")
-    # Reflow fine-tuning (ReFlow issue): train on saved (noise, image, label) pairs instead of independent noise.
+    # Reflow fine-tuning (Liu et al. 2023, Alg. 1): train on saved (noise, image, label) pairs instead of independent noise.
     p.add_argument("--pairs", default=None, help="a .pt of {z0, x1, label} from make_reflow_pairs.py")
     p.add_argument("--init", default=None, help="start weights (EMA of another checkpoint), e.g. the 1-RF model")
     # The 1-RF model uses logit-normal t (measured.md); reflow follows the official code (gnobitab/RectifiedFlow

@@ -1,5 +1,5 @@
 /**
- * What the classifier makes of an image panel's samples (issue #4): a one-line readout and a tooltip per image.
+ * What the shipped classifier makes of an image panel's samples: a one-line readout and a tooltip per image.
  * With a class picked, the share of images it recognises as that class ("14/16 look like Sneaker"); with 'mixed'
  * (image i asked for class i mod 10), the share whose verdict is the class each one asked for; unconditional, the
  * class it sees most. The classifier itself is 92.4 % right on real test images, so a perfect sampler scores about

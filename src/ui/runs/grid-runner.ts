@@ -1,5 +1,5 @@
 /**
- * Runs an X/Y grid (issue "page" §7): every cell is panel 0 of the base state with two settings replaced
+ * Runs an X/Y grid (AUTOMATIC1111's X/Y plot): every cell is panel 0 of the base state with two settings replaced
  * (gridRuns), sampled from the same seed, so the cells differ only by those settings, drawn into one offscreen view
  * of a fixed size (2D worlds) or laid out as a sample grid at full resolution (image worlds), and composed into a
  * labelled image.
@@ -17,7 +17,7 @@ import { SAMPLE_COLOR } from '../view/palette';
 import type { ViewPipelines } from '../view/view-pipelines';
 import { panelImage, panelRequest, panelUpscale } from './run-request';
 
-export const GRID_CELL_PX = 192;
+const GRID_CELL_PX = 192;
 
 export interface GridJob {
   base: SandboxState;

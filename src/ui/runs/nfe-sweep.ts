@@ -1,5 +1,5 @@
 /**
- * The background sweep behind the error-vs-NFE chart (issue "page" §6): every distinct sampler setting among the
+ * The background sweep behind the error-vs-NFE chart: every distinct sampler setting among the
  * panels, run at a ladder of NFE budgets from the panels' noise, each compared with the shared reference solution.
  * On log-log axes the slope is the order of the solver (algorithms.md, "Quality measures per NFE").
  */
@@ -9,7 +9,7 @@ import type { ReferenceSolves } from './reference-solves';
 import { panelRequest, referenceRequest, stepsForBudget } from './run-request';
 
 /** Roughly geometric, ×1.4 a rung, from the few-step regime to where Heun is converged on the presets. */
-export const SWEEP_BUDGETS = [2, 3, 4, 6, 8, 11, 16, 22, 32, 45, 64] as const;
+const SWEEP_BUDGETS = [2, 3, 4, 6, 8, 11, 16, 22, 32, 45, 64] as const;
 
 export interface SweepSeries {
   label: string;

@@ -69,7 +69,10 @@ export class PanelRun {
       const { sandbox, cache, preparer, imageLane } = this.source();
       const request = this.request();
       await preparer.ready(request.world);
-      let result = cache.get(key);
+      // The cache is keyed by what the result depends on (the denoiser's key() and the run's inputs), not by the
+      // request's fields: a world id can name another function after a reflow with other settings.
+      const cacheKey = await sandbox.sampleKey(request);
+      let result = cache.get(cacheKey);
       const usesGpu = !result || isAmed(request.sampler);
       const release = usesGpu && request.size !== undefined ? await imageLane.enter(signal) : () => {};
       try {
@@ -82,7 +85,7 @@ export class PanelRun {
           } finally {
             if (!signal.aborted) this.setProgress('run', null);
           }
-          cache.set(key, result);
+          cache.set(cacheKey, result);
         }
         return { key, result, count: request.count!, side: request.size, calibration };
       } finally {

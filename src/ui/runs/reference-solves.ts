@@ -1,11 +1,12 @@
 /**
  * Shares reference solves between the panels, the sweep and the grid. The reference (1000 RK4 steps) is the
  * costliest run on the page, so a solve nobody wants any more is cancelled, and one that some caller still wants
- * is never cancelled by another caller leaving.
+ * is never cancelled by another caller leaving. Solves are shared by the sandbox's referenceKey (the denoiser's
+ * key() plus the noise and σ range), so requests that name the same world but reach different denoisers never share.
  */
 import type { Sandbox } from '../../api/sandbox';
 import { CancelledError } from '../../gpu/errors';
-import { requestKey, type ReferenceRequest } from './run-request';
+import type { ReferenceRequest } from './run-request';
 
 interface Solve {
   promise: Promise<Float32Array>;
@@ -16,13 +17,14 @@ interface Solve {
 export class ReferenceSolves {
   private readonly solves = new Map<string, Solve>();
 
-  constructor(private readonly sandbox: Pick<Sandbox, 'reference'>) {}
+  constructor(private readonly sandbox: Pick<Sandbox, 'reference' | 'referenceKey'>) {}
 
   /** The reference samples for a request. Aborting `signal` withdraws this caller; the solve stops when the last
    *  caller has withdrawn. */
-  get(request: ReferenceRequest, signal: AbortSignal): Promise<Float32Array> {
-    if (signal.aborted) return Promise.reject(new CancelledError());
-    const key = requestKey(request);
+  async get(request: ReferenceRequest, signal: AbortSignal): Promise<Float32Array> {
+    if (signal.aborted) throw new CancelledError();
+    const key = await this.sandbox.referenceKey(request);
+    if (signal.aborted) throw new CancelledError();
     let solve = this.solves.get(key);
     if (!solve) {
       const controller = new AbortController();

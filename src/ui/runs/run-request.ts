@@ -1,6 +1,7 @@
 /**
  * From the page state to engine requests: what one panel asks `sandbox.sample` for, and what its reference solve
- * is. A request's key identifies its result exactly, so equal requests (a duplicated panel, an undo) reuse it.
+ * is. A request's key tells when a panel must run again; the result caches key on what a result depends on
+ * instead (the sandbox's sampleKey and referenceKey: the denoiser's key() plus the run's own inputs).
  */
 import type { SampleOptions } from '../../api/options';
 import type { SamplerMeta } from '../../api/sandbox';
@@ -18,7 +19,7 @@ export type ReferenceRequest = Pick<SampleOptions, 'world' | 'seed' | 'count' | 
  *  off. For 2D worlds that is 2²¹ points. */
 export const TRAJECTORY_VALUE_BUDGET = 1 << 22;
 
-export function worldArg(state: SandboxState): string | GmmSpec {
+function worldArg(state: SandboxState): string | GmmSpec {
   return state.world === CUSTOM_WORLD && state.custom ? state.custom : state.world;
 }
 

@@ -1,6 +1,7 @@
 /**
- * Gets a world ready before anything runs on it: an image world's weights downloaded (issue "image world" §3, with
- * progress), a 2D reflow level made by live reflow, its parent levels first (issue "ReFlow" §2). The classifier
+ * Gets a world ready before anything runs on it: an image world's weights downloaded (with
+ * progress), a 2D reflow level made by live reflow, its parent levels first (Liu et al. 2023, Alg. 1: k-RF is
+ * made from (k−1)-RF). The classifier
  * that judges image panels downloads here too, with the same progress display. A live reflow is
  * deterministic (the engine's default pairs, teacher and seed), so a link naming `gmm:moons:3rf` gets the same world
  * its author saw. Each preparation runs once and is shared by everyone waiting for it; a failed one may be retried.

@@ -9,7 +9,7 @@ import { unitsPerPixel, type Camera, type Viewport } from './camera';
 import { VIEW_DEFS } from './view-pipelines';
 
 /** Packs mixture components with the layout webgpu-utils reads from log-density.wgsl (never by hand). */
-export function packViewComponents(spec: GmmSpec): ArrayBuffer {
+function packViewComponents(spec: GmmSpec): ArrayBuffer {
   const def = VIEW_DEFS.logDensity.storages.components;
   const { size } = getSizeAndAlignmentOfUnsizedArrayElement(def);
   const view = makeStructuredView(def, new ArrayBuffer(size * spec.means.length));

@@ -1,9 +1,9 @@
 /**
- * What an image panel shows of a run: the final samples, or at a pinned step x_t beside D(x_t) (the scrubber of
- * issue "image world" §5). A panel that upscales bilinearly has run at the native size; its pictures are upscaled
+ * What an image panel shows of a run: the final samples, or at a pinned step x_t beside D(x_t) (what the step
+ * scrubber shows). A panel that upscales bilinearly has run at the native size; its pictures are upscaled
  * here, in the view only (Hwang et al. 2024's baseline: the same sample, enlarged).
  */
-import type { ImageFrame } from '../image-grid-view';
+import type { ImageFrame } from './image-frame';
 import { mosaic, upscaleBilinear, type ImageBatch } from './image-mosaic';
 import type { RgbaImage } from './offscreen';
 

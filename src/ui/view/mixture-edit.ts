@@ -1,5 +1,5 @@
 /**
- * "Draw your own world" (issue "page" §5) as pure edits of a mixture: each returns a new spec and keeps every
+ * "Draw your own world" as pure edits of a mixture: each returns a new spec and keeps every
  * value inside what validateGmm accepts, so a drag can never produce a world the engine rejects.
  */
 import { MAX_COMPONENTS, type GmmSpec } from '../../worlds/gmm';
@@ -7,7 +7,7 @@ import { worldToPixel, type Camera, type Viewport } from './camera';
 
 export const EDIT_LIMITS = { std: [0.02, 20], weight: [1e-3, 1e3], coordinate: 1e4 } as const;
 /** A new component's width: about a preset's (gmm-presets.ts uses 0.16–0.35). */
-export const NEW_COMPONENT_STD = 0.35;
+const NEW_COMPONENT_STD = 0.35;
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 const clampCoordinate = (v: number) => clamp(v, -EDIT_LIMITS.coordinate, EDIT_LIMITS.coordinate);

@@ -31,7 +31,7 @@ export interface SceneContent {
 }
 
 /** At most this many paths are drawn (every stride-th particle); more is a grey smear, not information. */
-export const MAX_PATHS = 256;
+const MAX_PATHS = 256;
 
 const UNIFORM_USAGE = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
 const STORAGE_USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;

@@ -29,7 +29,7 @@ interface DeviceState {
   guided: Map<string, Promise<GpuDenoiser>>;
 }
 
-/** Which shipped Fashion-MNIST network a world runs: the 1-RF model, or its reflow (issue "ReFlow" §3). */
+/** Which shipped Fashion-MNIST network a world runs: the 1-RF model, or its reflow (2-RF, tools/train/README.md). */
 export interface FmnistModel {
   id: string;
   label: string;
