@@ -49,24 +49,27 @@ export function gaussLegendre(n: number): { nodes: number[]; weights: number[] }
 }
 
 const GAUSS = gaussLegendre(20);
-const PANELS = 8;
 
 /**
  * DEIS tAB coefficients for the step σ_i → σ_{i+1}: C_j = ∫_{t_i}^{t_{i+1}} σ'(τ)·ℓ_j(τ) dτ, ℓ_j the Lagrange basis on the
  * VP times t_i, t_{i−1}, …, t_{i−order+1}. Written as ∫_{σ_i}^{σ_{i+1}} ℓ_j(t(σ)) dσ (the same integral, substituting
- * σ = σ(τ)), whose integrand is smooth on the grid's σ > 0 intervals, and integrated by 8 panels of 20-point
- * Gauss–Legendre — float64-exact in practice. (diff-sampler sums 10⁴ rectangles of σ'(τ)ℓ_j(τ) in τ.)
+ * σ = σ(τ)), whose integrand is analytic for σ > 0 with its nearest singularities at σ = ±i·|β_min|/√(2β_d) ≈ ±8e−4·i;
+ * so the interval is cut into panels at most a factor 2 wide in σ (each panel's width ≤ its distance from 0) and each
+ * integrated by 20-point Gauss–Legendre: float64-exact in practice. (diff-sampler sums 10⁴ rectangles in τ.)
  */
 export function deisCoefficients(sigmas: ArrayLike<number>, i: number, order: number): number[] {
   const t = Array.from({ length: order }, (_, k) => deisTime(sigmas[i - k]));
   const [a, b] = [sigmas[i], sigmas[i + 1]];
   const out = new Array<number>(order).fill(0);
-  const width = (b - a) / PANELS;
-  for (let p = 0; p < PANELS; p++) {
-    const center = a + (p + 0.5) * width;
+  const panels = Math.max(1, Math.ceil(Math.log2(Math.max(a, b) / Math.min(a, b))));
+  const ratio = (b / a) ** (1 / panels);
+  for (let p = 0; p < panels; p++) {
+    const lo = a * ratio ** p;
+    const hi = p === panels - 1 ? b : a * ratio ** (p + 1);
+    const [center, half] = [0.5 * (lo + hi), 0.5 * (hi - lo)];
     GAUSS.nodes.forEach((node, q) => {
-      const tau = deisTime(center + 0.5 * width * node);
-      const w = 0.5 * width * GAUSS.weights[q];
+      const tau = deisTime(center + half * node);
+      const w = half * GAUSS.weights[q];
       for (let j = 0; j < order; j++) {
         let l = 1;
         for (let k = 0; k < order; k++) if (k !== j) l *= (tau - t[k]) / (t[j] - t[k]);
