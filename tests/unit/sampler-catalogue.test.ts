@@ -14,7 +14,8 @@ import { buildDpmpp2mSde } from '../../src/sampling/samplers/dpmpp-2m-sde';
 import { buildDpmpp3mSde } from '../../src/sampling/samplers/dpmpp-3m-sde';
 import { buildUniPc } from '../../src/sampling/samplers/unipc';
 import { buildDeis } from '../../src/sampling/samplers/deis';
-import { gmmDenoiser, gmmLogDensity, gmmSample, type GmmSpec } from '../../src/worlds/gmm';
+import { gmmDenoiser, type GmmSpec } from '../../src/worlds/gmm';
+import { CATALOGUE_SAMPLERS, CATALOGUE_SCHEDULES } from '../../src/sampling/samplers/catalogue';
 import { randomMixture, randomNoise } from '../reference/random-mixture';
 import { gaussianExact } from '../reference/textbook-samplers';
 import {
@@ -93,6 +94,24 @@ describe('catalogue samplers reproduce k-diffusion / diff-sampler loops (float64
       [(s) => buildDeis(s), (n) => n],
     ];
     for (const [build, formula] of nfe) for (const n of [1, 2, 3, 4, 9]) expect(build(karras(n, O)).nfe).toBe(formula(n));
+  });
+
+  it('catalogue metadata: NFE formulas hold, numeric options are refused just outside their ranges, schedules end in 0', () => {
+    expect(CATALOGUE_SAMPLERS.map((e) => e.id)).toEqual(['euler_ancestral', 'dpm_2', 'dpm_2_ancestral', 'lms', 'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m_sde', 'dpmpp_3m_sde', 'unipc', 'deis']);
+    for (const entry of CATALOGUE_SAMPLERS) {
+      for (const n of [1, 2, 5]) expect(entry.build(karras(n, O)).nfe).toBe(entry.nfe(n));
+      for (const option of entry.options) {
+        if (!('min' in option)) continue;
+        expect(() => entry.build(karras(3, O), { [option.key]: option.min })).not.toThrow();
+        expect(() => entry.build(karras(3, O), { [option.key]: option.max })).not.toThrow();
+        expect(() => entry.build(karras(3, O), { [option.key]: option.max + 0.5 })).toThrow(RangeError);
+      }
+    }
+    for (const schedule of CATALOGUE_SCHEDULES) {
+      const s = schedule.build(6, O);
+      expect(s.length).toBe(7);
+      expect(s[6]).toBe(0);
+    }
   });
 
   it('options outside their ranges are refused', () => {
