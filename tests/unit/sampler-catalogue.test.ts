@@ -144,7 +144,7 @@ describe('convergence orders on a Gaussian target (exact solution in closed form
   it('lms order 4 is at least third order', () => expect(slope((s) => buildLms(s), NS)).toBeGreaterThan(3));
   it('lms order 2 is second order (slope 2 ± 0.3), so the order option is live', () => expect(Math.abs(slope((s) => buildLms(s, { order: 2 }), NS) - 2)).toBeLessThan(0.3));
   it('deis order 3 is third order (slope 3 ± 0.3)', () => expect(Math.abs(slope((s) => buildDeis(s), NS) - 3)).toBeLessThan(0.3));
-  // UniC raises the predictor's order by one (Zhao et al. 2023, Thm. 3.3 / Cor.): UniPC with order-3 UniP is fourth
+  // UniC raises the predictor's order of accuracy by one (Zhao et al. 2023, §3.2): UniPC with order-3 UniP is fourth
   // order, with order-2 UniP third order. Its first steps and lower-order final steps are too few to show here.
   it('unipc bh2 order 3 (UniP-3 + UniC) is fourth order (slope 4 ± 0.3)', () => expect(Math.abs(slope((s) => buildUniPc(s), NS) - 4)).toBeLessThan(0.3));
   it('unipc bh2 order 2 (UniP-2 + UniC) is third order (slope 3 ± 0.3)', () => expect(Math.abs(slope((s) => buildUniPc(s, { order: 2 }), NS) - 3)).toBeLessThan(0.3));

@@ -45,7 +45,7 @@ export interface UniPcStepCoefficients {
   corrector: { x: number; prev: number[]; next: number };
 }
 
-/** UniPC with data prediction (Zhao et al. 2023, Alg. in App. B; zju-pi/diff-sampler solver_utils.unipc_update),
+/** UniPC with data prediction (Zhao et al. 2023; zju-pi/diff-sampler solver_utils.unipc_update),
  *  in λ = −log σ: h = λ_t − λ_0, r_k = (λ_k − λ_0)/h, with φ's of hh = −h and B(h) per variant; the predictor's ρ solve
  *  R_{p−1}·ρ = b_{p−1} (ρ = ½ at order 2), the corrector's R_p·ρ = b_p (ρ = ½ at order 1), R_{ik} = r_k^{i−1}. */
 export function unipcCoefficients(previous: number[], sigmaT: number, order: number, variant: UniPcVariant): UniPcStepCoefficients {
