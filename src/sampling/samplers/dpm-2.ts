@@ -1,0 +1,39 @@
+import { PlanBuilder, type Plan } from '../plan';
+
+/** DPM-Solver-2 as k-diffusion runs it has no options of its own here (k-diffusion's s_churn family defaults to 0,
+ *  which is the rule implemented; churn would need fresh noise outside the Brownian path). */
+export type Dpm2Options = Record<string, never>;
+
+export const DPM_2_DEFAULTS: Dpm2Options = {};
+
+/** The midpoint in log σ: exp(lerp(log σ_a, log σ_b, ½)) = √(σ_a σ_b) (k-diffusion's sigma_mid). */
+export function logMidpoint(a: number, b: number): number {
+  const la = Math.log(a);
+  return Math.exp(la + 0.5 * (Math.log(b) - la));
+}
+
+/**
+ * DPM-Solver-2 (Lu et al. 2022, DPM-Solver Alg. 1 with r = ½) in k-diffusion's Karras form (sample_dpm_2, no churn):
+ * with d = (x − D)/σ and the midpoint σ_m = exp(½(log σ_i + log σ_{i+1})),
+ *   y = x_i + (σ_m − σ_i)·d_i,   x_{i+1} = x_i + (σ_{i+1} − σ_i)·(y − D(y; σ_m))/σ_m.
+ * The step to σ = 0 is Euler (returns D_i). NFE = 2N − 1. Second order.
+ */
+export function buildDpm2(sigmas: Float64Array, _options: Partial<Dpm2Options> = {}): Plan {
+  const plan = new PlanBuilder(sigmas);
+  const steps = sigmas.length - 1;
+  for (let i = 0; i < steps; i++) {
+    const [s, sNext] = [sigmas[i], sigmas[i + 1]];
+    plan.denoise('x', s, 'D').record(i, 'x', 'D');
+    if (sNext === 0) {
+      plan.combine('x', [['D', 1]]);
+      continue;
+    }
+    const mid = logMidpoint(s, sNext);
+    const a = (mid - s) / s;
+    plan.combine('y', [['x', 1 + a], ['D', -a]]);
+    plan.denoise('y', mid, 'Dy');
+    const b = (sNext - s) / mid;
+    plan.combine('x', [['x', 1], ['y', b], ['Dy', -b]]);
+  }
+  return plan.record(steps, 'x', 'x').build();
+}
