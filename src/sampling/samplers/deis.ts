@@ -29,7 +29,7 @@ export function gaussLegendre(n: number): { nodes: number[]; weights: number[] }
   const weights = new Array<number>(n);
   for (let i = 0; i < Math.ceil(n / 2); i++) {
     let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 0;
+    let dp!: number;
     for (let iter = 0; iter < 100; iter++) {
       let [p1, p2] = [1, 0];
       for (let j = 1; j <= n; j++) [p1, p2] = [((2 * j - 1) * z * p1 - (j - 1) * p2) / j, p1];

@@ -18,7 +18,7 @@ export function logMidpoint(a: number, b: number): number {
  *   y = x_i + (σ_m − σ_i)·d_i,   x_{i+1} = x_i + (σ_{i+1} − σ_i)·(y − D(y; σ_m))/σ_m.
  * The step to σ = 0 is Euler (returns D_i). NFE = 2N − 1. Second order.
  */
-export function buildDpm2(sigmas: Float64Array, _options: Partial<Dpm2Options> = {}): Plan {
+export function buildDpm2(sigmas: Float64Array): Plan {
   const plan = new PlanBuilder(sigmas);
   const steps = sigmas.length - 1;
   for (let i = 0; i < steps; i++) {
