@@ -80,7 +80,9 @@ def reflow_facts(args):
 
 
 def export_unet(state, ckpt_path, out_dir, name="fmnist"):
-    model = UNet(**{k: state["config"][k] for k in ("base", "mults", "time_dim", "emb_dim")})
+    cfg = state["config"]
+    model = UNet(**{k: cfg[k] for k in ("base", "mults", "time_dim", "emb_dim")}, channels=cfg.get("channels", 1),
+                 num_classes=cfg.get("num_classes", 10))
     model.load_state_dict(state["ema"])
     model.eval()
     a = state["args"]
@@ -127,7 +129,7 @@ def export_classifier(state, ckpt_path, out_dir):
                                                                    note="FD-FMNIST features (post-ReLU fc1)")],
                 op_semantics={k: unet_graph.OP_SEMANTICS[k] for k in
                               ("conv2d", "relu", "max_pool2d", "flatten", "linear")},
-                graph=Classifier.graph())
+                graph=model.graph())
     rep = state.get("report", {})
     manifest = dict(
         name="fmnist-classifier", architecture=arch, data=DATA, image_size=28, channels=1, num_classes=10,
