@@ -26,7 +26,7 @@ export interface ClassifierOutput {
 }
 
 export class ClassifierNetwork {
-  /** Input pixels per image (the native side squared). */
+  /** Input values per image: channels × native side². */
   readonly dim: number;
   readonly classes: number;
   readonly featureDim: number;
@@ -54,7 +54,7 @@ export class ClassifierNetwork {
     return this.network;
   }
 
-  /** Logits and features of `count` images (count × dim values, already in the network's input range). */
+  /** Logits and features of `count` images (count × dim values (C × side² each, channel-major), already in the network's input range). */
   async run(images: Float32Array<ArrayBuffer>, count: number, signal?: AbortSignal): Promise<ClassifierOutput> {
     const { device, pool } = this.gpu;
     const network = this.networkFor(count);
