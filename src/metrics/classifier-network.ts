@@ -15,13 +15,13 @@ import type { LoadedModel, WeightsManifest } from '../worlds/unet/manifest';
 import { maxChunkSamples, planMemory, type MemoryPlan } from '../worlds/unet/memory';
 import { CompiledNetwork } from '../worlds/unet/network';
 
-/** The value FD-FMNIST reads (post-ReLU fc1); the manifest's first output is the logits. */
+/** The value the Fréchet distance reads (post-ReLU fc1); the manifest's first output is the logits. */
 const FEATURES = 'features';
 
 export interface ClassifierOutput {
   /** count × classes. */
   logits: Float32Array;
-  /** count × feature dimension: the penultimate activations (FD-FMNIST's features). */
+  /** count × feature dimension: the penultimate activations (the Fréchet distance's features). */
   features: Float32Array;
 }
 

@@ -1,6 +1,6 @@
 /**
- * A scoring classifier named by a world's manifest (`world.classifier`, a model folder such as the shipped
- * Fashion-MNIST CNN of tools/train/classifier.py): the judge of the page's image panels and of bench/quality. Its
+ * A scoring classifier named by a world's manifest (`world.classifier`, a model folder holding a CNN of
+ * tools/train/classifier.py): the judge of the page's image panels and of bench/quality. Its
  * manifest names its classes, native side and channels. Loaded lazily and once; one compiled network per device,
  * rebuilt after a device loss.
  */

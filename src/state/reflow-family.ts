@@ -1,7 +1,7 @@
 /**
  * Reflowed worlds and their names. The engine names the k-rectified flow of a world after it: reflowing `gmm:ring8`
  * gives `gmm:ring8:2rf`, reflowing that gives `gmm:ring8:3rf` (src/api/reflow.ts); an image world reflowed offline
- * ships as `fmnist-2rf` (issue "ReFlow" §3). A world, its base (the 1-RF, the exact flow of the independent
+ * ships as `<family>-2rf` (its manifest names the family; tools/train/world_index.py). A world, its base (the 1-RF, the exact flow of the independent
  * coupling; Liu et al. 2023, §2.3) and its reflows form a family, which panels may mix to compare 1-RF with 2-RF.
  *
  * A live reflow is deterministic (fixed pairs, teacher and seed), so a link may name a 2D reflow level the page has

@@ -2,8 +2,8 @@
  * What a world's classifier makes of an image panel's samples: a one-line readout and a tooltip per image.
  * With a class picked, the share of images it recognises as that class ("14/16 look like Sneaker"); with 'mixed'
  * (image i asked for class i mod the class count), the share whose verdict is the class each one asked for;
- * unconditional, the class it sees most. A classifier is itself imperfect on real images (the shipped Fashion-MNIST
- * one is 92.4 % right), so a perfect sampler scores about that, not 100 %.
+ * unconditional, the class it sees most. A classifier is itself imperfect on real images, so a perfect sampler scores
+ * about its test accuracy (its manifest's metrics), not 100 %.
  */
 import type { ImageWorldInfo } from '../../worlds/types';
 
