@@ -4,7 +4,7 @@ import { pairFlowDenoiser } from '../../src/worlds/pair-flow';
 
 // key() must change exactly when the function changes: caches keyed on it alone rely on both directions.
 describe('denoiser key()', () => {
-  const spec = { means: [[0, 0], [3, 1]], stds: [0.3, 0.5], weights: [1, 2] };
+  const spec = { type: 'gmm' as const, means: [[0, 0], [3, 1]], stds: [0.3, 0.5], weights: [1, 2] };
 
   it('names a mixture by its parameters', () => {
     expect(gmmDenoiser(spec).key()).toBe(gmmDenoiser(structuredClone(spec)).key());
