@@ -11,6 +11,8 @@
 export interface FamilyWorld {
   id: string;
   kind?: '2d' | 'image';
+  /** Image worlds declare their family and level in their manifest (the world index repeats it). */
+  image?: { reflow?: { family: string; level: number } };
 }
 
 /** 4-RF: the paths are already straight after one reflow on the 2D presets (bench/results), more is only cost. */
@@ -50,6 +52,11 @@ export function isRecreatableReflow(id: unknown, worlds: readonly FamilyWorld[])
  * (levels a state names but the page has not made yet) are included.
  */
 export function reflowFamily(worldId: string, worlds: readonly FamilyWorld[], extra: readonly string[] = []): string[] {
+  const declared = worlds.find((w) => w.id === worldId)?.image?.reflow;
+  if (declared) {
+    const members = worlds.filter((w) => w.image?.reflow?.family === declared.family);
+    return members.sort((a, b) => a.image!.reflow!.level - b.image!.reflow!.level).map((w) => w.id);
+  }
   const { base } = reflowLevel(worldId);
   const ids = new Set([...worlds.map((w) => w.id), ...extra].filter((id) => reflowLevel(id).base === base));
   return [...ids].sort((a, b) => reflowLevel(a).level - reflowLevel(b).level);

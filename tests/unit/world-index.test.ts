@@ -4,9 +4,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { reflowFamily } from '../../src/state/reflow-family';
+import { WorldRegistry } from '../../src/worlds/registry';
 import { checkAgainstEntry } from '../../src/worlds/unet/image-world';
 import { checkClassifierManifest, checkManifest } from '../../src/worlds/unet/manifest';
 import { checkWorldIndex, type WorldIndexEntry } from '../../src/worlds/world-index';
+import { shippedWorlds } from '../reference/shipped-worlds';
 
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
@@ -72,5 +75,21 @@ describe('source code names no dataset', () => {
   it('no file under src/ mentions Fashion-MNIST or its ids: image worlds come from the index', () => {
     const named = files('src').filter((f) => /fmnist|fashion/i.test(readFileSync(f, 'utf8')));
     expect(named).toEqual([]);
+  });
+});
+
+describe('reflow families come from the manifests', () => {
+  const image = (id: string, family: string, level: number) => ({ id, kind: 'image' as const, image: { reflow: { family, level } } });
+
+  it('members are the worlds declaring the family, by level, whatever their ids', () => {
+    const worlds = [image('b-2rf', 'b', 2), image('a', 'a', 1), image('b', 'b', 1), image('b-straight', 'b', 3), { id: 'gmm:ring8' }];
+    expect(reflowFamily('b', worlds)).toEqual(['b', 'b-2rf', 'b-straight']);
+    expect(reflowFamily('b-straight', worlds)).toEqual(['b', 'b-2rf', 'b-straight']);
+    expect(reflowFamily('a', worlds)).toEqual(['a']);
+  });
+
+  it('the shipped index gives the Fashion-MNIST family its 2-RF sibling', () => {
+    const registry = new WorldRegistry(shippedWorlds());
+    expect(reflowFamily('fmnist-2rf', registry.list())).toEqual(['fmnist', 'fmnist-2rf']);
   });
 });
