@@ -21,7 +21,7 @@ interface DeviceState {
 }
 
 /** The picker's facts of an index entry. */
-export function imageWorldInfo(entry: WorldIndexEntry): ImageWorldInfo {
+function imageWorldInfo(entry: WorldIndexEntry): ImageWorldInfo {
   return {
     size: entry.size,
     maxSize: entry.max_size,
