@@ -101,6 +101,30 @@ describe('the RGB test world through the public API', () => {
     expect(maxAbsDiff(mixed, cond.map((c, i) => uncond[i] + 2.5 * (c - uncond[i])))).toBeLessThan(1e-5);
   });
 
+  it('wrappers compose above the world and are shared exactly when their keys agree', async () => {
+    const r = await onFixture(async (sandbox) => {
+      // The sandbox's own composer and registry (TypeScript-private, reachable at run time).
+      const world = sandbox.registry.resolve('tiny-rgb');
+      const gpu = sandbox.gpu.resources;
+      const get = (o: object) => sandbox.guided.denoiser(gpu, world, o);
+      const ug = { weight: 1, eta: 0.6 };
+      const a = await get({ size: 16, cfg: 2, upsampleGuidance: ug });
+      const again = await get({ size: 16, cfg: 2, upsampleGuidance: { ...ug } });
+      const other = await get({ size: 16, cfg: 3, upsampleGuidance: ug });
+      const plain = await get({ size: 16 });
+      const base = await world.gpuDenoiser(gpu, 16);
+      const native = await get({ upsampleGuidance: ug });
+      return { key: a.key(), other: other.key(), same: a === again, differs: a !== other, plain: plain === base, native: native.key(), dims: [a.dim, native.dim] };
+    });
+    const sha = model.manifest.sha256;
+    expect(r.key).toBe(`cfg(2)[ug(2,1,0.6)[unet:${sha}:16|unet:${sha}:8]]`);
+    expect(r.other).toBe(`cfg(3)[ug(2,1,0.6)[unet:${sha}:16|unet:${sha}:8]]`);
+    expect([r.same, r.differs, r.plain]).toEqual([true, true, true]);
+    // At the native side Upsample Guidance has nothing to guide: the world's own network.
+    expect(r.native).toBe(`unet:${sha}:8`);
+    expect(r.dims).toEqual([3 * 16 * 16, 3 * 8 * 8]);
+  });
+
   it('classify() judges with the world\'s own classifier, averaging each channel of a 2× image down to 8', async () => {
     const c = golden.cases.get('classifier')!;
     const images = Array.from(c.arrays.get('image')!.data);
