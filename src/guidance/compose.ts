@@ -30,7 +30,11 @@ export class GuidedDenoisers {
   private readonly devices = new WeakMap<GpuResources, Map<string, Promise<GpuDenoiser>>>();
 
   /** The world's denoiser for a run, wrapped as `options` ask. */
-  async denoiser(gpu: GpuResources, world: Pick<World, 'gpuDenoiser' | 'image'>, options: GuidanceOptions = {}): Promise<GpuDenoiser> {
+  async denoiser(
+    gpu: GpuResources,
+    world: Pick<World, 'gpuDenoiser' | 'image'>,
+    options: GuidanceOptions = {},
+  ): Promise<GpuDenoiser> {
     const native = world.image?.size;
     const size = options.size ?? native;
     const cfg = options.cfg ?? 1;
@@ -40,7 +44,8 @@ export class GuidedDenoisers {
       const high = denoiser;
       const low = await world.gpuDenoiser(gpu, native);
       const settings = { factor: size! / native!, weight: ug.weight, eta: ug.eta };
-      denoiser = await this.cached(gpu, upsampleGuidanceKey(settings, high.key(), low.key()), () => upsampleGuidance(gpu, high, low, size!, settings));
+      const key = upsampleGuidanceKey(settings, high.key(), low.key());
+      denoiser = await this.cached(gpu, key, () => upsampleGuidance(gpu, high, low, size!, settings));
     }
     if (cfg !== 1) {
       const inner = denoiser;

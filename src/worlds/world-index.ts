@@ -47,17 +47,25 @@ export function checkWorldIndex(json: unknown, where = 'index.json'): WorldIndex
     if (!w || typeof w !== 'object') fail(at, 'an object');
     if (typeof w.id !== 'string' || !FOLDER.test(w.id) || ids.has(w.id)) fail(`${at}.id`, 'a new lower-case id');
     ids.add(w.id);
-    for (const [field, folder] of [['folder', w.folder], ...(w.classifier === null ? [] : [['classifier', w.classifier]])]) {
+    const folders = [['folder', w.folder], ...(w.classifier === null ? [] : [['classifier', w.classifier]])];
+    for (const [field, folder] of folders) {
       if (typeof folder !== 'string' || !FOLDER.test(folder)) fail(`${at}.${field}`, 'a folder name beside the index');
     }
     if (typeof w.label !== 'string' || typeof w.description !== 'string') fail(`${at}.label, description`, 'strings');
-    if (!(IMAGE_CHANNELS as readonly number[]).includes(w.channels)) fail(`${at}.channels`, IMAGE_CHANNELS.join(' or '));
+    if (!(IMAGE_CHANNELS as readonly number[]).includes(w.channels)) {
+      fail(`${at}.channels`, IMAGE_CHANNELS.join(' or '));
+    }
     if (!Number.isInteger(w.size) || w.size < 4 || w.size % 4 !== 0) fail(`${at}.size`, 'a multiple of 4');
-    if (!Number.isInteger(w.max_size) || w.max_size < w.size || w.max_size % w.size !== 0) fail(`${at}.max_size`, `a multiple of size ${w.size}`);
-    if (!Array.isArray(w.classes) || w.classes.length < 1 || !w.classes.every((c) => typeof c === 'string')) fail(`${at}.classes`, 'a list of names');
+    if (!Number.isInteger(w.max_size) || w.max_size < w.size || w.max_size % w.size !== 0) {
+      fail(`${at}.max_size`, `a multiple of size ${w.size}`);
+    }
+    if (!Array.isArray(w.classes) || w.classes.length < 1 || !w.classes.every((c) => typeof c === 'string')) {
+      fail(`${at}.classes`, 'a list of names');
+    }
     if (!Number.isInteger(w.null_class) || w.null_class < 0) fail(`${at}.null_class`, 'a non-negative integer');
     const p = w.amed_predictors;
-    if (p !== null && (typeof p !== 'object' || !FOLDER.test(p.folder) || !Array.isArray(p.nfe) || !p.nfe.every(Number.isInteger))) {
+    const nfes = p && Array.isArray(p.nfe) && p.nfe.every(Number.isInteger);
+    if (p !== null && (typeof p !== 'object' || !FOLDER.test(p.folder) || !nfes)) {
       fail(`${at}.amed_predictors`, 'null or { folder, nfe: [integers] }');
     }
     if (!w.reflow || typeof w.reflow.family !== 'string' || !Number.isInteger(w.reflow.level) || w.reflow.level < 1) {

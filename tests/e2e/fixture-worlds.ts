@@ -12,7 +12,9 @@ export async function serveFixtureWorlds(page: Page): Promise<void> {
   const shipped = JSON.parse(readFileSync('public/models/index.json', 'utf8'));
   const fixture = JSON.parse(readFileSync(`${FIXTURE}/index.json`, 'utf8'));
   const index = JSON.stringify({ ...shipped, worlds: [...shipped.worlds, ...fixture.worlds] });
-  const folders = new Set<string>(fixture.worlds.flatMap((w: { folder: string; classifier: string | null }) => [w.folder, ...(w.classifier ? [w.classifier] : [])]));
+  const folders = new Set<string>(
+    fixture.worlds.flatMap((w: { folder: string; classifier: string | null }) => [w.folder, ...(w.classifier ? [w.classifier] : [])]),
+  );
   await page.setRequestInterception(true);
   page.on('request', (request) => {
     const path = new URL(request.url()).pathname;
@@ -21,7 +23,8 @@ export async function serveFixtureWorlds(page: Page): Promise<void> {
       void request.respond({ status: 200, contentType: 'application/json', body: index });
     } else if (model && folders.has(model[1]) && existsSync(`${FIXTURE}/${model[1]}/${model[2]}`)) {
       const body = readFileSync(`${FIXTURE}/${model[1]}/${model[2]}`);
-      void request.respond({ status: 200, contentType: model[2].endsWith('.json') ? 'application/json' : 'application/octet-stream', body });
+      const contentType = model[2].endsWith('.json') ? 'application/json' : 'application/octet-stream';
+      void request.respond({ status: 200, contentType, body });
     } else {
       void request.continue();
     }

@@ -5,5 +5,6 @@ import type { ImageWorldSource } from '../../src/worlds/registry';
 import { checkWorldIndex } from '../../src/worlds/world-index';
 
 export function shippedWorlds(path = 'public/models/index.json'): ImageWorldSource {
-  return { index: checkWorldIndex(JSON.parse(readFileSync(path, 'utf8')), path), url: `http://127.0.0.1/${path.replace(/^public\//, '')}` };
+  const index = checkWorldIndex(JSON.parse(readFileSync(path, 'utf8')), path);
+  return { index, url: `http://127.0.0.1/${path.replace(/^public\//, '')}` };
 }

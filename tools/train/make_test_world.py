@@ -78,7 +78,8 @@ def export_classifier(root):
     arch = dict(type="cnn-classifier", config=model.config,
                 inputs=[dict(name="image", shape=["B", CHANNELS, SIDE, SIDE], dtype="float32", note="[-1, 1]")],
                 outputs=[dict(name="logits", shape=["B", len(CLASSES)]), dict(name="features", shape=["B", 16])],
-                op_semantics={k: unet_graph.OP_SEMANTICS[k] for k in ("conv2d", "relu", "max_pool2d", "flatten", "linear")},
+                op_semantics={k: unet_graph.OP_SEMANTICS[k]
+                              for k in ("conv2d", "relu", "max_pool2d", "flatten", "linear")},
                 graph=model.graph())
     manifest = dict(name=f"{WORLD}-classifier", architecture=arch, data=DATA, image_size=SIDE, channels=CHANNELS,
                     num_classes=len(CLASSES), class_names=CLASSES,
@@ -99,7 +100,8 @@ def goldens(unet, classifier):
     g = torch.Generator().manual_seed(1234)
     labels, sigma = torch.tensor([0, 2, len(CLASSES)]), torch.tensor([0.05, 1.0, 20.0], dtype=torch.float64)
     x0 = torch.rand(3, CHANNELS, SIDE, SIDE, generator=g, dtype=torch.float64) * 2 - 1
-    x = (x0 + sigma.reshape(-1, 1, 1, 1) * torch.randn(3, CHANNELS, SIDE, SIDE, generator=g, dtype=torch.float64)).float()
+    noise = torch.randn(3, CHANNELS, SIDE, SIDE, generator=g, dtype=torch.float64)
+    x = (x0 + sigma.reshape(-1, 1, 1, 1) * noise).float()
     taps = ["h.in", "down.1.out", "mid.out", "up.2.out"]
     native, t_native = golden._unet_case(m, x, sigma, labels, taps)
     sigma2 = torch.tensor([2.0], dtype=torch.float64)

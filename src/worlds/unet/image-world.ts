@@ -44,7 +44,9 @@ export function checkAgainstEntry(manifest: Manifest, entry: WorldIndexEntry, wh
     ['world.class_names', JSON.stringify(w?.class_names), JSON.stringify(entry.classes)],
   ];
   for (const [field, got, listed] of facts) {
-    if (got !== listed) throw new Error(`${where}: ${field} is ${String(got)}, the world index lists ${String(listed)}`);
+    if (got !== listed) {
+      throw new Error(`${where}: ${field} is ${String(got)}, the world index lists ${String(listed)}`);
+    }
   }
 }
 
@@ -112,7 +114,9 @@ export function imageWorld(entry: WorldIndexEntry, folderUrl: (folder: string) =
       let state = devices.get(gpu);
       if (!state) {
         // The packed weights do not depend on the image side: compile at the native one to know them.
-        const weights = load().then((loaded) => uploadWeights(gpu.device, compileGraph(loaded.manifest, entry.size).steps, loaded.tensors));
+        const weights = load().then((loaded) =>
+          uploadWeights(gpu.device, compileGraph(loaded.manifest, entry.size).steps, loaded.tensors),
+        );
         state = { weights, networks: new Map() };
         weights.catch(() => devices.delete(gpu));
         devices.set(gpu, state);
