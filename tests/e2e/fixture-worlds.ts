@@ -8,7 +8,8 @@ import type { Page } from 'puppeteer-core';
 
 const FIXTURE = 'tests/fixtures/models';
 
-export async function serveFixtureWorlds(page: Page): Promise<void> {
+/** `served` collects the paths answered from the fixture (the index included). */
+export async function serveFixtureWorlds(page: Page, served: string[] = []): Promise<void> {
   const shipped = JSON.parse(readFileSync('public/models/index.json', 'utf8'));
   const fixture = JSON.parse(readFileSync(`${FIXTURE}/index.json`, 'utf8'));
   const index = JSON.stringify({ ...shipped, worlds: [...shipped.worlds, ...fixture.worlds] });
@@ -20,9 +21,11 @@ export async function serveFixtureWorlds(page: Page): Promise<void> {
     const path = new URL(request.url()).pathname;
     const model = /\/models\/([^/]+)\/(manifest\.json|weights\.bin)$/.exec(path);
     if (path.endsWith('/models/index.json')) {
+      served.push(path);
       void request.respond({ status: 200, contentType: 'application/json', body: index });
     } else if (model && folders.has(model[1]) && existsSync(`${FIXTURE}/${model[1]}/${model[2]}`)) {
       const body = readFileSync(`${FIXTURE}/${model[1]}/${model[2]}`);
+      served.push(path);
       const contentType = model[2].endsWith('.json') ? 'application/json' : 'application/octet-stream';
       void request.respond({ status: 200, contentType, body });
     } else {

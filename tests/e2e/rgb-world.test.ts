@@ -76,7 +76,13 @@ describe('an RGB world from the index', () => {
     expect(JSON.parse(png.text[STATE_CHUNK])).toEqual(state);
     await session.close();
 
-    session = await openApp(stateToHash({ ...defaultState(), count: 64 }), { prepare: serveFixtureWorlds });
+    // On a 2D page the picker lists the RGB world from the index alone: none of its model files has been fetched.
+    const served: string[] = [];
+    session = await openApp(stateToHash({ ...defaultState(), count: 64 }), { prepare: (p) => serveFixtureWorlds(p, served) });
+    await panelsDone(session.page);
+    const listed = await session.page.$$eval('sandbox-app >>> world-controls >>> select option', (o) => o.map((e) => (e as HTMLOptionElement).value));
+    expect(listed).toContain('tiny-rgb');
+    expect(served).toEqual(['/models/index.json']);
     const input = (await session.page.$('sandbox-app >>> input[type=file]')) as ElementHandle<HTMLInputElement>;
     await input.uploadFile(join(dir, name));
     expect(await settledHash(session.page, stateToHash(state))).toBe(stateToHash(state));
