@@ -16,6 +16,7 @@ import { resolveSampleOptions, type SampleOptions } from '../../src/api/options'
 import { calibrateAmed } from '../../src/sampling/amed/calibrate';
 import { initialNoise } from '../../src/sampling/noise';
 import { WorldRegistry } from '../../src/worlds/registry';
+import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 
 /** = CALIBRATION_SEED of src/api/amed-calibrations.ts (not exported there). */
 const CALIBRATION_SEED = 0x0a3ed;
@@ -74,7 +75,7 @@ class DenoiseServer {
 export async function main([input, output]: string[]): Promise<void> {
   if (!input || !output) throw new Error('usage: amed-calibrate.ts <configs.json> <calibrations.json>');
   const configs = JSON.parse(readFileSync(input, 'utf8')) as Array<Omit<SampleOptions, 'world'> & { world?: string }>;
-  const registry = new WorldRegistry();
+  const registry = new WorldRegistry(shippedWorlds());
   const server = new DenoiseServer();
   const results = [];
   try {

@@ -12,10 +12,11 @@ import { AmedCalibrations, toPlanParams } from '../../src/api/amed-calibrations'
 import { resolveSampleOptions, type SampleOptions } from '../../src/api/options';
 import type { GpuContext } from '../../src/gpu/context';
 import { WorldRegistry } from '../../src/worlds/registry';
+import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 
 type Config = Omit<SampleOptions, 'world' | 'noise' | 'signal' | 'onProgress' | 'trajectory'> & { world?: string };
 
-export function exportAmedPlan(entry: { config: Config; calibration?: unknown }, registry = new WorldRegistry()) {
+export function exportAmedPlan(entry: { config: Config; calibration?: unknown }, registry = new WorldRegistry(shippedWorlds())) {
   const config = entry.config;
   const world = config.world ?? 'fmnist';
   const image = registry.resolve(world).image !== undefined;
@@ -39,7 +40,7 @@ export function exportAmedPlan(entry: { config: Config; calibration?: unknown },
   };
   if (entry.calibration === undefined) return resolved;
   // The page's importer (no GPU is touched by import): same validation, same cache key inputs.
-  const calibration = new AmedCalibrations(undefined as unknown as GpuContext).import(entry.calibration);
+  const calibration = new AmedCalibrations(undefined as unknown as GpuContext, () => Promise.reject(new Error('import only'))).import(entry.calibration);
   if (calibration.variant !== run.amedVariant || calibration.afs !== run.afs) throw new RangeError('calibration: variant/afs differ from the run');
   if (calibration.sigmas.length !== run.sigmas.length || calibration.sigmas.some((s, i) => Math.fround(s) !== Math.fround(run.sigmas[i]))) {
     throw new RangeError('calibration: made for another σ grid');
@@ -51,6 +52,6 @@ export function exportAmedPlan(entry: { config: Config; calibration?: unknown },
 export function main([input, output]: string[]): void {
   if (!input || !output) throw new Error('usage: amed-plans.ts <configs.json> <plans.json>');
   const entries = JSON.parse(readFileSync(input, 'utf8')) as Array<{ config: Config; calibration?: unknown }>;
-  const registry = new WorldRegistry();
+  const registry = new WorldRegistry(shippedWorlds());
   writeFileSync(output, JSON.stringify(entries.map((e) => exportAmedPlan(e, registry)), null, 1));
 }

@@ -8,11 +8,12 @@ import { initialNoise } from '../../src/sampling/noise';
 import { runPlanCpu } from '../../src/sampling/run-cpu';
 import { gmmDenoiser } from '../../src/worlds/gmm';
 import { WorldRegistry } from '../../src/worlds/registry';
+import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 import { exportPlan, type PlanConfig } from './plans';
 
 export function main([input, output]: string[]): void {
   if (!input || !output) throw new Error('usage: cpu-reference.ts <configs.json> <out.json>');
-  const registry = new WorldRegistry();
+  const registry = new WorldRegistry(shippedWorlds());
   const runs = (JSON.parse(readFileSync(input, 'utf8')) as PlanConfig[]).map((config) => {
     const plan = exportPlan(config, registry);
     const spec = registry.resolve(plan.world).spec;

@@ -9,6 +9,7 @@ import { resolveSampleOptions, type SampleOptions } from '../../src/api/options'
 import { isGuided } from '../../src/guidance/upsample';
 import type { Instr } from '../../src/sampling/plan';
 import { WorldRegistry } from '../../src/worlds/registry';
+import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 
 /** One run: any `sample` option that JSON can carry; world defaults to 'fmnist' and label to 'mixed' there. */
 export type PlanConfig = Omit<SampleOptions, 'world' | 'noise' | 'signal' | 'onProgress' | 'trajectory'> & { world?: string };
@@ -39,7 +40,7 @@ export interface ExportedPlan {
   cost: number;
 }
 
-export function exportPlan(config: PlanConfig, registry = new WorldRegistry()): ExportedPlan {
+export function exportPlan(config: PlanConfig, registry = new WorldRegistry(shippedWorlds())): ExportedPlan {
   const world = config.world ?? 'fmnist';
   const image = registry.resolve(world).image !== undefined;
   const run = resolveSampleOptions({ ...config, world, ...(image ? { label: config.label ?? 'mixed' } : {}) }, registry);
@@ -82,6 +83,6 @@ function upsampleGuidanceCost(instrs: Instr[], nfe: number, ug: { eta: number } 
 export function main([input, output]: string[]): void {
   if (!input || !output) throw new Error('usage: plans.ts <configs.json> <plans.json>');
   const configs = JSON.parse(readFileSync(input, 'utf8')) as PlanConfig[];
-  const registry = new WorldRegistry();
+  const registry = new WorldRegistry(shippedWorlds());
   writeFileSync(output, JSON.stringify(configs.map((c) => exportPlan(c, registry))));
 }

@@ -13,6 +13,7 @@ import { initialNoise } from '../../src/sampling/noise';
 import type { CpuDenoiser } from '../../src/sampling/denoiser';
 import { runPlanCpu } from '../../src/sampling/run-cpu';
 import { WorldRegistry } from '../../src/worlds/registry';
+import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 import { lcg } from '../../tests/reference/random-mixture';
 import { averagePool, guided } from '../../tests/reference/upsample-guidance';
 import { exportPlan, type PlanConfig } from './plans';
@@ -54,7 +55,7 @@ interface WrapperCase {
 export function main([input, output]: string[]): void {
   if (!input || !output) throw new Error('usage: ug-reference.ts <configs.json> <out.json>');
   const { wrapper, runs } = JSON.parse(readFileSync(input, 'utf8')) as { wrapper: WrapperCase[]; runs: PlanConfig[] };
-  const registry = new WorldRegistry();
+  const registry = new WorldRegistry(shippedWorlds());
   const wrapperOut = wrapper.map((c) => {
     const u = lcg(c.seed);
     const x = Array.from({ length: c.count * c.size * c.size }, () => 3 * (2 * u() - 1));

@@ -1,6 +1,6 @@
 """Upsample Guidance as a denoiser wrapper for the plan executor: a mirror of src/guidance/upsample.ts (WGSL
 shaders/guidance/upsample-guidance.wgsl; float64 reference tests/reference/upsample-guidance.ts), composed as
-src/worlds/unet/fmnist-world.ts composes it (Hwang, Park & Jo 2024; VE form of algorithms.md):
+src/guidance/compose.ts composes it (Hwang, Park & Jo 2024; VE form of algorithms.md):
 
     D̂(x; σ) = D(x; σ) + w_σ · U[ D_low(P x; σ/m) − P D(x; σ) ]
 

@@ -3,18 +3,20 @@
 // with P the m×m average pool and U nearest upsampling. P ε has std 1/m, so the pooled image is a valid noisy
 // image at σ/m and no power adjustment is needed. w_σ = w inside the first η fraction of diffusion (RF) time, i.e.
 // while τ = σ/(1+σ) ≥ 1 − η, and 0 after.
-// Images are single-channel, row-major count × size × size; the low resolution is size/m.
+// Images are count × C × size × size, channel-major per sample (NCHW): count·C planes of size², each pooled and
+// guided on its own (P and U act per channel); the low resolution is size/m. Plane p belongs to sample p / C.
 // Entry points:
-//  - pool:        pooled = P image.          Bindings 0 params, 1 image (count·size²), 3 pooled (rw, count·(size/m)²).
+//  - pool:        pooled = P image.          Bindings 0 params, 1 image (count·C·size²), 3 pooled (rw, count·C·(size/m)²).
 //  - scale_sigma: σ_low = σ/m.               Bindings 0 params, 2 sigma (count), 4 sigma_low (rw, count).
-//  - guide:       out = D + w_σ·U[D_low − P D]. Bindings 0 params, 2 sigma, 5 d_high (count·size²),
-//                 6 d_low and 8 d_high_pooled (count·(size/m)²), 7 out (rw, count·size²).
+//  - guide:       out = D + w_σ·U[D_low − P D]. Bindings 0 params, 2 sigma, 5 d_high (count·C·size²),
+//                 6 d_low and 8 d_high_pooled (count·C·(size/m)²), 7 out (rw, count·C·size²).
 
 struct GuidanceParams {
   size: u32,      // high-resolution side
   factor: u32,    // m
   weight: f32,    // w
   eta: f32,       // the guided fraction of diffusion time
+  channels: u32,  // C, planes per sample
 }
 
 @group(0) @binding(0) var<uniform> params: GuidanceParams;
@@ -33,10 +35,10 @@ fn pool(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   if (i >= arrayLength(&pooled)) { return; }
   let m = params.factor;
   let low = params.size / m;
-  let n = i / (low * low);
+  let plane = i / (low * low);
   let row = (i % (low * low)) / low;
   let col = i % low;
-  let base = n * params.size * params.size;
+  let base = plane * params.size * params.size;
   var total = 0.0;
   for (var a = 0u; a < m; a++) {
     for (var b = 0u; b < m; b++) {
@@ -59,10 +61,10 @@ fn guide(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gro
   if (i >= arrayLength(&out)) { return; }
   let size = params.size;
   let low = size / params.factor;
-  let n = i / (size * size);
+  let plane = i / (size * size);
   let pixel = i % (size * size);
-  let j = n * low * low + ((pixel / size) / params.factor) * low + (pixel % size) / params.factor;
-  let s = sigma[n];
+  let j = plane * low * low + ((pixel / size) / params.factor) * low + (pixel % size) / params.factor;
+  let s = sigma[plane / params.channels];
   var correction = 0.0;
   if (s / (1.0 + s) >= 1.0 - params.eta) {
     correction = params.weight * (d_low[j] - d_high_pooled[j]);

@@ -2,12 +2,13 @@
  * Per-world AMED calibrations: computed on first use (forward-only, src/sampling/amed/calibrate.ts) with the
  * world's own GPU denoiser, cached by (world, variant, AFS, grid), and exportable/importable as JSON.
  */
-import type { GpuContext } from '../gpu/context';
+import type { GpuContext, GpuResources } from '../gpu/context';
 import { withErrorScopes } from '../gpu/error-scope';
 import { calibrateAmed, type CalibrationResult } from '../sampling/amed/calibrate';
 import { denoiseGpu } from '../sampling/denoise-gpu';
 import { initialNoise } from '../sampling/noise';
 import type { AmedParams } from '../sampling/samplers/amed';
+import type { GpuDenoiser } from '../sampling/denoiser';
 import type { ResolvedSample } from './options';
 
 export const CALIBRATION_FORMAT = 'diffusion-sandbox/amed-calibration@1';
@@ -35,7 +36,11 @@ export interface AmedCalibration extends CalibrationResult {
 export class AmedCalibrations {
   private readonly cache = new Map<string, Promise<AmedCalibration>>();
 
-  constructor(private readonly gpu: GpuContext) {}
+  constructor(
+    private readonly gpu: GpuContext,
+    /** The run's denoiser (the world's, wrapped in the run's guidance). */
+    private readonly denoiserFor: (gpu: GpuResources, run: ResolvedSample) => Promise<GpuDenoiser>,
+  ) {}
 
   private key(world: string, denoiser: CalibratedDenoiser, variant: string, afs: boolean, sigmas: ArrayLike<number>): string {
     return JSON.stringify([world, denoiser.size ?? null, denoiser.cfg, denoiser.upsampleGuidance ?? null, denoiser.conditional, variant, afs, Array.from(sigmas, (s) => Math.fround(s))]);
@@ -61,7 +66,7 @@ export class AmedCalibrations {
     const labels = denoiser.conditional ? Uint32Array.from({ length: count }, (_, i) => i % classes) : undefined;
     const denoise = async (x: Float64Array, sigma: number) => {
       const out = await this.gpu.run(async (gpu) => {
-        const network = await run.world.gpuDenoiser(gpu, { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance });
+        const network = await this.denoiserFor(gpu, run);
         return withErrorScopes(gpu.device, () => denoiseGpu(gpu, network, Float32Array.from(x), new Float32Array(count).fill(sigma), labels));
       });
       return Float64Array.from(out);

@@ -1,6 +1,6 @@
 /**
- * Learned AMED predictors (Zhou et al. 2024 §3.2) for the worlds that ship one: files loaded once,
- * uploaded once per device. A run uses one only where it was trained — AMED-Solver with AFS, the native size,
+ * Learned AMED predictors (Zhou et al. 2024 §3.2) for the worlds whose manifest names a predictor folder: files
+ * loaded once, uploaded once per device. A run uses one only where it was trained — AMED-Solver with AFS, the native size,
  * CFG 1, no Upsample Guidance, the same time_uniform grid, the same network weights; every other run falls back to
  * the live calibration (./amed-calibrations.ts), and the result says which was used and why.
  */
@@ -8,10 +8,8 @@ import type { GpuResources } from '../gpu/context';
 import type { AmedPredictorWeights } from '../sampling/amed/predictor';
 import { GpuAmedPredictor, type PredictedStep } from '../sampling/amed/predictor-gpu';
 import { loadPredictors, selectPredictor } from '../sampling/amed/predictor-manifest';
+import type { ImageModelSource } from '../worlds/types';
 import type { ResolvedSample } from './options';
-
-/** Which world's folder holds its predictors (public/models/<folder>/) and its network's (for the SHA-256 check). */
-const PREDICTOR_FOLDERS: Record<string, { predictors: string; model: string }> = { fmnist: { predictors: 'fmnist-amed', model: 'fmnist' } };
 
 export interface AmedStepSummary {
   /** r and c of the step: the calibrated values, or the mean over the run's samples of the predicted ones. */
@@ -36,19 +34,18 @@ export class AmedPredictors {
   private readonly files = new Map<string, Promise<AmedPredictorWeights[] | string>>();
   private readonly uploads = new WeakMap<GpuResources, Map<AmedPredictorWeights, Promise<GpuAmedPredictor>>>();
 
-  constructor(private readonly url: (folder: string) => string = (folder) => new URL(`${import.meta.env.BASE_URL}models/${folder}/`, document.baseURI).href) {}
-
   /** The predictor a run uses, or why it uses the calibration instead. */
   async choose(run: ResolvedSample): Promise<Choice> {
-    const folder = PREDICTOR_FOLDERS[run.world.id];
-    if (!folder) return { reason: `no learned predictor for world ${run.world.id}` };
+    const model = run.world.model;
+    const folder = model?.amedPredictors;
+    if (!model || !folder) return { reason: `no learned predictor for world ${run.world.id}` };
     if (run.amedVariant !== 'solver') return { reason: 'the learned predictor is for AMED-Solver' };
     if (!run.afs) return { reason: 'the learned predictor was trained with AFS' };
     if (run.size !== undefined && run.size !== run.world.image?.size) return { reason: `the learned predictor runs at ${run.world.image?.size}×${run.world.image?.size} only` };
     if (run.cfg !== 1) return { reason: 'the learned predictor was trained at CFG 1' };
     if (run.upsampleGuidance) return { reason: 'the learned predictor does not cover Upsample Guidance' };
     if (run.schedule !== 'time_uniform') return { reason: 'the learned predictor was trained on the time_uniform schedule' };
-    const predictors = await this.load(folder);
+    const predictors = await this.load(model, folder.folder);
     if (typeof predictors === 'string') return { reason: predictors };
     const chosen = selectPredictor(predictors, run.sigmas, run.afs);
     return typeof chosen === 'string' ? { reason: chosen } : { weights: chosen };
@@ -68,20 +65,21 @@ export class AmedPredictors {
   }
 
   /** Loads a world's predictors once; a load failure is a fallback reason, and is retried by a later run. */
-  private load(folder: { predictors: string; model: string }): Promise<AmedPredictorWeights[] | string> {
-    let entry = this.files.get(folder.predictors);
+  private load(model: ImageModelSource, folder: string): Promise<AmedPredictorWeights[] | string> {
+    const url = model.folderUrl(folder);
+    let entry = this.files.get(url);
     if (!entry) {
       entry = (async () => {
         try {
-          const [{ manifest, predictors }, model] = await Promise.all([loadPredictors(this.url(folder.predictors)), fetch(new URL('manifest.json', this.url(folder.model))).then((r) => r.json())]);
-          if (manifest.model_sha256 !== model?.sha256) return `the learned predictor was trained against other ${folder.model} weights (SHA-256 ${String(manifest.model_sha256).slice(0, 12)}…)`;
+          const [{ manifest, predictors }, network] = await Promise.all([loadPredictors(url), model.manifest()]);
+          if (manifest.model_sha256 !== network.sha256) return `the learned predictor was trained against other ${network.name} weights (SHA-256 ${String(manifest.model_sha256).slice(0, 12)}…)`;
           return predictors;
         } catch (error) {
-          this.files.delete(folder.predictors);
+          this.files.delete(url);
           return `the learned predictor did not load (${error instanceof Error ? error.message : String(error)})`;
         }
       })();
-      this.files.set(folder.predictors, entry);
+      this.files.set(url, entry);
     }
     return entry;
   }

@@ -35,7 +35,7 @@ export function resolveUpsampleGuidance(world: World, size: number | undefined, 
   };
 }
 
-/** The image side (undefined for 2D worlds) and the per-sample dimension it implies. */
+/** The image side (undefined for 2D worlds) and the per-sample dimension it implies: C × side², channel-major. */
 export function resolveSize(world: World, size: unknown): { size?: number; dim: number } {
   const image = world.image;
   if (!image) {
@@ -46,7 +46,7 @@ export function resolveSize(world: World, size: unknown): { size?: number; dim: 
   if (typeof side !== 'number' || !Number.isInteger(side) || side % image.size !== 0 || side < image.size || side > image.maxSize) {
     throw new RangeError(`size: must be a multiple of ${image.size} from ${image.size} to ${image.maxSize}, got ${String(side).slice(0, 40)}`);
   }
-  return { size: side, dim: side * side };
+  return { size: side, dim: (image.channels ?? 1) * side * side };
 }
 
 /** One label per sample, or undefined for the null class. */

@@ -46,7 +46,7 @@ type Sample = (
 
 export async function reflow(options: ReflowOptions, deps: { registry: WorldRegistry; gpu: GpuContext; sample: Sample }): Promise<ReflowResult> {
   const parent = deps.registry.resolve(options.world);
-  if (parent.kind !== '2d') throw new RangeError(`world: live reflow needs a 2D world; ${parent.id} is an image world (use fmnist-2rf, reflowed offline)`);
+  if (parent.kind !== '2d') throw new RangeError(`world: live reflow needs a 2D world; ${parent.id} is an image world (its reflows ship offline, as members of its family)`);
   const count = integerIn(options.pairs ?? 10_000, 'pairs', 500, 65_536);
   const teacherSteps = integerIn(options.teacherSteps ?? 64, 'teacherSteps', 8, 1000);
   const seed = integerIn(options.seed ?? 1, 'seed', 0, 0xffffffff);

@@ -12,10 +12,11 @@ import { denoiseGpu } from '../sampling/denoise-gpu';
 import { runPlanGpu } from '../sampling/run-gpu';
 import type { Plan } from '../sampling/plan';
 import { isGuided } from '../guidance/upsample';
+import { GuidedDenoisers, type GuidanceOptions } from '../guidance/compose';
 import { SAMPLERS } from '../sampling/samplers';
 import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
-import { WorldRegistry, type WorldArg } from '../worlds/registry';
-import type { DenoiserOptions, LoadProgress, WorldInfo } from '../worlds/types';
+import { WorldRegistry, type ImageWorldSource, type WorldArg } from '../worlds/registry';
+import type { LoadProgress, World, WorldInfo } from '../worlds/types';
 import type { GmmSpec } from '../worlds/gmm';
 import { resolveDenoiseOptions, resolveSampleOptions, type DenoiseOptions, type ResolvedSample, type SampleOptions } from './options';
 import { integerIn, numberIn, oneOf } from './validate';
@@ -26,8 +27,7 @@ import { AmedPredictors, summarisePredicted, type AmedRunInfo } from './amed-pre
 import { buildAmedPredictedPlan } from '../sampling/samplers/amed-predicted';
 import type { AmedPredictorWeights } from '../sampling/amed/predictor';
 import { resolveClassifyOptions, toClassifierInput, verdicts, type ClassifyOptions, type ClassifyResult } from './classify';
-import { fmnistClassifier } from '../metrics/fmnist-classifier';
-import { FMNIST_MAX_SIZE } from '../worlds/unet/fmnist-world';
+import { imageClassifier, type ImageClassifier } from '../metrics/image-classifier';
 
 export interface SampleResult {
   samples: Float32Array;
@@ -72,14 +72,21 @@ export type CreateSandboxOptions = AcquireOptions;
 export class Sandbox {
   readonly samplers: readonly SamplerMeta[] = SAMPLERS.map(({ id, label, stochastic, citation, defaultSchedule, nfe }) => ({ id, label, stochastic, citation, defaultSchedule, nfe }));
   readonly schedules = SCHEDULES.map(({ id, label, citation }) => ({ id, label, citation }));
-  private readonly registry = new WorldRegistry();
+  private readonly registry: WorldRegistry;
   private readonly references = new Map<string, Promise<Float32Array>>();
   private readonly amed: AmedCalibrations;
   private readonly predictors = new AmedPredictors();
-  private readonly classifier = fmnistClassifier();
+  private readonly guided = new GuidedDenoisers();
+  /** Classifiers by model folder URL (worlds of one family share theirs). */
+  private readonly classifiers = new Map<string, ImageClassifier>();
 
-  constructor(readonly gpu: GpuContext) {
-    this.amed = new AmedCalibrations(gpu);
+  /** `images`: the world index the image worlds come from (createSandbox loads public/models/index.json). */
+  constructor(
+    readonly gpu: GpuContext,
+    images?: ImageWorldSource,
+  ) {
+    this.registry = new WorldRegistry(images);
+    this.amed = new AmedCalibrations(gpu, (g, run) => this.guided.denoiser(g, run.world, run));
   }
 
   get worlds(): WorldInfo[] {
@@ -91,18 +98,34 @@ export class Sandbox {
     await this.registry.resolve(world).load?.(progress);
   }
 
-  /** Downloads the Fashion-MNIST classifier's weights ahead of the first `classify`, with progress. */
-  async loadClassifier(progress?: LoadProgress): Promise<void> {
-    await this.classifier.load(progress);
+  /** Downloads the classifier a world's manifest names (default: the first listed world with one) ahead of the
+   *  first `classify`, with progress. */
+  async loadClassifier(options: LoadProgress & { world?: string } = {}): Promise<void> {
+    await this.classifierOf(options.world).classifier.load(options);
   }
 
-  /** The shipped Fashion-MNIST classifier's verdict on images (28×28, or a multiple averaged down), in WGSL. */
+  /** A world's classifier's verdict on its images (its native side, or a multiple averaged down), in WGSL. */
   async classify(options: ClassifyOptions): Promise<ClassifyResult> {
-    const { size, classes } = this.classifier;
-    const { images, count, side } = resolveClassifyOptions(options, size, FMNIST_MAX_SIZE);
-    const input = toClassifierInput(images, count, side, size);
-    const output = await this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => (await this.classifier.network(gpu)).run(input, count, options.signal)));
+    const { world, classifier } = this.classifierOf(options?.world);
+    const { size, channels, classes } = await classifier.load();
+    const { images, count, side } = resolveClassifyOptions(options, size, Math.max(size, world.image!.maxSize), channels);
+    const input = toClassifierInput(images, count, side, size, channels);
+    const output = await this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => (await classifier.network(gpu)).run(input, count, options.signal)));
     return verdicts(output, count, classes);
+  }
+
+  private classifierOf(worldArg: unknown): { world: World; classifier: ImageClassifier } {
+    const world =
+      worldArg === undefined
+        ? this.registry.all().find((w) => w.image?.classifier)
+        : this.registry.resolve(typeof worldArg === 'string' ? worldArg : String(worldArg).slice(0, 64));
+    if (!world) throw new RangeError('world: no image world with a classifier is listed');
+    const folder = world.image?.classifier;
+    if (!folder || !world.model) throw new RangeError(`world: ${world.id} names no classifier`);
+    const url = world.model.folderUrl(folder);
+    let classifier = this.classifiers.get(url);
+    if (!classifier) this.classifiers.set(url, (classifier = imageClassifier(url)));
+    return { world, classifier };
   }
 
   /** The mixture of a 2D world (the page draws its exact density), or undefined for a world without one. */
@@ -113,7 +136,7 @@ export class Sandbox {
   /** D(x; σ) for a batch; σ is one number or one per sample. */
   async denoise(options: DenoiseOptions): Promise<Float32Array> {
     const { world, x, sigma, size, labels, cfg, upsampleGuidance } = resolveDenoiseOptions(options, this.registry);
-    return this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => denoiseGpu(gpu, await world.gpuDenoiser(gpu, { size, cfg, upsampleGuidance }), x, sigma, labels)));
+    return this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => denoiseGpu(gpu, await this.guided.denoiser(gpu, world, { size, cfg, upsampleGuidance }), x, sigma, labels)));
   }
 
   async sample(options: SampleOptions): Promise<SampleResult> {
@@ -127,7 +150,7 @@ export class Sandbox {
     const result = await this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
         runPlanGpu(gpu, {
-          plan, denoiser: await run.world.gpuDenoiser(gpu, { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance }), count: run.count, seed: run.seed, noise: run.noise, labels: run.labels,
+          plan, denoiser: await this.guided.denoiser(gpu, run.world, run), count: run.count, seed: run.seed, noise: run.noise, labels: run.labels,
           trajectory: run.trajectory, signal: options.signal, onProgress: options.onProgress, ...(learned ? { predictor: await this.predictors.onDevice(gpu, learned) } : {}),
         }),
       ),
@@ -209,14 +232,14 @@ export class Sandbox {
   }
 
   /** A world builds each denoiser once per device and keeps it, so the one the run will use is asked for its key. */
-  private denoiserKey(run: ResolvedSample, options: DenoiserOptions): Promise<string> {
-    return this.gpu.run(async (gpu) => (await run.world.gpuDenoiser(gpu, options)).key());
+  private denoiserKey(run: ResolvedSample, options: GuidanceOptions): Promise<string> {
+    return this.gpu.run(async (gpu) => (await this.guided.denoiser(gpu, run.world, options)).key());
   }
 
   private solveReference(run: ResolvedSample, signal?: AbortSignal): Promise<Float32Array> {
     const plan = buildReferencePlan(run.sigmaMax, run.sigmaMin);
     return this.gpu.run(async (gpu: GpuResources) => {
-      const denoiser = await run.world.gpuDenoiser(gpu, referenceDenoiser(run));
+      const denoiser = await this.guided.denoiser(gpu, run.world, referenceDenoiser(run));
       const result = await withErrorScopes(gpu.device, () => runPlanGpu(gpu, { plan, denoiser, count: run.count, seed: run.seed, noise: run.noise, labels: run.labels, signal }));
       return result.samples;
     });
@@ -255,7 +278,7 @@ function resolveReference(options: ReferenceOptions, registry: WorldRegistry): R
 }
 
 /** The reference solves the network unguided: Upsample Guidance is a sampling aid, not part of the target. */
-function referenceDenoiser(run: ResolvedSample): DenoiserOptions {
+function referenceDenoiser(run: ResolvedSample): GuidanceOptions {
   return { size: run.size, cfg: run.cfg };
 }
 

@@ -29,12 +29,14 @@ export interface DecodedPngState extends SanitizedState {
   source: 'sandbox-state' | 'parameters' | 'none';
 }
 
-/** An 8-bit RGBA PNG carrying the infotext and the state as tEXt chunks. */
-export function encodePng(image: RgbaImage, state: SandboxState, parameters: string): Uint8Array {
+/** An 8-bit PNG carrying the infotext and the state as tEXt chunks: RGBA, or RGB (`rgb`: the alpha is dropped, for
+ *  opaque colour pictures such as an RGB world's sample grid). */
+export function encodePng(image: RgbaImage, state: SandboxState, parameters: string, { rgb = false }: { rgb?: boolean } = {}): Uint8Array {
   const { width, height, data } = image;
   if (!Number.isInteger(width) || width < 1 || !Number.isInteger(height) || height < 1) throw new RangeError(`image: width and height must be positive integers, got ${width} × ${height}`);
   if (data.length !== width * height * 4) throw new RangeError(`image.data: must hold width × height × 4 = ${width * height * 4} RGBA bytes, got ${data.length}`);
-  return encode({ width, height, data, channels: 4, depth: 8, text: { [PARAMETERS_CHUNK]: textToLatin1(parameters), [STATE_CHUNK]: jsonToLatin1(JSON.stringify(state)) } });
+  const pixels = rgb ? data.filter((_, i) => i % 4 !== 3) : data;
+  return encode({ width, height, data: pixels, channels: rgb ? 3 : 4, depth: 8, text: { [PARAMETERS_CHUNK]: textToLatin1(parameters), [STATE_CHUNK]: jsonToLatin1(JSON.stringify(state)) } });
 }
 
 /** Width × height from the IHDR chunk, which the PNG spec requires first, right after the signature. */

@@ -13,6 +13,9 @@ import type { DenoiseIO, GpuDenoiser } from '../sampling/denoiser';
 
 const combineDefinitions = makeShaderDataDefinitions(SHADERS.combine);
 
+/** The key of the guided denoiser: the scale and the inner denoiser's key. */
+export const cfgKey = (scale: number, inner: string) => `cfg(${scale})[${inner}]`;
+
 export async function classifierFreeGuidance(gpu: GpuResources, inner: GpuDenoiser, scale: number): Promise<GpuDenoiser> {
   if (!Number.isFinite(scale)) throw new RangeError(`cfg: must be a finite number, got ${scale}`);
   const { device } = gpu;
@@ -52,7 +55,7 @@ export async function classifierFreeGuidance(gpu: GpuResources, inner: GpuDenois
 
   return {
     dim: inner.dim,
-    key: () => `cfg(${scale})[${inner.key()}]`,
+    key: () => cfgKey(scale, inner.key()),
     costPerSample: 2 * inner.costPerSample,
     encode(pass: GPUComputePassEncoder, io: DenoiseIO) {
       if (!io.labels || scale === 1) return inner.encode(pass, io);

@@ -13,7 +13,7 @@ import { dispatchFor, SHADERS } from '../gpu/shaders';
 import type { DenoiseIO, GpuDenoiser } from '../sampling/denoiser';
 
 export interface UpsampleGuidanceSettings {
-  /** m: 2 (56 from 28) or 4 (112 from 28). */
+  /** m: the ratio of the image side to the native side (2 or 4 on the page). */
   factor: number;
   /** w, the guidance weight. */
   weight: number;
@@ -22,6 +22,9 @@ export interface UpsampleGuidanceSettings {
 }
 
 const definitions = makeShaderDataDefinitions(SHADERS.upsampleGuidance);
+
+/** The key of the guided denoiser: its settings and both branches' keys. */
+export const upsampleGuidanceKey = (s: UpsampleGuidanceSettings, high: string, low: string) => `ug(${s.factor},${s.weight},${s.eta})[${high}|${low}]`;
 
 /** Whether a step at σ is guided: its RF time τ = σ/(1+σ) lies in the first η of [1, 0]. */
 export function isGuided(sigma: number, eta: number): boolean {
@@ -36,9 +39,11 @@ interface Scratch {
   dHighPooled: GPUBuffer;
 }
 
+/** `high` and `low` compute C × size² and C × (size/m)² values per sample (channel-major); C follows from them. */
 export async function upsampleGuidance(gpu: GpuResources, high: GpuDenoiser, low: GpuDenoiser, size: number, settings: UpsampleGuidanceSettings): Promise<GpuDenoiser> {
   const { factor } = settings;
-  if (size % factor !== 0 || low.dim !== (size / factor) ** 2 || high.dim !== size * size) {
+  const channels = high.dim / (size * size);
+  if (size % factor !== 0 || !Number.isInteger(channels) || low.dim !== channels * (size / factor) ** 2) {
     throw new RangeError(`size: ${size} must be ${factor}× the low-resolution side (got denoisers of dim ${high.dim} and ${low.dim})`);
   }
   const [pool, scaleSigma, guide] = await Promise.all(
@@ -48,14 +53,14 @@ export async function upsampleGuidance(gpu: GpuResources, high: GpuDenoiser, low
   // is outside the window, so `guide` never reads the (then unevaluated) low-resolution branch.
   const paramBuffer = (weight: number, eta: number) => {
     const view = makeStructuredView(definitions.uniforms.params);
-    view.set({ size, factor, weight, eta });
+    view.set({ size, factor, weight, eta, channels });
     const buffer = gpu.device.createBuffer({ label: 'upsample guidance params', size: view.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     gpu.device.queue.writeBuffer(buffer, 0, view.arrayBuffer);
     return buffer;
   };
   const guided = paramBuffer(settings.weight, settings.eta);
   const unguided = paramBuffer(0, 0);
-  const lowDim = (size / factor) ** 2;
+  const lowDim = low.dim;
   const scratch = new Map<number, Scratch>();
   const scratchFor = (count: number): Scratch => {
     let s = scratch.get(count);
@@ -77,7 +82,7 @@ export async function upsampleGuidance(gpu: GpuResources, high: GpuDenoiser, low
 
   return {
     dim: high.dim,
-    key: () => `ug(${factor},${settings.weight},${settings.eta})[${high.key()}|${low.key()}]`,
+    key: () => upsampleGuidanceKey(settings, high.key(), low.key()),
     costPerSample: high.costPerSample + low.costPerSample,
     encode(pass: GPUComputePassEncoder, io: DenoiseIO) {
       const s = scratchFor(io.count);

@@ -15,18 +15,18 @@ import type { LoadedModel, WeightsManifest } from '../worlds/unet/manifest';
 import { maxChunkSamples, planMemory, type MemoryPlan } from '../worlds/unet/memory';
 import { CompiledNetwork } from '../worlds/unet/network';
 
-/** The value FD-FMNIST reads (post-ReLU fc1); the manifest's first output is the logits. */
+/** The value the Fréchet distance reads (post-ReLU fc1); the manifest's first output is the logits. */
 const FEATURES = 'features';
 
 export interface ClassifierOutput {
   /** count × classes. */
   logits: Float32Array;
-  /** count × feature dimension: the penultimate activations (FD-FMNIST's features). */
+  /** count × feature dimension: the penultimate activations (the Fréchet distance's features). */
   features: Float32Array;
 }
 
 export class ClassifierNetwork {
-  /** Input pixels per image (the native side squared). */
+  /** Input values per image: channels × native side². */
   readonly dim: number;
   readonly classes: number;
   readonly featureDim: number;
@@ -54,7 +54,7 @@ export class ClassifierNetwork {
     return this.network;
   }
 
-  /** Logits and features of `count` images (count × dim values, already in the network's input range). */
+  /** Logits and features of `count` images (count × dim values (C × side² each, channel-major), already in the network's input range). */
   async run(images: Float32Array<ArrayBuffer>, count: number, signal?: AbortSignal): Promise<ClassifierOutput> {
     const { device, pool } = this.gpu;
     const network = this.networkFor(count);

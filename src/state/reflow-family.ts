@@ -1,7 +1,7 @@
 /**
  * Reflowed worlds and their names. The engine names the k-rectified flow of a world after it: reflowing `gmm:ring8`
  * gives `gmm:ring8:2rf`, reflowing that gives `gmm:ring8:3rf` (src/api/reflow.ts); an image world reflowed offline
- * ships as `fmnist-2rf` (tools/train/README.md). A world, its base (the 1-RF, the exact flow of the independent
+ * ships as `<family>-2rf` (its manifest names the family; tools/train/world_index.py). A world, its base (the 1-RF, the exact flow of the independent
  * coupling; Liu et al. 2023, §2.3) and its reflows form a family, which panels may mix to compare 1-RF with 2-RF.
  *
  * A live reflow is deterministic (fixed pairs, teacher and seed), so a link may name a 2D reflow level the page has
@@ -11,6 +11,8 @@
 export interface FamilyWorld {
   id: string;
   kind?: '2d' | 'image';
+  /** Image worlds declare their family and level in their manifest (the world index repeats it). */
+  image?: { reflow?: { family: string; level: number } };
 }
 
 /** 4-RF: the paths are already straight after one reflow on the 2D presets (bench/results), more is only cost. */
@@ -50,6 +52,11 @@ export function isRecreatableReflow(id: unknown, worlds: readonly FamilyWorld[])
  * (levels a state names but the page has not made yet) are included.
  */
 export function reflowFamily(worldId: string, worlds: readonly FamilyWorld[], extra: readonly string[] = []): string[] {
+  const declared = worlds.find((w) => w.id === worldId)?.image?.reflow;
+  if (declared) {
+    const members = worlds.filter((w) => w.image?.reflow?.family === declared.family);
+    return members.sort((a, b) => a.image!.reflow!.level - b.image!.reflow!.level).map((w) => w.id);
+  }
   const { base } = reflowLevel(worldId);
   const ids = new Set([...worlds.map((w) => w.id), ...extra].filter((id) => reflowLevel(id).base === base));
   return [...ids].sort((a, b) => reflowLevel(a).level - reflowLevel(b).level);

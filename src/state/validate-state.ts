@@ -17,7 +17,7 @@ export interface KnownWorld {
   /** '2d' when absent. */
   kind?: '2d' | 'image';
   /** Image worlds: native side, largest side, class names (sandbox.worlds gives all three). */
-  image?: { size: number; maxSize: number; classes: readonly string[] };
+  image?: { size: number; maxSize: number; classes: readonly string[]; reflow?: { family: string; level: number } };
 }
 
 export interface KnownSampler {

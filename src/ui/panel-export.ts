@@ -36,8 +36,9 @@ export async function exportViewPng(pipelines: ViewPipelines, content: SceneCont
 
 export function exportImagePng(state: SandboxState, index: number, result: SampleResult, image: ImageWorldInfo, upscale: number): ExportedPng {
   // The state is the one the shown run was made from, so its count is the run's.
-  const grid = samplesImage(result, state.count, upscale);
-  const side = Math.round(Math.sqrt(result.samples.length / state.count)) * upscale;
+  const channels = image.channels ?? 1;
+  const grid = samplesImage(result, state.count, upscale, channels);
+  const side = Math.round(Math.sqrt(result.samples.length / state.count / channels)) * upscale;
   const infotext = toInfotext(state, index, { nfe: result.nfe, cost: result.cost, image });
-  return { bytes: encodePng(grid, state, infotext), name: fileName(state, index, result, `-${side}px`) };
+  return { bytes: encodePng(grid, state, infotext, { rgb: channels === 3 }), name: fileName(state, index, result, `-${side}px`) };
 }

@@ -3,7 +3,7 @@
  * reference solution from the same noise (the discretisation error; its log-log slope against NFE is the order),
  * and the mean exact log-likelihood of the samples under the target. With Upsample Guidance the cost in full-size
  * evaluations is shown too (each guided step adds one evaluation at 1/m² the pixels; Hwang et al. 2024). Image
- * worlds have no exact density, so they show cost and time only, plus what the Fashion-MNIST classifier makes of
+ * worlds have no exact density, so they show cost and time only, plus what the world's classifier makes of
  * the samples; a reflowed world has no affordable reference solve, so it shows no RMSE.
  */
 import { css, html, LitElement, nothing } from 'lit';
@@ -57,7 +57,7 @@ export class RunReadout extends LitElement {
             <dd data-field="log-likelihood">${fixed(v.logLikelihood, 3)}</dd>`
         : nothing}
       ${this.verdict
-        ? html`<dt title="The shipped Fashion-MNIST classifier (92.4 % right on real test images) on these samples">classifier</dt>
+        ? html`<dt title="The classifier this world's manifest names, on these samples">classifier</dt>
             <dd data-field="classifier" title=${this.verdict.detail}>${this.verdict.text}</dd>`
         : nothing}
     </dl>`;

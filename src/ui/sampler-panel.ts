@@ -202,7 +202,7 @@ export class SamplerPanel extends LitElement {
     const upscale = this.upscaleFactor(image);
     const kept = this.imageLayers;
     if (kept && kept.result === result && kept.step === step && kept.upscale === upscale) return kept;
-    const frames = run ? imageFrames(run.result, run.count, step, upscale) : [];
+    const frames = run ? imageFrames(run.result, run.count, step, upscale, image.channels) : [];
     this.imageLayers = { result, step, upscale, frames };
     return this.imageLayers;
   }
@@ -232,7 +232,7 @@ export class SamplerPanel extends LitElement {
     const { result: run, count } = sampled;
     const image = panelImage(this.committed, this.index, this.sandbox.worlds);
     if (!image) return `${label}, ${run.steps} steps, ${run.nfe} evaluations: ${count} samples (orange) over the target's density (heatmap).`;
-    const side = Math.round(Math.sqrt(run.samples.length / count)) * this.upscaleFactor(image);
+    const side = Math.round(Math.sqrt(run.samples.length / count / (image.channels ?? 1))) * this.upscaleFactor(image);
     return `${label}, ${run.steps} steps, ${run.nfe} evaluations: ${count} images of ${side}×${side} pixels.`;
   }
 

@@ -1,9 +1,13 @@
-/** Resolves a world argument (a preset id or a mixture spec) to a World, caching GPU denoisers per device. */
+/**
+ * Resolves a world argument (a preset id or a mixture spec) to a World, caching GPU denoisers per device. The 2D
+ * presets are built in; image worlds come from a world index (public/models/index.json) and load their models lazily.
+ */
 import type { GpuResources } from '../gpu/context';
 import { gmmDenoiser, gmmLogDensity, gmmSample, validateGmm, type GmmSpec } from './gmm';
 import { createGmmDenoiser } from './gmm-gpu';
 import { GMM_PRESETS } from './gmm-presets';
-import { FMNIST_MODELS, fmnistWorld } from './unet/fmnist-world';
+import { imageWorld } from './unet/image-world';
+import type { WorldIndex } from './world-index';
 import type { GpuDenoiser } from '../sampling/denoiser';
 import type { World, WorldInfo } from './types';
 
@@ -31,20 +35,30 @@ export function gmmWorld(id: string, label: string, description: string, spec: G
   };
 }
 
+/** A world index and the URL it was read from: its folders resolve against that URL. */
+export interface ImageWorldSource {
+  index: WorldIndex;
+  url: string;
+}
+
 export class WorldRegistry {
   private readonly worlds = new Map<string, World>();
 
-  constructor() {
+  constructor(images?: ImageWorldSource) {
     for (const p of GMM_PRESETS) this.worlds.set(p.id, gmmWorld(p.id, p.label, p.description, p.spec()));
-    // Weights load on first use, relative to the page (vite's BASE_URL is './' in a build), so dist/ works anywhere.
-    for (const model of FMNIST_MODELS) {
-      const world = fmnistWorld({ ...model, modelUrl: () => new URL(`${import.meta.env.BASE_URL}models/${model.id}/`, document.baseURI).href });
-      this.worlds.set(world.id, world);
+    for (const entry of images?.index.worlds ?? []) {
+      if (this.worlds.has(entry.id)) throw new Error(`${images!.url}: world ${entry.id} is listed twice`);
+      this.worlds.set(entry.id, imageWorld(entry, (folder) => new URL(`${folder}/`, images!.url).href));
     }
   }
 
   list(): WorldInfo[] {
     return [...this.worlds.values()].map(({ id, label, kind, dim, description, image }) => ({ id, label, kind, dim, description, ...(image ? { image } : {}) }));
+  }
+
+  /** Every world, in listing order. */
+  all(): World[] {
+    return [...this.worlds.values()];
   }
 
   register(world: World): void {

@@ -24,17 +24,25 @@ export interface WorldInfo {
 export interface ImageWorldInfo {
   size: number;
   maxSize: number;
+  /** Values per pixel: 1 (grey, when absent) or 3 (RGB); a sample is channels × side × side, channel-major. */
+  channels?: number;
   /** Class names, index = label; the null (unconditional) class is `nullClass`. */
   classes: readonly string[];
   nullClass: number;
+  /** The classifier that judges this world's samples (a model folder); none when null or absent. */
+  classifier?: string | null;
+  /** The reflow family (its 1-RF world's id) and this world's level k of k-RF. */
+  reflow?: { family: string; level: number };
 }
 
-/** Per-run choices a denoiser depends on (image worlds): image side and classifier-free guidance scale. */
-export interface DenoiserOptions {
-  size?: number;
-  cfg?: number;
-  /** Upsample Guidance above the native size (Hwang et al. 2024): weight w and the guided fraction η. */
-  upsampleGuidance?: { weight: number; eta: number };
+/** What an image world's model offers beyond its denoiser: its manifest and the folders it names. */
+export interface ImageModelSource {
+  /** The UNet manifest (fetched once; the weights are not). */
+  manifest(): Promise<import('./unet/manifest').Manifest>;
+  /** The URL of a model folder the manifest names (classifier, predictors), beside the world's own. */
+  folderUrl(folder: string): string;
+  /** The learned AMED predictors and the NFEs they cover, or null. */
+  amedPredictors: { folder: string; nfe: readonly number[] } | null;
 }
 
 export interface LoadProgress {
@@ -45,10 +53,13 @@ export interface LoadProgress {
 
 export interface World extends WorldInfo {
   /** The mixture, for 2D worlds (the page draws its density). */
-  spec?: import("./gmm").GmmSpec;
+  spec?: import('./gmm').GmmSpec;
   exact?: ExactWorld;
-  /** Builds (or returns the cached) GPU denoiser for a device. */
-  gpuDenoiser(gpu: GpuResources, options?: DenoiserOptions): Promise<GpuDenoiser>;
+  /** The world's own denoiser on a device (built once, then cached), at an image side for image worlds (default: the
+   *  native one). Guidance wraps it above this layer (src/guidance/compose.ts). */
+  gpuDenoiser(gpu: GpuResources, size?: number): Promise<GpuDenoiser>;
+  /** Image worlds: the model behind them. */
+  model?: ImageModelSource;
   /** Worlds with downloaded weights: fetches them (once; later calls share the download). */
   load?(progress?: LoadProgress): Promise<void>;
 }

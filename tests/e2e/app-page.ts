@@ -25,7 +25,8 @@ function distOrigin(): string {
   return url;
 }
 
-export async function openApp(hash = '', options: { browser?: Browser; waitForApp?: boolean } = {}): Promise<AppSession> {
+/** `prepare` runs on the new page before it loads (e.g. to serve test-only worlds through request interception). */
+export async function openApp(hash = '', options: { browser?: Browser; waitForApp?: boolean; prepare?: (page: Page) => Promise<void> } = {}): Promise<AppSession> {
   const origin = distOrigin();
   const browser = options.browser ?? (await puppeteer.connect({ browserWSEndpoint: inject('wsEndpoint'), protocolTimeout: 600_000 }));
   const page = await browser.newPage();
@@ -42,6 +43,7 @@ export async function openApp(hash = '', options: { browser?: Browser; waitForAp
     const url = new URL(r.url());
     if (url.protocol !== 'data:' && url.protocol !== 'blob:' && url.origin !== origin) foreignRequests.push(r.url());
   });
+  await options.prepare?.(page);
   await page.goto(`${origin}/${hash}`, { waitUntil: 'load' });
   if (options.waitForApp !== false) await page.waitForSelector('sandbox-app', { timeout: 60_000 });
   return {

@@ -63,9 +63,9 @@ const model = (url = '/models/fmnist/') => {
  * D(x; σ) of the UNet at `size`, through the GpuDenoiser interface; also reads back the `keep` values (the network's
  * intermediate activations, first `count` samples) when the whole batch fits one chunk.
  */
-async function unetDenoise(options: { x: number[]; sigma: number[]; labels?: number[]; size: number; keep?: string[]; maxChunk?: number }) {
+async function unetDenoise(options: { x: number[]; sigma: number[]; labels?: number[]; size: number; keep?: string[]; maxChunk?: number; model?: string }) {
   const resources = await gpu();
-  const loaded = await model();
+  const loaded = await model(options.model);
   return withErrorScopes(resources.device, async () => {
     const denoiser = await createUnetDenoiser(resources, loaded, { size: options.size, keep: options.keep, maxChunk: options.maxChunk });
     const count = options.sigma.length;
@@ -128,13 +128,13 @@ async function allocationsPerCall(options: { size: number; count: number; cfg?: 
   });
 }
 
-const classifierModel = () => loadModel(new URL('/models/fmnist-classifier/', location.href).href, {}, checkClassifierManifest);
+const classifierModel = (url = '/models/fmnist-classifier/') => loadModel(new URL(url, location.href).href, {}, checkClassifierManifest);
 
-/** The classifier network alone (no clamping or pooling): logits and features of 28×28 images, in chunks of at most
- *  `maxChunk`. */
-async function classifierRun(options: { images: number[]; maxChunk?: number }) {
+/** The classifier network alone (no clamping or pooling): logits and features of native-size images (the shipped
+ *  28×28 one unless `model` names another folder), in chunks of at most `maxChunk`. */
+async function classifierRun(options: { images: number[]; maxChunk?: number; model?: string }) {
   const resources = await gpu();
-  const loaded = await classifierModel();
+  const loaded = await classifierModel(options.model);
   return withErrorScopes(resources.device, async () => {
     const network = await createClassifierNetwork(resources, loaded, { maxChunk: options.maxChunk });
     const images = Float32Array.from(options.images);

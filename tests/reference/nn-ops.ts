@@ -131,10 +131,10 @@ interface Value {
  * classifier's image), σ per sample (t = σ/(1+σ)), labels (the classifier reads neither: pass n of anything).
  * Returns every named value (the last write of each name), as graph_runner.py does.
  */
-export function runGraph(manifest: Pick<Manifest, 'architecture'>, tensors: Map<string, Float32Array>, z: Arr, sigma: Arr, labels: Arr, size: number): Map<string, Value> {
+export function runGraph(manifest: Pick<Manifest, 'architecture'> & { channels?: number }, tensors: Map<string, Float32Array>, z: Arr, sigma: Arr, labels: Arr, size: number): Map<string, Value> {
   const n = sigma.length;
   const env = new Map<string, Value>();
-  env.set(manifest.architecture.inputs[0]?.name ?? 'z', { data: Float64Array.from(z), c: 1, h: size, w: size });
+  env.set(manifest.architecture.inputs[0]?.name ?? 'z', { data: Float64Array.from(z), c: manifest.channels ?? 1, h: size, w: size });
   const W = (name: string) => {
     const t = tensors.get(name);
     if (!t) throw new Error(`missing tensor ${name}`);

@@ -6,7 +6,7 @@ import { runGraph } from './nn-ops';
 
 export function unetCpuDenoiser(model: LoadedModel, labels: ArrayLike<number>, size = 28): CpuDenoiser & { calls: number } {
   let last: ReturnType<typeof runGraph> | null = null;
-  const dim = size * size;
+  const dim = (model.manifest.channels ?? 1) * size * size;
   return {
     dim,
     calls: 0,

@@ -3,8 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDenoiseOptions, resolveSampleOptions } from '../../src/api/options';
 import { WorldRegistry } from '../../src/worlds/registry';
+import { shippedWorlds } from '../reference/shipped-worlds';
 
-const worlds = new WorldRegistry();
+const worlds = new WorldRegistry(shippedWorlds());
 const sample = (o: object) => resolveSampleOptions({ world: 'fmnist', sampler: 'euler', ...o }, worlds);
 
 describe('fmnist options', () => {

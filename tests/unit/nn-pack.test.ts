@@ -43,7 +43,7 @@ describe('manifest checks', () => {
     expect(broken((m) => (m.format = 'safetensors'))).toThrow('test.json: format must be "diffusion-sandbox-weights"');
     expect(broken((m) => (m.version = 2))).toThrow('test.json: version must be 1');
     expect(broken((m) => (m.parameterisation.type = 'eps'))).toThrow('test.json: parameterisation.type must be "rf-v"');
-    expect(broken((m) => (m.channels = 3))).toThrow('test.json: channels must be 1');
+    expect(broken((m) => (m.channels = 2))).toThrow('test.json: channels must be 1 or 3');
     expect(broken((m) => (m.architecture.graph = []))).toThrow('test.json: architecture.graph must be a non-empty op list');
     expect(broken((m) => (m.tensors[2].length = 7))).toThrow(/test\.json: tensors\[2\] \(.+\)\.length must be the product of its shape/);
     expect(broken((m) => (m.tensors[3].offset = m.byte_length))).toThrow(/tensors\[3\] \(.+\)\.offset must be 4-aligned and inside byte_length/);

@@ -5,9 +5,10 @@ import { AMED_BASES } from '../../src/api/options';
 import { defaultState, LIMITS, UPSCALE_MODES, type PanelState, type SandboxState } from '../../src/state/params';
 import { liveReflowId, MAX_REFLOW_LEVEL } from '../../src/state/reflow-family';
 import { WorldRegistry } from '../../src/worlds/registry';
+import { shippedWorlds } from '../reference/shipped-worlds';
 import { lcg, randomMixture } from '../reference/random-mixture';
 
-export const WORLDS = new WorldRegistry().list();
+export const WORLDS = new WorldRegistry(shippedWorlds()).list();
 export const SAMPLER_LIST = SAMPLERS.map(({ id, label, stochastic }) => ({ id, label, stochastic }));
 /** A fixed list for tests that check notice texts word for word, so new samplers don't change them. */
 export const CORE_SAMPLERS = [

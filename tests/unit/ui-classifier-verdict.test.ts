@@ -2,9 +2,9 @@
  *  class, for 'mixed' and for unconditional runs, and the per-image tooltips. */
 import { describe, expect, it } from 'vitest';
 import { imageTitles, judgedByClassifier, verdictSummary, type Verdict } from '../../src/ui/runs/classifier-verdict';
-import { FASHION_MNIST_CLASSES } from '../../src/worlds/unet/fmnist-world';
 
-const classes = FASHION_MNIST_CLASSES;
+/** Fashion-MNIST's label names (Xiao, Rasul & Vollgraf 2017), as the shipped index lists them. */
+const classes = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 /** A verdict whose image i has probability 0.9 on labels[i]. */
 const verdict = (labels: number[], asked: Verdict['asked']): Verdict => {
   const probabilities = new Float32Array(labels.length * 10).fill(0.1 / 9);
@@ -34,9 +34,10 @@ describe('classifier verdict', () => {
     expect(imageTitles(verdict([9], undefined))).toEqual(['classifier: Ankle boot (90 %)']);
   });
 
-  it('judges worlds with the Fashion-MNIST classes only', () => {
-    expect(judgedByClassifier({ size: 28, maxSize: 112, classes, nullClass: 10 })).toBe(true);
-    expect(judgedByClassifier({ size: 28, maxSize: 112, classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], nullClass: 10 })).toBe(false);
+  it('judges the worlds whose manifest names a classifier, and only those', () => {
+    expect(judgedByClassifier({ size: 28, maxSize: 112, classes, nullClass: 10, classifier: 'fmnist-classifier' })).toBe(true);
+    expect(judgedByClassifier({ size: 28, maxSize: 112, classes, nullClass: 10, classifier: null })).toBe(false);
+    expect(judgedByClassifier({ size: 28, maxSize: 112, classes, nullClass: 10 })).toBe(false);
     expect(judgedByClassifier(undefined)).toBe(false);
   });
 });

@@ -71,15 +71,15 @@ describe('WorldPreparer', () => {
   it('the classifier loads once, with its progress beside the worlds\' (the same display)', async () => {
     const { engine, calls, loads } = fakeEngine();
     const preparer = new WorldPreparer(engine);
-    const first = preparer.classifier();
-    const second = preparer.classifier();
+    const first = preparer.classifier('fmnist');
+    const second = preparer.classifier('fmnist');
     expect(calls).toEqual(['load classifier']);
     loads[0].progress!.onProgress!(3 * 2 ** 20, 6.5 * 2 ** 20);
     expect(preparer.current).toEqual([{ label: 'Loading the Fashion-MNIST classifier weights: 3.0 of 6.5 MB', fraction: 3 / 6.5 }]);
     loads[0].finish();
     await Promise.all([first, second]);
     expect(preparer.current).toEqual([]);
-    await preparer.classifier();
+    await preparer.classifier('fmnist');
     expect(calls).toEqual(['load classifier']);
   });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveDenoiseOptions, resolveSampleOptions } from '../../src/api/options';
 import { WorldRegistry } from '../../src/worlds/registry';
+import { shippedWorlds } from '../reference/shipped-worlds';
 
-const worlds = new WorldRegistry();
+const worlds = new WorldRegistry(shippedWorlds());
 const sample = (o: Record<string, unknown>) => () => resolveSampleOptions({ world: 'gmm:ring8', sampler: 'euler', ...o } as never, worlds);
 
 describe('argument validation names the field and its range', () => {

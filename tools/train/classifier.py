@@ -12,18 +12,20 @@ import torch.nn.functional as F
 
 
 class Classifier(nn.Module):
-    """Defaults: Fashion-MNIST (1×28×28, 10 classes); the emoji world uses channels=3, image_size=32, num_classes=9."""
+    """The defaults are the shipped Fashion-MNIST scorer; other worlds (tests/fixtures, make_test_world.py) pass their
+    own widths, classes, side (a multiple of 4) and channels."""
 
-    def __init__(self, channels: int = 1, num_classes: int = 10, image_size: int = 28):
+    def __init__(self, widths=(32, 64, 128), features: int = 256, num_classes: int = 10, image_size: int = 28,
+                 channels: int = 1):
         super().__init__()
-        self.config = dict(widths=[32, 64, 128], features=256, num_classes=num_classes, image_size=image_size,
+        self.config = dict(widths=list(widths), features=features, num_classes=num_classes, image_size=image_size,
                            channels=channels)
-        side = image_size // 4
-        self.conv1 = nn.Conv2d(channels, 32, 3, padding=1)
-        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
-        self.conv3 = nn.Conv2d(64, 128, 3, padding=1)
-        self.fc1 = nn.Linear(128 * side * side, 256)
-        self.fc2 = nn.Linear(256, num_classes)
+        w1, w2, w3 = widths
+        self.conv1 = nn.Conv2d(channels, w1, 3, padding=1)
+        self.conv2 = nn.Conv2d(w1, w2, 3, padding=1)
+        self.conv3 = nn.Conv2d(w2, w3, 3, padding=1)
+        self.fc1 = nn.Linear(w3 * (image_size // 4) ** 2, features)
+        self.fc2 = nn.Linear(features, num_classes)
         self.drop = nn.Dropout(0.3)
 
     def features(self, x):
@@ -40,9 +42,9 @@ class Classifier(nn.Module):
     def graph(self):
         """The op list the exporter writes to the manifest (same vocabulary as unet_graph.py), in forward() order."""
         c = self.config
-        side = c["image_size"] // 4
-        flat = 128 * side * side
-
+        w1, w2, w3 = c["widths"]
+        s = c["image_size"] // 4
+        flat = w3 * s * s
         def conv(n, cin, cout, src, dst):
             return dict(op="conv2d", weight=f"{n}.weight", bias=f"{n}.bias", cin=cin, cout=cout, k=3, stride=1, pad=1,
                         input=src, output=dst)
@@ -50,14 +52,14 @@ class Classifier(nn.Module):
         def fc(n, fin, fout, src, dst):
             return dict(op="linear", weight=f"{n}.weight", bias=f"{n}.bias", fin=fin, fout=fout, input=src, output=dst)
         return [
-            conv("conv1", c["channels"], 32, "image", "h1"), dict(op="relu", input="h1", output="h1"),
-            conv("conv2", 32, 64, "h1", "h2"), dict(op="relu", input="h2", output="h2"),
+            conv("conv1", c["channels"], w1, "image", "h1"), dict(op="relu", input="h1", output="h1"),
+            conv("conv2", w1, w2, "h1", "h2"), dict(op="relu", input="h2", output="h2"),
             dict(op="max_pool2d", k=2, input="h2", output="h2p"),
-            conv("conv3", 64, 128, "h2p", "h3"), dict(op="relu", input="h3", output="h3"),
+            conv("conv3", w2, w3, "h2p", "h3"), dict(op="relu", input="h3", output="h3"),
             dict(op="max_pool2d", k=2, input="h3", output="h3p"),
             dict(op="flatten", order="CHW", input="h3p", output="flat",
-                 note=f"[B,128,{side},{side}] → [B,{flat}], index c·{side * side}+y·{side}+x"),
-            fc("fc1", flat, 256, "flat", "features"),
+                 note=f"[B,{w3},{s},{s}] → [B,{flat}], index c·{s * s}+y·{s}+x"),
+            fc("fc1", flat, c["features"], "flat", "features"),
             dict(op="relu", input="features", output="features", note="penultimate features: FD-FMNIST uses these"),
-            fc("fc2", 256, c["num_classes"], "features", "logits"),
+            fc("fc2", c["features"], c["num_classes"], "features", "logits"),
         ]

@@ -25,6 +25,7 @@ import model as model_module
 import graph_runner
 import unet_graph
 import weights_format
+import world_index
 from classifier import Classifier
 from model import NULL_CLASS, UNet
 
@@ -33,6 +34,36 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 
 DATA = dict(range=[-1.0, 1.0], from_uint8="x = u/127.5 − 1", to_uint8="u = round(clamp((x + 1)·127.5, 0, 255))",
             image_size=28, channels=1, source="Fashion-MNIST (Debian dataset-fashion-mnist)")
+FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag',
+                         'Ankle boot']
+
+
+def dataset_facts(dataset):
+    """The data record, class names and picker text of a training set (train_unet.py --dataset)."""
+    if dataset == "emoji":
+        import emoji_data
+        data = dict(DATA, image_size=emoji_data.SIZE, channels=3, layout="NCHW, channel-major per sample (R, G, B)",
+                    source=f"Noto + Twemoji {emoji_data.VERSION} (tools/train/emoji_data.py)")
+        return data, emoji_data.CLASS_NAMES, ("Emoji", f"Emoji, {emoji_data.SIZE}×{emoji_data.SIZE} RGB, from our "
+                                             "class-conditional rectified-flow UNet running in WGSL")
+    return DATA, FASHION_MNIST_CLASSES, ("Fashion-MNIST", "Clothing images, 28×28, from our class-conditional "
+                                         "rectified-flow UNet running in WGSL")
+
+
+def world_facts(name, dataset, classes, label, description, size, reflowed):
+    """The manifest's `world` section (world_index.py): the page lists it from public/models/index.json."""
+    family = name[: -len("-2rf")] if reflowed and name.endswith("-2rf") else name
+    classifier = "fmnist-classifier" if dataset == "fmnist" else None
+    amed = os.path.join(REPO, "public/models", f"{family}-amed", "manifest.json")
+    predictors = None
+    if not reflowed and os.path.exists(amed):
+        with open(amed) as f:
+            predictors = dict(folder=f"{family}-amed", nfe=sorted(p["nfe"] for p in json.load(f)["predictors"]))
+    if reflowed:
+        label, description = f"{label} 2-RF", ("The same UNet reflowed once (Liu et al. 2023): fine-tuned on "
+                                               "noise–image pairs of the 1-RF model, so one Euler step suffices")
+    return world_index.world_section(name, label, description, classes, 4 * size, classifier=classifier,
+                                     amed_predictors=predictors, family=family, level=2 if reflowed else 1)
 
 
 def command_line(script, args):
@@ -80,10 +111,14 @@ def reflow_facts(args):
 
 
 def export_unet(state, ckpt_path, out_dir, name="fmnist"):
-    model = UNet(**{k: state["config"][k] for k in ("base", "mults", "time_dim", "emb_dim")})
+    cfg = state["config"]
+    model = UNet(**{k: cfg[k] for k in ("base", "mults", "time_dim", "emb_dim")}, channels=cfg.get("channels", 1),
+                 num_classes=cfg.get("num_classes", 10))
     model.load_state_dict(state["ema"])
     model.eval()
     a = state["args"]
+    data, classes, (label, description) = dataset_facts(a.get("dataset", "fmnist"))
+    size, channels = data["image_size"], data["channels"]
     arch = unet_graph.build(model)
     manifest = dict(
         name=f"{name}-unet", architecture=arch,
@@ -95,7 +130,7 @@ def export_unet(state, ckpt_path, out_dir, name="fmnist"):
             frequency="f_k = exp(−ln(10000)·k/half), k = 0..half−1, half = dim/2",
             formula="[cos(1000·t·f_0..f_{half−1}), sin(1000·t·f_0..f_{half−1})]",
             precision="float64 on the CPU, then float32 (WGSL sin/cos are only ~2^-11 accurate)"),
-        data=DATA, image_size=28, channels=1, num_classes=10, null_class=NULL_CLASS,
+        data=data, image_size=size, channels=channels, num_classes=len(classes), null_class=len(classes),
         training=dict(
             iter=state["iter"], minutes=round(state["seconds"] / 60, 1), final_loss_ema=state["loss"],
             batch=a["batch"], lr=a["lr"], optimizer="Adam", ema=a["ema"], weights="EMA",
@@ -106,11 +141,13 @@ def export_unet(state, ckpt_path, out_dir, name="fmnist"):
             checkpoint=os.path.relpath(ckpt_path, REPO)),
         evaluation=_evals(ckpt_path, state["iter"]),
         **({"reflow": reflow_facts(a)} if a.get("pairs") else {}),
-        exported_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        exported_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        world=world_facts(name, a.get("dataset", "fmnist"), classes, label, description, size, bool(a.get("pairs"))))
     tensors, layouts = weights_format.tensors_and_layouts(model)
     full = weights_format.write(out_dir, tensors, layouts, manifest)
     g = torch.Generator().manual_seed(0)
-    inputs = dict(z=torch.randn(2, 1, 28, 28, generator=g), t=torch.tensor([0.3, 0.9]), label=torch.tensor([1, 10]))
+    inputs = dict(z=torch.randn(2, channels, size, size, generator=g), t=torch.tensor([0.3, 0.9]),
+                  label=torch.tensor([1, len(classes)]))
     with torch.no_grad():
         ref = golden._double_model(model)(inputs["z"].double(), inputs["t"].double(), inputs["label"])
     verify(arch, out_dir, model, inputs, "v", ref)
@@ -131,7 +168,7 @@ def export_classifier(state, ckpt_path, out_dir):
     rep = state.get("report", {})
     manifest = dict(
         name="fmnist-classifier", architecture=arch, data=DATA, image_size=28, channels=1, num_classes=10,
-        metrics=dict(test_accuracy=rep.get("test_acc"), fd_floor=dict(
+        class_names=FASHION_MNIST_CLASSES, metrics=dict(test_accuracy=rep.get("test_acc"), fd_floor=dict(
             note="FD-FMNIST of real test vs real train images; FD is biased upward at small n",
             n200=rep.get("fd_floor_test_vs_train_n200"), n1000=rep.get("fd_floor_test_vs_train_n1000"),
             full=rep.get("fd_floor_test_vs_train_full"))),
@@ -197,6 +234,8 @@ def main():
     assert state, f"no checkpoint at {args.ckpt}"
     print(f"UNet: {args.ckpt} iter {state['iter']} ({state['seconds']/60:.1f} min)")
     model, full = export_unet(state, args.ckpt, os.path.join(args.out, f"public/models/{args.name}"), args.name)
+    index = world_index.write_index(os.path.join(args.out, "public/models"))
+    print(f"  world index: {[w['id'] for w in index['worlds']]}")
     if args.name != "fmnist":
         return
     if not args.skip_golden:

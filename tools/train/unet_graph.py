@@ -58,6 +58,7 @@ def _resblock(b, name, src, dst):
 
 def build(model: UNet) -> dict:
     c = model.config
+    channels = model.conv_in.in_channels
     ops = [
         dict(op="time_features", input="t", output="tf", dim=model.time_dim, scale=1000.0, max_period=10000.0,
              order="cos_then_sin", note="computed in float64 on the CPU, then rounded to float32"),
@@ -101,10 +102,11 @@ def build(model: UNet) -> dict:
     assert all(o.get("groups", GROUPS) == GROUPS for o in ops)
     return dict(
         type="unet", config=c,
-        inputs=[dict(name="z", shape=["B", 1, "H", "W"], dtype="float32", note="RF state z_t; H, W multiples of 4"),
+        inputs=[dict(name="z", shape=["B", channels, "H", "W"], dtype="float32", note="RF state z_t; H, W multiples of 4"),
                 dict(name="t", shape=["B"], dtype="float32", note="RF time in [0, 1], per sample"),
-                dict(name="label", shape=["B"], dtype="int32/int64", note=f"0..9, or {c['null_class']} = unconditional")],
-        outputs=[dict(name="v", shape=["B", 1, "H", "W"], dtype="float32", note="velocity ε − x0")],
+                dict(name="label", shape=["B"], dtype="int32/int64",
+                     note=f"0..{c['num_classes'] - 1}, or {c['null_class']} = unconditional")],
+        outputs=[dict(name="v", shape=["B", channels, "H", "W"], dtype="float32", note="velocity ε − x0")],
         op_semantics=OP_SEMANTICS, value_note="op outputs overwrite a value of the same name (in-place is fine)",
         taps=dict(bottleneck="mid.out", note="AMED's predictor reads the channel mean of mid.out"),
         graph=ops)

@@ -42,7 +42,7 @@ export interface PredictorManifest {
 }
 
 /** Checks the manifest and views each predictor's tensors in `weights`; throws naming the first bad field. */
-export function predictorsFromFiles(json: unknown, weights: ArrayBuffer, where = 'fmnist-amed/manifest.json'): { manifest: PredictorManifest; predictors: AmedPredictorWeights[] } {
+export function predictorsFromFiles(json: unknown, weights: ArrayBuffer, where = 'manifest.json'): { manifest: PredictorManifest; predictors: AmedPredictorWeights[] } {
   const m = json as PredictorManifest;
   const fail = (field: string, expected: string): never => {
     throw new Error(`${where}: ${field} must be ${expected}`);

@@ -49,7 +49,7 @@ export async function runGrid(
         // A grid cell is a plain run: its own steps even in equal-NFE mode (an axis may vary the steps), no trajectory.
         const request = { ...panelRequest({ ...job.base, equalNfe: false, panels: [panel] }, 0, sandbox.samplers, sandbox.worlds), trajectory: false };
         const result = await sandbox.sample({ ...request, signal });
-        images.push(image ? gridCell(samplesImage(result, job.base.count, panelUpscale(job.base, 0, image))) : await view.render({ spec: job.spec!, camera: job.camera, dots: [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: 1.5 }] }));
+        images.push(image ? gridCell(samplesImage(result, job.base.count, panelUpscale(job.base, 0, image), image.channels)) : await view.render({ spec: job.spec!, camera: job.camera, dots: [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: 1.5 }] }));
         onProgress(++done / total);
       }
       cells.push(images);

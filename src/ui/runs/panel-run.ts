@@ -114,9 +114,10 @@ export class PanelRun {
       if (!run || !judged || run.key !== key) return undefined;
       const kept = this.verdicts.get(run.key);
       if (kept) return kept;
-      const { sandbox, preparer } = this.source();
-      await preparer.classifier();
-      const result = await sandbox.classify({ images: run.result.samples, count: run.count, signal });
+      const { sandbox, preparer, state, index } = this.source();
+      const world = String(panelWorldArg(state, index));
+      await preparer.classifier(world);
+      const result = await sandbox.classify({ images: run.result.samples, count: run.count, world, signal });
       const label = this.request().label;
       const verdict: Verdict = { key: run.key, labels: result.labels, probabilities: result.probabilities, classes: result.classes, asked: typeof label === 'number' || label === 'mixed' ? label : undefined };
       this.verdicts.set(run.key, verdict);
@@ -149,7 +150,7 @@ export class PanelRun {
     return value && value.key === this.sample.value?.key ? value.metrics : undefined;
   }
 
-  /** Whether this panel's world is one the classifier judges (Fashion-MNIST's classes). */
+  /** Whether this panel's world names a classifier that judges it. */
   judged(): boolean {
     const { sandbox, state, index } = this.source();
     return judgedByClassifier(panelImage(state, index, sandbox.worlds));

@@ -108,7 +108,7 @@ export function panelRequest(state: SandboxState, index: number, samplers: reado
     rho: state.rho,
     ...samplerOptions(state, index),
     ...imageOptions,
-    trajectory: recordsTrajectory(state.count, panelSteps(state, index, samplers), imageOptions.size ? imageOptions.size ** 2 : 2),
+    trajectory: recordsTrajectory(state.count, panelSteps(state, index, samplers), imageOptions.size ? (image?.channels ?? 1) * imageOptions.size ** 2 : 2),
   };
 }
 

@@ -14,7 +14,7 @@ import { isRecreatableReflow, liveReflowId, reflowLabel, reflowLevel } from '../
 import type { GmmSpec } from '../../worlds/gmm';
 
 export interface Preparation {
-  /** What is happening, e.g. "Loading Fashion-MNIST weights" or "Reflowing Ring of 8 → 2-RF (pairs)". */
+  /** What is happening, e.g. "Loading <world> weights" or "Reflowing Ring of 8 → 2-RF (pairs)". */
   label: string;
   /** 0–1. */
   fraction: number;
@@ -53,14 +53,16 @@ export class WorldPreparer extends EventTarget {
     return Promise.resolve();
   }
 
-  /** Resolves once the Fashion-MNIST classifier's weights are here (downloaded once, with progress). */
-  classifier(): Promise<void> {
-    return this.once('classifier', async () => {
-      const key = 'load:classifier';
-      const label = 'Loading the Fashion-MNIST classifier weights';
+  /** Resolves once the weights of the classifier that `world` names are here (downloaded once, with progress). */
+  classifier(world: string): Promise<void> {
+    const info = this.engine.worlds.find((w) => w.id === world);
+    const folder = info?.image?.classifier ?? world;
+    return this.once(`classifier:${folder}`, async () => {
+      const key = `load:classifier:${folder}`;
+      const label = `Loading the ${info?.label ?? world} classifier weights`;
       this.progress(key, { label, fraction: 0 });
       try {
-        await this.engine.loadClassifier({ onProgress: (loaded, total) => this.progress(key, { label: `${label}: ${megabytes(loaded)} of ${megabytes(total)} MB`, fraction: total > 0 ? loaded / total : 0 }) });
+        await this.engine.loadClassifier({ world, onProgress: (loaded, total) => this.progress(key, { label: `${label}: ${megabytes(loaded)} of ${megabytes(total)} MB`, fraction: total > 0 ? loaded / total : 0 }) });
       } finally {
         this.progress(key, undefined);
       }

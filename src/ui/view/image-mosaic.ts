@@ -1,16 +1,19 @@
 /**
- * Image samples as pictures: a batch of count × side² values laid out as one gray grid (a 4×4 for 16 images), and
- * the bilinear upscaling that gives Upsample Guidance its baseline (Hwang et al. 2024 compare against the
- * native-size sample upscaled). Pure arithmetic on the CPU: a 4×4 grid of 112² images is 200k pixels, less work
- * than one upload, and the same pixels go to the screen and into the exported PNG.
+ * Image samples as pictures: a batch of count × C × side² values (channel-major per image, as the samples are) laid
+ * out as one grid (a 4×4 for 16 images), grey for C = 1 and RGB for C = 3, and the bilinear upscaling that gives
+ * Upsample Guidance its baseline (Hwang et al. 2024 compare against the native-size sample upscaled). Pure
+ * arithmetic on the CPU: a 4×4 grid of 112² images is 200k pixels, less work than one upload, and the same pixels go
+ * to the screen and into the exported PNG.
  */
 import type { RgbaImage } from './offscreen';
 
 export interface ImageBatch {
-  /** count × side² values, row-major per image, in the data range [-1, 1]. */
+  /** count × channels × side² values, channel-major then row-major per image, in the data range [-1, 1]. */
   values: Float32Array;
   count: number;
   side: number;
+  /** 1 (grey, when absent) or 3 (RGB). */
+  channels?: number;
 }
 
 /** The page background between cells, so the grid reads as separate images. */
@@ -24,8 +27,9 @@ const GAP_RGB = [11, 13, 30] as const;
 export function upscaleBilinear(batch: ImageBatch, factor: number): ImageBatch {
   if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`factor: must be a positive integer, got ${factor}`);
   const { values, count, side } = batch;
+  const channels = batch.channels ?? 1;
   const out = side * factor;
-  const result = new Float32Array(count * out * out);
+  const result = new Float32Array(count * channels * out * out);
   // Per output coordinate: the two input neighbours and the weight of the second (the same for rows and columns).
   const lo = new Int32Array(out);
   const hi = new Int32Array(out);
@@ -36,7 +40,8 @@ export function upscaleBilinear(batch: ImageBatch, factor: number): ImageBatch {
     hi[i] = Math.min(side - 1, lo[i] + 1);
     weight[i] = centre - lo[i];
   }
-  for (let n = 0; n < count; n++) {
+  // Each channel of each image is a plane of its own.
+  for (let n = 0; n < count * channels; n++) {
     const src = n * side * side;
     const dst = n * out * out;
     for (let y = 0; y < out; y++) {
@@ -51,7 +56,7 @@ export function upscaleBilinear(batch: ImageBatch, factor: number): ImageBatch {
       }
     }
   }
-  return { values: result, count, side: out };
+  return { values: result, count, side: out, channels };
 }
 
 /** The gray level of a value: −1 is black, 1 white, outside clamped; `scale` multiplies first. */
@@ -68,11 +73,15 @@ export function mosaicColumns(count: number): number {
 /**
  * One RGBA image of the batch in a grid, `gap` pixels between cells. `scale` maps values into the data range first:
  * a noisy x_t = x_0 + σ·ε is shown as x_t/√(1+σ²) (the variance-preserving form), so noise fills the gray range
- * instead of saturating it.
+ * instead of saturating it. One channel is grey; three are red, green and blue, each from its own plane.
  */
 export function mosaic(batch: ImageBatch, { gap = 1, scale = 1 }: { gap?: number; scale?: number } = {}): RgbaImage {
   const { values, count, side } = batch;
-  if (values.length !== count * side * side) throw new RangeError(`values: must hold count × side² = ${count * side * side} numbers, got ${values.length}`);
+  const channels = batch.channels ?? 1;
+  if (channels !== 1 && channels !== 3) throw new RangeError(`channels: must be 1 (grey) or 3 (RGB), got ${channels}`);
+  const plane = side * side;
+  const per = channels === 1 ? 'side²' : `${channels} × side²`;
+  if (values.length !== count * channels * plane) throw new RangeError(`values: must hold count × ${per} = ${count * channels * plane} numbers, got ${values.length}`);
   const columns = mosaicColumns(count);
   const rows = Math.ceil(count / columns);
   const width = columns * side + (columns - 1) * gap;
@@ -84,9 +93,9 @@ export function mosaic(batch: ImageBatch, { gap = 1, scale = 1 }: { gap?: number
     const top = Math.floor(n / columns) * (side + gap);
     for (let y = 0; y < side; y++) {
       for (let x = 0; x < side; x++) {
-        const g = grayLevel(values[n * side * side + y * side + x], scale);
+        const at = n * channels * plane + y * side + x;
         const o = 4 * ((top + y) * width + left + x);
-        data[o] = data[o + 1] = data[o + 2] = g;
+        for (let k = 0; k < 3; k++) data[o + k] = grayLevel(values[at + (channels === 3 ? k * plane : 0)], scale);
       }
     }
   }

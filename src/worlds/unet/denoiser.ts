@@ -41,6 +41,9 @@ let nextBufferId = 1;
 const idOf = (b: GPUBuffer) => bufferIds.get(b) ?? (bufferIds.set(b, nextBufferId), nextBufferId++);
 const bindingKey = (b: GPUBufferBinding) => `${idOf(b.buffer)}:${b.offset ?? 0}:${b.size ?? ''}`;
 
+/** The weights (their SHA-256) and the image side fix a network's output: the key of its denoiser and of its cache. */
+export const unetKey = (weightsSha256: string, side: number) => `unet:${weightsSha256}:${side}`;
+
 export class UnetDenoiser implements GpuDenoiser {
   readonly dim: number;
   readonly costPerSample: number;
@@ -66,7 +69,8 @@ export class UnetDenoiser implements GpuDenoiser {
     /** Names the weights (their SHA-256): with the image side, all that fixes this network's output. */
     private readonly weightsId = '',
   ) {
-    this.dim = graph.shapes.get(graph.input)!.h * graph.shapes.get(graph.input)!.w;
+    // C·side² per sample, channel-major (NCHW): the sample buffers of every sampler hold exactly the network input.
+    this.dim = elements(graph.shapes.get(graph.input)!);
     this.flopsPerSample = flopsPerSample(graph);
     // run-gpu.ts submits evaluations in batches of bounded count × costPerSample: one network call per submission.
     this.costPerSample = this.flopsPerSample;
@@ -74,8 +78,7 @@ export class UnetDenoiser implements GpuDenoiser {
   }
 
   key(): string {
-    const input = this.graph.shapes.get(this.graph.input)!;
-    return `unet:${this.weightsId}:${input.w}`;
+    return unetKey(this.weightsId, this.graph.shapes.get(this.graph.input)!.w);
   }
 
   /** The network of the last call (for reading kept values). */

@@ -9,7 +9,7 @@
  *    all: NCHW activations are already laid out as [batch, C·H·W], so its output names its input's buffer.
  * 3. Linear layers that read the same value and only feed channel biases are stacked into one dispatch (every
  *    ResBlock's Linear(SiLU(emb))); each conv then reads its slice of the stacked output.
- * 4. Shapes per sample, from the image size.
+ * 4. Shapes per sample, from the image size and the manifest's channels (C × size × size in, NCHW).
  * Anything else in a manifest fails with the op index and what is unsupported.
  */
 import type { GraphOp, WeightsManifest } from './manifest';
@@ -64,7 +64,7 @@ export function stepInputs(step: Step): string[] {
 
 const opInputs = (op: GraphOp): string[] => (op.op === 'add' || op.op === 'concat_channels' ? op.inputs : op.op === 'add_channel_bias' ? [op.input, op.vector] : [op.input]);
 
-export function compileGraph(manifest: Pick<WeightsManifest, 'architecture'>, size: number): CompiledGraph {
+export function compileGraph(manifest: Pick<WeightsManifest, 'architecture'> & { channels?: number }, size: number): CompiledGraph {
   const graph = manifest.architecture.graph;
   const inputName = manifest.architecture.inputs[0]?.name ?? 'z';
   const outputName = manifest.architecture.outputs[0]?.name ?? 'v';
@@ -181,7 +181,8 @@ export function compileGraph(manifest: Pick<WeightsManifest, 'architecture'>, si
     }
   });
   stackChannelBiasLinears(steps);
-  return { steps, shapes: inferShapes(steps, inputName, size), input: inputName, output: version.get(outputName)!, finalNames: version };
+  const shapes = inferShapes(steps, inputName, { c: manifest.channels ?? 1, h: size, w: size });
+  return { steps, shapes, input: inputName, output: version.get(outputName)!, finalNames: version };
 }
 
 /** 3. One dispatch for all linears on the same input whose outputs only feed conv channel biases. */
@@ -216,8 +217,8 @@ function stackChannelBiasLinears(steps: Step[]): void {
 }
 
 /** 4. Per-sample shapes of every value; checks channel counts against the ops. */
-function inferShapes(steps: Step[], input: string, size: number): Map<string, Shape> {
-  const shapes = new Map<string, Shape>([[input, { c: 1, h: size, w: size }]]);
+function inferShapes(steps: Step[], input: string, inputShape: Shape): Map<string, Shape> {
+  const shapes = new Map<string, Shape>([[input, inputShape]]);
   const get = (v: string) => shapes.get(v)!;
   const vector = (c: number): Shape => ({ c, h: 1, w: 1 });
   for (const s of steps) {

@@ -3,7 +3,9 @@
  * float32 tensor of weights.bin (PyTorch layouts, 16-byte aligned offsets) and describes the network as a flat op
  * list (architecture.graph, semantics in tools/train/unet_graph.py). This file types it, checks it, and loads it
  * with a progress callback. Two kinds ship: the UNet denoiser (checkManifest) and the scoring CNN
- * (checkClassifierManifest); both share the format checks.
+ * (checkClassifierManifest); both share the format checks. Images are C × side × side per sample (NCHW, channel-major,
+ * as PyTorch holds them). A UNet manifest that is a world says so in its `world` section (tools/train/world_index.py
+ * copies it into public/models/index.json).
  */
 
 export interface TensorEntry {
@@ -63,12 +65,36 @@ export interface WeightsManifest {
   training?: Record<string, unknown>;
 }
 
+/** What a UNet manifest says about the world it draws (the index entry repeats it for the picker). */
+export interface WorldSection {
+  id: string;
+  label: string;
+  description: string;
+  class_names: string[];
+  max_size: number;
+  /** A model folder beside this one holding the scoring classifier, or null. */
+  classifier: string | null;
+  /** A folder of learned AMED predictors (Zhou et al. 2024 §3.2) and the NFEs it covers, or null. */
+  amed_predictors: { folder: string; nfe: number[] } | null;
+  /** The reflow family (its 1-RF world's id) and this model's level k of k-RF (Liu et al. 2023). */
+  reflow: { family: string; level: number };
+}
+
 /** The UNet denoiser. */
 export interface Manifest extends WeightsManifest {
   null_class: number;
   parameterisation: { type: string };
   evaluation?: unknown[];
+  world?: WorldSection;
 }
+
+/** The scoring CNN; class_names index = label. */
+export interface ClassifierManifest extends WeightsManifest {
+  class_names: string[];
+}
+
+/** Channels per pixel the runtime draws and scores: grey or RGB. */
+export const IMAGE_CHANNELS = [1, 3] as const;
 
 export interface LoadedModel<M extends WeightsManifest = Manifest> {
   manifest: M;
@@ -91,14 +117,18 @@ export function checkManifest(json: unknown, where = 'manifest.json'): Manifest 
   return m;
 }
 
-/** The same for the scoring CNN: it must name the two outputs the page reads, logits and the features before them. */
-export function checkClassifierManifest(json: unknown, where = 'manifest.json'): WeightsManifest {
+/** The same for the scoring CNN: it must name the two outputs the page reads, logits and the features before them,
+ *  and its classes. */
+export function checkClassifierManifest(json: unknown, where = 'manifest.json'): ClassifierManifest {
   const fail = failIn(where);
-  const m = checkWeightsFormat(json, fail);
+  const m = checkWeightsFormat(json, fail) as ClassifierManifest;
   if (m.architecture.type !== 'cnn-classifier') fail('architecture.type', '"cnn-classifier"');
   if (!Number.isInteger(m.num_classes) || m.num_classes < 2) fail('num_classes', 'an integer ≥ 2');
   const outputs = (m.architecture.outputs ?? []).map((o) => o.name);
   if (outputs[0] !== 'logits' || !outputs.includes('features')) fail('architecture.outputs', '[logits, features]');
+  if (!Array.isArray(m.class_names) || m.class_names.length !== m.num_classes || !m.class_names.every((c) => typeof c === 'string')) {
+    fail('class_names', `num_classes (${m.num_classes}) strings`);
+  }
   return m;
 }
 
@@ -107,7 +137,7 @@ function checkWeightsFormat(json: unknown, fail: Fail): WeightsManifest {
   if (!m || typeof m !== 'object') fail('the document', 'a JSON object');
   if (m.format !== 'diffusion-sandbox-weights') fail('format', '"diffusion-sandbox-weights"');
   if (m.version !== 1) fail('version', '1');
-  if (m.channels !== 1) fail('channels', '1');
+  if (!(IMAGE_CHANNELS as readonly number[]).includes(m.channels)) fail('channels', IMAGE_CHANNELS.join(' or '));
   if (!Number.isInteger(m.image_size) || m.image_size < 4) fail('image_size', 'an integer ≥ 4');
   if (!Array.isArray(m.architecture?.graph) || m.architecture.graph.length === 0) fail('architecture.graph', 'a non-empty op list');
   if (!Array.isArray(m.tensors)) fail('tensors', 'an array');
