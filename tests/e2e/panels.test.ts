@@ -79,7 +79,7 @@ describe('the sandbox page', () => {
         world: (app.querySelector('world-controls')!.shadowRoot!.querySelector('select') as HTMLSelectElement).value,
         samplers: panels.map((c) => (c.querySelector('select') as HTMLSelectElement).value),
         steps: panels.map((c) => (c.querySelector('input[type=number]') as HTMLInputElement).value),
-        eta: (panels[1].querySelector('input[aria-label$="eta (noise level)"]') as HTMLInputElement).value,
+        eta: (panels[1].querySelector('input[data-option="eta"]') as HTMLInputElement).value,
       };
     });
     expect(shown).toEqual({ world: 'gmm:moons', samplers: ['dpmpp_2m', 'sde'], steps: ['4', '6'], eta: '0.5' });

@@ -44,8 +44,8 @@ describe('sampler plans reproduce the published update rules (float64)', () => {
   });
 
   it('NFE formulas match the plans, and an NFE budget picks the most steps that fit', () => {
-    // Calibrated samplers (AMED) need their parameters; tests/unit/amed.test.ts checks their NFE.
-    for (const s of SAMPLERS.filter((s) => !s.calibrated)) {
+    // Samplers that prepare (AMED) need their parameters; tests/unit/amed.test.ts checks their NFE.
+    for (const s of SAMPLERS.filter((s) => !s.prepare)) {
       for (const n of [1, 2, 9]) expect(s.build(karras(n, O), { eta: 0.5 }).nfe).toBe(s.nfe(n));
     }
     expect(stepsForNfe(samplerById('heun')!, 10)).toBe(5);

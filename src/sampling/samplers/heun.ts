@@ -1,5 +1,5 @@
 import { PlanBuilder } from '../plan';
-import type { BuildPlan } from './types';
+import type { BuildPlan, SamplerInfo } from './types';
 
 /** Heun's 2nd-order method (Karras et al. 2022, Alg. 1, no churn): an Euler step to y, then the trapezoid
  *  x_{i+1} = x_i + h·(d_i + d'_i)/2, with h = σ_{i+1} − σ_i, d = (x − D)/σ; the step to σ = 0 stays Euler.
@@ -20,4 +20,9 @@ export const buildHeun: BuildPlan = (sigmas) => {
     plan.combine('x', [['x', 1 + h / (2 * s)], ['D', -h / (2 * s)], ['y', h / (2 * sNext)], ['Dy', -h / (2 * sNext)]]);
   }
   return plan.record(steps, 'x', 'x').build();
+};
+
+export const HEUN: SamplerInfo = {
+  id: 'heun', label: 'Heun', options: [], nfe: (n) => 2 * n - 1, stochastic: false, defaultSchedule: 'karras', build: buildHeun,
+  citation: 'Karras et al. 2022, EDM Alg. 1',
 };

@@ -1,14 +1,6 @@
+import { ADAMS_BASHFORTH } from '../adams-bashforth';
 import { PlanBuilder } from '../plan';
-import type { BuildPlan } from './types';
-
-/** Adams–Bashforth weights for orders 1–4 (newest derivative first); iPNDM warms up through them
- *  (Zhang & Chen 2023, DEIS; zju-pi/diff-sampler solvers.py get_ipndm). */
-export const ADAMS_BASHFORTH: readonly (readonly number[])[] = [
-  [1],
-  [3 / 2, -1 / 2],
-  [23 / 12, -16 / 12, 5 / 12],
-  [55 / 24, -59 / 24, 37 / 24, -9 / 24],
-];
+import type { BuildPlan, SamplerInfo } from './types';
 
 /** iPNDM: explicit Adams–Bashforth on d = (x − D)/σ with the order rising 1, 2, 3, 4 as history accumulates.
  *  x_{i+1} = x_i + h·Σ_j a_j·d_{i−j}. The derivatives rotate through four registers. */
@@ -25,4 +17,9 @@ export const buildIpndm: BuildPlan = (sigmas) => {
     plan.combine('x', [['x', 1], ...weights.map((a, j): [string, number] => [slot(i - j), h * a])]);
   }
   return plan.record(steps, 'x', 'x').build();
+};
+
+export const IPNDM: SamplerInfo = {
+  id: 'ipndm', label: 'iPNDM', options: [], nfe: (n) => n, stochastic: false, defaultSchedule: 'karras', build: buildIpndm,
+  citation: 'Zhang & Chen 2023 (DEIS), improved PNDM; zju-pi/diff-sampler',
 };

@@ -1,0 +1,80 @@
+/**
+ * The one hook for samplers that must prepare before they can build a plan (AMED's calibration or its learned
+ * predictor; GITS's searched grid): the engine hands `prepare` the run and a few services, and passes what it returns
+ * to the sampler's `build` and to the executor. The caller never needs to know which sampler it runs
+ * (k-diffusion's habit); a sampler never needs to know which world it runs on.
+ */
+import type { AmedPredictorWeights } from './amed/predictor';
+import type { PredictedStep } from './amed/predictor-gpu';
+import type { OptionValues } from './option-spec';
+import type { ScheduleId } from './schedules';
+
+/** Everything besides the world that shapes a run's denoiser, as plain data (part of any cache key). */
+export interface DenoiserFacts {
+  /** Image worlds: the side the network runs at. */
+  size?: number;
+  cfg: number;
+  upsampleGuidance?: { weight: number; eta: number };
+  /** The run is class-conditional; forward solves then give sample i class i mod the class count. */
+  conditional: boolean;
+}
+
+export interface PrepareContext {
+  samplerId: string;
+  /** The run's world id. */
+  world: string;
+  /** Image worlds: the native side. */
+  nativeSize?: number;
+  /** Elements per sample. */
+  dim: number;
+  sigmas: Float64Array;
+  schedule: ScheduleId;
+  options: OptionValues;
+  denoiser: DenoiserFacts;
+  /** D(x; σ) for `count` float64 samples on the run's own denoiser: the forward solves a calibration needs. */
+  denoise(x: Float64Array, sigma: number, count: number): Promise<Float64Array>;
+  /** The engine's memo: `compute` runs once per key (a failure is forgotten, so a later call retries). */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /** The URL of a folder of shipped model files (public/models/<folder>/). */
+  modelUrl(folder: string): string;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+}
+
+/** What an executed run gives back besides the samples, for `Prepared.report`. */
+export interface ExecutedRun {
+  nfe: number;
+  /** Per-sample AMED parameters of plans with `predict` instructions, by step. */
+  predicted?: Map<number, PredictedStep>;
+}
+
+export interface Prepared {
+  /** Handed to the sampler's `build` as its third argument. */
+  plan: unknown;
+  /** The learned AMED predictor the executor runs for plans with `predict` instructions. */
+  predictor?: AmedPredictorWeights;
+  /** Fields the sampler adds to the run's result (AMED: `amed`, which set its steps and how). */
+  report?(run: ExecutedRun): Readonly<Record<string, unknown>>;
+}
+
+export type PrepareHook = (context: PrepareContext) => Promise<Prepared>;
+
+/** A memo for PrepareContext.memo: one promise per key; a rejected one is dropped so the next call retries. */
+export class PrepareMemo {
+  private readonly entries = new Map<string, Promise<unknown>>();
+
+  get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    let entry = this.entries.get(key) as Promise<T> | undefined;
+    if (!entry) {
+      entry = compute();
+      entry.catch(() => this.entries.delete(key));
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Installs a value computed elsewhere (an imported calibration). */
+  set<T>(key: string, value: T): void {
+    this.entries.set(key, Promise.resolve(value));
+  }
+}
