@@ -19,7 +19,7 @@ import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
 import { ETA_SPEC, STORED_OPTIONS } from './panel-options';
 import { formatInfotextValue, parseOptionText } from '../sampling/option-spec';
-import { defaultState, IMAGE_DEFAULTS, PANEL_DEFAULTS, UPSCALE_MODES, type ImageLabel, type SandboxState, type UpscaleMode } from './params';
+import { defaultState, IMAGE_DEFAULTS, PANEL_DEFAULTS, UPSCALE_MODES, WRAPPER_OPTIONS, type ImageLabel, type SandboxState, type UpscaleMode } from './params';
 import { CUSTOM_WORLD, describeNames, describeValue, sanitizeState, type KnownSampler, type KnownWorld, type SanitizedState } from './validate-state';
 
 /** A 1024-component mixture takes about 60 000 characters; anything much longer is not ours. */
@@ -36,6 +36,8 @@ export interface InfotextExtra {
   image?: { size: number; classes: readonly string[] };
 }
 
+const [CFG, ...UPSAMPLE] = WRAPPER_OPTIONS;
+
 export const UPSCALE_LABELS: Record<UpscaleMode, string> = { guided: 'Upsample Guidance', naive: 'naive', bilinear: 'bilinear' };
 
 function labelText(label: ImageLabel, classes: readonly string[]): string {
@@ -48,11 +50,11 @@ function imageEntries(state: SandboxState, panelIndex: number, image: NonNullabl
   const upscale = state.panels[panelIndex].upscale ?? PANEL_DEFAULTS.upscale;
   const entries: Array<[string, string | number]> = [
     ['Class', labelText(state.label ?? IMAGE_DEFAULTS.label, image.classes)],
-    ['CFG scale', state.cfg ?? IMAGE_DEFAULTS.cfg],
+    [CFG.infotext, state.cfg ?? CFG.default],
     ['Size', `${size}x${size}`],
   ];
   if (size > image.size) entries.push(['Upscale', UPSCALE_LABELS[upscale]]);
-  if (size > image.size && upscale === 'guided') entries.push(['UG weight', state.ugWeight ?? IMAGE_DEFAULTS.ugWeight], ['UG eta', state.ugEta ?? IMAGE_DEFAULTS.ugEta]);
+  if (size > image.size && upscale === 'guided') entries.push(...UPSAMPLE.map((spec): [string, number] => [spec.infotext, state[spec.key as 'ugWeight' | 'ugEta'] ?? spec.default]));
   return entries;
 }
 
@@ -137,11 +139,9 @@ function readers(samplers: readonly KnownSampler[]): Map<string, (value: string,
     ['mixture', (v, r) => (r.state.custom = decodeMixture(v))],
     ...STORED_OPTIONS.map((spec): [string, (value: string, raw: RawInfo) => void] => [spec.infotext.toLowerCase(), (v, r) => (r.panel[spec.key] = parseOptionText(spec, v))]),
     ['class', (v, r) => (r.classText = v)],
-    ['cfg scale', (v, r) => (r.state.cfg = numberOrText(v))],
+    ...WRAPPER_OPTIONS.map((spec): [string, (value: string, raw: RawInfo) => void] => [spec.infotext.toLowerCase(), (v, r) => (r.state[spec.key] = parseOptionText(spec, v))]),
     ['size', (v, r) => (r.state.size = readSize(v))],
     ['upscale', (v, r) => (r.panel.upscale = UPSCALE_MODES.find((m) => UPSCALE_LABELS[m].toLowerCase() === v.trim().toLowerCase()) ?? v)],
-    ['ug weight', (v, r) => (r.state.ugWeight = numberOrText(v))],
-    ['ug eta', (v, r) => (r.state.ugEta = numberOrText(v))],
     ['nfe', () => {}],
     ['cost', () => {}],
     ['grid', () => {}],

@@ -2,7 +2,9 @@
  * The one typed state object of the page. The UI reads and writes only this; the URL hash, the PNG metadata and
  * the public API all speak it (architecture.md). Each field's default and allowed range live here, once.
  */
-import { DEFAULT_IMAGE_COUNT, DEFAULT_UPSAMPLE_GUIDANCE, MAX_CFG } from '../api/image-options';
+import { DEFAULT_IMAGE_COUNT } from '../api/image-options';
+import { CFG_OPTION } from '../guidance/cfg-options';
+import { UG_ETA_OPTION, UG_WEIGHT_OPTION } from '../guidance/upsample-options';
 import type { OptionValue } from '../sampling/option-spec';
 import type { ScheduleId } from '../sampling/schedules';
 import type { GmmSpec } from '../worlds/gmm';
@@ -63,7 +65,9 @@ export interface SandboxState {
 }
 
 /** The image settings a state leaves out; `size` defaults to the world's native side. */
-export const IMAGE_DEFAULTS = { label: 'mixed' as ImageLabel, cfg: 1, ugWeight: DEFAULT_UPSAMPLE_GUIDANCE.weight, ugEta: DEFAULT_UPSAMPLE_GUIDANCE.eta } as const;
+export const IMAGE_DEFAULTS = { label: 'mixed' as ImageLabel, cfg: CFG_OPTION.default, ugWeight: UG_WEIGHT_OPTION.default, ugEta: UG_ETA_OPTION.default } as const;
+/** The denoiser wrappers' declared options an image state holds, by key (CFG, then Upsample Guidance's w and η). */
+export const WRAPPER_OPTIONS = [CFG_OPTION, UG_WEIGHT_OPTION, UG_ETA_OPTION] as const;
 /** A 4×4 grid: the default count of image worlds (2D worlds take defaultState().count). */
 export { DEFAULT_IMAGE_COUNT };
 
@@ -78,9 +82,6 @@ export const LIMITS = {
   panels: [2, 6],
   /** Images per panel: each costs a full network evaluation per step. */
   imageCount: [1, 64],
-  cfg: [0, MAX_CFG],
-  ugWeight: [0, 5],
-  ugEta: [0, 1],
 } as const;
 
 export function defaultState(): SandboxState {

@@ -13,7 +13,7 @@
  * if those defaults change.
  * Reading never throws: the text becomes a plain object that sanitizeState validates field by field.
  */
-import { IMAGE_DEFAULTS, PANEL_DEFAULTS, type PanelState, type SandboxState } from './params';
+import { IMAGE_DEFAULTS, PANEL_DEFAULTS, WRAPPER_OPTIONS, type PanelState, type SandboxState } from './params';
 import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
 import { STORED_OPTIONS } from './panel-options';
@@ -112,6 +112,9 @@ const imageSetting = (field: 'label' | 'cfg' | 'ugWeight' | 'ugEta', key: string
   write: (s) => (s[field] === undefined || s[field] === IMAGE_DEFAULTS[field] ? undefined : encodeText(String(s[field]))),
   read: (t) => numberOrText(decodeURIComponent(t)),
 });
+/** A denoiser wrapper's option (CFG, Upsample Guidance), under the URL key its module declares. */
+const wrapperSetting = (spec: (typeof WRAPPER_OPTIONS)[number]) => imageSetting(spec.key as 'cfg' | 'ugWeight' | 'ugEta', spec.url!);
+const [CFG, ...UPSAMPLE] = WRAPPER_OPTIONS;
 
 const PROPERTIES: readonly HashProperty[] = [
   { key: 'world', field: 'world', write: (s) => encodeText(s.world), read: (t) => decodeURIComponent(t) },
@@ -126,10 +129,9 @@ const PROPERTIES: readonly HashProperty[] = [
   flag('showTrajectories', 'traj'),
   { key: 'mix', field: 'custom', write: (s) => (s.custom ? encodeMixture(s.custom) : undefined), read: (t) => decodeMixture(decodeURIComponent(t)) },
   imageSetting('label', 'class'),
-  imageSetting('cfg', 'cfg'),
+  wrapperSetting(CFG),
   { key: 'size', field: 'size', write: (s) => (s.size === undefined ? undefined : String(s.size)), read: (t) => numberOrText(decodeURIComponent(t)) },
-  imageSetting('ugWeight', 'ugw'),
-  imageSetting('ugEta', 'ugeta'),
+  ...UPSAMPLE.map(wrapperSetting),
 ];
 
 export function stateToHash(state: SandboxState): string {

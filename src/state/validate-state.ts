@@ -9,7 +9,7 @@
 import { describeRule, isValidOption, type OptionSpec } from '../sampling/option-spec';
 import { SCHEDULES, type ScheduleId } from '../sampling/schedules';
 import { MAX_COMPONENTS, validateGmm, type GmmSpec } from '../worlds/gmm';
-import { DEFAULT_IMAGE_COUNT, defaultState, IMAGE_DEFAULTS, LIMITS, PANEL_DEFAULTS, UPSCALE_MODES, type ImageLabel, type PanelState, type SandboxState } from './params';
+import { DEFAULT_IMAGE_COUNT, defaultState, IMAGE_DEFAULTS, LIMITS, PANEL_DEFAULTS, UPSCALE_MODES, WRAPPER_OPTIONS, type ImageLabel, type PanelState, type SandboxState } from './params';
 import { ETA_SPEC, STORED_OPTIONS } from './panel-options';
 import { isRecreatableReflow, liveReflowId, MAX_REFLOW_LEVEL, reflowFamily, reflowLevel } from './reflow-family';
 
@@ -227,17 +227,18 @@ function sanitizeImageFields(input: Record<string, unknown>, world: KnownWorld |
   const fields: Partial<SandboxState> = {};
   const label = sanitizeLabel(own(input, 'label'), image.classes, check);
   if (label !== IMAGE_DEFAULTS.label) fields.label = label;
-  const cfg = check.number(own(input, 'cfg'), 'cfg', LIMITS.cfg, IMAGE_DEFAULTS.cfg);
-  if (cfg !== IMAGE_DEFAULTS.cfg) fields.cfg = cfg;
+  const [cfgOption, ...upsampleOptions] = WRAPPER_OPTIONS;
+  const cfg = check.option(own(input, 'cfg'), 'cfg', cfgOption) as number;
+  if (cfg !== cfgOption.default) fields.cfg = cfg;
   const rawSize = own(input, 'size');
   if (rawSize !== undefined && rawSize !== image.size) {
     if (typeof rawSize === 'number' && Number.isInteger(rawSize) && rawSize % image.size === 0 && rawSize > image.size && rawSize <= image.maxSize) fields.size = rawSize;
     else check.reject('size', `must be a multiple of ${image.size} from ${image.size} to ${image.maxSize}`, rawSize, image.size);
   }
-  const ugWeight = check.number(own(input, 'ugWeight'), 'ugWeight', LIMITS.ugWeight, IMAGE_DEFAULTS.ugWeight);
-  if (ugWeight !== IMAGE_DEFAULTS.ugWeight) fields.ugWeight = ugWeight;
-  const ugEta = check.number(own(input, 'ugEta'), 'ugEta', LIMITS.ugEta, IMAGE_DEFAULTS.ugEta);
-  if (ugEta !== IMAGE_DEFAULTS.ugEta) fields.ugEta = ugEta;
+  for (const spec of upsampleOptions) {
+    const value = check.option(own(input, spec.key), spec.key, spec) as number;
+    if (value !== spec.default) fields[spec.key as 'ugWeight' | 'ugEta'] = value;
+  }
   return fields;
 }
 
