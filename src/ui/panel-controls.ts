@@ -102,7 +102,7 @@ export class PanelControls extends LitElement {
         </select>
       </label>`;
     }
-    return html`<label title=${spec.description}>${spec.label} ${Number(value).toFixed(2)}
+    return html`<label title=${spec.description}>${spec.label} ${spec.integer ? String(value) : Number(value).toFixed(2)}
       <input type="range" min=${spec.min} max=${spec.max} step=${spec.step} .value=${String(value)} aria-label=${name} data-option=${spec.key}
         @input=${(e: Event) => this.setOption(spec, Number((e.target as HTMLInputElement).value))} />
     </label>`;
