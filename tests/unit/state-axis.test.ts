@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCHEDULES } from '../../src/sampling/schedules';
-import { axisLabel, gridAxesText, gridCellCount, gridRuns, MAX_GRID_CELLS, parseAxis, type AxisParam } from '../../src/state/axis';
+import { AXIS_PARAMS, axisLabel, gridAxesText, gridCellCount, gridRuns, MAX_GRID_CELLS, parseAxis, type AxisParam } from '../../src/state/axis';
 import { defaultState } from '../../src/state/params';
 import { SAMPLER_LIST, stateWith } from './state-random-state';
 
@@ -58,7 +58,10 @@ describe('parseAxis: the A1111 X/Y plot syntax', () => {
     expect(parse('sampler', 'euler, ddim')).toEqual({ error: 'sampler: unknown "ddim"; known: euler, heun, dpmpp_2m, ipndm, sde' });
     expect(parse('schedule', '<script>')).toEqual({ error: 'schedule: unknown "<script>"; known: karras, time_uniform, logsnr, linear_t' });
     expect(parse('sampler', '')).toEqual({ error: 'sampler: give at least one value; e.g. "euler, heun"' });
-    expect(parse('cfg' as AxisParam, '1')).toEqual({ error: 'axis: must be one of sampler, steps, schedule, eta, sigmaVar, afs, base, got "cfg"' });
+    expect(parse('cfg' as AxisParam, '1')).toEqual({ error: `axis: must be one of ${AXIS_PARAMS.join(', ')}, got "cfg"` });
+    // The axes are sampler, steps, schedule, then every option a sampler declares.
+    expect(AXIS_PARAMS.slice(0, 3)).toEqual(['sampler', 'steps', 'schedule']);
+    expect(AXIS_PARAMS).toEqual(expect.arrayContaining(['eta', 'sigmaVar', 'afs', 'base']));
     expect(parse('steps', '1,'.repeat(1500))).toEqual({ error: 'steps: at most 2000 characters, got 3000' });
   });
 
