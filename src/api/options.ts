@@ -103,7 +103,10 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const build = scheduleById(schedule)!.build;
   // AMED walks steps + 1 timestamps ending at σ_min (no final denoise), the others steps intervals ending at 0.
   const sigmas = sampler.endsAtSigmaMin ? build(steps + 1, { sigmaMax, sigmaMin, rho }).slice(0, steps + 1) : build(steps, { sigmaMax, sigmaMin, rho });
-  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, options: samplerOptions, seed, count, noise, trajectory: options.trajectory === true, dim, size, labels, cfg, upsampleGuidance };
+  return {
+    world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, options: samplerOptions, seed, count, noise,
+    trajectory: options.trajectory === true, dim, size, labels, cfg, upsampleGuidance,
+  };
 }
 
 export interface DenoiseOptions extends ImageOptions {

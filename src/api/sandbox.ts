@@ -18,10 +18,12 @@ import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } fr
 import { WorldRegistry, type WorldArg } from '../worlds/registry';
 import type { LoadProgress, WorldInfo } from '../worlds/types';
 import type { GmmSpec } from '../worlds/gmm';
-import { resolveDenoiseOptions, resolveSampleOptions, type DenoiseOptions, type ResolvedSample, type SampleOptions, type SampleOptionsWithout } from './options';
+import {
+  resolveDenoiseOptions, resolveSampleOptions,
+  type DenoiseOptions, type ResolvedSample, type SampleOptions, type SampleOptionsWithout,
+} from './options';
 import { integerIn, numberIn, oneOf } from './validate';
 import { calibrationForRun, importCalibration, type AmedCalibration } from '../sampling/amed/calibrations';
-import { predictorOnDevice } from '../sampling/amed/predictor-gpu';
 import type { AmedRunInfo } from '../sampling/amed/run-info';
 import { PrepareMemo, type Prepared, type PrepareContext } from '../sampling/prepare';
 import { reflow, type ReflowOptions, type ReflowResult } from './reflow';
@@ -73,7 +75,9 @@ export interface Metrics {
 export interface CreateSandboxOptions extends AcquireOptions {}
 
 export class Sandbox {
-  readonly samplers: readonly SamplerMeta[] = SAMPLERS.map(({ id, label, stochastic, citation, defaultSchedule, options, nfe }) => ({ id, label, stochastic, citation, defaultSchedule, options, nfe }));
+  readonly samplers: readonly SamplerMeta[] = SAMPLERS.map(
+    ({ id, label, stochastic, citation, defaultSchedule, options, nfe }) => ({ id, label, stochastic, citation, defaultSchedule, options, nfe }),
+  );
   readonly schedules = SCHEDULES.map(({ id, label, citation }) => ({ id, label, citation }));
   private readonly registry = new WorldRegistry();
   private readonly references = new Map<string, Promise<Float32Array>>();
@@ -122,14 +126,17 @@ export class Sandbox {
     // A sampler that must prepare (AMED: its learned predictor or a calibration, cached) does so first, reporting
     // progress under the name it gives the preparation; then it runs like any other plan.
     const preparing = run.sampler.preparing;
-    const prepared: Prepared | undefined = await run.sampler.prepare?.(this.prepareContext(run, { signal: options.signal, onProgress: options.onProgress && ((f) => options.onProgress!(f, preparing)) }));
+    const onPrepareProgress = options.onProgress && ((f: number) => options.onProgress!(f, preparing));
+    const context = this.prepareContext(run, { signal: options.signal, onProgress: onPrepareProgress });
+    const prepared: Prepared | undefined = await run.sampler.prepare?.(context);
     const plan = run.sampler.build(run.sigmas, run.options, prepared?.plan);
     const result = await this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
         runPlanGpu(gpu, {
           plan, denoiser: await run.world.gpuDenoiser(gpu, { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance }), count: run.count, seed: run.seed, noise: run.noise, labels: run.labels,
-          trajectory: run.trajectory, signal: options.signal, onProgress: options.onProgress && ((f) => options.onProgress!(f)),
-          ...(prepared?.predictor ? { predictor: await predictorOnDevice(gpu, prepared.predictor) } : {}),
+          trajectory: run.trajectory, signal: options.signal,
+          onProgress: options.onProgress && ((f) => options.onProgress!(f)),
+          runtime: prepared?.runtime,
         }),
       ),
     );
@@ -146,7 +153,9 @@ export class Sandbox {
   }
 
   /** Forward-only AMED calibration for a world and NFE budget (or steps): per-step (r, c), JSON-exportable. */
-  calibrateAmed(options: SampleOptionsWithout<'sampler'> & { sampler?: 'amed' | 'amed_plugin' }): Promise<AmedCalibration> {
+  calibrateAmed(
+    options: SampleOptionsWithout<'sampler'> & { sampler?: 'amed' | 'amed_plugin' },
+  ): Promise<AmedCalibration> {
     const run = resolveSampleOptions({ ...options, sampler: options.sampler ?? 'amed' }, this.registry);
     return calibrationForRun(this.prepareContext(run, options));
   }
@@ -157,7 +166,10 @@ export class Sandbox {
   }
 
   /** What a sampler's prepare hook may use: the run, forward solves on its own denoiser, this sandbox's memo. */
-  private prepareContext(run: ResolvedSample, { signal, onProgress }: { signal?: AbortSignal; onProgress?: (fraction: number) => void }): PrepareContext {
+  private prepareContext(
+    run: ResolvedSample,
+    { signal, onProgress }: { signal?: AbortSignal; onProgress?: (fraction: number) => void },
+  ): PrepareContext {
     const classes = run.world.image?.classes.length ?? 1;
     const conditional = run.labels !== undefined;
     return {
@@ -168,12 +180,17 @@ export class Sandbox {
       sigmas: run.sigmas,
       schedule: run.schedule,
       options: run.options,
-      denoiser: { ...(run.size ? { size: run.size } : {}), cfg: run.cfg, ...(run.upsampleGuidance ? { upsampleGuidance: run.upsampleGuidance } : {}), conditional },
+      denoiser: {
+        ...(run.size ? { size: run.size } : {}), cfg: run.cfg,
+        ...(run.upsampleGuidance ? { upsampleGuidance: run.upsampleGuidance } : {}), conditional,
+      },
       denoise: async (x, sigma, count) => {
         const labels = conditional ? Uint32Array.from({ length: count }, (_, i) => i % classes) : undefined;
         const out = await this.gpu.run(async (gpu) => {
-          const network = await run.world.gpuDenoiser(gpu, { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance });
-          return withErrorScopes(gpu.device, () => denoiseGpu(gpu, network, Float32Array.from(x), new Float32Array(count).fill(sigma), labels));
+          const { size, cfg, upsampleGuidance } = run;
+          const network = await run.world.gpuDenoiser(gpu, { size, cfg, upsampleGuidance });
+          const sigmas = new Float32Array(count).fill(sigma);
+          return withErrorScopes(gpu.device, () => denoiseGpu(gpu, network, Float32Array.from(x), sigmas, labels));
         });
         return Float64Array.from(out);
       },

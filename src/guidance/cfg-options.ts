@@ -3,6 +3,14 @@ import type { NumberOption } from '../sampling/option-spec';
 
 /** s in D_∅ + s·(D_c − D_∅) (Ho & Salimans 2022): 1 is the conditional model, 0 the unconditional one. */
 export const CFG_OPTION: NumberOption = {
-  key: 'cfg', label: 'CFG scale', type: 'number', min: 0, max: 20, step: 0.25, default: 1, infotext: 'CFG scale', url: 'cfg',
+  key: 'cfg',
+  label: 'CFG scale',
+  type: 'number',
+  min: 0,
+  max: 20,
+  step: 0.25,
+  default: 1,
+  infotext: 'CFG scale',
+  url: 'cfg',
   description: 'Classifier-free guidance s: D_∅ + s·(D_c − D_∅); 1 is the conditional model (Ho & Salimans 2022)',
 };

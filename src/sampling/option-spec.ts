@@ -48,7 +48,8 @@ export type OptionSpec = NumberOption | BooleanOption | ChoiceOption;
 
 /** The rule a value must follow, for messages: "a number in [0, 2]", "true or false", "one of a, b". */
 export function describeRule(spec: OptionSpec): string {
-  if (spec.type === 'number') return spec.integer ? `an integer in ${spec.min}–${spec.max}` : `a number in [${spec.min}, ${spec.max}]`;
+  if (spec.type === 'number')
+    return spec.integer ? `an integer in ${spec.min}–${spec.max}` : `a number in [${spec.min}, ${spec.max}]`;
   if (spec.type === 'boolean') return 'true or false';
   return `one of ${spec.choices.map((c) => c.value).join(', ')}`;
 }
@@ -56,7 +57,13 @@ export function describeRule(spec: OptionSpec): string {
 /** Whether a value satisfies the declaration (type and range, or one of the choices). */
 export function isValidOption(spec: OptionSpec, value: unknown): value is OptionValue {
   if (spec.type === 'number') {
-    return typeof value === 'number' && Number.isFinite(value) && value >= spec.min && value <= spec.max && (!spec.integer || Number.isInteger(value));
+    return (
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      value >= spec.min &&
+      value <= spec.max &&
+      (!spec.integer || Number.isInteger(value))
+    );
   }
   if (spec.type === 'boolean') return typeof value === 'boolean';
   return typeof value === 'string' && spec.choices.some((c) => c.value === value);
@@ -70,12 +77,16 @@ function shortText(value: unknown): string {
 /** The value, or its default when undefined; throws a RangeError naming the field and its rule (the public API). */
 export function validateOption(spec: OptionSpec, value: unknown, field = spec.key): OptionValue {
   if (value === undefined) return spec.default;
-  if (!isValidOption(spec, value)) throw new RangeError(`${field}: must be ${describeRule(spec)}, got ${shortText(value)}`);
+  if (!isValidOption(spec, value))
+    throw new RangeError(`${field}: must be ${describeRule(spec)}, got ${shortText(value)}`);
   return value;
 }
 
 /** Every declared option of `specs` read from `raw` (defaults filled in), validated. */
-export function resolveOptions(specs: readonly OptionSpec[], raw: Readonly<Record<string, unknown>>): Record<string, OptionValue> {
+export function resolveOptions(
+  specs: readonly OptionSpec[],
+  raw: Readonly<Record<string, unknown>>,
+): Record<string, OptionValue> {
   return Object.fromEntries(specs.map((spec) => [spec.key, validateOption(spec, raw[spec.key])]));
 }
 

@@ -48,11 +48,16 @@ export interface ExecutedRun {
   predicted?: Map<number, PredictedStep>;
 }
 
+/** What a plan's instructions need at run time besides the denoiser, handed to the executors as it is. */
+export interface PlanRuntime {
+  /** The learned AMED predictor, for plans with `predict` instructions. */
+  predictor?: AmedPredictorWeights;
+}
+
 export interface Prepared {
   /** Handed to the sampler's `build` as its third argument. */
   plan: unknown;
-  /** The learned AMED predictor the executor runs for plans with `predict` instructions. */
-  predictor?: AmedPredictorWeights;
+  runtime?: PlanRuntime;
   /** Fields the sampler adds to the run's result (AMED: `amed`, which set its steps and how). */
   report?(run: ExecutedRun): Readonly<Record<string, unknown>>;
 }

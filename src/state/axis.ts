@@ -71,7 +71,12 @@ function expandRange(item: string, integer: boolean, param: AxisParam): number[]
   return Array.from({ length: count }, (_, k) => tidy(start + k * step));
 }
 
-function parseNumbers(param: AxisParam, items: string[], [min, max]: readonly [number, number], integer: boolean): AxisResult {
+function parseNumbers(
+  param: AxisParam,
+  items: string[],
+  [min, max]: readonly [number, number],
+  integer: boolean,
+): AxisResult {
   const values: number[] = [];
   for (const item of items) {
     const single = parseNumberText(item);
@@ -114,7 +119,8 @@ export function parseAxis(param: AxisParam, text: string, samplers: ReadonlyArra
   if (text.length > MAX_AXIS_TEXT) return { error: `${param}: at most ${MAX_AXIS_TEXT} characters, got ${text.length}` };
   const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const spec = optionSpec(param);
-  if (items.length === 0) return { error: `${param}: give at least one value; ${spec?.type === 'number' || param === 'steps' ? USAGE : 'e.g. "euler, heun"'}` };
+  const example = spec?.type === 'number' || param === 'steps' ? USAGE : 'e.g. "euler, heun"';
+  if (items.length === 0) return { error: `${param}: give at least one value; ${example}` };
   const result =
     param === 'sampler' ? parseIds(param, items, samplers)
     : param === 'schedule' ? parseIds(param, items, schedules)
@@ -155,7 +161,12 @@ export function gridRuns(base: SandboxState, x: Axis, y: Axis): PanelState[][] {
   if (x.param === y.param) throw new RangeError(`grid: the X and Y axes must vary different settings, both vary ${x.param}`);
   const cells = gridCellCount(x, y);
   if (cells > MAX_GRID_CELLS) throw new RangeError(`grid: ${x.values.length} × ${y.values.length} = ${cells} runs, at most ${MAX_GRID_CELLS} allowed`);
-  return y.values.map((yv) => x.values.map((xv) => ({ ...base.panels[0], [x.param]: panelValue(x.param, xv), [y.param]: panelValue(y.param, yv) })));
+  const cell = (xv: string | number, yv: string | number) => ({
+    ...base.panels[0],
+    [x.param]: panelValue(x.param, xv),
+    [y.param]: panelValue(y.param, yv),
+  });
+  return y.values.map((yv) => x.values.map((xv) => cell(xv, yv)));
 }
 
 /** A grid label such as "Sampler: Heun", "η: 0.5" or "Base: Euler". */

@@ -19,7 +19,10 @@ import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
 import { ETA_SPEC, STORED_OPTIONS } from './panel-options';
 import { formatInfotextValue, parseOptionText } from '../sampling/option-spec';
-import { defaultState, IMAGE_DEFAULTS, PANEL_DEFAULTS, UPSCALE_MODES, WRAPPER_OPTIONS, type ImageLabel, type SandboxState, type UpscaleMode } from './params';
+import {
+  defaultState, IMAGE_DEFAULTS, PANEL_DEFAULTS, UPSCALE_MODES, WRAPPER_OPTIONS,
+  type ImageLabel, type SandboxState, type UpscaleMode,
+} from './params';
 import { CUSTOM_WORLD, describeNames, describeValue, sanitizeState, type KnownSampler, type KnownWorld, type SanitizedState } from './validate-state';
 
 /** A 1024-component mixture takes about 60 000 characters; anything much longer is not ours. */
@@ -54,7 +57,10 @@ function imageEntries(state: SandboxState, panelIndex: number, image: NonNullabl
     ['Size', `${size}x${size}`],
   ];
   if (size > image.size) entries.push(['Upscale', UPSCALE_LABELS[upscale]]);
-  if (size > image.size && upscale === 'guided') entries.push(...UPSAMPLE.map((spec): [string, number] => [spec.infotext, state[spec.key as 'ugWeight' | 'ugEta'] ?? spec.default]));
+  if (size > image.size && upscale === 'guided') {
+    const value = (key: string) => state[key as 'ugWeight' | 'ugEta'];
+    entries.push(...UPSAMPLE.map((spec): [string, number] => [spec.infotext, value(spec.key) ?? spec.default]));
+  }
   return entries;
 }
 
@@ -121,6 +127,8 @@ function readLabel(value: string, world: unknown, worlds: readonly KnownWorld[])
   return index >= 0 ? index : numberOrText(value);
 }
 
+type Reader = (value: string, raw: RawInfo) => void;
+
 /** What each key sets; keys are matched case-insensitively. NFE, Cost and Grid describe the image, not settings. */
 function readers(samplers: readonly KnownSampler[]): Map<string, (value: string, raw: RawInfo) => void> {
   const samplerNames = [...SAMPLERS, ...samplers];
@@ -137,9 +145,15 @@ function readers(samplers: readonly KnownSampler[]): Map<string, (value: string,
     ['sigma min', (v, r) => (r.state.sigmaMin = numberOrText(v))],
     ['rho', (v, r) => (r.state.rho = numberOrText(v))],
     ['mixture', (v, r) => (r.state.custom = decodeMixture(v))],
-    ...STORED_OPTIONS.map((spec): [string, (value: string, raw: RawInfo) => void] => [spec.infotext.toLowerCase(), (v, r) => (r.panel[spec.key] = parseOptionText(spec, v))]),
+    ...STORED_OPTIONS.map((spec): [string, Reader] => [
+      spec.infotext.toLowerCase(),
+      (v, r) => (r.panel[spec.key] = parseOptionText(spec, v)),
+    ]),
     ['class', (v, r) => (r.classText = v)],
-    ...WRAPPER_OPTIONS.map((spec): [string, (value: string, raw: RawInfo) => void] => [spec.infotext.toLowerCase(), (v, r) => (r.state[spec.key] = parseOptionText(spec, v))]),
+    ...WRAPPER_OPTIONS.map((spec): [string, Reader] => [
+      spec.infotext.toLowerCase(),
+      (v, r) => (r.state[spec.key] = parseOptionText(spec, v)),
+    ]),
     ['size', (v, r) => (r.state.size = readSize(v))],
     ['upscale', (v, r) => (r.panel.upscale = UPSCALE_MODES.find((m) => UPSCALE_LABELS[m].toLowerCase() === v.trim().toLowerCase()) ?? v)],
     ['nfe', () => {}],

@@ -11,12 +11,18 @@ import type { PanelState } from './params';
 export const POSITIONAL_OPTION = 'eta';
 
 /** The declaration of η (the samplers that declare it share one). */
-export const ETA_SPEC = SAMPLER_OPTIONS.find((s) => s.key === POSITIONAL_OPTION)! as Extract<OptionSpec, { type: 'number' }>;
+export const ETA_SPEC = SAMPLER_OPTIONS.find((s) => s.key === POSITIONAL_OPTION)! as Extract<
+  OptionSpec,
+  { type: 'number' }
+>;
 
 /** The options a panel stores by key, besides η. */
 export const STORED_OPTIONS: readonly OptionSpec[] = SAMPLER_OPTIONS.filter((s) => s.key !== POSITIONAL_OPTION);
 
 /** Every declared option's value for a panel's sampler (its own value, else the declared default). */
-export function panelOptionValues(panel: PanelState, sampler: { options: readonly OptionSpec[] } | undefined): Record<string, OptionValue> {
+export function panelOptionValues(
+  panel: PanelState,
+  sampler: { options: readonly OptionSpec[] } | undefined,
+): Record<string, OptionValue> {
   return Object.fromEntries((sampler?.options ?? []).map((spec) => [spec.key, panel[spec.key] ?? spec.default]));
 }

@@ -65,7 +65,12 @@ export interface SandboxState {
 }
 
 /** The image settings a state leaves out; `size` defaults to the world's native side. */
-export const IMAGE_DEFAULTS = { label: 'mixed' as ImageLabel, cfg: CFG_OPTION.default, ugWeight: UG_WEIGHT_OPTION.default, ugEta: UG_ETA_OPTION.default } as const;
+export const IMAGE_DEFAULTS = {
+  label: 'mixed' as ImageLabel,
+  cfg: CFG_OPTION.default,
+  ugWeight: UG_WEIGHT_OPTION.default,
+  ugEta: UG_ETA_OPTION.default,
+} as const;
 /** The denoiser wrappers' declared options an image state holds, by key (CFG, then Upsample Guidance's w and η). */
 export const WRAPPER_OPTIONS = [CFG_OPTION, UG_WEIGHT_OPTION, UG_ETA_OPTION] as const;
 /** A 4×4 grid: the default count of image worlds (2D worlds take defaultState().count). */

@@ -66,7 +66,13 @@ interface PanelOption {
 const PANEL_OPTIONS: readonly PanelOption[] = [
   { key: 'w', field: 'world', write: String, read: (t) => t },
   ...STORED_OPTIONS.filter((spec) => spec.url !== undefined).map(
-    (spec): PanelOption => ({ key: spec.url!, field: spec.key, default: spec.default, write: (v) => formatUrlValue(spec, v), read: (t) => parseOptionText(spec, t) }),
+    (spec): PanelOption => ({
+      key: spec.url!,
+      field: spec.key,
+      default: spec.default,
+      write: (v) => formatUrlValue(spec, v),
+      read: (t) => parseOptionText(spec, t),
+    }),
   ),
   { key: 'up', field: 'upscale', default: PANEL_DEFAULTS.upscale, write: String, read: (t) => t },
 ];
@@ -113,7 +119,8 @@ const imageSetting = (field: 'label' | 'cfg' | 'ugWeight' | 'ugEta', key: string
   read: (t) => numberOrText(decodeURIComponent(t)),
 });
 /** A denoiser wrapper's option (CFG, Upsample Guidance), under the URL key its module declares. */
-const wrapperSetting = (spec: (typeof WRAPPER_OPTIONS)[number]) => imageSetting(spec.key as 'cfg' | 'ugWeight' | 'ugEta', spec.url!);
+const wrapperSetting = (spec: (typeof WRAPPER_OPTIONS)[number]) =>
+  imageSetting(spec.key as 'cfg' | 'ugWeight' | 'ugEta', spec.url!);
 const [CFG, ...UPSAMPLE] = WRAPPER_OPTIONS;
 
 const PROPERTIES: readonly HashProperty[] = [

@@ -9,7 +9,10 @@
 import { describeRule, isValidOption, type OptionSpec } from '../sampling/option-spec';
 import { SCHEDULES, type ScheduleId } from '../sampling/schedules';
 import { MAX_COMPONENTS, validateGmm, type GmmSpec } from '../worlds/gmm';
-import { DEFAULT_IMAGE_COUNT, defaultState, IMAGE_DEFAULTS, LIMITS, PANEL_DEFAULTS, UPSCALE_MODES, WRAPPER_OPTIONS, type ImageLabel, type PanelState, type SandboxState } from './params';
+import {
+  DEFAULT_IMAGE_COUNT, defaultState, IMAGE_DEFAULTS, LIMITS, PANEL_DEFAULTS, UPSCALE_MODES, WRAPPER_OPTIONS,
+  type ImageLabel, type PanelState, type SandboxState,
+} from './params';
 import { ETA_SPEC, STORED_OPTIONS } from './panel-options';
 import { isRecreatableReflow, liveReflowId, MAX_REFLOW_LEVEL, reflowFamily, reflowLevel } from './reflow-family';
 
@@ -38,7 +41,10 @@ export const CUSTOM_WORLD = 'custom';
 
 const IMAGE_FIELDS = ['label', 'cfg', 'size', 'ugWeight', 'ugEta'] as const;
 const STATE_FIELDS: ReadonlyArray<keyof SandboxState> = ['world', 'custom', 'seed', 'count', 'equalNfe', 'nfe', 'sigmaMax', 'sigmaMin', 'rho', 'panels', 'showTrajectories', ...IMAGE_FIELDS];
-const PANEL_FIELDS: readonly string[] = ['sampler', 'steps', 'schedule', 'eta', 'world', 'upscale', ...STORED_OPTIONS.flatMap((s) => [s.key, ...(s.aliases ?? [])])];
+const PANEL_FIELDS: readonly string[] = [
+  'sampler', 'steps', 'schedule', 'eta', 'world', 'upscale',
+  ...STORED_OPTIONS.flatMap((s) => [s.key, ...(s.aliases ?? [])]),
+];
 
 /** A short, inert description of a rejected value for a notice: strings are quoted and cut, objects only named. */
 export function describeValue(value: unknown): string {

@@ -63,7 +63,8 @@ export class ImageControls extends LitElement {
     const field = spec.key as ImageField;
     const value = this.state[field] ?? spec.default;
     return html`<label title=${spec.description}>${spec.label} ${value.toFixed(2)}
-      <input type="range" min=${spec.min} max=${spec.max} step=${spec.step} .value=${String(value)} aria-label=${spec.label}
+      <input type="range" min=${spec.min} max=${spec.max} step=${spec.step} .value=${String(value)}
+        aria-label=${spec.label}
         @input=${(e: Event) => this.setField(field, Number((e.target as HTMLInputElement).value))} />
     </label>`;
   }

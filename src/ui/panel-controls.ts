@@ -93,17 +93,21 @@ export class PanelControls extends LitElement {
     if (spec.type === 'boolean') {
       return html`<label title=${spec.description}
         ><input type="checkbox" .checked=${value === true} aria-label=${name} data-option=${spec.key}
-          @change=${(e: Event) => this.setOption(spec, (e.target as HTMLInputElement).checked)} />${spec.label}</label>`;
+          @change=${(e: Event) => this.setOption(spec, (e.target as HTMLInputElement).checked)}
+        />${spec.label}</label>`;
     }
     if (spec.type === 'choice') {
       return html`<label title=${spec.description}>${spec.label}
-        <select aria-label=${name} data-option=${spec.key} @change=${(e: Event) => this.setOption(spec, (e.target as HTMLSelectElement).value)}>
+        <select aria-label=${name} data-option=${spec.key}
+          @change=${(e: Event) => this.setOption(spec, (e.target as HTMLSelectElement).value)}>
           ${spec.choices.map((c) => html`<option value=${c.value} ?selected=${c.value === value}>${c.label}</option>`)}
         </select>
       </label>`;
     }
-    return html`<label title=${spec.description}>${spec.label} ${spec.integer ? String(value) : Number(value).toFixed(2)}
-      <input type="range" min=${spec.min} max=${spec.max} step=${spec.step} .value=${String(value)} aria-label=${name} data-option=${spec.key}
+    const shown = spec.integer ? String(value) : Number(value).toFixed(2);
+    return html`<label title=${spec.description}>${spec.label} ${shown}
+      <input type="range" min=${spec.min} max=${spec.max} step=${spec.step} .value=${String(value)}
+        aria-label=${name} data-option=${spec.key}
         @input=${(e: Event) => this.setOption(spec, Number((e.target as HTMLInputElement).value))} />
     </label>`;
   }

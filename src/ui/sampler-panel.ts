@@ -142,7 +142,10 @@ export class SamplerPanel extends LitElement {
       <step-scrubber .sigmas=${run?.result.trajectory ? run.result.sigmas : []} .step=${this.shownStep()} .panelLabel=${label}
         .unavailable=${this.scrubberUnavailable()} @step-change=${(e: CustomEvent<number>) => this.pinStep(e.detail)}></step-scrubber>
       ${amed
-        ? html`<amed-table .calibration=${amed.calibration} .predicted=${amed.source === 'predictor' ? amed : undefined} .panelLabel=${label} @calibration-imported=${(e: CustomEvent<AmedCalibration>) => this.run.useImportedCalibration(e.detail)}></amed-table>`
+        ? html`<amed-table .calibration=${amed.calibration} .predicted=${amed.source === 'predictor' ? amed : undefined}
+            .panelLabel=${label}
+            @calibration-imported=${(e: CustomEvent<AmedCalibration>) => this.run.useImportedCalibration(e.detail)}
+          ></amed-table>`
         : nothing}
       <run-readout .metrics=${metricsFor(this.state, this.index, this.sandbox.worlds)} .verdict=${readoutVerdict(verdict)}
         .values=${{ nfe: run?.result.nfe, cost: run?.result.cost, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood }}></run-readout>

@@ -11,7 +11,9 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Sandbox } from '../api/sandbox';
 import type { ComposedGrid } from '../export/grid';
 import { encodePng } from '../export/png';
-import { AXIS_PARAMS, axisParamLabel, gridAxesText, gridCellCount, MAX_GRID_CELLS, parseAxis, type Axis, type AxisParam } from '../state/axis';
+import {
+  AXIS_PARAMS, axisParamLabel, gridAxesText, gridCellCount, MAX_GRID_CELLS, parseAxis, type Axis, type AxisParam,
+} from '../state/axis';
 import { toInfotext } from '../state/infotext';
 import type { SandboxState } from '../state/params';
 import type { GmmSpec } from '../worlds/gmm';

@@ -1,14 +1,44 @@
 /** The option declarations and the helpers every layer derives from them (src/sampling/option-spec.ts). */
 import { describe, expect, it } from 'vitest';
 import {
-  describeRule, formatInfotextValue, formatUrlValue, isValidOption, parseOptionText, resolveOptions, validateOption, valueLabel, type OptionSpec,
+  describeRule,
+  formatInfotextValue,
+  formatUrlValue,
+  isValidOption,
+  parseOptionText,
+  resolveOptions,
+  validateOption,
+  valueLabel,
+  type OptionSpec,
 } from '../../src/sampling/option-spec';
 import { SAMPLER_OPTIONS, SAMPLERS } from '../../src/sampling/samplers';
 
-const NUMBER: OptionSpec = { key: 'k', label: 'K', description: '', infotext: 'Kay', url: 'k', type: 'number', min: 0, max: 2, step: 0.1, default: 0 };
+const NUMBER: OptionSpec = {
+  key: 'k',
+  label: 'K',
+  description: '',
+  infotext: 'Kay',
+  url: 'k',
+  type: 'number',
+  min: 0,
+  max: 2,
+  step: 0.1,
+  default: 0,
+};
 const INTEGER: OptionSpec = { ...NUMBER, integer: true, min: 1, max: 9, default: 1 };
 const SWITCH: OptionSpec = { key: 's', label: 'S', description: '', infotext: 'Ess', type: 'boolean', default: true };
-const CHOICE: OptionSpec = { key: 'c', label: 'C', description: '', infotext: 'See', type: 'choice', default: 'a', choices: [{ value: 'a', label: 'Alpha' }, { value: 'b', label: 'Beta' }] };
+const CHOICE: OptionSpec = {
+  key: 'c',
+  label: 'C',
+  description: '',
+  infotext: 'See',
+  type: 'choice',
+  default: 'a',
+  choices: [
+    { value: 'a', label: 'Alpha' },
+    { value: 'b', label: 'Beta' },
+  ],
+};
 
 describe('option declarations', () => {
   it('validate type and range, naming the field and its rule', () => {
@@ -19,13 +49,22 @@ describe('option declarations', () => {
     expect(() => validateOption(INTEGER, 2.5, 'x.y')).toThrow('x.y: must be an integer in 1–9, got 2.5');
     expect(() => validateOption(SWITCH, 'yes')).toThrow('s: must be true or false, got "yes"');
     expect(() => validateOption(CHOICE, 'Alpha')).toThrow('c: must be one of a, b, got "Alpha"');
-    expect([isValidOption(CHOICE, 'b'), isValidOption(SWITCH, false), isValidOption(NUMBER, '1')]).toEqual([true, true, false]);
+    expect([isValidOption(CHOICE, 'b'), isValidOption(SWITCH, false), isValidOption(NUMBER, '1')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(describeRule(SWITCH)).toBe('true or false');
     expect(resolveOptions([NUMBER, SWITCH], { s: false, other: 1 })).toEqual({ k: 0, s: false });
   });
 
   it('text for URLs and infotexts reads back to the same value; other text stays text for the notice', () => {
-    for (const [spec, value] of [[NUMBER, 0.30000000000000004], [SWITCH, false], [SWITCH, true], [CHOICE, 'b']] as const) {
+    for (const [spec, value] of [
+      [NUMBER, 0.30000000000000004],
+      [SWITCH, false],
+      [SWITCH, true],
+      [CHOICE, 'b'],
+    ] as const) {
       expect(parseOptionText(spec, formatUrlValue(spec, value))).toBe(value);
       expect(parseOptionText(spec, formatInfotextValue(spec, value))).toBe(value);
     }

@@ -18,8 +18,13 @@ function context(samplerId: string, options: Record<string, unknown>, memo = new
   const den = gmmDenoiser(spec);
   const calls = { denoise: 0 };
   const ctx: PrepareContext = {
-    samplerId, world: 'gmm:ring8', dim: 2, sigmas: timeUniform(4, O).slice(0, 4), schedule: 'time_uniform',
-    options: options as PrepareContext['options'], denoiser: { cfg: 1, conditional: false },
+    samplerId,
+    world: 'gmm:ring8',
+    dim: 2,
+    sigmas: timeUniform(4, O).slice(0, 4),
+    schedule: 'time_uniform',
+    options: options as PrepareContext['options'],
+    denoiser: { cfg: 1, conditional: false },
     denoise: async (x, sigma, count) => {
       calls.denoise++;
       const out = new Float64Array(x.length);
@@ -27,7 +32,9 @@ function context(samplerId: string, options: Record<string, unknown>, memo = new
       return out;
     },
     memo: (key, compute) => memo.get(key, compute),
-    modelUrl: () => { throw new Error('a 2D world ships no model files'); },
+    modelUrl: () => {
+      throw new Error('a 2D world ships no model files');
+    },
   };
   return { ctx, calls, memo };
 }
@@ -74,6 +81,8 @@ describe('the prepare hook', () => {
     const prepared = await samplerById('amed')!.prepare!(second.ctx);
     expect(second.calls.denoise).toBe(0);
     expect((prepared.report!({ nfe: 5 }).amed as AmedRunInfo).calibration).toBe(imported);
-    expect(() => calibrationForRun(context('euler', {}).ctx)).toThrow('sampler: must be one of amed, amed_plugin, got "euler"');
+    expect(() => calibrationForRun(context('euler', {}).ctx)).toThrow(
+      'sampler: must be one of amed, amed_plugin, got "euler"',
+    );
   });
 });

@@ -23,9 +23,25 @@ export interface AmedCalibration extends CalibrationResult {
   count: number;
 }
 
-function memoKey(world: string, denoiser: DenoiserFacts, variant: string, afs: boolean, sigmas: ArrayLike<number>): string {
+function memoKey(
+  world: string,
+  denoiser: DenoiserFacts,
+  variant: string,
+  afs: boolean,
+  sigmas: ArrayLike<number>,
+): string {
   const grid = Array.from(sigmas, (s) => Math.fround(s));
-  return JSON.stringify(['amed-calibration', world, denoiser.size ?? null, denoiser.cfg, denoiser.upsampleGuidance ?? null, denoiser.conditional, variant, afs, grid]);
+  return JSON.stringify([
+    'amed-calibration',
+    world,
+    denoiser.size ?? null,
+    denoiser.cfg,
+    denoiser.upsampleGuidance ?? null,
+    denoiser.conditional,
+    variant,
+    afs,
+    grid,
+  ]);
 }
 
 /** The calibration for a run, computed on first request (2D worlds: 512 samples; image worlds: 16). */
@@ -41,7 +57,14 @@ export function calibrationFor(context: PrepareContext, variant: AmedVariant, af
       signal: context.signal,
       onProgress: context.onProgress,
     });
-    return { format: CALIBRATION_FORMAT, world: context.world, denoiser: context.denoiser, sigmas: Array.from(context.sigmas), count, ...result };
+    return {
+      format: CALIBRATION_FORMAT,
+      world: context.world,
+      denoiser: context.denoiser,
+      sigmas: Array.from(context.sigmas),
+      count,
+      ...result,
+    };
   });
 }
 
@@ -49,22 +72,39 @@ export function calibrationFor(context: PrepareContext, variant: AmedVariant, af
  *  runs it was made for use it. */
 export function importCalibration(memo: PrepareMemo, input: unknown): AmedCalibration {
   const c = (typeof input === 'string' ? JSON.parse(input) : input) as Partial<AmedCalibration>;
-  if (!c || c.format !== CALIBRATION_FORMAT) throw new RangeError(`calibration.format: must be "${CALIBRATION_FORMAT}"`);
+  if (!c || c.format !== CALIBRATION_FORMAT)
+    throw new RangeError(`calibration.format: must be "${CALIBRATION_FORMAT}"`);
   if (typeof c.world !== 'string') throw new RangeError('calibration.world: must be a world id');
-  if (!VARIANTS.includes(c.variant as AmedVariant)) throw new RangeError(`calibration.variant: must be one of ${VARIANTS.join(', ')}`);
+  if (!VARIANTS.includes(c.variant as AmedVariant))
+    throw new RangeError(`calibration.variant: must be one of ${VARIANTS.join(', ')}`);
   if (typeof c.afs !== 'boolean') throw new RangeError('calibration.afs: must be true or false');
-  if (!Array.isArray(c.sigmas) || !c.sigmas.every((s, i, a) => Number.isFinite(s) && s > 0 && (i === 0 || s < a[i - 1]))) {
+  if (
+    !Array.isArray(c.sigmas) ||
+    !c.sigmas.every((s, i, a) => Number.isFinite(s) && s > 0 && (i === 0 || s < a[i - 1]))
+  ) {
     throw new RangeError('calibration.sigmas: must be a decreasing list of positive numbers');
   }
-  if (!Array.isArray(c.steps) || c.steps.length !== c.sigmas.length - 1) throw new RangeError(`calibration.steps: must have sigmas.length − 1 = ${c.sigmas.length - 1} entries`);
+  if (!Array.isArray(c.steps) || c.steps.length !== c.sigmas.length - 1)
+    throw new RangeError(`calibration.steps: must have sigmas.length − 1 = ${c.sigmas.length - 1} entries`);
   c.steps.forEach((s, i) => {
     if (!(s && s.r > 0 && s.r < 1)) throw new RangeError(`calibration.steps[${i}].r: must be in (0, 1)`);
     if (!(s && s.c >= 0.5 && s.c <= 1.5)) throw new RangeError(`calibration.steps[${i}].c: must be in [0.5, 1.5]`);
   });
   const d = (c.denoiser ?? { cfg: 1, conditional: false }) as Partial<DenoiserFacts>;
-  if (!(typeof d.cfg === 'number' && Number.isFinite(d.cfg)) || typeof d.conditional !== 'boolean') throw new RangeError('calibration.denoiser: must be { size?, cfg, upsampleGuidance?, conditional }');
-  const denoiser: DenoiserFacts = { ...(d.size ? { size: d.size } : {}), cfg: d.cfg, ...(d.upsampleGuidance ? { upsampleGuidance: d.upsampleGuidance } : {}), conditional: d.conditional };
-  const calibration = { ...c, denoiser, losses: Array.isArray(c.losses) ? c.losses : [], count: c.count ?? 0 } as AmedCalibration;
+  if (!(typeof d.cfg === 'number' && Number.isFinite(d.cfg)) || typeof d.conditional !== 'boolean')
+    throw new RangeError('calibration.denoiser: must be { size?, cfg, upsampleGuidance?, conditional }');
+  const denoiser: DenoiserFacts = {
+    ...(d.size ? { size: d.size } : {}),
+    cfg: d.cfg,
+    ...(d.upsampleGuidance ? { upsampleGuidance: d.upsampleGuidance } : {}),
+    conditional: d.conditional,
+  };
+  const calibration = {
+    ...c,
+    denoiser,
+    losses: Array.isArray(c.losses) ? c.losses : [],
+    count: c.count ?? 0,
+  } as AmedCalibration;
   memo.set(memoKey(calibration.world, denoiser, calibration.variant, calibration.afs, calibration.sigmas), calibration);
   return calibration;
 }
@@ -82,6 +122,9 @@ const VARIANT_OF: Record<string, (options: PrepareContext['options']) => AmedVar
 /** The calibration of an AMED run's context (the public calibrateAmed): a RangeError for any other sampler. */
 export function calibrationForRun(context: PrepareContext): Promise<AmedCalibration> {
   const variantOf = VARIANT_OF[context.samplerId];
-  if (!variantOf) throw new RangeError(`sampler: must be one of ${Object.keys(VARIANT_OF).join(', ')}, got ${JSON.stringify(context.samplerId)}`);
+  if (!variantOf)
+    throw new RangeError(
+      `sampler: must be one of ${Object.keys(VARIANT_OF).join(', ')}, got ${JSON.stringify(context.samplerId)}`,
+    );
   return calibrationFor(context, variantOf(context.options), context.options.afs !== false);
 }

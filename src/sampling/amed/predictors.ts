@@ -10,21 +10,29 @@ import { loadPredictors, selectPredictor } from './predictor-manifest';
 import type { AmedVariant } from './step';
 
 /** Which world's folder holds its predictors (public/models/<folder>/) and its network's (for the SHA-256 check). */
-const PREDICTOR_FOLDERS: Record<string, { predictors: string; model: string }> = { fmnist: { predictors: 'fmnist-amed', model: 'fmnist' } };
+const PREDICTOR_FOLDERS: Record<string, { predictors: string; model: string }> = {
+  fmnist: { predictors: 'fmnist-amed', model: 'fmnist' },
+};
 
 export type PredictorChoice = { weights: AmedPredictorWeights } | { reason: string };
 
 /** The predictor a run uses, or why it uses the calibration instead. */
-export async function choosePredictor(context: PrepareContext, variant: AmedVariant, afs: boolean): Promise<PredictorChoice> {
+export async function choosePredictor(
+  context: PrepareContext,
+  variant: AmedVariant,
+  afs: boolean,
+): Promise<PredictorChoice> {
   const { world, denoiser } = context;
   const folder = PREDICTOR_FOLDERS[world];
   if (!folder) return { reason: `no learned predictor for world ${world}` };
   if (variant !== 'solver') return { reason: 'the learned predictor is for AMED-Solver' };
   if (!afs) return { reason: 'the learned predictor was trained with AFS' };
-  if (denoiser.size !== undefined && denoiser.size !== context.nativeSize) return { reason: `the learned predictor runs at ${context.nativeSize}×${context.nativeSize} only` };
+  if (denoiser.size !== undefined && denoiser.size !== context.nativeSize)
+    return { reason: `the learned predictor runs at ${context.nativeSize}×${context.nativeSize} only` };
   if (denoiser.cfg !== 1) return { reason: 'the learned predictor was trained at CFG 1' };
   if (denoiser.upsampleGuidance) return { reason: 'the learned predictor does not cover Upsample Guidance' };
-  if (context.schedule !== 'time_uniform') return { reason: 'the learned predictor was trained on the time_uniform schedule' };
+  if (context.schedule !== 'time_uniform')
+    return { reason: 'the learned predictor was trained on the time_uniform schedule' };
   let predictors: AmedPredictorWeights[] | string;
   try {
     // A load that fails is not memoised, so a later run retries it; a checksum mismatch is an answer, and is kept.
@@ -37,11 +45,17 @@ export async function choosePredictor(context: PrepareContext, variant: AmedVari
   return typeof chosen === 'string' ? { reason: chosen } : { weights: chosen };
 }
 
-async function load(context: PrepareContext, folder: { predictors: string; model: string }): Promise<AmedPredictorWeights[] | string> {
+async function load(
+  context: PrepareContext,
+  folder: { predictors: string; model: string },
+): Promise<AmedPredictorWeights[] | string> {
   const [{ manifest, predictors }, model] = await Promise.all([
     loadPredictors(context.modelUrl(folder.predictors)),
     fetch(new URL('manifest.json', context.modelUrl(folder.model))).then((r) => r.json()),
   ]);
-  if (manifest.model_sha256 !== model?.sha256) return `the learned predictor was trained against other ${folder.model} weights (SHA-256 ${String(manifest.model_sha256).slice(0, 12)}…)`;
+  if (manifest.model_sha256 !== model?.sha256) {
+    const sha = String(manifest.model_sha256).slice(0, 12);
+    return `the learned predictor was trained against other ${folder.model} weights (SHA-256 ${sha}…)`;
+  }
   return predictors;
 }

@@ -10,7 +10,10 @@ import { choosePredictor } from './predictors';
 import { summarisePredicted, type AmedRunInfo } from './run-info';
 import type { AmedVariant } from './step';
 
-export function prepareAmed(variantOf: (options: OptionValues) => AmedVariant, afsOf: (options: OptionValues) => boolean) {
+export function prepareAmed(
+  variantOf: (options: OptionValues) => AmedVariant,
+  afsOf: (options: OptionValues) => boolean,
+) {
   return async (context: PrepareContext): Promise<Prepared> => {
     const variant = variantOf(context.options);
     const afs = afsOf(context.options);
@@ -18,15 +21,19 @@ export function prepareAmed(variantOf: (options: OptionValues) => AmedVariant, a
     if ('weights' in choice) {
       return {
         plan: { source: 'predictor' },
-        predictor: choice.weights,
-        report: ({ nfe, predicted }) => ({ amed: { source: 'predictor', nfe, steps: summarisePredicted(predicted ?? new Map()) } satisfies AmedRunInfo }),
+        runtime: { predictor: choice.weights },
+        report: ({ nfe, predicted }) => ({
+          amed: { source: 'predictor', nfe, steps: summarisePredicted(predicted ?? new Map()) } satisfies AmedRunInfo,
+        }),
       };
     }
     const calibration = await calibrationFor(context, variant, afs);
     const steps = calibration.steps.map(({ r, c }) => ({ r, c }));
     return {
       plan: { source: 'calibration', steps },
-      report: ({ nfe }) => ({ amed: { source: 'calibration', nfe, reason: choice.reason, steps, calibration } satisfies AmedRunInfo }),
+      report: ({ nfe }) => ({
+        amed: { source: 'calibration', nfe, reason: choice.reason, steps, calibration } satisfies AmedRunInfo,
+      }),
     };
   };
 }

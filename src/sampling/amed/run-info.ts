@@ -27,9 +27,11 @@ export function summarisePredicted(steps: Map<number, PredictedStep>): AmedStepS
     const mean = a.reduce((s, v) => s + v, 0) / a.length;
     return { mean, std: Math.sqrt(a.reduce((s, v) => s + (v - mean) ** 2, 0) / a.length) };
   };
-  return [...steps.keys()].sort((a, b) => a - b).map((n) => {
-    const r = stats(steps.get(n)!.r);
-    const c = stats(steps.get(n)!.c);
-    return { r: r.mean, c: c.mean, rStd: r.std, cStd: c.std };
-  });
+  return [...steps.keys()]
+    .sort((a, b) => a - b)
+    .map((n) => {
+      const r = stats(steps.get(n)!.r);
+      const c = stats(steps.get(n)!.c);
+      return { r: r.mean, c: c.mean, rStd: r.std, cStd: c.std };
+    });
 }

@@ -8,14 +8,30 @@ import type { BuildPlan, SamplerInfo, SamplerOptions } from './types';
 
 /** AMED's analytical first step (Zhou et al. 2024, §3.3): the first direction is x/√(1+t²), saving one evaluation. */
 export const AFS_OPTION: BooleanOption = {
-  key: 'afs', label: 'AFS', type: 'boolean', default: true, infotext: 'AFS', url: 'afs',
-  description: 'Analytical first step: the first direction is x/√(1+σ²), saving one evaluation (Zhou et al. 2024, §3.3)',
+  key: 'afs',
+  label: 'AFS',
+  type: 'boolean',
+  default: true,
+  infotext: 'AFS',
+  url: 'afs',
+  description:
+    'Analytical first step: the first direction is x/√(1+σ²), saving one evaluation (Zhou et al. 2024, §3.3)',
 };
 
 /** The solver AMED-Plugin wraps (Zhou et al. 2024, Table 3); iPNDM is the paper's best. */
 export const AMED_BASE_OPTION: ChoiceOption = {
-  key: 'base', label: 'Base', type: 'choice', default: 'ipndm', infotext: 'AMED base', url: 'base', aliases: ['amedBase'],
-  choices: [{ value: 'ipndm', label: 'iPNDM' }, { value: 'euler', label: 'Euler' }, { value: 'dpm2', label: 'DPM-Solver-2' }],
+  key: 'base',
+  label: 'Base',
+  type: 'choice',
+  default: 'ipndm',
+  infotext: 'AMED base',
+  url: 'base',
+  aliases: ['amedBase'],
+  choices: [
+    { value: 'ipndm', label: 'iPNDM' },
+    { value: 'euler', label: 'Euler' },
+    { value: 'dpm2', label: 'DPM-Solver-2' },
+  ],
   description: 'The solver AMED-Plugin wraps with its mean-value step (Zhou et al. 2024, Table 3)',
 };
 
@@ -29,7 +45,8 @@ export type { AmedParams, AmedStepParams } from '../amed/params';
  */
 export function buildAmedPlan(sigmas: Float64Array, amed: AmedParams): ReturnType<BuildPlan> {
   const steps = sigmas.length - 1;
-  if (amed.steps.length !== steps) throw new RangeError(`amed: ${amed.steps.length} calibrated steps for a grid of ${steps}`);
+  if (amed.steps.length !== steps)
+    throw new RangeError(`amed: ${amed.steps.length} calibrated steps for a grid of ${steps}`);
   const plan = new PlanBuilder(sigmas);
   const pool = ['g0', 'g1', 'g2', 'g3', 'g4', 'g5'];
   let history: string[] = [];
@@ -40,10 +57,16 @@ export function buildAmedPlan(sigmas: Float64Array, amed: AmedParams): ReturnTyp
     const d = freeRegister(history);
     if (amed.afs && n === 0) {
       plan.combine(d, [['x', afsDirectionScale(t)]]);
-      plan.combine('D', [['x', 1], [d, -t]]); // the D implied by the analytical direction, for the step scrubber
+      plan.combine('D', [
+        ['x', 1],
+        [d, -t],
+      ]); // the D implied by the analytical direction, for the step scrubber
     } else {
       plan.denoise('x', t, 'D');
-      plan.combine(d, [['x', 1 / t], ['D', -1 / t]]);
+      plan.combine(d, [
+        ['x', 1 / t],
+        ['D', -1 / t],
+      ]);
     }
     plan.record(n, 'x', 'D');
     const forms = amedStepForms(amed.variant, t, tNext, r, history.length);
@@ -52,8 +75,14 @@ export function buildAmedPlan(sigmas: Float64Array, amed: AmedParams): ReturnTyp
     const bind = (form: Form): Array<[string, number]> => form.map(([name, coef]) => [names[name], coef]);
     plan.combine('y', bind(forms.y));
     plan.denoise('y', forms.s, 'Dy');
-    plan.combine(ds, [['y', 1 / forms.s], ['Dy', -1 / forms.s]]);
-    plan.combine('x', [...bind(forms.base), ...bind(forms.direction).map(([name, coef]): [string, number] => [name, c * coef])]);
+    plan.combine(ds, [
+      ['y', 1 / forms.s],
+      ['Dy', -1 / forms.s],
+    ]);
+    plan.combine('x', [
+      ...bind(forms.base),
+      ...bind(forms.direction).map(([name, coef]): [string, number] => [name, c * coef]),
+    ]);
     if (amed.variant === 'ipndm') history = [ds, d, ...history].slice(0, 3);
   }
   return plan.record(steps, 'x', 'x').build();
@@ -80,15 +109,29 @@ function amedBuilder(samplerId: string): BuildPlan {
 }
 
 export const AMED: SamplerInfo = {
-  id: 'amed', label: 'AMED-Solver', options: [AFS_OPTION], nfe: (n, o) => amedNfe(n, afsOf(o)), stochastic: false,
-  defaultSchedule: 'time_uniform', build: amedBuilder('amed'), endsAtSigmaMin: true,
-  prepare: prepareAmed((o) => amedVariant('amed', o), afsOf), preparing: 'AMED calibration',
+  id: 'amed',
+  label: 'AMED-Solver',
+  options: [AFS_OPTION],
+  nfe: (n, o) => amedNfe(n, afsOf(o)),
+  stochastic: false,
+  defaultSchedule: 'time_uniform',
+  build: amedBuilder('amed'),
+  endsAtSigmaMin: true,
+  prepare: prepareAmed((o) => amedVariant('amed', o), afsOf),
+  preparing: 'AMED calibration',
   citation: 'Zhou et al. 2024 (CVPR), AMED-Solver with AFS; zju-pi/diff-sampler',
 };
 
 export const AMED_PLUGIN: SamplerInfo = {
-  id: 'amed_plugin', label: 'AMED-Plugin', options: [AMED_BASE_OPTION, AFS_OPTION], nfe: (n, o) => amedNfe(n, afsOf(o)), stochastic: false,
-  defaultSchedule: 'time_uniform', build: amedBuilder('amed_plugin'), endsAtSigmaMin: true,
-  prepare: prepareAmed((o) => amedVariant('amed_plugin', o), afsOf), preparing: 'AMED calibration',
+  id: 'amed_plugin',
+  label: 'AMED-Plugin',
+  options: [AMED_BASE_OPTION, AFS_OPTION],
+  nfe: (n, o) => amedNfe(n, afsOf(o)),
+  stochastic: false,
+  defaultSchedule: 'time_uniform',
+  build: amedBuilder('amed_plugin'),
+  endsAtSigmaMin: true,
+  prepare: prepareAmed((o) => amedVariant('amed_plugin', o), afsOf),
+  preparing: 'AMED calibration',
   citation: 'Zhou et al. 2024 (CVPR), AMED-Plugin on iPNDM / Euler / DPM-Solver-2',
 };

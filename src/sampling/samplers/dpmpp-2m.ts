@@ -21,16 +21,29 @@ export const buildDpmpp2m: BuildPlan = (sigmas) => {
     const h = lambda(sNext) - lambda(s);
     const weight = -Math.expm1(-h);
     if (i === 0) {
-      plan.combine('x', [['x', sNext / s], [current, weight]]);
+      plan.combine('x', [
+        ['x', sNext / s],
+        [current, weight],
+      ]);
     } else {
       const r = (lambda(s) - lambda(sigmas[i - 1])) / h;
-      plan.combine('x', [['x', sNext / s], [current, weight * (1 + 1 / (2 * r))], [previous, -weight / (2 * r)]]);
+      plan.combine('x', [
+        ['x', sNext / s],
+        [current, weight * (1 + 1 / (2 * r))],
+        [previous, -weight / (2 * r)],
+      ]);
     }
   }
   return plan.record(steps, 'x', 'x').build();
 };
 
 export const DPMPP_2M: SamplerInfo = {
-  id: 'dpmpp_2m', label: 'DPM++(2M)', options: [], nfe: (n) => n, stochastic: false, defaultSchedule: 'karras', build: buildDpmpp2m,
+  id: 'dpmpp_2m',
+  label: 'DPM++(2M)',
+  options: [],
+  nfe: (n) => n,
+  stochastic: false,
+  defaultSchedule: 'karras',
+  build: buildDpmpp2m,
   citation: 'Lu et al. 2022, DPM-Solver++ Alg. 2 (multistep)',
 };

@@ -9,12 +9,21 @@ export const buildEuler: BuildPlan = (sigmas) => {
   for (let i = 0; i < steps; i++) {
     const ratio = sigmas[i + 1] / sigmas[i];
     plan.denoise('x', sigmas[i], 'D').record(i, 'x', 'D');
-    plan.combine('x', [['x', ratio], ['D', 1 - ratio]]);
+    plan.combine('x', [
+      ['x', ratio],
+      ['D', 1 - ratio],
+    ]);
   }
   return plan.record(steps, 'x', 'x').build();
 };
 
 export const EULER: SamplerInfo = {
-  id: 'euler', label: 'Euler', options: [], nfe: (n) => n, stochastic: false, defaultSchedule: 'karras', build: buildEuler,
+  id: 'euler',
+  label: 'Euler',
+  options: [],
+  nfe: (n) => n,
+  stochastic: false,
+  defaultSchedule: 'karras',
+  build: buildEuler,
   citation: 'Karras et al. 2022, EDM Alg. 2 (no churn)',
 };

@@ -15,14 +15,28 @@ export const buildHeun: BuildPlan = (sigmas) => {
       plan.combine('x', [['D', 1]]);
       continue;
     }
-    plan.combine('y', [['x', 1 + h / s], ['D', -h / s]]);
+    plan.combine('y', [
+      ['x', 1 + h / s],
+      ['D', -h / s],
+    ]);
     plan.denoise('y', sNext, 'Dy');
-    plan.combine('x', [['x', 1 + h / (2 * s)], ['D', -h / (2 * s)], ['y', h / (2 * sNext)], ['Dy', -h / (2 * sNext)]]);
+    plan.combine('x', [
+      ['x', 1 + h / (2 * s)],
+      ['D', -h / (2 * s)],
+      ['y', h / (2 * sNext)],
+      ['Dy', -h / (2 * sNext)],
+    ]);
   }
   return plan.record(steps, 'x', 'x').build();
 };
 
 export const HEUN: SamplerInfo = {
-  id: 'heun', label: 'Heun', options: [], nfe: (n) => 2 * n - 1, stochastic: false, defaultSchedule: 'karras', build: buildHeun,
+  id: 'heun',
+  label: 'Heun',
+  options: [],
+  nfe: (n) => 2 * n - 1,
+  stochastic: false,
+  defaultSchedule: 'karras',
+  build: buildHeun,
   citation: 'Karras et al. 2022, EDM Alg. 1',
 };

@@ -6,7 +6,16 @@ import type { BuildPlan, SamplerInfo } from './types';
 /** The highest Adams–Bashforth order iPNDM warms up to (zju-pi/diff-sampler ipndm_sampler's max_order, default 4);
  *  1 is Euler. */
 export const MAX_ORDER_OPTION: NumberOption = {
-  key: 'maxOrder', label: 'Max order', type: 'number', integer: true, min: 1, max: 4, step: 1, default: 4, infotext: 'iPNDM max order', url: 'ord',
+  key: 'maxOrder',
+  label: 'Max order',
+  type: 'number',
+  integer: true,
+  min: 1,
+  max: 4,
+  step: 1,
+  default: 4,
+  infotext: 'iPNDM max order',
+  url: 'ord',
   description: 'The highest Adams–Bashforth order iPNDM warms up to (zju-pi/diff-sampler max_order); 1 is Euler',
 };
 
@@ -20,7 +29,10 @@ export const buildIpndm: BuildPlan = (sigmas, options) => {
   for (let i = 0; i < steps; i++) {
     const [s, sNext] = [sigmas[i], sigmas[i + 1]];
     plan.denoise('x', s, 'D').record(i, 'x', 'D');
-    plan.combine(slot(i), [['x', 1 / s], ['D', -1 / s]]);
+    plan.combine(slot(i), [
+      ['x', 1 / s],
+      ['D', -1 / s],
+    ]);
     const weights = ADAMS_BASHFORTH[Math.min(i + 1, maxOrder) - 1];
     const h = sNext - s;
     plan.combine('x', [['x', 1], ...weights.map((a, j): [string, number] => [slot(i - j), h * a])]);
@@ -29,6 +41,12 @@ export const buildIpndm: BuildPlan = (sigmas, options) => {
 };
 
 export const IPNDM: SamplerInfo = {
-  id: 'ipndm', label: 'iPNDM', options: [MAX_ORDER_OPTION], nfe: (n) => n, stochastic: false, defaultSchedule: 'karras', build: buildIpndm,
+  id: 'ipndm',
+  label: 'iPNDM',
+  options: [MAX_ORDER_OPTION],
+  nfe: (n) => n,
+  stochastic: false,
+  defaultSchedule: 'karras',
+  build: buildIpndm,
   citation: 'Zhang & Chen 2023 (DEIS), improved PNDM; zju-pi/diff-sampler',
 };

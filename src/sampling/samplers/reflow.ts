@@ -4,7 +4,15 @@ import type { BuildPlan, SamplerInfo } from './types';
 
 /** σ_var of the marginal-preserving RF-SDE (Liu et al. 2023); 0 is the ODE. */
 export const SIGMA_VAR_OPTION: NumberOption = {
-  key: 'sigmaVar', label: 'σ_var', type: 'number', min: 0, max: 2, step: 0.05, default: 0, infotext: 'Sigma var', url: 'sv',
+  key: 'sigmaVar',
+  label: 'σ_var',
+  type: 'number',
+  min: 0,
+  max: 2,
+  step: 0.05,
+  default: 0,
+  infotext: 'Sigma var',
+  url: 'sv',
   description: 'RF-SDE noise σ_var (Liu et al. 2023); 0 is the ODE',
 };
 
@@ -33,13 +41,27 @@ export const buildReflow: BuildPlan = (sigmas, options) => {
     // z' = x/(1+σ) + [k·(x − D)/σ − D]·Δτ, then x' = (1+σ')·z'.
     const xCoef = scale * (1 / (1 + s) + (k * dt) / s);
     const dCoef = scale * (-(k * dt) / s - dt);
-    const noise = sigmaVar > 0 ? { scale: scale * t * sigmaVar * Math.sqrt(-dt), uFrom: t / tau0, uTo: tNext / tau0 } : undefined;
-    plan.combine('x', [['x', xCoef], ['D', dCoef]], noise);
+    const noise =
+      sigmaVar > 0 ? { scale: scale * t * sigmaVar * Math.sqrt(-dt), uFrom: t / tau0, uTo: tNext / tau0 } : undefined;
+    plan.combine(
+      'x',
+      [
+        ['x', xCoef],
+        ['D', dCoef],
+      ],
+      noise,
+    );
   }
   return plan.record(steps, 'x', 'x').build();
 };
 
 export const REFLOW: SamplerInfo = {
-  id: 'reflow', label: 'ReFlow (RF Euler)', options: [SIGMA_VAR_OPTION], nfe: (n) => n, stochastic: false, defaultSchedule: 'linear_t',
-  build: buildReflow, citation: 'Liu, Gong & Liu 2023 (ICLR), Euler in rectified-flow time; optional RF-SDE σ_var',
+  id: 'reflow',
+  label: 'ReFlow (RF Euler)',
+  options: [SIGMA_VAR_OPTION],
+  nfe: (n) => n,
+  stochastic: false,
+  defaultSchedule: 'linear_t',
+  build: buildReflow,
+  citation: 'Liu, Gong & Liu 2023 (ICLR), Euler in rectified-flow time; optional RF-SDE σ_var',
 };

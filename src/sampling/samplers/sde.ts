@@ -5,7 +5,14 @@ import type { BuildPlan, SamplerInfo } from './types';
 /** η: 0 is the probability-flow ODE, 1 the reverse SDE (Song et al. 2021). The link format carries it as a panel's
  *  fourth part, so it has no URL key of its own. */
 export const ETA_OPTION: NumberOption = {
-  key: 'eta', label: 'η', type: 'number', min: 0, max: 1, step: 0.05, default: 1, infotext: 'Eta',
+  key: 'eta',
+  label: 'η',
+  type: 'number',
+  min: 0,
+  max: 1,
+  step: 0.05,
+  default: 1,
+  infotext: 'Eta',
   description: 'Noise level η of the SDE family (Song et al. 2021): 0 is the probability-flow ODE, 1 the reverse SDE',
 };
 
@@ -26,13 +33,27 @@ export const buildSde: BuildPlan = (sigmas, options) => {
       continue;
     }
     const drift = ((1 + eta * eta) * (sNext - s)) / s;
-    const noise = eta > 0 ? { scale: eta * Math.sqrt(2 * s * (s - sNext)), uFrom: s / sigmaTop, uTo: sNext / sigmaTop } : undefined;
-    plan.combine('x', [['x', 1 + drift], ['D', -drift]], noise);
+    const noise =
+      eta > 0 ? { scale: eta * Math.sqrt(2 * s * (s - sNext)), uFrom: s / sigmaTop, uTo: sNext / sigmaTop } : undefined;
+    plan.combine(
+      'x',
+      [
+        ['x', 1 + drift],
+        ['D', -drift],
+      ],
+      noise,
+    );
   }
   return plan.record(steps, 'x', 'x').build();
 };
 
 export const SDE: SamplerInfo = {
-  id: 'sde', label: 'η-SDE (Euler–Maruyama)', options: [ETA_OPTION], nfe: (n) => n, stochastic: true, defaultSchedule: 'karras',
-  build: buildSde, citation: 'Song et al. 2021, reverse SDE; η interpolates to the ODE',
+  id: 'sde',
+  label: 'η-SDE (Euler–Maruyama)',
+  options: [ETA_OPTION],
+  nfe: (n) => n,
+  stochastic: true,
+  defaultSchedule: 'karras',
+  build: buildSde,
+  citation: 'Song et al. 2021, reverse SDE; η interpolates to the ODE',
 };

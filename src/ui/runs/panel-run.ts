@@ -72,7 +72,8 @@ export class PanelRun {
         if (!result) {
           this.setProgress('run', 0);
           try {
-            result = await sandbox.sample({ ...request, signal, onProgress: (f, phase) => this.setProgress(phase ?? 'run', f) });
+            const onProgress = (f: number, phase?: string) => this.setProgress(phase ?? 'run', f);
+            result = await sandbox.sample({ ...request, signal, onProgress });
           } finally {
             if (!signal.aborted) this.setProgress('run', null);
           }
