@@ -27,7 +27,7 @@ async function main() {
       const wall = performance.now() - t0;
       // The same plan on the CPU: the run's own σ grid, and AMED's calibration (already cached by the GPU run).
       const amed = sampler.id.startsWith('amed') ? await sandbox.calibrateAmed({ world: 'gmm:ring8', steps, sampler: sampler.id as 'amed' | 'amed_plugin' }) : undefined;
-      const plan = samplerById(sampler.id)!.build(r.sigmas, { eta: sampler.stochastic ? 1 : 0, amed });
+      const plan = samplerById(sampler.id)!.build(r.sigmas, { eta: sampler.stochastic ? 1 : 0 }, amed && { source: 'calibration', steps: amed.steps });
       const c0 = performance.now();
       runPlanCpu(plan, gmmDenoiser(spec), { noise: z, count, seed: 1 });
       const cpu = performance.now() - c0;

@@ -2,7 +2,7 @@
  * The page's own forward-only AMED calibration (src/sampling/amed/calibrate.ts calibrateAmed, unchanged), with its
  * BatchDenoise served by the Python network: this module spawns bench/quality/denoise_server.py (the shipped UNet,
  * float32, EDM entry/exit in float64) and talks to it over pipes. Batch, noise and labels are those of
- * src/api/amed-calibrations.ts (AmedCalibrations.compute for an image world: 16 samples, initialNoise(0x0a3ed),
+ * src/sampling/amed/calibrations.ts (calibrationFor for an image world: 16 samples, initialNoise(0x0a3ed),
  * label i mod 10), so the output is the calibration the page would compute, in the
  * 'diffusion-sandbox/amed-calibration@1' format that Sandbox.importAmedCalibration accepts.
  *   node bench/quality/ts.mjs bench/quality/amed-calibrate.ts <configs.json> <calibrations.json>
@@ -11,14 +11,15 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CALIBRATION_FORMAT } from '../../src/api/amed-calibrations';
-import { resolveSampleOptions, type SampleOptions } from '../../src/api/options';
+import { CALIBRATION_FORMAT } from '../../src/sampling/amed/calibrations';
+import { amedVariant } from '../../src/sampling/samplers/amed';
+import { resolveSampleOptions, type SampleOptionsWithout } from '../../src/api/options';
 import { calibrateAmed } from '../../src/sampling/amed/calibrate';
 import { initialNoise } from '../../src/sampling/noise';
 import { WorldRegistry } from '../../src/worlds/registry';
 import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 
-/** = CALIBRATION_SEED of src/api/amed-calibrations.ts (not exported there). */
+/** = CALIBRATION_SEED of src/sampling/amed/calibrations.ts (not exported there). */
 const CALIBRATION_SEED = 0x0a3ed;
 const COUNT = 16;
 
@@ -74,7 +75,7 @@ class DenoiseServer {
 
 export async function main([input, output]: string[]): Promise<void> {
   if (!input || !output) throw new Error('usage: amed-calibrate.ts <configs.json> <calibrations.json>');
-  const configs = JSON.parse(readFileSync(input, 'utf8')) as Array<Omit<SampleOptions, 'world'> & { world?: string }>;
+  const configs = JSON.parse(readFileSync(input, 'utf8')) as Array<SampleOptionsWithout<'world'> & { world?: string }>;
   const registry = new WorldRegistry(shippedWorlds());
   const server = new DenoiseServer();
   const results = [];
@@ -82,14 +83,14 @@ export async function main([input, output]: string[]): Promise<void> {
     for (const config of configs) {
       const world = config.world ?? 'fmnist';
       const run = resolveSampleOptions({ ...config, world, label: config.label ?? 'mixed' }, registry);
-      if (!run.sampler.calibrated || !run.world.image) throw new RangeError('amed-calibrate: an AMED sampler on an image world');
+      if (!run.sampler.id.startsWith('amed') || !run.world.image) throw new RangeError('amed-calibrate: an AMED sampler on an image world');
       if (run.cfg !== 1 || (run.size && run.size !== run.world.image.size) || run.upsampleGuidance) throw new RangeError('amed-calibrate: plain conditional network only');
       const classes = run.world.image.classes.length;
       const labels = Array.from({ length: COUNT }, (_, i) => i % classes);
       const t0 = Date.now();
       const result = await calibrateAmed({
-        variant: run.amedVariant!,
-        afs: run.afs,
+        variant: amedVariant(run.sampler.id, run.options),
+        afs: run.options.afs !== false,
         sigmas: run.sigmas,
         denoise: (x, sigma) => server.denoise(x, sigma, labels),
         noise: initialNoise(CALIBRATION_SEED, COUNT, run.dim),
@@ -98,7 +99,7 @@ export async function main([input, output]: string[]): Promise<void> {
         format: CALIBRATION_FORMAT, world: run.world.id, denoiser: { cfg: 1, conditional: true },
         sigmas: Array.from(run.sigmas), count: COUNT, ...result, seconds: (Date.now() - t0) / 1000,
       });
-      console.log(`calibrated ${run.sampler.id} (${run.amedVariant}) steps ${run.steps}: ${JSON.stringify(result.steps)} in ${(Date.now() - t0) / 1000} s`);
+      console.log(`calibrated ${run.sampler.id} (${amedVariant(run.sampler.id, run.options)}) steps ${run.steps}: ${JSON.stringify(result.steps)} in ${(Date.now() - t0) / 1000} s`);
     }
   } finally {
     server.close();

@@ -1,35 +1,38 @@
 /**
  * AMED plan exporter (time-only AMED-Solver / AMED-Plugin): resolves a config exactly as `Sandbox.sample` does
  * (resolveSampleOptions + WorldRegistry), then builds the page's own AMED plan from a calibration in the
- * 'diffusion-sandbox/amed-calibration@1' format (validated by the page's own importer, AmedCalibrations.import, and
+ * 'diffusion-sandbox/amed-calibration@1' format (validated by the page's own importer, importCalibration, and
  * turned into plan parameters by toPlanParams), as Sandbox.sample does after calibrating. Without a calibration it
  * only resolves the run (σ grid, labels), which the Python side uses to calibrate on the page's exact grid.
  *   node bench/quality/ts.mjs bench/quality/amed-plans.ts <configs.json> <plans.json>
  * configs: [{ config: <sample options>, calibration?: <amed-calibration@1 object> }]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { AmedCalibrations, toPlanParams } from '../../src/api/amed-calibrations';
-import { resolveSampleOptions, type SampleOptions } from '../../src/api/options';
-import type { GpuContext } from '../../src/gpu/context';
+import { importCalibration, toPlanParams } from '../../src/sampling/amed/calibrations';
+import { resolveSampleOptions, type SampleOptionsWithout } from '../../src/api/options';
+import { PrepareMemo } from '../../src/sampling/prepare';
+import { amedVariant } from '../../src/sampling/samplers/amed';
 import { WorldRegistry } from '../../src/worlds/registry';
 import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 
-type Config = Omit<SampleOptions, 'world' | 'noise' | 'signal' | 'onProgress' | 'trajectory'> & { world?: string };
+type Config = SampleOptionsWithout<'world' | 'noise' | 'signal' | 'onProgress' | 'trajectory'> & { world?: string };
 
 export function exportAmedPlan(entry: { config: Config; calibration?: unknown }, registry = new WorldRegistry(shippedWorlds())) {
   const config = entry.config;
   const world = config.world ?? 'fmnist';
   const image = registry.resolve(world).image !== undefined;
   const run = resolveSampleOptions({ ...config, world, ...(image ? { label: config.label ?? 'mixed' } : {}) }, registry);
-  if (!run.sampler.calibrated) throw new RangeError(`${run.sampler.id}: not an AMED sampler`);
+  if (!run.sampler.id.startsWith('amed')) throw new RangeError(`${run.sampler.id}: not an AMED sampler`);
+  const variant = amedVariant(run.sampler.id, run.options);
+  const afs = run.options.afs !== false;
   if (run.cfg !== 1) throw new RangeError(`${run.sampler.id}: cfg is not supported by the Python executor`);
   const resolved = {
     config,
     world: run.world.id,
     sampler: run.sampler.id,
     samplerLabel: run.sampler.label,
-    amedVariant: run.amedVariant,
-    afs: run.afs,
+    amedVariant: variant,
+    afs,
     schedule: run.schedule,
     steps: run.steps,
     seed: run.seed,
@@ -40,12 +43,12 @@ export function exportAmedPlan(entry: { config: Config; calibration?: unknown },
   };
   if (entry.calibration === undefined) return resolved;
   // The page's importer (no GPU is touched by import): same validation, same cache key inputs.
-  const calibration = new AmedCalibrations(undefined as unknown as GpuContext, () => Promise.reject(new Error('import only'))).import(entry.calibration);
-  if (calibration.variant !== run.amedVariant || calibration.afs !== run.afs) throw new RangeError('calibration: variant/afs differ from the run');
+  const calibration = importCalibration(new PrepareMemo(), entry.calibration);
+  if (calibration.variant !== variant || calibration.afs !== afs) throw new RangeError('calibration: variant/afs differ from the run');
   if (calibration.sigmas.length !== run.sigmas.length || calibration.sigmas.some((s, i) => Math.fround(s) !== Math.fround(run.sigmas[i]))) {
     throw new RangeError('calibration: made for another σ grid');
   }
-  const plan = run.sampler.build(run.sigmas, { eta: run.eta, amed: toPlanParams(calibration), sigmaVar: run.sigmaVar });
+  const plan = run.sampler.build(run.sigmas, run.options, { source: 'calibration', steps: calibration.steps });
   return { ...resolved, amed: toPlanParams(calibration), instrs: plan.instrs, registers: plan.registers, nfe: plan.nfe };
 }
 

@@ -3,7 +3,7 @@
  * configs in the page's hash (JSON) and leaves the samples in window.checkResult for puppeteer.
  */
 import { createSandbox } from '../../src/index';
-import type { SampleOptions } from '../../src/api/options';
+import type { SampleOptionsWithout } from '../../src/api/options';
 
 declare global {
   interface Window {
@@ -12,7 +12,7 @@ declare global {
 }
 
 async function main() {
-  const configs = JSON.parse(decodeURIComponent(location.hash.slice(1))) as Array<Omit<SampleOptions, 'world'> & { world?: string }>;
+  const configs = JSON.parse(decodeURIComponent(location.hash.slice(1))) as Array<SampleOptionsWithout<'world'> & { world?: string }>;
   const sandbox = await createSandbox();
   const runs = [];
   for (const config of configs) {

@@ -5,14 +5,14 @@
  *   node bench/quality/ts.mjs bench/quality/plans.ts <configs.json> <plans.json>
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolveSampleOptions, type SampleOptions } from '../../src/api/options';
+import { resolveSampleOptions, type SampleOptionsWithout } from '../../src/api/options';
 import { isGuided } from '../../src/guidance/upsample';
 import type { Instr } from '../../src/sampling/plan';
 import { WorldRegistry } from '../../src/worlds/registry';
 import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 
 /** One run: any `sample` option that JSON can carry; world defaults to 'fmnist' and label to 'mixed' there. */
-export type PlanConfig = Omit<SampleOptions, 'world' | 'noise' | 'signal' | 'onProgress' | 'trajectory'> & { world?: string };
+export type PlanConfig = SampleOptionsWithout<'world' | 'noise' | 'signal' | 'onProgress' | 'trajectory'> & { world?: string };
 
 export interface ExportedPlan {
   config: PlanConfig;
@@ -47,8 +47,8 @@ export function exportPlan(config: PlanConfig, registry = new WorldRegistry(ship
   // The Python executor runs the conditional network at any size, with Upsample Guidance (bench/quality/upsample.py)
   // when asked; the plan itself does not depend on either. CFG is not ported.
   if (run.cfg !== 1) throw new RangeError(`${run.sampler.id}: cfg is not supported by the Python executor`);
-  if (run.sampler.calibrated) throw new RangeError(`${run.sampler.id}: needs an AMED calibration, which this exporter does not compute yet`);
-  const plan = run.sampler.build(run.sigmas, { eta: run.eta, sigmaVar: run.sigmaVar });
+  if (run.sampler.prepare) throw new RangeError(`${run.sampler.id}: needs an AMED calibration, which this exporter does not compute yet`);
+  const plan = run.sampler.build(run.sigmas, run.options);
   return {
     config,
     world: run.world.id,
@@ -56,8 +56,8 @@ export function exportPlan(config: PlanConfig, registry = new WorldRegistry(ship
     samplerLabel: run.sampler.label,
     schedule: run.schedule,
     steps: run.steps,
-    eta: run.eta,
-    sigmaVar: run.sigmaVar,
+    eta: Number(run.options.eta ?? 0),
+    sigmaVar: Number(run.options.sigmaVar ?? 0),
     seed: run.seed,
     count: run.count,
     dim: run.dim,

@@ -1,8 +1,9 @@
 /** The image-world arguments of `sample` and `denoise` (label, cfg, size), checked against the world. */
+import { CFG_OPTION } from '../guidance/cfg-options';
+import { UPSAMPLE_GUIDANCE_FIELDS } from '../guidance/upsample-options';
+import { validateOption } from '../sampling/option-spec';
 import type { World } from '../worlds/types';
-import { numberIn } from './validate';
 
-export const MAX_CFG = 20;
 /** A 4×4 grid. */
 export const DEFAULT_IMAGE_COUNT = 16;
 
@@ -18,8 +19,6 @@ export interface ImageOptions {
   upsampleGuidance?: { w?: number; eta?: number };
 }
 
-export const DEFAULT_UPSAMPLE_GUIDANCE = { weight: 1, eta: 0.6 };
-
 /** Upsample Guidance settings, only meaningful above the native size (Hwang et al. 2024). */
 export function resolveUpsampleGuidance(world: World, size: number | undefined, ug: unknown): { weight: number; eta: number } | undefined {
   if (ug === undefined) return undefined;
@@ -30,8 +29,8 @@ export function resolveUpsampleGuidance(world: World, size: number | undefined, 
   if (!ug || typeof ug !== 'object') throw new TypeError('upsampleGuidance: must be an object { w, eta }');
   const { w, eta } = ug as { w?: unknown; eta?: unknown };
   return {
-    weight: w === undefined ? DEFAULT_UPSAMPLE_GUIDANCE.weight : numberIn(w, 'upsampleGuidance.w', 0, 5),
-    eta: eta === undefined ? DEFAULT_UPSAMPLE_GUIDANCE.eta : numberIn(eta, 'upsampleGuidance.eta', 0, 1),
+    weight: validateOption(UPSAMPLE_GUIDANCE_FIELDS.w, w, 'upsampleGuidance.w') as number,
+    eta: validateOption(UPSAMPLE_GUIDANCE_FIELDS.eta, eta, 'upsampleGuidance.eta') as number,
   };
 }
 
@@ -62,9 +61,9 @@ export function resolveLabels(world: World, label: unknown, count: number): Uint
 }
 
 export function resolveCfg(world: World, cfg: unknown): number {
-  if (cfg === undefined) return 1;
+  if (cfg === undefined) return CFG_OPTION.default;
   if (!world.image) throw new RangeError(`cfg: world ${world.id} has no classes to guide`);
-  return numberIn(cfg, 'cfg', 0, MAX_CFG);
+  return validateOption(CFG_OPTION, cfg) as number;
 }
 
 /** The count a run uses when none is given: the noise's, else a 4×4 grid for images, else `fallback`. */

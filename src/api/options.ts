@@ -1,16 +1,17 @@
 /** Turns public `sample` / `denoise` arguments into a checked, fully specified run (no GPU involved). */
-import { samplerById, SAMPLERS, stepsForNfe, type SamplerInfo } from '../sampling/samplers';
+import { samplerById, SAMPLER_OPTIONS, SAMPLERS, stepsForNfe, type SamplerInfo } from '../sampling/samplers';
+import { resolveOptions, validateOption, type OptionValue } from '../sampling/option-spec';
 import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
 import type { WorldArg, WorldRegistry } from '../worlds/registry';
 import type { World } from '../worlds/types';
-import { amedNfe, type AmedVariant } from '../sampling/amed/step';
 import { finiteArray, integerIn, numberIn, oneOf } from './validate';
 import { defaultCount, resolveCfg, resolveLabels, resolveSize, resolveUpsampleGuidance, type ImageOptions } from './image-options';
 
 const MAX_STEPS = 1000;
 const MAX_COUNT = 1 << 18;
 
-export interface SampleOptions extends ImageOptions {
+/** The arguments every run takes; a sampler's own options come beside them (SampleOptions). */
+interface CoreSampleOptions extends ImageOptions {
   world: WorldArg;
   sampler: string;
   steps?: number;
@@ -20,7 +21,6 @@ export interface SampleOptions extends ImageOptions {
   sigmaMax?: number;
   sigmaMin?: number;
   rho?: number;
-  eta?: number;
   seed?: number;
   count?: number;
   /** Standard-normal z, count × dim; the run starts at x = σ_max·z. */
@@ -28,17 +28,19 @@ export interface SampleOptions extends ImageOptions {
   trajectory?: boolean;
   /** Cancels the run between GPU submissions (rejects with an AbortError). */
   signal?: AbortSignal;
-  onProgress?: (fraction: number) => void;
-  /** ReFlow sampler only: RF-SDE noise scale σ_var (0 = ODE). */
-  sigmaVar?: number;
-  /** AMED-Plugin's base solver (default iPNDM, the paper's best). */
-  base?: AmedBase;
-  /** AMED's analytical first step (default on). */
-  afs?: boolean;
+  /** Progress of the run, 0–1; `phase` names a preparation before it (e.g. "AMED calibration"), absent for the run. */
+  onProgress?: (fraction: number, phase?: string) => void;
 }
 
-export type AmedBase = 'ipndm' | 'euler' | 'dpm2';
-export const AMED_BASES: readonly AmedBase[] = ['ipndm', 'euler', 'dpm2'];
+/** Options declared by samplers on their registry entries (src/sampling/samplers/), e.g. the SDE's `eta`, ReFlow's
+ *  `sigmaVar`, AMED's `afs` and AMED-Plugin's `base`; each is checked against its declaration. */
+interface SamplerOptionArgs {
+  readonly [option: string]: unknown;
+}
+
+export type SampleOptions = CoreSampleOptions & SamplerOptionArgs;
+/** SampleOptions without some of the core arguments (Omit would drop every named key of the intersection). */
+export type SampleOptionsWithout<K extends keyof CoreSampleOptions> = Omit<CoreSampleOptions, K> & SamplerOptionArgs;
 
 export interface ResolvedSample {
   world: World;
@@ -49,15 +51,12 @@ export interface ResolvedSample {
   sigmaMax: number;
   sigmaMin: number;
   rho: number;
-  eta: number;
+  /** The sampler's declared options, defaults filled in (η of the SDE, σ_var of ReFlow, AMED's AFS and base, …). */
+  options: Record<string, OptionValue>;
   seed: number;
   count: number;
   noise?: Float32Array;
   trajectory: boolean;
-  /** AMED only: which step rule, and whether the first step is analytical. */
-  amedVariant?: AmedVariant;
-  afs: boolean;
-  sigmaVar: number;
   /** Elements per sample (world.dim, or size² for an image world at another size). */
   dim: number;
   /** Image worlds: the side, one label per sample (absent: the null class) and the CFG scale (1 otherwise). */
@@ -68,7 +67,6 @@ export interface ResolvedSample {
   upsampleGuidance?: { weight: number; eta: number };
 }
 
-export const DEFAULT_ETA = 1;
 const DEFAULT_COUNT = 1024;
 
 export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegistry): ResolvedSample {
@@ -77,15 +75,15 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const samplerId = oneOf(options.sampler, 'sampler', SAMPLERS.map((s) => s.id));
   const sampler = samplerById(samplerId)!;
   if (options.steps !== undefined && options.nfe !== undefined) throw new RangeError('steps, nfe: give one of them, not both');
-  if (options.afs !== undefined && typeof options.afs !== 'boolean') throw new TypeError('afs: must be true or false');
-  const afs = options.afs ?? true;
-  const amedVariant = sampler.id === 'amed' ? 'solver' : sampler.id === 'amed_plugin' ? oneOf(options.base ?? 'ipndm', 'base', AMED_BASES) : undefined;
-  // AMED's NFE depends on AFS; every other sampler's on its registered formula.
-  const nfeOf = (n: number) => (amedVariant ? amedNfe(n, afs) : sampler.nfe(n));
+  // Every option some sampler declares is checked against its declaration, even where this sampler ignores it.
+  for (const spec of SAMPLER_OPTIONS) validateOption(spec, options[spec.key]);
+  const samplerOptions = resolveOptions(sampler.options, options);
+  // The NFE can depend on options (AMED's AFS saves one evaluation).
+  const nfeOf = (n: number) => sampler.nfe(n, samplerOptions);
   let steps: number;
   if (options.nfe !== undefined) {
     const budget = integerIn(options.nfe, 'nfe', 1, nfeOf(MAX_STEPS));
-    steps = stepsForNfe({ ...sampler, nfe: nfeOf }, budget);
+    steps = stepsForNfe(sampler, budget, samplerOptions);
     if (steps < 1) throw new RangeError(`nfe: ${sampler.label} needs at least ${nfeOf(1)} evaluations, got ${budget}`);
   } else {
     steps = integerIn(options.steps ?? 10, 'steps', 1, MAX_STEPS);
@@ -95,8 +93,6 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const sigmaMin = numberIn(options.sigmaMin ?? DEFAULT_SCHEDULE_OPTIONS.sigmaMin, 'sigmaMin', 0, sigmaMax, { exclusiveMin: true });
   if (sigmaMin >= sigmaMax) throw new RangeError(`sigmaMin: must be below sigmaMax (${sigmaMax}), got ${sigmaMin}`);
   const rho = numberIn(options.rho ?? DEFAULT_SCHEDULE_OPTIONS.rho, 'rho', 0.1, 100);
-  const sigmaVar = numberIn(options.sigmaVar ?? 0, 'sigmaVar', 0, 2);
-  const eta = numberIn(options.eta ?? (sampler.stochastic ? DEFAULT_ETA : 0), 'eta', 0, 1);
   const seed = integerIn(options.seed ?? 0, 'seed', 0, 0xffffffff);
   const { size, dim } = resolveSize(world, options.size);
   const count = integerIn(options.count ?? defaultCount(world, dim, options.noise, DEFAULT_COUNT), 'count', 1, MAX_COUNT);
@@ -107,7 +103,10 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const build = scheduleById(schedule)!.build;
   // AMED walks steps + 1 timestamps ending at σ_min (no final denoise), the others steps intervals ending at 0.
   const sigmas = sampler.endsAtSigmaMin ? build(steps + 1, { sigmaMax, sigmaMin, rho }).slice(0, steps + 1) : build(steps, { sigmaMax, sigmaMin, rho });
-  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, eta, seed, count, noise, trajectory: options.trajectory === true, amedVariant, afs, sigmaVar, dim, size, labels, cfg, upsampleGuidance };
+  return {
+    world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, options: samplerOptions, seed, count, noise,
+    trajectory: options.trajectory === true, dim, size, labels, cfg, upsampleGuidance,
+  };
 }
 
 export interface DenoiseOptions extends ImageOptions {

@@ -10,10 +10,7 @@ import type { ResolvedSample } from './options';
 export function sampleKey(denoiser: string, run: ResolvedSample): string {
   const plan = [
     run.sampler.id,
-    run.amedVariant ?? null,
-    run.afs,
-    run.eta,
-    run.sigmaVar,
+    Object.entries(run.options).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     digest(run.sigmas),
     run.trajectory,
   ];

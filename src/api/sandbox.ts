@@ -14,18 +14,21 @@ import type { Plan } from '../sampling/plan';
 import { isGuided } from '../guidance/upsample';
 import { GuidedDenoisers, type GuidanceOptions } from '../guidance/compose';
 import { SAMPLERS } from '../sampling/samplers';
+import type { OptionSpec, OptionValue } from '../sampling/option-spec';
 import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
 import { WorldRegistry, type ImageWorldSource, type WorldArg } from '../worlds/registry';
 import type { LoadProgress, World, WorldInfo } from '../worlds/types';
 import type { GmmSpec } from '../worlds/gmm';
-import { resolveDenoiseOptions, resolveSampleOptions, type DenoiseOptions, type ResolvedSample, type SampleOptions } from './options';
+import {
+  resolveDenoiseOptions, resolveSampleOptions,
+  type DenoiseOptions, type ResolvedSample, type SampleOptions, type SampleOptionsWithout,
+} from './options';
 import { integerIn, numberIn, oneOf } from './validate';
-import { AmedCalibrations, toPlanParams, type AmedCalibration } from './amed-calibrations';
+import { calibrationForRun, importCalibration, type AmedCalibration } from '../sampling/amed/calibrations';
+import type { AmedRunInfo } from '../sampling/amed/run-info';
+import { PrepareMemo, type Prepared, type PrepareContext } from '../sampling/prepare';
 import { reflow, type ReflowOptions, type ReflowResult } from './reflow';
 import { referenceKey, sampleKey } from './run-key';
-import { AmedPredictors, summarisePredicted, type AmedRunInfo } from './amed-predictors';
-import { buildAmedPredictedPlan } from '../sampling/samplers/amed-predicted';
-import type { AmedPredictorWeights } from '../sampling/amed/predictor';
 import { resolveClassifyOptions, toClassifierInput, verdicts, type ClassifyOptions, type ClassifyResult } from './classify';
 import { imageClassifier, type ImageClassifier } from '../metrics/image-classifier';
 
@@ -55,7 +58,10 @@ export interface SamplerMeta {
   stochastic: boolean;
   citation: string;
   defaultSchedule: ScheduleId;
-  nfe: (steps: number) => number;
+  /** The options it reads, as declared on its registry entry. */
+  options: readonly OptionSpec[];
+  /** Network evaluations for a number of steps and option values (absent values take their defaults). */
+  nfe: (steps: number, options?: Readonly<Record<string, OptionValue>>) => number;
 }
 
 export interface Metrics {
@@ -70,12 +76,14 @@ export interface Metrics {
 export type CreateSandboxOptions = AcquireOptions;
 
 export class Sandbox {
-  readonly samplers: readonly SamplerMeta[] = SAMPLERS.map(({ id, label, stochastic, citation, defaultSchedule, nfe }) => ({ id, label, stochastic, citation, defaultSchedule, nfe }));
+  readonly samplers: readonly SamplerMeta[] = SAMPLERS.map(
+    ({ id, label, stochastic, citation, defaultSchedule, options, nfe }) => ({ id, label, stochastic, citation, defaultSchedule, options, nfe }),
+  );
   readonly schedules = SCHEDULES.map(({ id, label, citation }) => ({ id, label, citation }));
   private readonly registry: WorldRegistry;
   private readonly references = new Map<string, Promise<Float32Array>>();
-  private readonly amed: AmedCalibrations;
-  private readonly predictors = new AmedPredictors();
+  /** What samplers' prepare hooks computed (AMED calibrations, loaded predictors), for this sandbox's lifetime. */
+  private readonly prepared = new PrepareMemo();
   private readonly guided = new GuidedDenoisers();
   /** Classifiers by model folder URL (worlds of one family share theirs). */
   private readonly classifiers = new Map<string, ImageClassifier>();
@@ -86,7 +94,6 @@ export class Sandbox {
     images?: ImageWorldSource,
   ) {
     this.registry = new WorldRegistry(images);
-    this.amed = new AmedCalibrations(gpu, (g, run) => this.guided.denoiser(g, run.world, run));
   }
 
   get worlds(): WorldInfo[] {
@@ -141,23 +148,23 @@ export class Sandbox {
 
   async sample(options: SampleOptions): Promise<SampleResult> {
     const run = resolveSampleOptions(options, this.registry);
-    // AMED uses the world's learned predictor where it was trained for this run; otherwise it calibrates on first
-    // use for this world and grid (cached), then runs like any other plan.
-    const choice = run.sampler.calibrated ? await this.predictors.choose(run) : undefined;
-    const learned: AmedPredictorWeights | undefined = choice && 'weights' in choice ? choice.weights : undefined;
-    const calibration = run.sampler.calibrated && !learned ? await this.amed.get(run, { signal: options.signal }) : undefined;
-    const plan = learned ? buildAmedPredictedPlan(run.sigmas, run.afs) : run.sampler.build(run.sigmas, { eta: run.eta, amed: calibration && toPlanParams(calibration), sigmaVar: run.sigmaVar });
+    // A sampler that must prepare (AMED: its learned predictor or a calibration, cached) does so first, reporting
+    // progress under the name it gives the preparation; then it runs like any other plan.
+    const preparing = run.sampler.preparing;
+    const onPrepareProgress = options.onProgress && ((f: number) => options.onProgress!(f, preparing));
+    const context = this.prepareContext(run, { signal: options.signal, onProgress: onPrepareProgress });
+    const prepared: Prepared | undefined = await run.sampler.prepare?.(context);
+    const plan = run.sampler.build(run.sigmas, run.options, prepared?.plan);
     const result = await this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
         runPlanGpu(gpu, {
           plan, denoiser: await this.guided.denoiser(gpu, run.world, run), count: run.count, seed: run.seed, noise: run.noise, labels: run.labels,
-          trajectory: run.trajectory, signal: options.signal, onProgress: options.onProgress, ...(learned ? { predictor: await this.predictors.onDevice(gpu, learned) } : {}),
+          trajectory: run.trajectory, signal: options.signal,
+          onProgress: options.onProgress && ((f) => options.onProgress!(f)),
+          runtime: prepared?.runtime,
         }),
       ),
     );
-    const amed: AmedRunInfo | undefined = learned
-      ? { source: 'predictor', nfe: plan.nfe, steps: summarisePredicted(result.amed!) }
-      : calibration && { source: 'calibration', nfe: plan.nfe, ...(choice && 'reason' in choice ? { reason: choice.reason } : {}), steps: calibration.steps.map(({ r, c }) => ({ r, c })) };
     return {
       samples: result.samples,
       nfe: plan.nfe,
@@ -165,29 +172,58 @@ export class Sandbox {
       sigmas: run.sigmas,
       steps: run.steps,
       cost: upsampleGuidanceCost(plan, run),
-      ...(amed ? { amed } : {}),
+      ...prepared?.report?.({ nfe: plan.nfe, predicted: result.amed }),
       ...(result.trajectory ? { trajectory: result.trajectory, denoised: result.denoised } : {}),
     };
   }
 
-  /** Whether an AMED run with these options would use the world's learned predictor (else: why not). */
-  async amedPredictorFor(options: SampleOptions): Promise<{ used: boolean; reason?: string }> {
-    const run = resolveSampleOptions(options, this.registry);
-    if (!run.sampler.calibrated) return { used: false, reason: 'not an AMED sampler' };
-    const choice = await this.predictors.choose(run);
-    return 'weights' in choice ? { used: true } : { used: false, reason: choice.reason };
-  }
-
   /** Forward-only AMED calibration for a world and NFE budget (or steps): per-step (r, c), JSON-exportable. */
-  calibrateAmed(options: Omit<SampleOptions, 'sampler'> & { sampler?: 'amed' | 'amed_plugin' }): Promise<AmedCalibration> {
+  calibrateAmed(
+    options: SampleOptionsWithout<'sampler'> & { sampler?: 'amed' | 'amed_plugin' },
+  ): Promise<AmedCalibration> {
     const run = resolveSampleOptions({ ...options, sampler: options.sampler ?? 'amed' }, this.registry);
-    if (!run.sampler.calibrated) throw new RangeError('sampler: must be amed or amed_plugin');
-    return this.amed.get(run, { signal: options.signal, onProgress: options.onProgress });
+    return calibrationForRun(this.prepareContext(run, options));
   }
 
   /** Installs a calibration exported by calibrateAmed (JSON text or object); later AMED runs on that grid use it. */
   importAmedCalibration(calibration: unknown): AmedCalibration {
-    return this.amed.import(calibration);
+    return importCalibration(this.prepared, calibration);
+  }
+
+  /** What a sampler's prepare hook may use: the run, forward solves on its own denoiser, this sandbox's memo. */
+  private prepareContext(
+    run: ResolvedSample,
+    { signal, onProgress }: { signal?: AbortSignal; onProgress?: (fraction: number) => void },
+  ): PrepareContext {
+    const classes = run.world.image?.classes.length ?? 1;
+    const conditional = run.labels !== undefined;
+    return {
+      samplerId: run.sampler.id,
+      world: run.world.id,
+      nativeSize: run.world.image?.size,
+      dim: run.dim,
+      sigmas: run.sigmas,
+      schedule: run.schedule,
+      options: run.options,
+      denoiser: {
+        ...(run.size ? { size: run.size } : {}), cfg: run.cfg,
+        ...(run.upsampleGuidance ? { upsampleGuidance: run.upsampleGuidance } : {}), conditional,
+      },
+      denoise: async (x, sigma, count) => {
+        const labels = conditional ? Uint32Array.from({ length: count }, (_, i) => i % classes) : undefined;
+        const out = await this.gpu.run(async (gpu) => {
+          const { size, cfg, upsampleGuidance } = run;
+          const network = await this.guided.denoiser(gpu, run.world, { size, cfg, upsampleGuidance });
+          const sigmas = new Float32Array(count).fill(sigma);
+          return withErrorScopes(gpu.device, () => denoiseGpu(gpu, network, Float32Array.from(x), sigmas, labels));
+        });
+        return Float64Array.from(out);
+      },
+      memo: (key, compute) => this.prepared.get(key, compute),
+      ...(run.world.model ? { model: run.world.model } : {}),
+      signal,
+      onProgress,
+    };
   }
 
   /** Live ReFlow of a 2D world: pairs from its flow, a kernel-regression fit, a new world id usable in `sample`. */
@@ -271,7 +307,7 @@ export class Sandbox {
   }
 }
 
-type ReferenceOptions = Omit<SampleOptions, 'sampler'> & { sampler?: string };
+type ReferenceOptions = SampleOptionsWithout<'sampler'> & { sampler?: string };
 
 function resolveReference(options: ReferenceOptions, registry: WorldRegistry): ResolvedSample {
   return resolveSampleOptions({ ...options, sampler: options.sampler ?? 'euler', trajectory: false }, registry);

@@ -10,7 +10,7 @@ import type { LoadProgress } from '../worlds/types';
 import { createClassifierNetwork, type ClassifierNetwork } from './classifier-network';
 
 /** What the classifier reads and says, from its manifest. */
-export interface ClassifierFacts {
+interface ClassifierFacts {
   /** Class names, index = label. */
   classes: readonly string[];
   /** The side the network reads, and its channels per pixel. */

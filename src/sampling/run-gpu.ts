@@ -11,7 +11,8 @@ import { PassTimer } from '../gpu/pass-timer';
 import { align256, readBuffers } from '../gpu/readback';
 import { dispatchFor, SHADERS } from '../gpu/shaders';
 import type { GpuDenoiser } from './denoiser';
-import { PredictorRun, type GpuAmedPredictor, type PredictedStep } from './amed/predictor-gpu';
+import { predictorOnDevice, PredictorRun, type GpuAmedPredictor, type PredictedStep } from './amed/predictor-gpu';
+import type { PlanRuntime } from './prepare';
 import type { CombineInstr, DenoiseInstr, Plan } from './plan';
 
 export interface GpuRunRequest {
@@ -31,6 +32,8 @@ export interface GpuRunRequest {
   onProgress?: (fraction: number) => void;
   /** The learned AMED predictor, for plans with `predict` instructions; the denoiser must keep its bottleneck. */
   predictor?: GpuAmedPredictor;
+  /** What the sampler's prepare hook left for the run (../prepare.ts); its predictor is uploaded once per device. */
+  runtime?: PlanRuntime;
 }
 
 export interface GpuRunResult {
@@ -87,8 +90,10 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     const labels = labelBuffer ? { labels: { buffer: labelBuffer, offset: 0, size: count * 4 } } : {};
     const predicts = plan.instrs.filter((i) => i.op === 'predict');
     if (predicts.length > 0) {
-      if (!request.predictor) throw new Error('runPlanGpu: the plan predicts AMED parameters but no predictor was given');
-      predictorRun = new PredictorRun(gpu, request.predictor, count, dim, plan, take);
+      const weights = request.runtime?.predictor;
+      const predictor = request.predictor ?? (weights && (await predictorOnDevice(gpu, weights)));
+      if (!predictor) throw new Error('runPlanGpu: the plan predicts AMED parameters but no predictor was given');
+      predictorRun = new PredictorRun(gpu, predictor, count, dim, plan, take);
     }
 
     // Uniform blocks of all combines (+ the initial draw), one 256-byte slot each, written once.

@@ -22,9 +22,6 @@ function withFinalZero(n: number, sigmaAt: (i: number) => number): Float64Array 
  *  `logsnr` schedule (uniform in log σ), so it is exported as an alias of logSnr rather than a second copy. */
 export const exponential: (n: number, options: ScheduleOptions) => Float64Array = logSnr;
 
-/** k-diffusion's default ρ for polyexponential (1 = exponential); the shared ScheduleOptions.rho defaults to 7 (Karras). */
-export const POLYEXPONENTIAL_DEFAULT_RHO = 1;
-
 /** k-diffusion get_sigmas_polyexponential ("polynomial in log σ"): with ramp_i = (1 − i/(N−1))^ρ,
  *  σ_i = exp(ramp_i·(log σ_max − log σ_min) + log σ_min). ρ = 1 is `exponential`; ρ > 1 spends more steps at low σ. */
 export function polyexponential(n: number, { sigmaMax, sigmaMin, rho }: ScheduleOptions): Float64Array {

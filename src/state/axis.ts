@@ -7,17 +7,29 @@
  *   3-15 (+2)            3, 5, …, 15: a step (negative steps count down: 15-3 (-4))
  *   10-40 [4]            4 evenly spaced values, 10, 20, 30, 40 (rounded for integer settings)
  *   0-1 [5], 0.2, 0.5    η takes decimals
+ *   on, off              a switch option (AFS); a choice option takes its values or labels (AMED base)
  *
+ * Besides sampler, steps and schedule, every option a sampler declares is an axis (src/sampling/samplers/).
  * Parsing never throws; it returns the values or one error naming the axis, the bad item and the allowed range.
  */
-import { samplerById } from '../sampling/samplers';
+import { parseOptionText, valueLabel, type OptionSpec } from '../sampling/option-spec';
+import { samplerById, SAMPLER_OPTIONS } from '../sampling/samplers';
 import { scheduleById } from '../sampling/schedules';
 import { LIMITS, type PanelState, type SandboxState } from './params';
 import { describeValue } from './validate-state';
 import { parseNumberText } from './number-text';
 
-export type AxisParam = 'sampler' | 'steps' | 'schedule' | 'eta';
-export const AXIS_PARAMS: readonly AxisParam[] = ['sampler', 'steps', 'schedule', 'eta'];
+/** sampler, steps, schedule, or the key of a declared sampler option. */
+export type AxisParam = string;
+export const AXIS_PARAMS: readonly AxisParam[] = ['sampler', 'steps', 'schedule', ...SAMPLER_OPTIONS.map((s) => s.key)];
+
+const optionSpec = (param: AxisParam): OptionSpec | undefined => SAMPLER_OPTIONS.find((s) => s.key === param);
+const CORE_LABELS: Record<string, string> = { sampler: 'Sampler', steps: 'Steps', schedule: 'Schedule' };
+
+/** The name of an axis setting, e.g. "Steps" or "σ_var". */
+export function axisParamLabel(param: AxisParam): string {
+  return CORE_LABELS[param] ?? optionSpec(param)?.label ?? param;
+}
 
 export interface Axis {
   param: AxisParam;
@@ -59,9 +71,12 @@ function expandRange(item: string, integer: boolean, param: AxisParam): number[]
   return Array.from({ length: count }, (_, k) => tidy(start + k * step));
 }
 
-function parseNumbers(param: 'steps' | 'eta', items: string[]): AxisResult {
-  const integer = param === 'steps';
-  const [min, max] = LIMITS[param];
+function parseNumbers(
+  param: AxisParam,
+  items: string[],
+  [min, max]: readonly [number, number],
+  integer: boolean,
+): AxisResult {
   const values: number[] = [];
   for (const item of items) {
     const single = parseNumberText(item);
@@ -76,7 +91,18 @@ function parseNumbers(param: 'steps' | 'eta', items: string[]): AxisResult {
   return { values };
 }
 
-function parseIds(param: 'sampler' | 'schedule', items: string[], known: ReadonlyArray<{ id: string; label?: string }>): AxisResult {
+/** A switch option: each item on/off (or 1/0, true/false). */
+function parseSwitches(spec: OptionSpec, items: string[]): AxisResult {
+  const values: string[] = [];
+  for (const item of items) {
+    const v = parseOptionText(spec, item);
+    if (typeof v !== 'boolean') return { error: `${spec.key}: ${describeValue(item)} is not on or off` };
+    values.push(v ? 'on' : 'off');
+  }
+  return { values };
+}
+
+function parseIds(param: AxisParam, items: string[], known: ReadonlyArray<{ id: string; label?: string }>): AxisResult {
   const values: string[] = [];
   for (const item of items) {
     const v = item.toLowerCase();
@@ -92,8 +118,16 @@ export function parseAxis(param: AxisParam, text: string, samplers: ReadonlyArra
   if (typeof text !== 'string') return { error: `${param}: expected text, got ${describeValue(text)}` };
   if (text.length > MAX_AXIS_TEXT) return { error: `${param}: at most ${MAX_AXIS_TEXT} characters, got ${text.length}` };
   const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (items.length === 0) return { error: `${param}: give at least one value; ${param === 'sampler' || param === 'schedule' ? 'e.g. "euler, heun"' : USAGE}` };
-  const result = param === 'sampler' ? parseIds(param, items, samplers) : param === 'schedule' ? parseIds(param, items, schedules) : parseNumbers(param, items);
+  const spec = optionSpec(param);
+  const example = spec?.type === 'number' || param === 'steps' ? USAGE : 'e.g. "euler, heun"';
+  if (items.length === 0) return { error: `${param}: give at least one value; ${example}` };
+  const result =
+    param === 'sampler' ? parseIds(param, items, samplers)
+    : param === 'schedule' ? parseIds(param, items, schedules)
+    : param === 'steps' ? parseNumbers(param, items, LIMITS.steps, true)
+    : spec!.type === 'number' ? parseNumbers(param, items, [spec!.min, spec!.max], spec!.integer ?? false)
+    : spec!.type === 'choice' ? parseIds(param, items, spec!.choices.map((c) => ({ id: c.value, label: c.label })))
+    : parseSwitches(spec!, items);
   if ('values' in result && result.values.length > MAX_GRID_CELLS) return { error: `${param}: ${result.values.length} values, at most ${MAX_GRID_CELLS} allowed` };
   return result;
 }
@@ -106,10 +140,15 @@ export function gridCellCount(x: Axis, y: Axis): number {
 function checkAxis(axis: Axis, name: string): void {
   if (!AXIS_PARAMS.includes(axis.param)) throw new RangeError(`${name}.param: must be one of ${AXIS_PARAMS.join(', ')}, got ${describeValue(axis.param)}`);
   if (axis.values.length === 0) throw new RangeError(`${name}.values: at least one value needed`);
-  const numeric = axis.param === 'steps' || axis.param === 'eta';
+  const numeric = axis.param === 'steps' || optionSpec(axis.param)?.type === 'number';
   axis.values.forEach((v, i) => {
     if (typeof v !== (numeric ? 'number' : 'string')) throw new RangeError(`${name}.values[${i}]: ${axis.param} needs a ${numeric ? 'number' : 'string'}, got ${describeValue(v)}`);
   });
+}
+
+/** The panel value an axis value sets: switches travel as "on"/"off" text (grid labels), panels hold booleans. */
+function panelValue(param: AxisParam, value: string | number): PanelState[string] {
+  return optionSpec(param)?.type === 'boolean' ? value === 'on' : value;
 }
 
 /**
@@ -122,21 +161,21 @@ export function gridRuns(base: SandboxState, x: Axis, y: Axis): PanelState[][] {
   if (x.param === y.param) throw new RangeError(`grid: the X and Y axes must vary different settings, both vary ${x.param}`);
   const cells = gridCellCount(x, y);
   if (cells > MAX_GRID_CELLS) throw new RangeError(`grid: ${x.values.length} × ${y.values.length} = ${cells} runs, at most ${MAX_GRID_CELLS} allowed`);
-  return y.values.map((yv) => x.values.map((xv) => ({ ...base.panels[0], [x.param]: xv, [y.param]: yv })));
+  const cell = (xv: string | number, yv: string | number) => ({
+    ...base.panels[0],
+    [x.param]: panelValue(x.param, xv),
+    [y.param]: panelValue(y.param, yv),
+  });
+  return y.values.map((yv) => x.values.map((xv) => cell(xv, yv)));
 }
 
-/** A grid label such as "Sampler: Heun" or "η: 0.5". */
+/** A grid label such as "Sampler: Heun", "η: 0.5" or "Base: Euler". */
 export function axisLabel(param: AxisParam, value: string | number): string {
-  switch (param) {
-    case 'sampler':
-      return `Sampler: ${samplerById(String(value))?.label ?? value}`;
-    case 'schedule':
-      return `Schedule: ${scheduleById(String(value))?.label ?? value}`;
-    case 'steps':
-      return `Steps: ${value}`;
-    case 'eta':
-      return `η: ${value}`;
-  }
+  const spec = optionSpec(param);
+  if (param === 'sampler') return `Sampler: ${samplerById(String(value))?.label ?? value}`;
+  if (param === 'schedule') return `Schedule: ${scheduleById(String(value))?.label ?? value}`;
+  if (spec && spec.type !== 'boolean') return `${spec.label}: ${valueLabel(spec, value)}`;
+  return `${axisParamLabel(param)}: ${value}`;
 }
 
 /** The grid's axes for the infotext `Grid` entry, e.g. "X steps: 5, 10; Y sampler: euler, heun". */

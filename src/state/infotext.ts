@@ -17,7 +17,12 @@ import { samplerById, SAMPLERS } from '../sampling/samplers';
 import { DEFAULT_SCHEDULE_OPTIONS, scheduleById, SCHEDULES } from '../sampling/schedules';
 import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
-import { defaultState, IMAGE_DEFAULTS, PANEL_DEFAULTS, UPSCALE_MODES, type ImageLabel, type SandboxState, type UpscaleMode } from './params';
+import { ETA_SPEC, STORED_OPTIONS } from './panel-options';
+import { formatInfotextValue, parseOptionText } from '../sampling/option-spec';
+import {
+  defaultState, IMAGE_DEFAULTS, PANEL_DEFAULTS, UPSCALE_MODES, WRAPPER_OPTIONS,
+  type ImageLabel, type SandboxState, type UpscaleMode,
+} from './params';
 import { CUSTOM_WORLD, describeNames, describeValue, sanitizeState, type KnownSampler, type KnownWorld, type SanitizedState } from './validate-state';
 
 /** A 1024-component mixture takes about 60 000 characters; anything much longer is not ours. */
@@ -34,6 +39,8 @@ export interface InfotextExtra {
   image?: { size: number; classes: readonly string[] };
 }
 
+const [CFG, ...UPSAMPLE] = WRAPPER_OPTIONS;
+
 export const UPSCALE_LABELS: Record<UpscaleMode, string> = { guided: 'Upsample Guidance', naive: 'naive', bilinear: 'bilinear' };
 
 function labelText(label: ImageLabel, classes: readonly string[]): string {
@@ -46,11 +53,14 @@ function imageEntries(state: SandboxState, panelIndex: number, image: NonNullabl
   const upscale = state.panels[panelIndex].upscale ?? PANEL_DEFAULTS.upscale;
   const entries: Array<[string, string | number]> = [
     ['Class', labelText(state.label ?? IMAGE_DEFAULTS.label, image.classes)],
-    ['CFG scale', state.cfg ?? IMAGE_DEFAULTS.cfg],
+    [CFG.infotext, state.cfg ?? CFG.default],
     ['Size', `${size}x${size}`],
   ];
   if (size > image.size) entries.push(['Upscale', UPSCALE_LABELS[upscale]]);
-  if (size > image.size && upscale === 'guided') entries.push(['UG weight', state.ugWeight ?? IMAGE_DEFAULTS.ugWeight], ['UG eta', state.ugEta ?? IMAGE_DEFAULTS.ugEta]);
+  if (size > image.size && upscale === 'guided') {
+    const value = (key: string) => state[key as 'ugWeight' | 'ugEta'];
+    entries.push(...UPSAMPLE.map((spec): [string, number] => [spec.infotext, value(spec.key) ?? spec.default]));
+  }
   return entries;
 }
 
@@ -71,10 +81,13 @@ export function toInfotext(state: SandboxState, panelIndex: number, extra: Infot
   ];
   if (extra.nfe !== undefined) entries.push(['NFE', extra.nfe]);
   if (extra.cost !== undefined && extra.cost !== extra.nfe) entries.push(['Cost', Number(extra.cost.toPrecision(6))]);
-  if (sampler?.stochastic) entries.push(['Eta', panel.eta]);
-  if (panel.sigmaVar !== undefined && panel.sigmaVar !== PANEL_DEFAULTS.sigmaVar) entries.push(['Sigma var', panel.sigmaVar]);
-  if (panel.amedBase !== undefined && panel.amedBase !== PANEL_DEFAULTS.amedBase) entries.push(['AMED base', panel.amedBase]);
-  if (panel.afs !== undefined && panel.afs !== PANEL_DEFAULTS.afs) entries.push(['AFS', panel.afs ? 'on' : 'off']);
+  // η whenever the sampler declares it (A1111 writes Eta for its ancestral samplers); the other declared options
+  // whenever the panel holds them (it holds only values away from their defaults).
+  if (sampler?.options.includes(ETA_SPEC)) entries.push([ETA_SPEC.infotext, panel.eta]);
+  for (const spec of STORED_OPTIONS) {
+    const value = panel[spec.key];
+    if (value !== undefined && value !== spec.default) entries.push([spec.infotext, formatInfotextValue(spec, value)]);
+  }
   entries.push(['Count', state.count]);
   if (extra.image) entries.push(...imageEntries(state, panelIndex, extra.image));
   if (state.equalNfe) entries.push(['NFE budget', state.nfe]);
@@ -105,12 +118,6 @@ function readSize(value: string): number | string {
   return m && (m[2] === undefined || m[2] === m[1]) ? Number(m[1]) : value;
 }
 
-/** On/off, true/false or 1/0 → a boolean; anything else stays text for validation to quote. */
-function readSwitch(value: string): boolean | string {
-  const v = value.trim().toLowerCase();
-  return ['on', 'true', '1'].includes(v) ? true : ['off', 'false', '0'].includes(v) ? false : value;
-}
-
 /** A class by name (any case), 'mixed', 'unconditional', or its index; resolved once the world is known. */
 function readLabel(value: string, world: unknown, worlds: readonly KnownWorld[]): unknown {
   const v = value.trim().toLowerCase();
@@ -120,6 +127,8 @@ function readLabel(value: string, world: unknown, worlds: readonly KnownWorld[])
   return index >= 0 ? index : numberOrText(value);
 }
 
+type Reader = (value: string, raw: RawInfo) => void;
+
 /** What each key sets; keys are matched case-insensitively. NFE, Cost and Grid describe the image, not settings. */
 function readers(samplers: readonly KnownSampler[]): Map<string, (value: string, raw: RawInfo) => void> {
   const samplerNames = [...SAMPLERS, ...samplers];
@@ -127,7 +136,7 @@ function readers(samplers: readonly KnownSampler[]): Map<string, (value: string,
     ['steps', (v, r) => (r.panel.steps = numberOrText(v))],
     ['sampler', (v, r) => (r.panel.sampler = idFromLabel(v, samplerNames))],
     ['schedule type', (v, r) => (r.panel.schedule = idFromLabel(v, SCHEDULES))],
-    ['eta', (v, r) => (r.panel.eta = numberOrText(v))],
+    [ETA_SPEC.infotext.toLowerCase(), (v, r) => (r.panel.eta = parseOptionText(ETA_SPEC, v))],
     ['seed', (v, r) => (r.state.seed = numberOrText(v))],
     ['world', (v, r) => (r.state.world = v)],
     ['count', (v, r) => (r.state.count = numberOrText(v))],
@@ -136,15 +145,17 @@ function readers(samplers: readonly KnownSampler[]): Map<string, (value: string,
     ['sigma min', (v, r) => (r.state.sigmaMin = numberOrText(v))],
     ['rho', (v, r) => (r.state.rho = numberOrText(v))],
     ['mixture', (v, r) => (r.state.custom = decodeMixture(v))],
-    ['sigma var', (v, r) => (r.panel.sigmaVar = numberOrText(v))],
-    ['amed base', (v, r) => (r.panel.amedBase = v)],
-    ['afs', (v, r) => (r.panel.afs = readSwitch(v))],
+    ...STORED_OPTIONS.map((spec): [string, Reader] => [
+      spec.infotext.toLowerCase(),
+      (v, r) => (r.panel[spec.key] = parseOptionText(spec, v)),
+    ]),
     ['class', (v, r) => (r.classText = v)],
-    ['cfg scale', (v, r) => (r.state.cfg = numberOrText(v))],
+    ...WRAPPER_OPTIONS.map((spec): [string, Reader] => [
+      spec.infotext.toLowerCase(),
+      (v, r) => (r.state[spec.key] = parseOptionText(spec, v)),
+    ]),
     ['size', (v, r) => (r.state.size = readSize(v))],
     ['upscale', (v, r) => (r.panel.upscale = UPSCALE_MODES.find((m) => UPSCALE_LABELS[m].toLowerCase() === v.trim().toLowerCase()) ?? v)],
-    ['ug weight', (v, r) => (r.state.ugWeight = numberOrText(v))],
-    ['ug eta', (v, r) => (r.state.ugEta = numberOrText(v))],
     ['nfe', () => {}],
     ['cost', () => {}],
     ['grid', () => {}],

@@ -2,8 +2,10 @@
  * The one typed state object of the page. The UI reads and writes only this; the URL hash, the PNG metadata and
  * the public API all speak it (architecture.md). Each field's default and allowed range live here, once.
  */
-import { DEFAULT_IMAGE_COUNT, DEFAULT_UPSAMPLE_GUIDANCE, MAX_CFG } from '../api/image-options';
-import type { AmedBase } from '../api/options';
+import { DEFAULT_IMAGE_COUNT } from '../api/image-options';
+import { CFG_OPTION } from '../guidance/cfg-options';
+import { UG_ETA_OPTION, UG_WEIGHT_OPTION } from '../guidance/upsample-options';
+import type { OptionValue } from '../sampling/option-spec';
 import type { ScheduleId } from '../sampling/schedules';
 import type { GmmSpec } from '../worlds/gmm';
 
@@ -28,17 +30,14 @@ export interface PanelState {
   eta: number;
   /** This panel's own world, one of the shared world's reflow family (1-RF, 2-RF, …); absent: the shared world. */
   world?: string;
-  /** ReFlow sampler: σ_var of the marginal-preserving RF-SDE (Liu et al. 2023); 0 is the ODE. */
-  sigmaVar?: number;
-  /** AMED-Plugin: the solver the mean-value step wraps (Zhou et al. 2024, Table 3). */
-  amedBase?: AmedBase;
-  /** AMED: the analytical first step, which saves one evaluation. */
-  afs?: boolean;
   /** Image worlds above the native size: how this panel gets there. */
   upscale?: UpscaleMode;
+  /** The options samplers declare on their registry entries (ReFlow's `sigmaVar`, AMED's `afs` and `base`, …), by
+   *  key, each present only away from its default (./panel-options.ts). */
+  [option: string]: OptionValue | undefined;
 }
 
-export const PANEL_DEFAULTS = { sigmaVar: 0, amedBase: 'ipndm' as AmedBase, afs: true, upscale: 'guided' as UpscaleMode } as const;
+export const PANEL_DEFAULTS = { upscale: 'guided' as UpscaleMode } as const;
 
 export interface SandboxState {
   /** A world id from sandbox.worlds, or 'custom' (then `custom` holds the mixture the user drew). */
@@ -66,7 +65,14 @@ export interface SandboxState {
 }
 
 /** The image settings a state leaves out; `size` defaults to the world's native side. */
-export const IMAGE_DEFAULTS = { label: 'mixed' as ImageLabel, cfg: 1, ugWeight: DEFAULT_UPSAMPLE_GUIDANCE.weight, ugEta: DEFAULT_UPSAMPLE_GUIDANCE.eta } as const;
+export const IMAGE_DEFAULTS = {
+  label: 'mixed' as ImageLabel,
+  cfg: CFG_OPTION.default,
+  ugWeight: UG_WEIGHT_OPTION.default,
+  ugEta: UG_ETA_OPTION.default,
+} as const;
+/** The denoiser wrappers' declared options an image state holds, by key (CFG, then Upsample Guidance's w and η). */
+export const WRAPPER_OPTIONS = [CFG_OPTION, UG_WEIGHT_OPTION, UG_ETA_OPTION] as const;
 /** A 4×4 grid: the default count of image worlds (2D worlds take defaultState().count). */
 export { DEFAULT_IMAGE_COUNT };
 
@@ -75,17 +81,12 @@ export const LIMITS = {
   count: [1, 16384],
   steps: [1, 1000],
   nfe: [1, 1000],
-  eta: [0, 1],
   sigmaMax: [0.1, 1000],
   sigmaMin: [1e-4, 10],
   rho: [1, 20],
   panels: [2, 6],
   /** Images per panel: each costs a full network evaluation per step. */
   imageCount: [1, 64],
-  cfg: [0, MAX_CFG],
-  ugWeight: [0, 5],
-  ugEta: [0, 1],
-  sigmaVar: [0, 2],
 } as const;
 
 export function defaultState(): SandboxState {

@@ -6,15 +6,18 @@
  *    &smax=80&smin=0.002&rho=7&traj=0[&mix=x,y,std,weight;…]
  *
  * Panels are `sampler:steps:schedule:eta` joined by `~`, followed by `:key=value` for a panel option away from its
- * default (`w` its own world, `sv` σ_var, `base` AMED's base, `afs` 0/1, `up` the upscale mode), e.g.
+ * default (`w` its own world, `up` the upscale mode, and each sampler option under the URL key its sampler declares:
+ * `sv` σ_var, `base` AMED's base, `afs` 0/1), e.g.
  * `reflow:1:linear_t:0:w=gmm%3Aring8%3A2rf`. Image worlds add `class`, `cfg`, `size`, `ugw` and `ugeta` when away
  * from their defaults (`&class=7&cfg=2&size=56`). Every other field is always written, so a link keeps its meaning
  * if those defaults change.
  * Reading never throws: the text becomes a plain object that sanitizeState validates field by field.
  */
-import { IMAGE_DEFAULTS, PANEL_DEFAULTS, type PanelState, type SandboxState } from './params';
+import { IMAGE_DEFAULTS, PANEL_DEFAULTS, WRAPPER_OPTIONS, type PanelState, type SandboxState } from './params';
 import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
+import { STORED_OPTIONS } from './panel-options';
+import { formatUrlValue, parseOptionText } from '../sampling/option-spec';
 import { describeNames, describeValue, sanitizeState, type KnownSampler, type KnownWorld, type SanitizedState } from './validate-state';
 
 /** A 1024-component mixture takes about 60 000 characters; anything much longer is not ours. */
@@ -49,20 +52,36 @@ const flag = (field: keyof SandboxState, key: string): HashProperty => ({
   read: (t) => (t === '1' ? true : t === '0' ? false : decodeURIComponent(t)),
 });
 
-/** Panel options after the four positional parts: short key, field, and how the value reads back. */
-const PANEL_OPTIONS: ReadonlyArray<{ key: string; field: keyof typeof PANEL_DEFAULTS | 'world'; read: (t: string) => unknown }> = [
-  { key: 'w', field: 'world', read: (t) => t },
-  { key: 'sv', field: 'sigmaVar', read: numberOrText },
-  { key: 'base', field: 'amedBase', read: (t) => t },
-  { key: 'afs', field: 'afs', read: (t) => (t === '1' ? true : t === '0' ? false : t) },
-  { key: 'up', field: 'upscale', read: (t) => t },
+interface PanelOption {
+  key: string;
+  field: string;
+  /** The default, which is never written. */
+  default?: unknown;
+  write: (value: NonNullable<PanelState[string]>) => string;
+  read: (t: string) => unknown;
+}
+
+/** Panel options after the four positional parts: short key, field, and how the value reads back. The sampler
+ *  options come from their declarations. */
+const PANEL_OPTIONS: readonly PanelOption[] = [
+  { key: 'w', field: 'world', write: String, read: (t) => t },
+  ...STORED_OPTIONS.filter((spec) => spec.url !== undefined).map(
+    (spec): PanelOption => ({
+      key: spec.url!,
+      field: spec.key,
+      default: spec.default,
+      write: (v) => formatUrlValue(spec, v),
+      read: (t) => parseOptionText(spec, t),
+    }),
+  ),
+  { key: 'up', field: 'upscale', default: PANEL_DEFAULTS.upscale, write: String, read: (t) => t },
 ];
 
 function writePanelOptions(panel: PanelState): string[] {
-  return PANEL_OPTIONS.flatMap(({ key, field }) => {
+  return PANEL_OPTIONS.flatMap(({ key, field, default: fallback, write }) => {
     const value = panel[field];
-    if (value === undefined || (field !== 'world' && value === PANEL_DEFAULTS[field])) return [];
-    return [`${key}=${encodePanelPart(typeof value === 'boolean' ? (value ? '1' : '0') : String(value))}`];
+    if (value === undefined || value === fallback) return [];
+    return [`${key}=${encodePanelPart(write(value))}`];
   });
 }
 
@@ -99,6 +118,10 @@ const imageSetting = (field: 'label' | 'cfg' | 'ugWeight' | 'ugEta', key: string
   write: (s) => (s[field] === undefined || s[field] === IMAGE_DEFAULTS[field] ? undefined : encodeText(String(s[field]))),
   read: (t) => numberOrText(decodeURIComponent(t)),
 });
+/** A denoiser wrapper's option (CFG, Upsample Guidance), under the URL key its module declares. */
+const wrapperSetting = (spec: (typeof WRAPPER_OPTIONS)[number]) =>
+  imageSetting(spec.key as 'cfg' | 'ugWeight' | 'ugEta', spec.url!);
+const [CFG, ...UPSAMPLE] = WRAPPER_OPTIONS;
 
 const PROPERTIES: readonly HashProperty[] = [
   { key: 'world', field: 'world', write: (s) => encodeText(s.world), read: (t) => decodeURIComponent(t) },
@@ -113,10 +136,9 @@ const PROPERTIES: readonly HashProperty[] = [
   flag('showTrajectories', 'traj'),
   { key: 'mix', field: 'custom', write: (s) => (s.custom ? encodeMixture(s.custom) : undefined), read: (t) => decodeMixture(decodeURIComponent(t)) },
   imageSetting('label', 'class'),
-  imageSetting('cfg', 'cfg'),
+  wrapperSetting(CFG),
   { key: 'size', field: 'size', write: (s) => (s.size === undefined ? undefined : String(s.size)), read: (t) => numberOrText(decodeURIComponent(t)) },
-  imageSetting('ugWeight', 'ugw'),
-  imageSetting('ugEta', 'ugeta'),
+  ...UPSAMPLE.map(wrapperSetting),
 ];
 
 export function stateToHash(state: SandboxState): string {

@@ -6,10 +6,14 @@
  * Only own properties of known names are read, into fresh objects, so `__proto__`/`constructor` keys can't pollute
  * anything; strings reach the state only when they equal a known id.
  */
-import { AMED_BASES, DEFAULT_ETA } from '../api/options';
+import { describeRule, isValidOption, type OptionSpec } from '../sampling/option-spec';
 import { SCHEDULES, type ScheduleId } from '../sampling/schedules';
 import { MAX_COMPONENTS, validateGmm, type GmmSpec } from '../worlds/gmm';
-import { DEFAULT_IMAGE_COUNT, defaultState, IMAGE_DEFAULTS, LIMITS, PANEL_DEFAULTS, UPSCALE_MODES, type ImageLabel, type PanelState, type SandboxState } from './params';
+import {
+  DEFAULT_IMAGE_COUNT, defaultState, IMAGE_DEFAULTS, LIMITS, PANEL_DEFAULTS, UPSCALE_MODES, WRAPPER_OPTIONS,
+  type ImageLabel, type PanelState, type SandboxState,
+} from './params';
+import { ETA_SPEC, STORED_OPTIONS } from './panel-options';
 import { isRecreatableReflow, liveReflowId, MAX_REFLOW_LEVEL, reflowFamily, reflowLevel } from './reflow-family';
 
 export interface KnownWorld {
@@ -23,6 +27,8 @@ export interface KnownWorld {
 export interface KnownSampler {
   id: string;
   stochastic: boolean;
+  /** The options it declares (src/sampling/samplers/). */
+  options: readonly OptionSpec[];
 }
 
 export interface SanitizedState {
@@ -35,7 +41,10 @@ export const CUSTOM_WORLD = 'custom';
 
 const IMAGE_FIELDS = ['label', 'cfg', 'size', 'ugWeight', 'ugEta'] as const;
 const STATE_FIELDS: ReadonlyArray<keyof SandboxState> = ['world', 'custom', 'seed', 'count', 'equalNfe', 'nfe', 'sigmaMax', 'sigmaMin', 'rho', 'panels', 'showTrajectories', ...IMAGE_FIELDS];
-const PANEL_FIELDS: ReadonlyArray<keyof PanelState> = ['sampler', 'steps', 'schedule', 'eta', 'world', 'sigmaVar', 'amedBase', 'afs', 'upscale'];
+const PANEL_FIELDS: readonly string[] = [
+  'sampler', 'steps', 'schedule', 'eta', 'world', 'upscale',
+  ...STORED_OPTIONS.flatMap((s) => [s.key, ...(s.aliases ?? [])]),
+];
 
 /** A short, inert description of a rejected value for a notice: strings are quoted and cut, objects only named. */
 export function describeValue(value: unknown): string {
@@ -85,6 +94,13 @@ class FieldChecker {
     if (value === undefined) return fallback;
     if (typeof value === 'boolean') return value;
     return this.reject(field, 'must be true or false', value, fallback);
+  }
+
+  /** A declared option (../sampling/option-spec.ts), by its declared rule. */
+  option(value: unknown, field: string, spec: OptionSpec, fallback = spec.default): OptionSpec['default'] {
+    if (value === undefined) return fallback;
+    if (isValidOption(spec, value)) return value;
+    return this.reject(field, `must be ${describeRule(spec)}`, value, fallback);
   }
 
   oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
@@ -150,12 +166,12 @@ function sanitizePanelOptions(source: Record<string, unknown>, field: string, co
     if (typeof world === 'string' && context.family.includes(world)) options.world = world;
     else check.reject(`${field}.world`, context.family.length > 1 ? `must be one of ${context.family.join(', ')} (the shared world's reflow family)` : `must be the shared world's reflow (1-RF, 2-RF, …); ${describeValue(context.world)} has none`, world, null, 'the shared world');
   }
-  const sigmaVar = check.number(own(source, 'sigmaVar'), `${field}.sigmaVar`, LIMITS.sigmaVar, PANEL_DEFAULTS.sigmaVar);
-  if (sigmaVar !== PANEL_DEFAULTS.sigmaVar) options.sigmaVar = sigmaVar;
-  const amedBase = check.oneOf(own(source, 'amedBase'), `${field}.amedBase`, AMED_BASES, PANEL_DEFAULTS.amedBase);
-  if (amedBase !== PANEL_DEFAULTS.amedBase) options.amedBase = amedBase;
-  const afs = check.boolean(own(source, 'afs'), `${field}.afs`, PANEL_DEFAULTS.afs);
-  if (afs !== PANEL_DEFAULTS.afs) options.afs = afs;
+  for (const spec of STORED_OPTIONS) {
+    // A state saved under an option's earlier name still reads; the current name wins when both are there.
+    const name = [spec.key, ...(spec.aliases ?? [])].find((k) => own(source, k) !== undefined) ?? spec.key;
+    const value = check.option(own(source, name), `${field}.${name}`, spec);
+    if (value !== spec.default) options[spec.key] = value;
+  }
   const upscale = check.oneOf(own(source, 'upscale'), `${field}.upscale`, UPSCALE_MODES, PANEL_DEFAULTS.upscale);
   if (upscale !== PANEL_DEFAULTS.upscale) options.upscale = upscale;
   return options;
@@ -171,13 +187,13 @@ function sanitizePanel(value: unknown, field: string, fallback: PanelState, cont
     check.reject(field, 'must be { sampler, steps, schedule, eta }', value, null, 'the default panel');
   }
   const sampler = check.oneOf(own(source, 'sampler'), `${field}.sampler`, samplers.map((s) => s.id), firstKnown(fallback.sampler, samplers));
-  const stochastic = samplers.find((s) => s.id === sampler)?.stochastic ?? false;
+  const declaresEta = samplers.find((s) => s.id === sampler)?.options.includes(ETA_SPEC) ?? false;
   return {
     sampler,
     steps: check.integer(own(source, 'steps'), `${field}.steps`, LIMITS.steps, fallback.steps),
     schedule: check.oneOf<ScheduleId>(own(source, 'schedule'), `${field}.schedule`, SCHEDULES.map((s) => s.id), fallback.schedule),
-    // A stochastic sampler's default η is the full SDE (as in the public API); deterministic ones ignore η.
-    eta: check.number(own(source, 'eta'), `${field}.eta`, LIMITS.eta, stochastic ? DEFAULT_ETA : 0),
+    // A sampler that declares η defaults to its declared value (as in the public API); the others ignore η.
+    eta: check.option(own(source, 'eta'), `${field}.eta`, ETA_SPEC, declaresEta ? ETA_SPEC.default : 0) as number,
     ...sanitizePanelOptions(source, field, context, check),
   };
 }
@@ -217,17 +233,18 @@ function sanitizeImageFields(input: Record<string, unknown>, world: KnownWorld |
   const fields: Partial<SandboxState> = {};
   const label = sanitizeLabel(own(input, 'label'), image.classes, check);
   if (label !== IMAGE_DEFAULTS.label) fields.label = label;
-  const cfg = check.number(own(input, 'cfg'), 'cfg', LIMITS.cfg, IMAGE_DEFAULTS.cfg);
-  if (cfg !== IMAGE_DEFAULTS.cfg) fields.cfg = cfg;
+  const [cfgOption, ...upsampleOptions] = WRAPPER_OPTIONS;
+  const cfg = check.option(own(input, 'cfg'), 'cfg', cfgOption) as number;
+  if (cfg !== cfgOption.default) fields.cfg = cfg;
   const rawSize = own(input, 'size');
   if (rawSize !== undefined && rawSize !== image.size) {
     if (typeof rawSize === 'number' && Number.isInteger(rawSize) && rawSize % image.size === 0 && rawSize > image.size && rawSize <= image.maxSize) fields.size = rawSize;
     else check.reject('size', `must be a multiple of ${image.size} from ${image.size} to ${image.maxSize}`, rawSize, image.size);
   }
-  const ugWeight = check.number(own(input, 'ugWeight'), 'ugWeight', LIMITS.ugWeight, IMAGE_DEFAULTS.ugWeight);
-  if (ugWeight !== IMAGE_DEFAULTS.ugWeight) fields.ugWeight = ugWeight;
-  const ugEta = check.number(own(input, 'ugEta'), 'ugEta', LIMITS.ugEta, IMAGE_DEFAULTS.ugEta);
-  if (ugEta !== IMAGE_DEFAULTS.ugEta) fields.ugEta = ugEta;
+  for (const spec of upsampleOptions) {
+    const value = check.option(own(input, spec.key), spec.key, spec) as number;
+    if (value !== spec.default) fields[spec.key as 'ugWeight' | 'ugEta'] = value;
+  }
   return fields;
 }
 

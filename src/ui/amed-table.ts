@@ -11,8 +11,8 @@
 import { consume } from '@lit/context';
 import { css, html, LitElement } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import type { AmedCalibration } from '../api/amed-calibrations';
-import type { AmedRunInfo } from '../api/amed-predictors';
+import type { AmedCalibration } from '../sampling/amed/calibrations';
+import type { AmedRunInfo } from '../sampling/amed/run-info';
 import type { Sandbox } from '../api/sandbox';
 import { sandboxContext } from './contexts';
 import { downloadBytes } from './download';

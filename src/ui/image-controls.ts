@@ -8,13 +8,16 @@
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { IMAGE_DEFAULTS, LIMITS, type ImageLabel, type SandboxState, type UpscaleMode } from '../state/params';
+import { IMAGE_DEFAULTS, WRAPPER_OPTIONS, type ImageLabel, type SandboxState, type UpscaleMode } from '../state/params';
+import type { NumberOption } from '../sampling/option-spec';
 import type { ImageWorldInfo } from '../worlds/types';
 import { storeContext } from './contexts';
 import type { StateStore } from './state-store';
 import { controlGrid, controls, focusRing } from './styles';
 
 type ImageField = 'cfg' | 'ugWeight' | 'ugEta';
+
+const [CFG, ...UPSAMPLE] = WRAPPER_OPTIONS;
 
 /** The Upsample Guidance comparison, in the order of Hwang et al. 2024's figures. */
 const COMPARISON: readonly UpscaleMode[] = ['naive', 'guided', 'bilinear'];
@@ -41,25 +44,27 @@ export class ImageControls extends LitElement {
           ${this.image.classes.map((name, i) => html`<option value=${i} ?selected=${label === i}>${name}</option>`)}
         </select>
       </label>
-      ${this.slider('cfg', 'CFG scale', s.cfg ?? IMAGE_DEFAULTS.cfg, 0.25, 'Classifier-free guidance s: D_∅ + s·(D_c − D_∅); 1 is the conditional model')}
+      ${this.slider(CFG)}
       <label title="The network is fully convolutional: it runs at any multiple of its native ${this.image.size}×${this.image.size}">Resolution
         <select aria-label="Resolution" @change=${(e: Event) => this.setSize(Number((e.target as HTMLSelectElement).value))}>
           ${sizes.map((n) => html`<option value=${n} ?selected=${n === size}>${n}×${n}${n === this.image.size ? ' (native)' : ''}</option>`)}
         </select>
       </label>
       ${above
-        ? html`${this.slider('ugWeight', 'UG w', s.ugWeight ?? IMAGE_DEFAULTS.ugWeight, 0.05, 'Upsample Guidance weight w (Hwang et al. 2024)')}
-          ${this.slider('ugEta', 'UG η', s.ugEta ?? IMAGE_DEFAULTS.ugEta, 0.05, 'Upsample Guidance is on for this first fraction η of diffusion time (the noisy end)')}`
+        ? UPSAMPLE.map((spec) => this.slider(spec))
         : nothing}
       <button @click=${this.comparisonPreset} ?disabled=${2 * this.image.size > this.image.maxSize} data-action="ug-comparison"
         title="Naive, Upsample Guidance and bilinear-upscaled ${this.image.size}×${this.image.size} panels side by side, on the same noise">Upsample Guidance comparison</button>
     </div>`;
   }
 
-  private slider(field: ImageField, name: string, value: number, step: number, title: string) {
-    const [min, max] = LIMITS[field];
-    return html`<label title=${title}>${name} ${value.toFixed(2)}
-      <input type="range" min=${min} max=${max} step=${step} .value=${String(value)} aria-label=${name}
+  /** A slider from the wrapper's declaration (../guidance/cfg-options.ts, ../guidance/upsample-options.ts). */
+  private slider(spec: NumberOption) {
+    const field = spec.key as ImageField;
+    const value = this.state[field] ?? spec.default;
+    return html`<label title=${spec.description}>${spec.label} ${value.toFixed(2)}
+      <input type="range" min=${spec.min} max=${spec.max} step=${spec.step} .value=${String(value)}
+        aria-label=${spec.label}
         @input=${(e: Event) => this.setField(field, Number((e.target as HTMLInputElement).value))} />
     </label>`;
   }

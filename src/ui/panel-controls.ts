@@ -1,22 +1,22 @@
 /**
  * One panel's settings: sampler, steps (or the steps the equal-NFE budget gives), schedule, and
- * η for stochastic samplers. Lists come from the sandbox's metadata, never from a list written here. Where they
- * apply: the panel's own member of a reflow family (1-RF, 2-RF, …), ReFlow's σ_var, AMED's base solver and AFS, and
- * for an image above its native size how the panel gets there (Upsample Guidance, naive, or bilinear).
+ * the options the panel's sampler declares (η, σ_var, AMED's base and AFS, …: a slider, a checkbox or a choice per
+ * declaration). Lists come from the sandbox's metadata, never from a list written here. Where they apply: the
+ * panel's own member of a reflow family (1-RF, 2-RF, …), and for an image above its native size how the panel gets
+ * there (Upsample Guidance, naive, or bilinear).
  *
  * @fires panel-change - detail: Partial<PanelState> to apply to this panel
  */
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { AMED_BASES, type AmedBase } from '../api/options';
 import type { SamplerMeta } from '../api/sandbox';
+import type { OptionSpec, OptionValue } from '../sampling/option-spec';
 import { UPSCALE_LABELS } from '../state/infotext';
 import { LIMITS, PANEL_DEFAULTS, UPSCALE_MODES, type PanelState, type UpscaleMode } from '../state/params';
+import { POSITIONAL_OPTION } from '../state/panel-options';
 import { reflowLabel } from '../state/reflow-family';
 import { controlGrid, controls, focusRing } from './styles';
 import { parseBounded } from './form';
-
-const AMED_BASE_LABELS: Record<AmedBase, string> = { ipndm: 'iPNDM', euler: 'Euler', dpm2: 'DPM-Solver-2' };
 
 /** The slider covers the few-step regime the sandbox is about; the number box takes the full range. */
 const STEP_SLIDER_MAX = 100;
@@ -60,12 +60,7 @@ export class PanelControls extends LitElement {
             ${this.schedules.map((s) => html`<option value=${s.id} ?selected=${s.id === this.panel.schedule}>${s.label}</option>`)}
           </select>
         </label>
-        ${sampler?.stochastic
-          ? html`<label>η ${this.panel.eta.toFixed(2)}
-              <input type="range" min=${LIMITS.eta[0]} max=${LIMITS.eta[1]} step="0.05" .value=${String(this.panel.eta)}
-                aria-label="${this.panelLabel} eta (noise level)" @input=${(e: Event) => this.emit({ eta: Number((e.target as HTMLInputElement).value) })} />
-            </label>`
-          : nothing}
+        ${(sampler?.options ?? []).map((spec) => this.option(spec, this.panel[spec.key] ?? spec.default))}
         ${this.options()}
       </div>
       ${this.budgetSteps !== null ? html`<div class="hint">${steps} steps fit the shared NFE budget.</div>` : nothing}
@@ -86,24 +81,40 @@ export class PanelControls extends LitElement {
       ${this.family.length > 1
         ? select('Flow', world, this.family.map((id) => [id, reflowLabel(id)]), (v) => this.emit({ world: v === this.sharedWorld ? undefined : v }))
         : nothing}
-      ${p.sampler === 'reflow'
-        ? html`<label title="RF-SDE noise σ_var (Liu et al. 2023); 0 is the ODE">σ<sub>var</sub> ${(p.sigmaVar ?? 0).toFixed(2)}
-            <input type="range" min=${LIMITS.sigmaVar[0]} max=${LIMITS.sigmaVar[1]} step="0.05" .value=${String(p.sigmaVar ?? PANEL_DEFAULTS.sigmaVar)}
-              aria-label="${this.panelLabel} sigma var (RF-SDE noise)" @input=${(e: Event) => this.emit({ sigmaVar: Number((e.target as HTMLInputElement).value) })} />
-          </label>`
-        : nothing}
-      ${p.sampler === 'amed_plugin'
-        ? select('Base', p.amedBase ?? PANEL_DEFAULTS.amedBase, AMED_BASES.map((b) => [b, AMED_BASE_LABELS[b]]), (v) => this.emit({ amedBase: v as AmedBase }))
-        : nothing}
-      ${p.sampler === 'amed' || p.sampler === 'amed_plugin'
-        ? html`<label title="Analytical first step: the first direction is x/√(1+σ²), saving one evaluation"
-            ><input type="checkbox" .checked=${p.afs ?? PANEL_DEFAULTS.afs} aria-label="${this.panelLabel} AFS (analytical first step)"
-              @change=${(e: Event) => this.emit({ afs: (e.target as HTMLInputElement).checked })} />AFS</label>`
-        : nothing}
       ${this.upscaleFrom > 0
         ? select('Upscale', p.upscale ?? PANEL_DEFAULTS.upscale, UPSCALE_MODES.map((m) => [m, m === 'bilinear' ? `bilinear from ${this.upscaleFrom}` : UPSCALE_LABELS[m]]), (v) => this.emit({ upscale: v as UpscaleMode }))
         : nothing}
     `;
+  }
+
+  /** The control a declaration asks for: a slider for a number, a checkbox for a switch, a select for a choice. */
+  private option(spec: OptionSpec, value: OptionValue) {
+    const name = `${this.panelLabel} ${spec.label}`;
+    if (spec.type === 'boolean') {
+      return html`<label title=${spec.description}
+        ><input type="checkbox" .checked=${value === true} aria-label=${name} data-option=${spec.key}
+          @change=${(e: Event) => this.setOption(spec, (e.target as HTMLInputElement).checked)}
+        />${spec.label}</label>`;
+    }
+    if (spec.type === 'choice') {
+      return html`<label title=${spec.description}>${spec.label}
+        <select aria-label=${name} data-option=${spec.key}
+          @change=${(e: Event) => this.setOption(spec, (e.target as HTMLSelectElement).value)}>
+          ${spec.choices.map((c) => html`<option value=${c.value} ?selected=${c.value === value}>${c.label}</option>`)}
+        </select>
+      </label>`;
+    }
+    const shown = spec.integer ? String(value) : Number(value).toFixed(2);
+    return html`<label title=${spec.description}>${spec.label} ${shown}
+      <input type="range" min=${spec.min} max=${spec.max} step=${spec.step} .value=${String(value)}
+        aria-label=${name} data-option=${spec.key}
+        @input=${(e: Event) => this.setOption(spec, Number((e.target as HTMLInputElement).value))} />
+    </label>`;
+  }
+
+  /** A value at its default leaves the panel (its canonical form); η is always held (the link format's fourth part). */
+  private setOption(spec: OptionSpec, value: OptionValue): void {
+    this.emit({ [spec.key]: value === spec.default && spec.key !== POSITIONAL_OPTION ? undefined : value });
   }
 
   private setSteps(text: string): void {

@@ -13,7 +13,7 @@ import { consume } from '@lit/context';
 import { TaskStatus } from '@lit/task';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { AmedCalibration } from '../api/amed-calibrations';
+import type { AmedCalibration } from '../sampling/amed/calibrations';
 import type { SampleResult, Sandbox } from '../api/sandbox';
 import { LIMITS, type PanelState, type SandboxState } from '../state/params';
 import { reflowFamily } from '../state/reflow-family';
@@ -28,7 +28,7 @@ import type { ReferenceSolves } from './runs/reference-solves';
 import type { RunCache } from './runs/run-cache';
 import type { RunLane } from './runs/run-lane';
 import { imageTitles, verdictSummary } from './runs/classifier-verdict';
-import { isAmed, PanelRun, type SampledRun } from './runs/panel-run';
+import { PanelRun, type SampledRun } from './runs/panel-run';
 import { metricsFor, panelImage, panelSteps, panelUpscale, recordsTrajectory, requestKey } from './runs/run-request';
 import type { WorldPreparer } from './runs/world-preparer';
 import type { StateStore } from './state-store';
@@ -121,7 +121,8 @@ export class SamplerPanel extends LitElement {
     const image = panelImage(this.state, this.index, this.sandbox.worlds);
     const size = this.state.size ?? image?.size ?? 0;
     const panels = this.state.panels.length;
-    const calibration = isAmed(panel.sampler) && run?.key === requestKey(this.run.request()) ? run.calibration : undefined;
+    // A run that reports AMED steps (which sampler made it is the sampler's business) shows them, current runs only.
+    const amed = run?.key === requestKey(this.run.request()) ? run.result.amed : undefined;
     const verdict = this.run.shownVerdict();
     return html`
       <header>
@@ -140,8 +141,11 @@ export class SamplerPanel extends LitElement {
             ?editable=${this.state.world === CUSTOM_WORLD} .description=${this.describe()}></density-view>`}
       <step-scrubber .sigmas=${run?.result.trajectory ? run.result.sigmas : []} .step=${this.shownStep()} .panelLabel=${label}
         .unavailable=${this.scrubberUnavailable()} @step-change=${(e: CustomEvent<number>) => this.pinStep(e.detail)}></step-scrubber>
-      ${isAmed(panel.sampler)
-        ? html`<amed-table .calibration=${calibration} .predicted=${isAmed(panel.sampler) && run?.key === requestKey(this.run.request()) && run.result.amed?.source === 'predictor' ? run.result.amed : undefined} .panelLabel=${label} @calibration-imported=${(e: CustomEvent<AmedCalibration>) => this.run.useImportedCalibration(e.detail)}></amed-table>`
+      ${amed
+        ? html`<amed-table .calibration=${amed.calibration} .predicted=${amed.source === 'predictor' ? amed : undefined}
+            .panelLabel=${label}
+            @calibration-imported=${(e: CustomEvent<AmedCalibration>) => this.run.useImportedCalibration(e.detail)}
+          ></amed-table>`
         : nothing}
       <run-readout .metrics=${metricsFor(this.state, this.index, this.sandbox.worlds)} .verdict=${readoutVerdict(verdict)}
         .values=${{ nfe: run?.result.nfe, cost: run?.result.cost, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood }}></run-readout>

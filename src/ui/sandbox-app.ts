@@ -8,6 +8,7 @@ import { css, html, LitElement } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Sandbox } from '../api/sandbox';
 import { decodePngState } from '../export/png';
+import { ETA_SPEC } from '../state/panel-options';
 import { LIMITS, type SandboxState } from '../state/params';
 import { isReflowed, reflowLevel } from '../state/reflow-family';
 import { CUSTOM_WORLD } from '../state/validate-state';
@@ -213,7 +214,9 @@ export class SandboxApp extends LitElement {
     this.store.update((d) => {
       const used = new Set(d.panels.map((p) => p.sampler));
       const sampler = this.sandbox.samplers.find((s) => !used.has(s.id)) ?? this.sandbox.samplers[0];
-      d.panels.push({ sampler: sampler.id, steps: 10, schedule: sampler.defaultSchedule, eta: sampler.stochastic ? 1 : 0 });
+      // η at the sampler's declared default where it declares η (the η-SDE: 1, the reverse SDE), else 0.
+      const eta = sampler.options.includes(ETA_SPEC) ? ETA_SPEC.default : 0;
+      d.panels.push({ sampler: sampler.id, steps: 10, schedule: sampler.defaultSchedule, eta });
     });
   }
 

@@ -1,5 +1,6 @@
 /**
- * The X/Y grid, AUTOMATIC1111-style: pick two of sampler, steps, schedule and η, type their
+ * The X/Y grid, AUTOMATIC1111-style: pick two of sampler, steps, schedule and the samplers'
+ * declared options (η, σ_var, AFS, AMED base), type their
  * values (`euler, heun`, `3-15 (+2)`, `10-40 [4]`), see how many runs that is before starting, and get one
  * labelled image that exports as a PNG with the grid's axes in its metadata.
  */
@@ -10,7 +11,9 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Sandbox } from '../api/sandbox';
 import type { ComposedGrid } from '../export/grid';
 import { encodePng } from '../export/png';
-import { AXIS_PARAMS, gridAxesText, gridCellCount, MAX_GRID_CELLS, parseAxis, type Axis, type AxisParam } from '../state/axis';
+import {
+  AXIS_PARAMS, axisParamLabel, gridAxesText, gridCellCount, MAX_GRID_CELLS, parseAxis, type Axis, type AxisParam,
+} from '../state/axis';
 import { toInfotext } from '../state/infotext';
 import type { SandboxState } from '../state/params';
 import type { GmmSpec } from '../worlds/gmm';
@@ -23,8 +26,6 @@ import { controlGrid, controls, focusRing } from './styles';
 import { DEFAULT_CAMERA, type Camera } from './view/camera';
 import type { ViewPipelines } from './view/view-pipelines';
 import './progress-bar';
-
-const PARAM_LABELS: Record<AxisParam, string> = { sampler: 'Sampler', steps: 'Steps', schedule: 'Schedule', eta: 'η' };
 
 @customElement('xy-grid')
 export class XyGrid extends LitElement {
@@ -120,7 +121,7 @@ export class XyGrid extends LitElement {
   private axisInputs(name: 'X' | 'Y', param: AxisParam, text: string, setParam: (p: AxisParam) => void, setText: (t: string) => void) {
     return html`<label>${name}
         <select aria-label="${name} axis setting" @change=${(e: Event) => setParam((e.target as HTMLSelectElement).value as AxisParam)}>
-          ${AXIS_PARAMS.map((p) => html`<option value=${p} ?selected=${p === param}>${PARAM_LABELS[p]}</option>`)}
+          ${AXIS_PARAMS.map((p) => html`<option value=${p} ?selected=${p === param}>${axisParamLabel(p)}</option>`)}
         </select>
       </label>
       <label>values

@@ -8,7 +8,7 @@ import type { GpuDenoiser } from '../sampling/denoiser';
 const definitions = makeShaderDataDefinitions(SHADERS.gmmDenoise);
 
 /** Packs the components with the layout webgpu-utils reads from the WGSL struct (never by hand). */
-export function packComponents(spec: GmmSpec): ArrayBuffer {
+function packComponents(spec: GmmSpec): ArrayBuffer {
   const def = definitions.storages.components;
   const { size } = getSizeAndAlignmentOfUnsizedArrayElement(def);
   const view = makeStructuredView(def, new ArrayBuffer(size * spec.means.length));

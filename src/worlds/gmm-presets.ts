@@ -13,7 +13,7 @@ export function ring8(): GmmSpec {
 }
 
 /** The eight dark squares of a 4×4 board on [−4, 4]², each filled by a 3×3 lattice of small components. */
-export function checkerboard(): GmmSpec {
+function checkerboard(): GmmSpec {
   const points: Array<[number, number]> = [];
   for (let row = 0; row < 4; row++) {
     for (let col = 0; col < 4; col++) {
@@ -25,7 +25,7 @@ export function checkerboard(): GmmSpec {
 }
 
 /** An Archimedean spiral r = 0.6 + 0.55·θ over 1.75 turns, as 48 small components. */
-export function spiral(): GmmSpec {
+function spiral(): GmmSpec {
   const points = Array.from({ length: 48 }, (_, k): [number, number] => {
     const theta = (k / 47) * 3.5 * Math.PI;
     const r = 0.6 + 0.35 * theta;
@@ -35,7 +35,7 @@ export function spiral(): GmmSpec {
 }
 
 /** Two interleaved half-moons (the scikit-learn toy), 2 × 32 small components. */
-export function moons(): GmmSpec {
+function moons(): GmmSpec {
   const points: Array<[number, number]> = [];
   for (let k = 0; k < 32; k++) {
     const a = (k / 31) * Math.PI;

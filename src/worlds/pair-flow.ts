@@ -22,7 +22,7 @@ export interface Pairs {
 const definitions = makeShaderDataDefinitions(SHADERS.pairFlowDenoise);
 
 /** Names the regression by its bandwidth and a hash (FNV-1a) of the pairs' float32 bits. */
-export function pairFlowKey(pairs: Pairs, bandwidth: number): string {
+function pairFlowKey(pairs: Pairs, bandwidth: number): string {
   let h = 0x811c9dc5;
   for (const array of [pairs.noise, pairs.data]) {
     for (const byte of new Uint8Array(array.buffer, array.byteOffset, array.byteLength)) h = Math.imul(h ^ byte, 0x01000193);

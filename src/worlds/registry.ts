@@ -13,7 +13,7 @@ import type { World, WorldInfo } from './types';
 
 export type WorldArg = string | GmmSpec;
 
-export function gmmWorld(id: string, label: string, description: string, spec: GmmSpec): World {
+function gmmWorld(id: string, label: string, description: string, spec: GmmSpec): World {
   const denoisers = new WeakMap<GpuResources, Promise<GpuDenoiser>>();
   return {
     id,

@@ -36,7 +36,7 @@ export interface ImageWorldInfo {
 }
 
 /** What an image world's model offers beyond its denoiser: its manifest and the folders it names. */
-export interface ImageModelSource {
+interface ImageModelSource {
   /** The UNet manifest (fetched once; the weights are not). */
   manifest(): Promise<import('./unet/manifest').Manifest>;
   /** The URL of a model folder the manifest names (classifier, predictors), beside the world's own. */

@@ -58,6 +58,23 @@ describe('the sandbox page', () => {
     expect(boxes).toEqual([['6', true], ['3', true], ['6', true]]);
   });
 
+  it('equal-NFE mode shows the steps the engine runs, options included: AMED without AFS fits 4 steps in 9', async () => {
+    const panels = [
+      { sampler: 'amed', steps: 3, schedule: 'time_uniform' as const, eta: 0, afs: false },
+      { sampler: 'amed', steps: 3, schedule: 'time_uniform' as const, eta: 0 },
+    ];
+    session = await openApp(stateToHash(tinyState({ count: 64, equalNfe: true, nfe: 9, panels })));
+    const { page } = session;
+    await panelsDone(page);
+    const boxes = await page.evaluate(() =>
+      [...document.querySelector('sandbox-app')!.shadowRoot!.querySelectorAll('sampler-panel')].map(
+        (p) => (p.shadowRoot!.querySelector('panel-controls')!.shadowRoot!.querySelector('input[type=number]') as HTMLInputElement).value,
+      ),
+    );
+    expect(boxes).toEqual(['4', '5']);
+    expect((await readouts(page)).map((r) => r.nfe)).toEqual(['8', '9']);
+  });
+
   it('the URL hash round-trips the state, and a control change reaches the hash', async () => {
     const state = tinyState({
       world: 'gmm:moons',
@@ -79,7 +96,7 @@ describe('the sandbox page', () => {
         world: (app.querySelector('world-controls')!.shadowRoot!.querySelector('select') as HTMLSelectElement).value,
         samplers: panels.map((c) => (c.querySelector('select') as HTMLSelectElement).value),
         steps: panels.map((c) => (c.querySelector('input[type=number]') as HTMLInputElement).value),
-        eta: (panels[1].querySelector('input[aria-label$="eta (noise level)"]') as HTMLInputElement).value,
+        eta: (panels[1].querySelector('input[data-option="eta"]') as HTMLInputElement).value,
       };
     });
     expect(shown).toEqual({ world: 'gmm:moons', samplers: ['dpmpp_2m', 'sde'], steps: ['4', '6'], eta: '0.5' });

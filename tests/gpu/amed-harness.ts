@@ -10,7 +10,7 @@ import { runPlanGpu } from '../../src/sampling/run-gpu';
 import { buildAmedPredictedPlan } from '../../src/sampling/samplers/amed-predicted';
 import { createUnetDenoiser } from '../../src/worlds/unet/denoiser';
 import { loadModel } from '../../src/worlds/unet/manifest';
-import type { AmedRunInfo } from '../../src/api/amed-predictors';
+import type { AmedRunInfo } from '../../src/sampling/amed/run-info';
 import '../../src/ui/amed-table';
 
 

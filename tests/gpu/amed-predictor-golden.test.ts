@@ -104,12 +104,13 @@ describe('the public API chooses the learned predictor where it was trained', ()
         });
       install(3, 2);
       install(6, 1);
+      install(2, 1);
       const guided = await sandbox.sample({ ...base, nfe: 5, count: 1, cfg: 2 });
       const untrained = await sandbox.sample({ ...base, nfe: 11, count: 1 });
-      const nfe4 = await sandbox.amedPredictorFor({ ...base, nfe: 4 });
+      const nfe4 = await sandbox.sample({ ...base, nfe: 4, count: 1 });
       sandbox.destroy();
       const info = (s: any) => ({ nfe: s.nfe, amed: s.amed });
-      return { learned: info(learned), guided: info(guided), untrained: info(untrained), nfe4 };
+      return { learned: info(learned), guided: info(guided), untrained: info(untrained), nfe4: info(nfe4) };
     });
     expect(r.learned.nfe).toBe(5);
     expect(r.learned.amed.source).toBe('predictor');
@@ -128,7 +129,8 @@ describe('the public API chooses the learned predictor where it was trained', ()
     expect(r.untrained.amed.source).toBe('calibration');
     expect(r.untrained.amed.reason).toMatch(/no predictor for 7 timestamps/);
     // A budget of 4 runs NFE 3 (2 steps): the predictor only if an NFE-3 one is shipped.
-    expect(r.nfe4.used).toBe(trainedNfe.includes(3));
+    expect(r.nfe4.nfe).toBe(3);
+    expect(r.nfe4.amed.source).toBe(trainedNfe.includes(3) ? 'predictor' : 'calibration');
 
     // The page's AMED table for the predictor run: per-step mean ± sd of the per-sample r and c.
     const table = await holder.session.page.evaluate((amed) => (window as any).harness.amedTable(amed), r.learned.amed);

@@ -65,7 +65,7 @@ export function dpmpp2mTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: 
   return x;
 }
 
-export function ipndmTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>): Vec {
+export function ipndmTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>, maxOrder = 4): Vec {
   let x: Vec = Float64Array.from(z, (v) => v * sigmas[0]);
   const history: Vec[] = [];
   for (let i = 0; i < sigmas.length - 1; i++) {
@@ -73,7 +73,7 @@ export function ipndmTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: Ar
     const d = axpy(x, D, (p, q) => (p - q) / sigmas[i]);
     const h = sigmas[i + 1] - sigmas[i];
     const b = history;
-    const order = Math.min(4, i + 1);
+    const order = Math.min(maxOrder, i + 1);
     x = x.map((v, k) => {
       if (order === 1) return v + h * d[k];
       if (order === 2) return v + (h * (3 * d[k] - b[b.length - 1][k])) / 2;

@@ -51,7 +51,7 @@ describe('encodePng / decodePngState', () => {
   });
 
   it('non-Latin-1 text survives in both chunks (η, en dash, emoji, backslashes)', () => {
-    const samplers = [...CORE_SAMPLERS, { id: 'η\\u03b7😀–', stochastic: true }];
+    const samplers = [...CORE_SAMPLERS, { id: 'η\\u03b7😀–', stochastic: true, options: [] }];
     const state = stateWith({ panels: [{ sampler: 'η\\u03b7😀–', steps: 3, schedule: 'karras', eta: 0.5 }, defaultState().panels[2]] });
     const infotext = toInfotext(state, 1);
     expect(infotext).toContain('η-SDE (Euler–Maruyama)');

@@ -34,6 +34,21 @@ describe('sampler plans reproduce the published update rules (float64)', () => {
     });
   }
 
+  it('ipndm with max_order 1–3 matches the textbook loop capped at that order; max_order 1 is Euler', () => {
+    for (const maxOrder of [1, 2, 3]) {
+      for (const n of [2, 6]) {
+        const sigmas = karras(n, O);
+        const plan = samplerById('ipndm')!.build(sigmas, { maxOrder });
+        const out = runPlanCpu(plan, den, { noise: z, count: COUNT }).samples;
+        expect(maxAbsDiff(out, ipndmTextbook(den, sigmas, z, maxOrder)), `max_order ${maxOrder}, ${n} steps`).toBeLessThan(1e-9);
+        if (maxOrder === 1) expect(maxAbsDiff(out, eulerTextbook(den, sigmas, z))).toBeLessThan(1e-9);
+      }
+    }
+    // Capping the order changes the answer once history would allow a higher one.
+    const sigmas = karras(6, O);
+    expect(maxAbsDiff(runPlan('ipndm', spec, sigmas, z), ipndmTextbook(den, sigmas, z, 2))).toBeGreaterThan(1e-6);
+  });
+
   it('sde matches Euler–Maruyama with the Brownian-path increments, and η = 0 is Euler', () => {
     const sigmas = karras(12, O);
     for (const eta of [0.3, 1]) {
@@ -44,8 +59,8 @@ describe('sampler plans reproduce the published update rules (float64)', () => {
   });
 
   it('NFE formulas match the plans, and an NFE budget picks the most steps that fit', () => {
-    // Calibrated samplers (AMED) need their parameters; tests/unit/amed.test.ts checks their NFE.
-    for (const s of SAMPLERS.filter((s) => !s.calibrated)) {
+    // Samplers that prepare (AMED) need their parameters; tests/unit/amed.test.ts checks their NFE.
+    for (const s of SAMPLERS.filter((s) => !s.prepare)) {
       for (const n of [1, 2, 9]) expect(s.build(karras(n, O), { eta: 0.5 }).nfe).toBe(s.nfe(n));
     }
     expect(stepsForNfe(samplerById('heun')!, 10)).toBe(5);

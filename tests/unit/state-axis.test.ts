@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCHEDULES } from '../../src/sampling/schedules';
-import { axisLabel, gridAxesText, gridCellCount, gridRuns, MAX_GRID_CELLS, parseAxis, type AxisParam } from '../../src/state/axis';
+import { AXIS_PARAMS, axisLabel, gridAxesText, gridCellCount, gridRuns, MAX_GRID_CELLS, parseAxis, type AxisParam } from '../../src/state/axis';
 import { defaultState } from '../../src/state/params';
 import { SAMPLER_LIST, stateWith } from './state-random-state';
 
@@ -58,7 +58,10 @@ describe('parseAxis: the A1111 X/Y plot syntax', () => {
     expect(parse('sampler', 'euler, ddim')).toEqual({ error: 'sampler: unknown "ddim"; known: euler, heun, dpmpp_2m, ipndm, sde' });
     expect(parse('schedule', '<script>')).toEqual({ error: 'schedule: unknown "<script>"; known: karras, time_uniform, logsnr, linear_t' });
     expect(parse('sampler', '')).toEqual({ error: 'sampler: give at least one value; e.g. "euler, heun"' });
-    expect(parse('cfg' as AxisParam, '1')).toEqual({ error: 'axis: must be one of sampler, steps, schedule, eta, got "cfg"' });
+    expect(parse('cfg' as AxisParam, '1')).toEqual({ error: `axis: must be one of ${AXIS_PARAMS.join(', ')}, got "cfg"` });
+    // The axes are sampler, steps, schedule, then every option a sampler declares.
+    expect(AXIS_PARAMS.slice(0, 3)).toEqual(['sampler', 'steps', 'schedule']);
+    expect(AXIS_PARAMS).toEqual(expect.arrayContaining(['eta', 'sigmaVar', 'afs', 'base']));
     expect(parse('steps', '1,'.repeat(1500))).toEqual({ error: 'steps: at most 2000 characters, got 3000' });
   });
 
@@ -102,5 +105,25 @@ describe('gridRuns', () => {
     expect(axisLabel('steps', 12)).toBe('Steps: 12');
     expect(axisLabel('eta', 0.25)).toBe('η: 0.25');
     expect(gridAxesText({ param: 'steps', values: [5, 10] }, { param: 'sampler', values: ['euler', 'heun'] })).toBe('X steps: 5, 10; Y sampler: euler, heun');
+  });
+});
+
+describe('axes over the options samplers declare', () => {
+  it('a number option takes its declared range, a choice its values or labels, a switch on/off', () => {
+    expect(parse('sigmaVar', '0-1 [3]')).toEqual({ values: [0, 0.5, 1] });
+    expect(parse('sigmaVar', '2.5')).toEqual({ error: 'sigmaVar: 2.5 (from "2.5") is outside 0–2' });
+    expect(parse('base', 'iPNDM, dpm2, EULER')).toEqual({ values: ['ipndm', 'dpm2', 'euler'] });
+    expect(parse('base', 'rk4')).toEqual({ error: 'base: unknown "rk4"; known: ipndm, euler, dpm2' });
+    expect(parse('afs', 'on, off')).toEqual({ values: ['on', 'off'] });
+    expect(parse('afs', 'maybe')).toEqual({ error: 'afs: "maybe" is not on or off' });
+  });
+
+  it('cells hold the option as the panel stores it (switches as booleans), labelled by its declaration', () => {
+    const amed = stateWith({ panels: [{ sampler: 'amed_plugin', steps: 3, schedule: 'time_uniform', eta: 0 }, defaultState().panels[1]] });
+    const rows = gridRuns(amed, { param: 'afs', values: ['on', 'off'] }, { param: 'base', values: ['euler'] });
+    expect(rows).toEqual([[true, false].map((afs) => ({ sampler: 'amed_plugin', steps: 3, schedule: 'time_uniform', eta: 0, afs, base: 'euler' }))]);
+    expect(axisLabel('base', 'dpm2')).toBe('Base: DPM-Solver-2');
+    expect(axisLabel('sigmaVar', 0.5)).toBe('σ_var: 0.5');
+    expect(axisLabel('afs', 'off')).toBe('AFS: off');
   });
 });

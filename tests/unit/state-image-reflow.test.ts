@@ -88,18 +88,18 @@ describe('reflowed worlds and panel options', () => {
   const reflowPanels = (): SandboxState['panels'] => [
     { sampler: 'reflow', steps: 1, schedule: 'linear_t', eta: 0 },
     { sampler: 'reflow', steps: 1, schedule: 'linear_t', eta: 0, world: 'gmm:ring8:2rf', sigmaVar: 0.5 },
-    { sampler: 'amed_plugin', steps: 3, schedule: 'time_uniform', eta: 0, amedBase: 'dpm2', afs: false },
+    { sampler: 'amed_plugin', steps: 3, schedule: 'time_uniform', eta: 0, base: 'dpm2', afs: false },
   ];
 
   it('a 2D reflow level the page has not made yet is kept (the page makes it again), in the world and in a panel', () => {
     const state = stateWith({ panels: reflowPanels() });
     const hash = stateToHash(state);
-    expect(hash).toContain('p=reflow:1:linear_t:0~reflow:1:linear_t:0:w=gmm%3Aring8%3A2rf:sv=0.5~amed_plugin:3:time_uniform:0:base=dpm2:afs=0&');
+    expect(hash).toContain('p=reflow:1:linear_t:0~reflow:1:linear_t:0:w=gmm%3Aring8%3A2rf:sv=0.5~amed_plugin:3:time_uniform:0:afs=0:base=dpm2&');
     expect(fromHash(hash)).toEqual({ state, notices: [] });
     const shared = stateWith({ world: 'gmm:ring8:3rf', panels: [{ ...reflowPanels()[0], world: 'gmm:ring8' }, reflowPanels()[1]] });
     expect(fromHash(stateToHash(shared))).toEqual({ state: shared, notices: [] });
     expect(parse(toInfotext(state, 1, { nfe: 1 })).state).toMatchObject({ world: 'gmm:ring8:2rf', panels: [{ sampler: 'reflow', sigmaVar: 0.5 }, ...defaultState().panels.slice(1)] });
-    expect(toInfotext(state, 2)).toMatch(/World: gmm:ring8, AMED base: dpm2, AFS: off, Count: 2048$/);
+    expect(toInfotext(state, 2)).toMatch(/World: gmm:ring8, AFS: off, AMED base: dpm2, Count: 2048$/);
   });
 
   it("a panel's own world must be of the shared world's family; a panel world equal to the shared one is left out", () => {
@@ -123,16 +123,19 @@ describe('reflowed worlds and panel options', () => {
     expect(notices).toEqual([
       'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, got "gmm:ring8:9rf"; using "gmm:ring8"',
       'panels[0].sigmaVar: must be a number in [0, 2], got 3; using 0',
-      'panels[0].amedBase: must be one of ipndm, euler, dpm2, got "rk4"; using "ipndm"',
       'panels[0].afs: must be true or false, got "yes"; using true',
+      'panels[0].base: must be one of ipndm, euler, dpm2, got "rk4"; using "ipndm"',
       'panels[0].upscale: must be one of guided, naive, bilinear, got "bicubic"; using "guided"',
       'panels[1]: ignored unknown fields "__proto__", "zz"',
       'panels[2]: must be { sampler, steps, schedule, eta }, got "heun:2:karras:0:junk"; using the default panel',
     ]);
+    // A JSON state saved under AMED base's earlier name, amedBase, still reads.
+    const legacy = sanitizeState({ panels: [{ sampler: 'amed_plugin', steps: 3, schedule: 'time_uniform', eta: 0, amedBase: 'dpm2' }, defaultState().panels[1]] }, WORLDS, SAMPLER_LIST);
+    expect(legacy).toEqual({ state: stateWith({ panels: [{ sampler: 'amed_plugin', steps: 3, schedule: 'time_uniform', eta: 0, base: 'dpm2' }, defaultState().panels[1]] }), notices: [] });
     expect(parse('Sigma var: -1, AFS: maybe, AMED base: <b>').notices).toEqual([
       'panels[0].sigmaVar: must be a number in [0, 2], got -1; using 0',
-      'panels[0].amedBase: must be one of ipndm, euler, dpm2, got "<b>"; using "ipndm"',
       'panels[0].afs: must be true or false, got "maybe"; using true',
+      'panels[0].base: must be one of ipndm, euler, dpm2, got "<b>"; using "ipndm"',
     ]);
   });
 });

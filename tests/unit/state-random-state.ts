@@ -1,7 +1,8 @@
 /** Seeded random valid states for round-trip tests, drawn with full-precision doubles where a field allows them. */
 import { SAMPLERS } from '../../src/sampling/samplers';
 import { SCHEDULES } from '../../src/sampling/schedules';
-import { AMED_BASES } from '../../src/api/options';
+import { AMED_BASE_OPTION } from '../../src/sampling/samplers/amed';
+import { ETA_OPTION } from '../../src/sampling/samplers/sde';
 import { defaultState, LIMITS, UPSCALE_MODES, type PanelState, type SandboxState } from '../../src/state/params';
 import { liveReflowId, MAX_REFLOW_LEVEL } from '../../src/state/reflow-family';
 import { WorldRegistry } from '../../src/worlds/registry';
@@ -9,14 +10,14 @@ import { shippedWorlds } from '../reference/shipped-worlds';
 import { lcg, randomMixture } from '../reference/random-mixture';
 
 export const WORLDS = new WorldRegistry(shippedWorlds()).list();
-export const SAMPLER_LIST = SAMPLERS.map(({ id, label, stochastic }) => ({ id, label, stochastic }));
+export const SAMPLER_LIST = SAMPLERS.map(({ id, label, stochastic, options }) => ({ id, label, stochastic, options }));
 /** A fixed list for tests that check notice texts word for word, so new samplers don't change them. */
 export const CORE_SAMPLERS = [
-  { id: 'euler', stochastic: false },
-  { id: 'heun', stochastic: false },
-  { id: 'dpmpp_2m', stochastic: false },
-  { id: 'ipndm', stochastic: false },
-  { id: 'sde', stochastic: true },
+  { id: 'euler', stochastic: false, options: [] },
+  { id: 'heun', stochastic: false, options: [] },
+  { id: 'dpmpp_2m', stochastic: false, options: [] },
+  { id: 'ipndm', stochastic: false, options: [] },
+  { id: 'sde', stochastic: true, options: [ETA_OPTION] },
 ];
 
 /** Panel options away from their defaults, each present about a third of the time. */
@@ -24,7 +25,7 @@ function randomPanelOptions(u: () => number, pick: <T>(list: readonly T[]) => T,
   const options: Partial<PanelState> = {};
   if (family.length > 0 && u() < 0.4) options.world = pick(family);
   if (u() < 0.3) options.sigmaVar = u() * 2 || 0.5;
-  if (u() < 0.3) options.amedBase = pick(AMED_BASES.slice(1));
+  if (u() < 0.3) options.base = pick(AMED_BASE_OPTION.choices.slice(1)).value;
   if (u() < 0.3) options.afs = false;
   if (u() < 0.3) options.upscale = pick(UPSCALE_MODES.slice(1));
   return options;

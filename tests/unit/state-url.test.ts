@@ -26,7 +26,7 @@ describe('URL hash', () => {
   });
 
   it('ids with separators and non-ASCII characters are escaped and restored', () => {
-    const samplers = [...CORE_SAMPLERS, { id: 'a:b~c&d=e%f η😀', stochastic: true }];
+    const samplers = [...CORE_SAMPLERS, { id: 'a:b~c&d=e%f η😀', stochastic: true, options: [] }];
     const worlds = [...WORLDS, { id: 'w&x=y#z' }];
     const state = stateWith({ world: 'w&x=y#z', panels: [{ sampler: 'a:b~c&d=e%f η😀', steps: 3, schedule: 'logsnr', eta: 0.25 }, defaultState().panels[0]] });
     const hash = stateToHash(state);

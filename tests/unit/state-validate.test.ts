@@ -119,7 +119,7 @@ describe('sanitizeState replaces each bad field by its default and says which an
   });
 
   it('a deterministic sampler list without euler: the fallback is the first known sampler', () => {
-    const { state, notices } = sanitizeState({ panels: [{ sampler: 'euler' }, { sampler: 'x' }] }, WORLDS, [{ id: 'heun', stochastic: false }]);
+    const { state, notices } = sanitizeState({ panels: [{ sampler: 'euler' }, { sampler: 'x' }] }, WORLDS, [{ id: 'heun', stochastic: false, options: [] }]);
     expect(state.panels.map((p) => p.sampler)).toEqual(['heun', 'heun']);
     expect(notices).toHaveLength(2);
   });

@@ -116,7 +116,7 @@ describe('image panel requests', () => {
   it('sampler options go only to their samplers; a panel on its own reflow has no RMSE', () => {
     const panels = [
       { sampler: 'reflow', steps: 1, schedule: 'linear_t' as const, eta: 0, sigmaVar: 0.4, world: 'gmm:ring8:2rf' },
-      { sampler: 'amed_plugin', steps: 3, schedule: 'time_uniform' as const, eta: 0, amedBase: 'dpm2' as const, afs: false, sigmaVar: 0.4 },
+      { sampler: 'amed_plugin', steps: 3, schedule: 'time_uniform' as const, eta: 0, base: 'dpm2', afs: false, sigmaVar: 0.4 },
       { sampler: 'euler', steps: 3, schedule: 'karras' as const, eta: 0, sigmaVar: 0.4, afs: false },
     ];
     const state = { ...defaultState(), panels };

@@ -6,13 +6,49 @@ import { CancelledError } from '../../src/gpu/errors';
 import { parseBounded } from '../../src/ui/form';
 import { formatSecondsLeft, ProgressClock } from '../../src/ui/runs/progress-clock';
 import { ReferenceSolves } from '../../src/ui/runs/reference-solves';
-import { panelRequest, panelSteps, recordsTrajectory, referenceRequest, requestKey, stepsForBudget, TRAJECTORY_VALUE_BUDGET } from '../../src/ui/runs/run-request';
+import { panelRequest, panelSteps, recordsTrajectory, referenceRequest, requestKey, TRAJECTORY_VALUE_BUDGET } from '../../src/ui/runs/run-request';
+import { resolveSampleOptions } from '../../src/api/options';
+import { buildAmedPlan } from '../../src/sampling/samplers/amed';
+import { WorldRegistry } from '../../src/worlds/registry';
+import type { PanelState } from '../../src/state/params';
 import { RunCache } from '../../src/ui/runs/run-cache';
 import type { SampleResult } from '../../src/api/sandbox';
 
 describe('requests from the state', () => {
-  it('stepsForBudget agrees with the engine for every sampler and budget', () => {
-    for (const sampler of SAMPLERS) for (let budget = 1; budget <= 120; budget++) expect(stepsForBudget(sampler, budget), `${sampler.id} ${budget}`).toBe(stepsForNfe(sampler, budget));
+  it('the panel shows the steps the engine runs, for every sampler, budget and option setting', () => {
+    const worlds = new WorldRegistry();
+    const panels: PanelState[] = [
+      ...SAMPLERS.map((s) => ({ sampler: s.id, steps: 3, schedule: s.defaultSchedule, eta: 0 })),
+      { sampler: 'amed', steps: 3, schedule: 'time_uniform', eta: 0, afs: false },
+      { sampler: 'amed_plugin', steps: 3, schedule: 'time_uniform', eta: 0, afs: false, base: 'euler' },
+    ];
+    for (const panel of panels) {
+      for (let budget = 3; budget <= 40; budget++) {
+        const state = { ...defaultState(), equalNfe: true, nfe: budget, panels: [panel, panel] };
+        const engine = resolveSampleOptions(panelRequest(state, 0, SAMPLERS, []), worlds).steps;
+        expect(panelSteps(state, 0, SAMPLERS), `${JSON.stringify(panel)} at ${budget}`).toBe(engine);
+      }
+    }
+  });
+
+  it('AMED with AFS off and an NFE budget of 9: the panel shows 4 steps, the engine runs 4 steps of NFE 8', () => {
+    // Without AFS every step costs 2 evaluations (Zhou et al. 2024, §3.3): 5 steps would need 10 > 9.
+    const panel: PanelState = { sampler: 'amed', steps: 3, schedule: 'time_uniform', eta: 0, afs: false };
+    const state = { ...defaultState(), equalNfe: true, nfe: 9, panels: [panel, panel] };
+    const run = resolveSampleOptions(panelRequest(state, 0, SAMPLERS, []), new WorldRegistry());
+    const plan = buildAmedPlan(run.sigmas, { variant: 'solver', afs: false, steps: Array.from({ length: run.steps }, () => ({ r: 0.5, c: 1 })) });
+    expect(panelSteps(state, 0, SAMPLERS)).toBe(4);
+    expect(run.steps).toBe(4);
+    expect(plan.nfe).toBe(8);
+    // With AFS on (the default) the first step is free: 5 steps fit in 9.
+    expect(panelSteps({ ...state, panels: [{ ...panel, afs: undefined }, panel] }, 0, SAMPLERS)).toBe(5);
+  });
+
+  it('stepsForNfe follows the options: AMED spends one evaluation less with AFS', () => {
+    const amed = SAMPLERS.find((s) => s.id === 'amed')!;
+    expect(stepsForNfe(amed, 9, { afs: false })).toBe(4);
+    expect(stepsForNfe(amed, 9, { afs: true })).toBe(5);
+    expect(stepsForNfe(amed, 9)).toBe(5);
   });
 
   it('equal-NFE mode asks for the budget; η is sent only to stochastic samplers', () => {

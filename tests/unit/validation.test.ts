@@ -16,6 +16,18 @@ describe('argument validation names the field and its range', () => {
     expect(sample({ sampler: 'sde', eta: 1.5 })).toThrow(/eta: must be a number in \[0, 1\], got 1.5/);
     expect(sample({ sampler: 'sde', eta: -0.1 })).toThrow(/eta/);
   });
+  it('sampler options by their declarations: σ_var 0–2, AFS a switch, AMED base one of its solvers', () => {
+    expect(sample({ sampler: 'reflow', sigmaVar: 2.5 })).toThrow('sigmaVar: must be a number in [0, 2], got 2.5');
+    expect(sample({ sampler: 'amed', afs: 'no' })).toThrow('afs: must be true or false, got "no"');
+    expect(sample({ sampler: 'amed_plugin', base: 'rk4' })).toThrow('base: must be one of ipndm, euler, dpm2, got "rk4"');
+    const plugin = resolveSampleOptions({ world: 'gmm:ring8', sampler: 'amed_plugin', base: 'euler', afs: false, nfe: 9 }, worlds);
+    expect(plugin.options).toEqual({ base: 'euler', afs: false });
+    // AFS off: two evaluations every step, so a budget of 9 gives 4 steps (AFS on: 5).
+    expect(plugin.steps).toBe(4);
+    expect(resolveSampleOptions({ world: 'gmm:ring8', sampler: 'amed', nfe: 9 }, worlds).steps).toBe(5);
+    // A sampler receives only the options it declares.
+    expect(resolveSampleOptions({ world: 'gmm:ring8', sampler: 'euler', sigmaVar: 1 }, worlds).options).toEqual({});
+  });
   it('a known sampler id', () => expect(sample({ sampler: 'nope' })).toThrow(/sampler: must be one of euler, heun, dpmpp_2m, ipndm, sde/));
   it('a known schedule and world', () => {
     expect(sample({ schedule: 'cosine' })).toThrow(/schedule: must be one of karras/);
@@ -49,7 +61,7 @@ describe('argument validation names the field and its range', () => {
   });
   it('defaults: each sampler has a schedule; stochastic samplers default to η = 1', () => {
     const r = resolveSampleOptions({ world: 'gmm:ring8', sampler: 'sde' }, worlds);
-    expect(r.eta).toBe(1);
+    expect(r.options.eta).toBe(1);
     expect(r.schedule).toBe('karras');
     expect(r.sigmas.length).toBe(11);
   });

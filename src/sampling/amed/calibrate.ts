@@ -5,11 +5,11 @@
  * linear in c, so the least-squares c against the teacher's x_{n+1} is closed-form. This is the time-only variant:
  * one (r_n, c_n) per step, shared by all samples. The teacher is Heun on a finer grid.
  */
-import type { AmedParams, AmedStepParams } from '../samplers/amed';
+import type { AmedParams, AmedStepParams } from './params';
 import { afsDirectionScale, amedStepForms, type AmedVariant, type Form } from './step';
 
 /** D(x; σ) for a batch (row-major count × dim) at one σ. */
-export type BatchDenoise = (x: Float64Array, sigma: number) => Promise<Float64Array>;
+type BatchDenoise = (x: Float64Array, sigma: number) => Promise<Float64Array>;
 
 export interface CalibrationOptions {
   variant: AmedVariant;

@@ -203,3 +203,18 @@ export class PredictorRun {
     pass.dispatchWorkgroups(...dispatchFor(n * w.inputDim));
   }
 }
+
+const uploads = new WeakMap<GpuResources, Map<AmedPredictorWeights, Promise<GpuAmedPredictor>>>();
+
+/** A predictor's weights and kernels on a device, uploaded once per device and kept while the device lives. */
+export function predictorOnDevice(gpu: GpuResources, weights: AmedPredictorWeights): Promise<GpuAmedPredictor> {
+  let perDevice = uploads.get(gpu);
+  if (!perDevice) uploads.set(gpu, (perDevice = new Map()));
+  let entry = perDevice.get(weights);
+  if (!entry) {
+    entry = GpuAmedPredictor.create(gpu, weights);
+    entry.catch(() => perDevice.delete(weights));
+    perDevice.set(weights, entry);
+  }
+  return entry;
+}

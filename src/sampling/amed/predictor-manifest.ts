@@ -6,7 +6,7 @@
  */
 import { PREDICTOR_TENSORS, predictorShapes, type AmedPredictorWeights, type BottleneckReduce, type PredictorTensor } from './predictor';
 
-export interface PredictorManifestEntry {
+interface PredictorManifestEntry {
   nfe: number;
   variant: string;
   afs: boolean;

@@ -70,7 +70,7 @@ function linear(weight: Float32Array, bias: Float32Array, x: ArrayLike<number>):
 
 /** EDM's PositionalEmbedding(num_channels, endpoint=True) of σ with its halves swapped, as AMED_predictor feeds
  *  map_layer0: [sin(σ·f_k)…, cos(σ·f_k)…], f_k = (1/10000)^(k/(half−1)). */
-export function swappedPositionalEmbedding(sigma: number, channels: number): Float64Array {
+function swappedPositionalEmbedding(sigma: number, channels: number): Float64Array {
   const half = channels / 2;
   const out = new Float64Array(channels);
   for (let k = 0; k < half; k++) {

@@ -12,7 +12,7 @@
  * where d = (x − D(x; t))/t (or x/√(1+t²) under AFS) and d_s = (y − D(y; s))/s.
  * The update is linear in c, which the closed-form calibration uses: x' = base + c·direction.
  */
-import { ADAMS_BASHFORTH } from '../samplers/ipndm';
+import { ADAMS_BASHFORTH } from '../adams-bashforth';
 
 export type AmedVariant = 'solver' | 'euler' | 'dpm2' | 'ipndm';
 
@@ -28,7 +28,7 @@ export interface StepForms {
   historyUsed: number;
 }
 
-export function meanValueTime(t: number, tNext: number, r: number): number {
+function meanValueTime(t: number, tNext: number, r: number): number {
   return tNext ** r * t ** (1 - r);
 }
 

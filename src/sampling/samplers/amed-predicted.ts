@@ -14,10 +14,16 @@ export function buildAmedPredictedPlan(sigmas: Float64Array, afs: boolean): Plan
     const [t, tNext] = [sigmas[n], sigmas[n + 1]];
     if (afs && n === 0) {
       plan.combine('d', [['x', afsDirectionScale(t)]]);
-      plan.combine('D', [['x', 1], ['d', -t]]); // the D implied by the analytical direction, for the step scrubber
+      plan.combine('D', [
+        ['x', 1],
+        ['d', -t],
+      ]); // the D implied by the analytical direction, for the step scrubber
     } else {
       plan.denoise('x', t, 'D', { tap: true });
-      plan.combine('d', [['x', 1 / t], ['D', -1 / t]]);
+      plan.combine('d', [
+        ['x', 1 / t],
+        ['D', -1 / t],
+      ]);
     }
     plan.predict(n, t, tNext, !(afs && n === 0));
     plan.record(n, 'x', 'D');

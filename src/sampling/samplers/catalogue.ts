@@ -18,7 +18,7 @@ import { buildLms, LMS_DEFAULTS } from './lms';
 import { buildUniPc, UNIPC_DEFAULTS } from './unipc';
 
 /** One option: a number in [min, max] (integers when `integer`), or one of `choices`. */
-export type CatalogueOption =
+type CatalogueOption =
   | { key: string; default: number; min: number; max: number; integer?: boolean; label: string }
   | { key: string; default: string | boolean; choices: readonly (string | boolean)[]; label: string };
 

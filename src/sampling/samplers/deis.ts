@@ -10,7 +10,7 @@ export const DEIS_DEFAULTS: DeisOptions = { order: 3 };
 
 /** The VP time of diff-sampler's DEIS (solver_utils.edm2t with its defaults): β_d, β_min fitted so that
  *  σ(1) = 80 and σ(ε_s = 1e−3) = 0.002 for σ(t) = √(exp(½β_d t² + β_min t) − 1). Fixed, whatever the run's σ range. */
-export const DEIS_TIME_MAP = (() => {
+const DEIS_TIME_MAP = (() => {
   const [sigmaMin, sigmaMax, epsilonS] = [0.002, 80, 1e-3];
   const betaD = (2 * (Math.log1p(sigmaMin * sigmaMin) / epsilonS - Math.log1p(sigmaMax * sigmaMax))) / (epsilonS - 1);
   const betaMin = Math.log1p(sigmaMax * sigmaMax) - 0.5 * betaD;
@@ -18,13 +18,13 @@ export const DEIS_TIME_MAP = (() => {
 })();
 
 /** VP time t(σ) = (√(β_min² + 2β_d·log(1+σ²)) − β_min)/β_d (the inverse of σ(t)). */
-export function deisTime(sigma: number): number {
+function deisTime(sigma: number): number {
   const { betaD, betaMin } = DEIS_TIME_MAP;
   return (Math.sqrt(betaMin * betaMin + 2 * betaD * Math.log1p(sigma * sigma)) - betaMin) / betaD;
 }
 
 /** Gauss–Legendre nodes and weights on [−1, 1] (Newton on P_n from the Chebyshev guesses; Golub–Welsch accuracy). */
-export function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
+function gaussLegendre(n: number): { nodes: number[]; weights: number[] } {
   const nodes = new Array<number>(n);
   const weights = new Array<number>(n);
   for (let i = 0; i < Math.ceil(n / 2); i++) {
@@ -57,7 +57,7 @@ const GAUSS = gaussLegendre(20);
  * so the interval is cut into panels at most a factor 2 wide in σ (each panel's width ≤ its distance from 0) and each
  * integrated by 20-point Gauss–Legendre: float64-exact in practice. (diff-sampler sums 10⁴ rectangles in τ.)
  */
-export function deisCoefficients(sigmas: ArrayLike<number>, i: number, order: number): number[] {
+function deisCoefficients(sigmas: ArrayLike<number>, i: number, order: number): number[] {
   const t = Array.from({ length: order }, (_, k) => deisTime(sigmas[i - k]));
   const [a, b] = [sigmas[i], sigmas[i + 1]];
   const out = new Array<number>(order).fill(0);

@@ -1,11 +1,5 @@
 import { PlanBuilder, type Plan } from '../plan';
 
-/** DPM-Solver-2 as k-diffusion runs it has no options of its own here (k-diffusion's s_churn family defaults to 0,
- *  which is the rule implemented; churn would need fresh noise outside the Brownian path). */
-export type Dpm2Options = Record<string, never>;
-
-export const DPM_2_DEFAULTS: Dpm2Options = {};
-
 /** The midpoint in log σ: exp(lerp(log σ_a, log σ_b, ½)) = √(σ_a σ_b) (k-diffusion's sigma_mid). */
 export function logMidpoint(a: number, b: number): number {
   const la = Math.log(a);

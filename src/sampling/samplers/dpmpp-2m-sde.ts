@@ -1,7 +1,7 @@
 import { PlanBuilder, type Plan } from '../plan';
 import { brownianNoise, checkRange } from './ancestral';
 
-export type Dpmpp2mSdeSolverType = 'midpoint' | 'heun';
+type Dpmpp2mSdeSolverType = 'midpoint' | 'heun';
 
 export interface Dpmpp2mSdeOptions {
   /** Noise strength, [0, 1]: 0 is the ODE (with 'midpoint', exactly ./dpmpp-2m.ts), 1 the SDE. */

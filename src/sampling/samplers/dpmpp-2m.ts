@@ -1,5 +1,5 @@
 import { PlanBuilder } from '../plan';
-import type { BuildPlan } from './types';
+import type { BuildPlan, SamplerInfo } from './types';
 
 /** DPM-Solver++(2M) (Lu et al. 2022, Alg. 2; k-diffusion sample_dpmpp_2m). With λ = −log σ and h = λ_{i+1} − λ_i:
  *  x_{i+1} = (σ_{i+1}/σ_i)·x_i − expm1(−h)·D̃, where D̃ = (1 + 1/2r)·D_i − (1/2r)·D_{i−1}, r = h_{i−1}/h,
@@ -21,11 +21,29 @@ export const buildDpmpp2m: BuildPlan = (sigmas) => {
     const h = lambda(sNext) - lambda(s);
     const weight = -Math.expm1(-h);
     if (i === 0) {
-      plan.combine('x', [['x', sNext / s], [current, weight]]);
+      plan.combine('x', [
+        ['x', sNext / s],
+        [current, weight],
+      ]);
     } else {
       const r = (lambda(s) - lambda(sigmas[i - 1])) / h;
-      plan.combine('x', [['x', sNext / s], [current, weight * (1 + 1 / (2 * r))], [previous, -weight / (2 * r)]]);
+      plan.combine('x', [
+        ['x', sNext / s],
+        [current, weight * (1 + 1 / (2 * r))],
+        [previous, -weight / (2 * r)],
+      ]);
     }
   }
   return plan.record(steps, 'x', 'x').build();
+};
+
+export const DPMPP_2M: SamplerInfo = {
+  id: 'dpmpp_2m',
+  label: 'DPM++(2M)',
+  options: [],
+  nfe: (n) => n,
+  stochastic: false,
+  defaultSchedule: 'karras',
+  build: buildDpmpp2m,
+  citation: 'Lu et al. 2022, DPM-Solver++ Alg. 2 (multistep)',
 };

@@ -14,7 +14,7 @@ export const LMS_DEFAULTS: LmsOptions = { order: 4 };
  * Π_{k≠j} (v − a_k)/(a_j − a_k) in v; its monomial coefficients are multiplied out and integrated on [0, 1] term by term.
  * k-diffusion's linear_multistep_coeff computes the same integral by scipy quad (epsrel 1e-4).
  */
-export function lmsCoefficients(t: ArrayLike<number>, i: number, order: number): number[] {
+function lmsCoefficients(t: ArrayLike<number>, i: number, order: number): number[] {
   if (order - 1 > i) throw new RangeError(`lms: order ${order} too high for step ${i}`);
   const h = t[i + 1] - t[i];
   const a = Array.from({ length: order }, (_, k) => (t[i - k] - t[i]) / h);

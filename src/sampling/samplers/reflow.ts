@@ -1,5 +1,20 @@
 import { PlanBuilder } from '../plan';
-import type { BuildPlan } from './types';
+import type { NumberOption } from '../option-spec';
+import type { BuildPlan, SamplerInfo } from './types';
+
+/** σ_var of the marginal-preserving RF-SDE (Liu et al. 2023); 0 is the ODE. */
+const SIGMA_VAR_OPTION: NumberOption = {
+  key: 'sigmaVar',
+  label: 'σ_var',
+  type: 'number',
+  min: 0,
+  max: 2,
+  step: 0.05,
+  default: 0,
+  infotext: 'Sigma var',
+  url: 'sv',
+  description: 'RF-SDE noise σ_var (Liu et al. 2023); 0 is the ODE',
+};
 
 /**
  * The ReFlow sampler: Euler in rectified-flow time τ = σ/(1+σ) on z = x/(1+σ), with velocity v = ε̂ − x̂0 = d − D
@@ -10,7 +25,8 @@ import type { BuildPlan } from './types';
  * With σ_var = 0 this is exactly EDM Euler on the same σ points (algorithms.md), written in RF form.
  * ξ is the per-sample Brownian path indexed by τ/τ_0.
  */
-export const buildReflow: BuildPlan = (sigmas, { sigmaVar = 0 }) => {
+const buildReflow: BuildPlan = (sigmas, options) => {
+  const sigmaVar = Number(options.sigmaVar ?? SIGMA_VAR_OPTION.default);
   const plan = new PlanBuilder(sigmas);
   const steps = sigmas.length - 1;
   const tau = (s: number) => s / (1 + s);
@@ -25,8 +41,27 @@ export const buildReflow: BuildPlan = (sigmas, { sigmaVar = 0 }) => {
     // z' = x/(1+σ) + [k·(x − D)/σ − D]·Δτ, then x' = (1+σ')·z'.
     const xCoef = scale * (1 / (1 + s) + (k * dt) / s);
     const dCoef = scale * (-(k * dt) / s - dt);
-    const noise = sigmaVar > 0 ? { scale: scale * t * sigmaVar * Math.sqrt(-dt), uFrom: t / tau0, uTo: tNext / tau0 } : undefined;
-    plan.combine('x', [['x', xCoef], ['D', dCoef]], noise);
+    const noise =
+      sigmaVar > 0 ? { scale: scale * t * sigmaVar * Math.sqrt(-dt), uFrom: t / tau0, uTo: tNext / tau0 } : undefined;
+    plan.combine(
+      'x',
+      [
+        ['x', xCoef],
+        ['D', dCoef],
+      ],
+      noise,
+    );
   }
   return plan.record(steps, 'x', 'x').build();
+};
+
+export const REFLOW: SamplerInfo = {
+  id: 'reflow',
+  label: 'ReFlow (RF Euler)',
+  options: [SIGMA_VAR_OPTION],
+  nfe: (n) => n,
+  stochastic: false,
+  defaultSchedule: 'linear_t',
+  build: buildReflow,
+  citation: 'Liu, Gong & Liu 2023 (ICLR), Euler in rectified-flow time; optional RF-SDE σ_var',
 };

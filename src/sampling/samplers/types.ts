@@ -1,31 +1,35 @@
-import type { AmedParams } from './amed';
+import type { OptionSpec, OptionValues } from '../option-spec';
 import type { Plan } from '../plan';
+import type { PrepareHook } from '../prepare';
 import type { ScheduleId } from '../schedules';
 
-export interface SamplerOptions {
-  /** Noise level of the η-SDE family: 0 is the probability-flow ODE, 1 the reverse SDE. */
-  eta: number;
-  /** RF-SDE noise scale of the reflow sampler (0 = the ODE). */
-  sigmaVar?: number;
-  /** Calibrated AMED steps (amed and amed_plugin only). */
-  amed?: AmedParams;
-}
+/** A sampler's option values by key (every option it declares, defaults filled in). */
+export type SamplerOptions = OptionValues;
 
-/** One signature for every sampler (the k-diffusion sampling.py habit): a σ grid ending in 0 → a plan. */
-export type BuildPlan = (sigmas: Float64Array, options: SamplerOptions) => Plan;
+/**
+ * One signature for every sampler (the k-diffusion sampling.py habit): a σ grid ending in 0 → a plan. `prepared` is
+ * what the sampler's own `prepare` hook produced for this run (absent for samplers without one).
+ */
+export type BuildPlan = (sigmas: Float64Array, options: SamplerOptions, prepared?: unknown) => Plan;
 
 export interface SamplerInfo {
   id: string;
   label: string;
-  /** Network evaluations for a given number of steps. */
-  nfe: (steps: number) => number;
+  /** The options this sampler reads, declared once: the API, page state, URL, infotext and controls derive from
+   *  them (../option-spec.ts). */
+  options: readonly OptionSpec[];
+  /** Network evaluations for a given number of steps and option values (AMED's AFS saves one). */
+  nfe: (steps: number, options?: SamplerOptions) => number;
   stochastic: boolean;
   citation: string;
   defaultSchedule: ScheduleId;
   /** Samplers that stop at σ_min without a final denoise (AMED, as in its official code) walk steps + 1
    *  timestamps ending at σ_min; the others walk steps intervals ending at σ = 0. */
   endsAtSigmaMin?: boolean;
-  /** Needs per-world calibrated parameters before it can build a plan (AMED). */
-  calibrated?: boolean;
   build: BuildPlan;
+  /** Samplers that must prepare before they can build (AMED's calibration or learned predictor): what this returns
+   *  goes to `build` and to the executor (../prepare.ts). */
+  prepare?: PrepareHook;
+  /** What the page calls the preparation while it runs, e.g. "AMED calibration". */
+  preparing?: string;
 }

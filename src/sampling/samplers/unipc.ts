@@ -1,7 +1,7 @@
 import { PlanBuilder, type Plan } from '../plan';
 import { checkRange } from './ancestral';
 
-export type UniPcVariant = 'bh1' | 'bh2';
+type UniPcVariant = 'bh1' | 'bh2';
 
 export interface UniPcOptions {
   /** Order of the predictor UniP, 1–3 (the corrector UniC raises it by one); the first steps warm up through 1, 2. */
@@ -38,7 +38,7 @@ function solve(a: number[][], b: number[]): number[] {
 
 /** One UniPC step's coefficients as linear forms. `previous` lists σ of the stored data predictions, newest first
  *  (D_0 at σ_prev0, D_1, …); the step goes σ_prev0 → σ_t with the given order (≤ previous.length). */
-export interface UniPcStepCoefficients {
+interface UniPcStepCoefficients {
   /** x_pred = x·x + Σ_k prev[k]·D_k. */
   predictor: { x: number; prev: number[] };
   /** x_corr = x·x + Σ_k prev[k]·D_k + next·D(x_pred; σ_t). */
@@ -48,7 +48,7 @@ export interface UniPcStepCoefficients {
 /** UniPC with data prediction (Zhao et al. 2023; zju-pi/diff-sampler solver_utils.unipc_update),
  *  in λ = −log σ: h = λ_t − λ_0, r_k = (λ_k − λ_0)/h, with φ's of hh = −h and B(h) per variant; the predictor's ρ solve
  *  R_{p−1}·ρ = b_{p−1} (ρ = ½ at order 2), the corrector's R_p·ρ = b_p (ρ = ½ at order 1), R_{ik} = r_k^{i−1}. */
-export function unipcCoefficients(previous: number[], sigmaT: number, order: number, variant: UniPcVariant): UniPcStepCoefficients {
+function unipcCoefficients(previous: number[], sigmaT: number, order: number, variant: UniPcVariant): UniPcStepCoefficients {
   const lambda = (s: number) => -Math.log(s);
   const l0 = lambda(previous[0]);
   const h = lambda(sigmaT) - l0;

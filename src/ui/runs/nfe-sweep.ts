@@ -6,7 +6,10 @@
 import type { Sandbox, SamplerMeta } from '../../api/sandbox';
 import type { SandboxState } from '../../state/params';
 import type { ReferenceSolves } from './reference-solves';
-import { panelRequest, referenceRequest, stepsForBudget } from './run-request';
+import { valueLabel } from '../../sampling/option-spec';
+import { stepsForNfe } from '../../sampling/samplers';
+import { panelOptionValues } from '../../state/panel-options';
+import { panelRequest, referenceRequest } from './run-request';
 
 /** Roughly geometric, ×1.4 a rung, from the few-step regime to where Heun is converged on the presets. */
 const SWEEP_BUDGETS = [2, 3, 4, 6, 8, 11, 16, 22, 32, 45, 64] as const;
@@ -32,12 +35,14 @@ export function planSweep(state: SandboxState, samplers: readonly SamplerMeta[],
   state.panels.forEach((p, i) => {
     const meta = samplers.find((s) => s.id === p.sampler);
     if (!meta || p.world !== undefined) return;
-    const key = JSON.stringify([p.sampler, p.schedule, meta.stochastic ? p.eta : 0, p.sigmaVar, p.amedBase, p.afs]);
+    const options = panelOptionValues(p, meta);
+    const key = JSON.stringify([p.sampler, p.schedule, options]);
     if (seen.has(key)) return;
     seen.add(key);
-    const steps = [...new Set(SWEEP_BUDGETS.map((b) => stepsForBudget(meta, b)).filter((n) => n > 0))];
+    const steps = [...new Set(SWEEP_BUDGETS.map((b) => stepsForNfe(meta, b, options)).filter((n) => n > 0))];
     const schedule = schedules.find((s) => s.id === p.schedule)?.label ?? p.schedule;
-    plan.series.push({ label: `${meta.label}, ${schedule}${meta.stochastic ? `, η ${p.eta}` : ''}`, panel: i, points: [] });
+    const optionText = meta.options.map((spec) => `, ${spec.label} ${valueLabel(spec, options[spec.key])}`).join('');
+    plan.series.push({ label: `${meta.label}, ${schedule}${optionText}`, panel: i, points: [] });
     plan.steps.push(steps);
   });
   return plan;

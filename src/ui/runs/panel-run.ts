@@ -1,14 +1,15 @@
 /**
  * A panel's run and its metrics, as two @lit/task controllers: the run aborts whatever it was still doing when its
  * request changes (so no outdated run is ever queued behind a newer one), waits for its world to be ready (weights,
- * reflow levels), calibrates AMED first when the sampler needs it, and answers from the run cache when it can. The
+ * reflow levels), shows the progress of whatever the sampler prepares first (AMED's calibration, under the name the
+ * sampler gives it), and answers from the run cache when it can. The
  * metrics follow the run: exact log-likelihood, plus RMSE to the shared reference solve where that is affordable.
  * Image runs get the classifier's verdict after their samples are shown: it never delays them, and a new request
  * aborts it as it aborts the run.
  */
 import { Task, TaskStatus } from '@lit/task';
 import type { ReactiveControllerHost } from 'lit';
-import type { AmedCalibration } from '../../api/amed-calibrations';
+import type { AmedCalibration } from '../../sampling/amed/calibrations';
 import type { Metrics, SampleResult, Sandbox } from '../../api/sandbox';
 import type { SandboxState } from '../../state/params';
 import { judgedByClassifier, type Verdict } from './classifier-verdict';
@@ -25,8 +26,6 @@ export interface SampledRun {
   count: number;
   /** Image runs: the side of the images; undefined for a 2D run. */
   side?: number;
-  /** AMED panels: the calibration the run used. */
-  calibration?: AmedCalibration;
 }
 
 /** What the run needs from its panel, read afresh each time (contexts arrive after construction). */
@@ -43,8 +42,6 @@ export interface PanelRunSource {
   /** Bumped to run again although nothing changed. */
   rerun: number;
 }
-
-export const isAmed = (sampler: string) => sampler === 'amed' || sampler === 'amed_plugin';
 
 /** Verdicts kept per panel, so that going back to an earlier request does not classify its samples again. */
 const MAX_VERDICTS = 8;
@@ -73,21 +70,21 @@ export class PanelRun {
       // request's fields: a world id can name another function after a reflow with other settings.
       const cacheKey = await sandbox.sampleKey(request);
       let result = cache.get(cacheKey);
-      const usesGpu = !result || isAmed(request.sampler);
-      const release = usesGpu && request.size !== undefined ? await imageLane.enter(signal) : () => {};
+      const release = !result && request.size !== undefined ? await imageLane.enter(signal) : () => {};
       try {
-        // Runs the learned AMED predictor covers need no calibration (their table shows the predicted r, c).
-        const calibration = isAmed(request.sampler) && !(await sandbox.amedPredictorFor(request)).used ? await this.calibrate(request, signal) : undefined;
         if (!result) {
           this.setProgress('run', 0);
           try {
-            result = await sandbox.sample({ ...request, signal, onProgress: (f) => this.setProgress('run', f) });
+            const onProgress = (f: number, phase?: string) => this.setProgress(phase ?? 'run', f);
+            result = await sandbox.sample({ ...request, signal, onProgress });
           } finally {
             if (!signal.aborted) this.setProgress('run', null);
           }
           cache.set(cacheKey, result);
+          if (this.imported) this.reportImport(this.imported, result.amed?.calibration);
+          this.imported = undefined;
         }
-        return { key, result, count: request.count!, side: request.size, calibration };
+        return { key, result, count: request.count!, side: request.size };
       } finally {
         release();
       }
@@ -180,20 +177,7 @@ export class PanelRun {
     return referenceRequest(state, panelWorldArg(state, index));
   }
 
-  /** AMED's (r, c) for this panel's grid: computed on first use with progress, then cached by the engine. */
-  private async calibrate(request: PanelRequest, signal: AbortSignal): Promise<AmedCalibration> {
-    this.setProgress('AMED calibration', 0);
-    try {
-      const calibration = await this.source().sandbox.calibrateAmed({ ...request, sampler: request.sampler as 'amed' | 'amed_plugin', signal, onProgress: (f) => this.setProgress('AMED calibration', f) });
-      if (this.imported) this.reportImport(this.imported, calibration);
-      this.imported = undefined;
-      return calibration;
-    } finally {
-      if (!signal.aborted) this.setProgress('run', null);
-    }
-  }
-
-  private reportImport(imported: AmedCalibration, used: AmedCalibration): void {
+  private reportImport(imported: AmedCalibration, used: AmedCalibration | undefined): void {
     const label = `Panel ${this.source().index + 1}`;
     const made = `${imported.world}, ${imported.steps.length} steps, ${imported.variant}${imported.afs ? ' with AFS' : ''}`;
     const text =

@@ -3,15 +3,17 @@
  * is. A request's key tells when a panel must run again; the result caches key on what a result depends on
  * instead (the sandbox's sampleKey and referenceKey: the denoiser's key() plus the run's own inputs).
  */
-import type { SampleOptions } from '../../api/options';
+import type { SampleOptions, SampleOptionsWithout } from '../../api/options';
 import type { SamplerMeta } from '../../api/sandbox';
+import { stepsForNfe } from '../../sampling/samplers';
+import { panelOptionValues } from '../../state/panel-options';
 import { CUSTOM_WORLD } from '../../state/validate-state';
 import { IMAGE_DEFAULTS, PANEL_DEFAULTS, type SandboxState } from '../../state/params';
 import { isReflowed } from '../../state/reflow-family';
 import type { GmmSpec } from '../../worlds/gmm';
 import type { ImageWorldInfo, WorldInfo } from '../../worlds/types';
 
-export type PanelRequest = Omit<SampleOptions, 'signal' | 'onProgress'>;
+export type PanelRequest = SampleOptionsWithout<'signal' | 'onProgress'>;
 export type ReferenceRequest = Pick<SampleOptions, 'world' | 'seed' | 'count' | 'sigmaMax' | 'sigmaMin'>;
 
 /** Trajectories are recorded (for the step scrubber and paths) while count × dim × (steps + 1) stays under this
@@ -62,27 +64,12 @@ function imageRequest(state: SandboxState, index: number, image: ImageWorldInfo)
   };
 }
 
-/** Options only some samplers read, sent only to them, so that other panels' keys do not depend on them. */
-function samplerOptions(state: SandboxState, index: number): Partial<PanelRequest> {
-  const panel = state.panels[index];
-  if (panel.sampler === 'reflow') return { sigmaVar: panel.sigmaVar ?? PANEL_DEFAULTS.sigmaVar };
-  if (panel.sampler === 'amed') return { afs: panel.afs ?? PANEL_DEFAULTS.afs };
-  if (panel.sampler === 'amed_plugin') return { afs: panel.afs ?? PANEL_DEFAULTS.afs, base: panel.amedBase ?? PANEL_DEFAULTS.amedBase };
-  return {};
-}
-
-/** The most steps whose NFE fits a budget (0 when even one step does not), from the sampler's metadata. */
-export function stepsForBudget(sampler: Pick<SamplerMeta, 'nfe'>, budget: number): number {
-  let steps = 0;
-  while (steps < 1000 && sampler.nfe(steps + 1) <= budget) steps++;
-  return steps;
-}
-
-/** The steps a panel will take: its own, or in equal-NFE mode the most that fit the shared budget. */
+/** The steps a panel will take: its own, or in equal-NFE mode the most that fit the shared budget with the panel's
+ *  options (the engine's own stepsForNfe: AMED with AFS off spends one evaluation more). */
 export function panelSteps(state: SandboxState, index: number, samplers: readonly SamplerMeta[]): number {
   const panel = state.panels[index];
   const meta = samplers.find((s) => s.id === panel.sampler);
-  return state.equalNfe && meta ? stepsForBudget(meta, state.nfe) : panel.steps;
+  return state.equalNfe && meta ? stepsForNfe(meta, state.nfe, panelOptionValues(panel, meta)) : panel.steps;
 }
 
 export function recordsTrajectory(count: number, steps: number, dim: number): boolean {
@@ -91,7 +78,7 @@ export function recordsTrajectory(count: number, steps: number, dim: number): bo
 
 export function panelRequest(state: SandboxState, index: number, samplers: readonly SamplerMeta[], worlds: readonly WorldInfo[]): PanelRequest {
   const panel = state.panels[index];
-  const stochastic = samplers.find((s) => s.id === panel.sampler)?.stochastic ?? false;
+  const meta = samplers.find((s) => s.id === panel.sampler);
   const image = panelImage(state, index, worlds);
   const imageOptions = image ? imageRequest(state, index, image) : {};
   return {
@@ -99,14 +86,13 @@ export function panelRequest(state: SandboxState, index: number, samplers: reado
     sampler: panel.sampler,
     ...(state.equalNfe ? { nfe: state.nfe } : { steps: panel.steps }),
     schedule: panel.schedule,
-    // η only means something to stochastic samplers; leaving it out lets their deterministic peers share a key.
-    ...(stochastic ? { eta: panel.eta } : {}),
     seed: state.seed,
     count: state.count,
     sigmaMax: state.sigmaMax,
     sigmaMin: state.sigmaMin,
     rho: state.rho,
-    ...samplerOptions(state, index),
+    // Only the options this sampler declares, so that other panels' keys do not depend on them (η, σ_var, AFS, …).
+    ...panelOptionValues(panel, meta),
     ...imageOptions,
     trajectory: recordsTrajectory(state.count, panelSteps(state, index, samplers), imageOptions.size ? (image?.channels ?? 1) * imageOptions.size ** 2 : 2),
   };

@@ -25,7 +25,7 @@ export interface UnetDenoiserOptions {
 }
 
 /** Multiply-adds ×2 of one evaluation per sample: the conv and linear steps. */
-export function flopsPerSample(graph: CompiledGraph): number {
+function flopsPerSample(graph: CompiledGraph): number {
   let flops = 0;
   for (const s of graph.steps) {
     const out = graph.shapes.get(s.output)!;

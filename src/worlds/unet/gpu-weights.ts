@@ -30,7 +30,7 @@ export function weightKeys(step: Step): { weight: string; bias?: string } {
 }
 
 /** The arrays to upload, by key, for these steps. */
-export function packedArrays(steps: Step[], tensors: Map<string, Float32Array>): Map<string, Float32Array> {
+function packedArrays(steps: Step[], tensors: Map<string, Float32Array>): Map<string, Float32Array> {
   const tensor = (name: string) => {
     const t = tensors.get(name);
     if (!t) throw new Error(`weights.bin has no tensor "${name}" (named by the manifest graph)`);

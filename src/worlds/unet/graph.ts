@@ -21,7 +21,7 @@ export interface Shape {
   w: number;
 }
 
-export interface ChannelBias {
+interface ChannelBias {
   value: string;
   offset: number;
   stride: number;

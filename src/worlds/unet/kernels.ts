@@ -15,7 +15,7 @@ import maxPool from '../../../shaders/nn/max-pool.wgsl?raw';
 import timeFeatures from '../../../shaders/nn/time-features.wgsl?raw';
 import upsampleNearest from '../../../shaders/nn/upsample-nearest.wgsl?raw';
 
-export const NN_SHADERS = {
+const NN_SHADERS = {
   avgPool,
   classEmbedding,
   concatChannels,

@@ -8,7 +8,7 @@
  * copies it into public/models/index.json).
  */
 
-export interface TensorEntry {
+interface TensorEntry {
   name: string;
   shape: number[];
   /** Byte offset in weights.bin (a multiple of 16). */
@@ -66,7 +66,7 @@ export interface WeightsManifest {
 }
 
 /** What a UNet manifest says about the world it draws (the index entry repeats it for the picker). */
-export interface WorldSection {
+interface WorldSection {
   id: string;
   label: string;
   description: string;

@@ -49,7 +49,7 @@ export interface MemoryLimits {
 }
 
 /** Default cap on the activations of one chunk: large batches run in chunks rather than exhaust GPU memory. */
-export const DEFAULT_ACTIVATION_BUDGET = 256 * 2 ** 20;
+const DEFAULT_ACTIVATION_BUDGET = 256 * 2 ** 20;
 
 /** Samples per chunk: every slot must fit one storage binding, and all slots together the budget. */
 export function maxChunkSamples(plan: MemoryPlan, limits: MemoryLimits, budgetBytes = DEFAULT_ACTIVATION_BUDGET): number {

@@ -1,0 +1,130 @@
+/**
+ * AMED calibrations per world, denoiser and grid: computed on first use (forward-only, ./calibrate.ts) with the
+ * run's own denoiser through the prepare hook's services, memoised by (world, denoiser, variant, AFS, grid), and
+ * exportable/importable as JSON.
+ */
+import { initialNoise } from '../noise';
+import type { DenoiserFacts, PrepareContext, PrepareMemo } from '../prepare';
+import { calibrateAmed, type CalibrationResult } from './calibrate';
+import type { AmedParams } from './params';
+import type { AmedVariant } from './step';
+
+export const CALIBRATION_FORMAT = 'diffusion-sandbox/amed-calibration@1';
+/** A seed of its own: calibrating on the evaluation noise would flatter the result. */
+const CALIBRATION_SEED = 0x0a3ed;
+const VARIANTS: readonly AmedVariant[] = ['solver', 'ipndm', 'euler', 'dpm2'];
+
+export interface AmedCalibration extends CalibrationResult {
+  format: typeof CALIBRATION_FORMAT;
+  world: string;
+  denoiser: DenoiserFacts;
+  sigmas: number[];
+  /** Samples in the calibration batch. */
+  count: number;
+}
+
+function memoKey(
+  world: string,
+  denoiser: DenoiserFacts,
+  variant: string,
+  afs: boolean,
+  sigmas: ArrayLike<number>,
+): string {
+  const grid = Array.from(sigmas, (s) => Math.fround(s));
+  return JSON.stringify([
+    'amed-calibration',
+    world,
+    denoiser.size ?? null,
+    denoiser.cfg,
+    denoiser.upsampleGuidance ?? null,
+    denoiser.conditional,
+    variant,
+    afs,
+    grid,
+  ]);
+}
+
+/** The calibration for a run, computed on first request (2D worlds: 512 samples; image worlds: 16). */
+export function calibrationFor(context: PrepareContext, variant: AmedVariant, afs: boolean): Promise<AmedCalibration> {
+  return context.memo(memoKey(context.world, context.denoiser, variant, afs, context.sigmas), async () => {
+    const count = context.nativeSize === undefined ? 512 : 16;
+    const result = await calibrateAmed({
+      variant,
+      afs,
+      sigmas: context.sigmas,
+      denoise: (x, sigma) => context.denoise(x, sigma, count),
+      noise: initialNoise(CALIBRATION_SEED, count, context.dim),
+      signal: context.signal,
+      onProgress: context.onProgress,
+    });
+    return {
+      format: CALIBRATION_FORMAT,
+      world: context.world,
+      denoiser: context.denoiser,
+      sigmas: Array.from(context.sigmas),
+      count,
+      ...result,
+    };
+  });
+}
+
+/** Accepts a calibration exported earlier (JSON text or object), validating every field, and installs it so the
+ *  runs it was made for use it. */
+export function importCalibration(memo: PrepareMemo, input: unknown): AmedCalibration {
+  const c = (typeof input === 'string' ? JSON.parse(input) : input) as Partial<AmedCalibration>;
+  if (!c || c.format !== CALIBRATION_FORMAT)
+    throw new RangeError(`calibration.format: must be "${CALIBRATION_FORMAT}"`);
+  if (typeof c.world !== 'string') throw new RangeError('calibration.world: must be a world id');
+  if (!VARIANTS.includes(c.variant as AmedVariant))
+    throw new RangeError(`calibration.variant: must be one of ${VARIANTS.join(', ')}`);
+  if (typeof c.afs !== 'boolean') throw new RangeError('calibration.afs: must be true or false');
+  if (
+    !Array.isArray(c.sigmas) ||
+    !c.sigmas.every((s, i, a) => Number.isFinite(s) && s > 0 && (i === 0 || s < a[i - 1]))
+  ) {
+    throw new RangeError('calibration.sigmas: must be a decreasing list of positive numbers');
+  }
+  if (!Array.isArray(c.steps) || c.steps.length !== c.sigmas.length - 1)
+    throw new RangeError(`calibration.steps: must have sigmas.length − 1 = ${c.sigmas.length - 1} entries`);
+  c.steps.forEach((s, i) => {
+    if (!(s && s.r > 0 && s.r < 1)) throw new RangeError(`calibration.steps[${i}].r: must be in (0, 1)`);
+    if (!(s && s.c >= 0.5 && s.c <= 1.5)) throw new RangeError(`calibration.steps[${i}].c: must be in [0.5, 1.5]`);
+  });
+  const d = (c.denoiser ?? { cfg: 1, conditional: false }) as Partial<DenoiserFacts>;
+  if (!(typeof d.cfg === 'number' && Number.isFinite(d.cfg)) || typeof d.conditional !== 'boolean')
+    throw new RangeError('calibration.denoiser: must be { size?, cfg, upsampleGuidance?, conditional }');
+  const denoiser: DenoiserFacts = {
+    ...(d.size ? { size: d.size } : {}),
+    cfg: d.cfg,
+    ...(d.upsampleGuidance ? { upsampleGuidance: d.upsampleGuidance } : {}),
+    conditional: d.conditional,
+  };
+  const calibration = {
+    ...c,
+    denoiser,
+    losses: Array.isArray(c.losses) ? c.losses : [],
+    count: c.count ?? 0,
+  } as AmedCalibration;
+  memo.set(memoKey(calibration.world, denoiser, calibration.variant, calibration.afs, calibration.sigmas), calibration);
+  return calibration;
+}
+
+export function toPlanParams(c: AmedCalibration): AmedParams {
+  return { variant: c.variant, afs: c.afs, steps: c.steps.map(({ r, c: scale }) => ({ r, c: scale })) };
+}
+
+/** The AMED samplers' ids and the step rule each selects (AMED-Plugin: its `base` option, Zhou et al. 2024 Table 3). */
+const VARIANT_OF: Record<string, (options: PrepareContext['options']) => AmedVariant> = {
+  amed: () => 'solver',
+  amed_plugin: (options) => String(options.base ?? 'ipndm') as AmedVariant,
+};
+
+/** The calibration of an AMED run's context (the public calibrateAmed): a RangeError for any other sampler. */
+export function calibrationForRun(context: PrepareContext): Promise<AmedCalibration> {
+  const variantOf = VARIANT_OF[context.samplerId];
+  if (!variantOf)
+    throw new RangeError(
+      `sampler: must be one of ${Object.keys(VARIANT_OF).join(', ')}, got ${JSON.stringify(context.samplerId)}`,
+    );
+  return calibrationFor(context, variantOf(context.options), context.options.afs !== false);
+}

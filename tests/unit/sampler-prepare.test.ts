@@ -1,0 +1,85 @@
+/** The one prepare hook (src/sampling/prepare.ts): AMED prepares through its registry entry, with the engine's
+ *  services given by a context, so the caller never needs to know which sampler it runs. */
+import { describe, expect, it } from 'vitest';
+import { calibrationForRun, importCalibration, type AmedCalibration } from '../../src/sampling/amed/calibrations';
+import type { AmedRunInfo } from '../../src/sampling/amed/run-info';
+import { PrepareMemo, type PrepareContext } from '../../src/sampling/prepare';
+import { initialNoise } from '../../src/sampling/noise';
+import { runPlanCpu } from '../../src/sampling/run-cpu';
+import { samplerById, SAMPLERS } from '../../src/sampling/samplers';
+import { DEFAULT_SCHEDULE_OPTIONS as O, timeUniform } from '../../src/sampling/schedules';
+import { gmmDenoiser } from '../../src/worlds/gmm';
+import { GMM_PRESETS } from '../../src/worlds/gmm-presets';
+
+const spec = GMM_PRESETS.find((p) => p.id === 'gmm:ring8')!.spec();
+
+/** A context on the exact float64 ring-of-8 denoiser, counting its forward solves. */
+function context(samplerId: string, options: Record<string, unknown>, memo = new PrepareMemo()) {
+  const den = gmmDenoiser(spec);
+  const calls = { denoise: 0 };
+  const ctx: PrepareContext = {
+    samplerId,
+    world: 'gmm:ring8',
+    dim: 2,
+    sigmas: timeUniform(4, O).slice(0, 4),
+    schedule: 'time_uniform',
+    options: options as PrepareContext['options'],
+    denoiser: { cfg: 1, conditional: false },
+    denoise: async (x, sigma, count) => {
+      calls.denoise++;
+      const out = new Float64Array(x.length);
+      den.denoise(x, new Float64Array(count).fill(sigma), out);
+      return out;
+    },
+    memo: (key, compute) => memo.get(key, compute),
+  };
+  return { ctx, calls, memo };
+}
+
+describe('the prepare hook', () => {
+  it('only the samplers that must prepare declare one (AMED-Solver and AMED-Plugin)', () => {
+    expect(SAMPLERS.filter((s) => s.prepare).map((s) => s.id)).toEqual(['amed', 'amed_plugin']);
+  });
+
+  it('AMED calibrates on the context, once per (world, denoiser, variant, AFS, grid), and its plan runs', async () => {
+    const amed = samplerById('amed')!;
+    const { ctx, calls, memo } = context('amed', { afs: true });
+    const prepared = await amed.prepare!(ctx);
+    const solves = calls.denoise;
+    expect(solves).toBeGreaterThan(0);
+    await amed.prepare!(context('amed', { afs: true }, memo).ctx);
+    expect(calls.denoise).toBe(solves);
+    const plan = amed.build(ctx.sigmas, ctx.options, prepared.plan);
+    expect(plan.nfe).toBe(amed.nfe(3, ctx.options));
+    const out = runPlanCpu(plan, gmmDenoiser(spec), { noise: initialNoise(1, 64, 2), count: 64 }).samples;
+    expect(out.every(Number.isFinite)).toBe(true);
+    const report = prepared.report!({ nfe: plan.nfe }).amed as AmedRunInfo;
+    expect(report).toMatchObject({ source: 'calibration', nfe: 5, reason: 'no learned predictor for world gmm:ring8' });
+    expect(report.steps).toHaveLength(3);
+    expect(report.calibration!.variant).toBe('solver');
+  });
+
+  it("AMED-Plugin's base option selects the step rule it calibrates; AFS off costs one evaluation more", async () => {
+    const plugin = samplerById('amed_plugin')!;
+    const { ctx } = context('amed_plugin', { base: 'euler', afs: false });
+    const prepared = await plugin.prepare!(ctx);
+    const info = prepared.report!({ nfe: 0 }).amed as AmedRunInfo;
+    expect([info.calibration!.variant, info.calibration!.afs]).toEqual(['euler', false]);
+    expect(plugin.build(ctx.sigmas, ctx.options, prepared.plan).nfe).toBe(6);
+  });
+
+  it('an imported calibration is what the hook then uses; calibrationForRun refuses other samplers', async () => {
+    const first = context('amed', { afs: true });
+    const made: AmedCalibration = await calibrationForRun(first.ctx);
+    const steps = made.steps.map(() => ({ r: 0.25, c: 1 }));
+    const memo = new PrepareMemo();
+    const imported = importCalibration(memo, JSON.stringify({ ...made, steps }));
+    const second = context('amed', { afs: true }, memo);
+    const prepared = await samplerById('amed')!.prepare!(second.ctx);
+    expect(second.calls.denoise).toBe(0);
+    expect((prepared.report!({ nfe: 5 }).amed as AmedRunInfo).calibration).toBe(imported);
+    expect(() => calibrationForRun(context('euler', {}).ctx)).toThrow(
+      'sampler: must be one of amed, amed_plugin, got "euler"',
+    );
+  });
+});
