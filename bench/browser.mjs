@@ -6,17 +6,36 @@ import { createServer } from 'vite';
 import puppeteer from 'puppeteer-core';
 
 export const WEBGPU_CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-  '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
 ];
 
 export function launchWebGpuChromium() {
-  return puppeteer.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', headless: true, protocolTimeout: 3_600_000, args: WEBGPU_CHROMIUM_ARGS });
+  return puppeteer.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    protocolTimeout: 3_600_000,
+    args: WEBGPU_CHROMIUM_ARGS,
+  });
 }
 
 /** A Vite dev server on a free port, serving the repo (bench pages import src/ directly). */
 export async function startDevServer() {
-  const server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1', hmr: false }, logLevel: 'error' });
+  const server = await createServer({
+    configFile: 'vite.config.ts',
+    server: { port: 0, host: '127.0.0.1', hmr: false },
+    logLevel: 'error',
+  });
   await server.listen();
   return { url: `http://127.0.0.1:${server.httpServer.address().port}`, close: () => server.close() };
 }
@@ -28,7 +47,10 @@ export async function resultHeader(title, command, browser, adapter, extra = [])
     `# ${title}`,
     '',
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
-    `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, no GPU; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other jobs may share the cores)`,
+    `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, no GPU; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (other jobs may share the cores)`,
     `- Browser: ${await browser.version()}; WebGPU adapter: ${adapter} (SwiftShader, a CPU Vulkan: compare ratios, not absolute numbers)`,
     `- Command: ${command}`,
     ...extra,

@@ -17,8 +17,14 @@ async function main() {
   const count = 4096;
   const spec = ring8();
   const z = initialNoise(1, count, 2);
-  rows.push('## Throughput on gmm:ring8, 4096 samples (GPU time from timestamp queries; CPU = float64 JS executor, same plan)', '');
-  rows.push('| sampler | steps | NFE | GPU ms | GPU samples/s | wall ms | CPU f64 ms | GPU / CPU speed |', '|---|---|---|---|---|---|---|---|');
+  rows.push(
+    '## Throughput on gmm:ring8, 4096 samples (GPU time from timestamp queries; CPU = float64 JS executor, same plan)',
+    '',
+  );
+  rows.push(
+    '| sampler | steps | NFE | GPU ms | GPU samples/s | wall ms | CPU f64 ms | GPU / CPU speed |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const sampler of sandbox.samplers) {
     for (const steps of [10, 20, 50]) {
       await sandbox.sample({ world: 'gmm:ring8', sampler: sampler.id, steps, count, seed: 1 }); // warm pipelines
@@ -26,19 +32,34 @@ async function main() {
       const r = await sandbox.sample({ world: 'gmm:ring8', sampler: sampler.id, steps, count, seed: 1 });
       const wall = performance.now() - t0;
       // The same plan on the CPU: the run's own σ grid, and AMED's calibration (already cached by the GPU run).
-      const amed = sampler.id.startsWith('amed') ? await sandbox.calibrateAmed({ world: 'gmm:ring8', steps, sampler: sampler.id as 'amed' | 'amed_plugin' }) : undefined;
-      const plan = samplerById(sampler.id)!.build(r.sigmas, { eta: sampler.stochastic ? 1 : 0 }, amed && { source: 'calibration', steps: amed.steps });
+      const amed = sampler.id.startsWith('amed')
+        ? await sandbox.calibrateAmed({ world: 'gmm:ring8', steps, sampler: sampler.id as 'amed' | 'amed_plugin' })
+        : undefined;
+      const plan = samplerById(sampler.id)!.build(
+        r.sigmas,
+        { eta: sampler.stochastic ? 1 : 0 },
+        amed && { source: 'calibration', steps: amed.steps },
+      );
       const c0 = performance.now();
       runPlanCpu(plan, gmmDenoiser(spec), { noise: z, count, seed: 1 });
       const cpu = performance.now() - c0;
-      rows.push(`| ${sampler.label} | ${steps} | ${r.nfe} | ${r.ms.toFixed(1)} | ${Math.round((count / r.ms) * 1000).toLocaleString('en')} | ${wall.toFixed(1)} | ${cpu.toFixed(0)} | ${(cpu / wall).toFixed(1)}× |`);
+      rows.push(
+        `| ${sampler.label} | ${steps} | ${r.nfe} | ${r.ms.toFixed(1)} | ${Math.round((count / r.ms) * 1000).toLocaleString('en')} | ${wall.toFixed(1)} | ${cpu.toFixed(0)} | ${(cpu / wall).toFixed(1)}× |`,
+      );
     }
   }
 
   const evalCount = 1024;
-  rows.push('', `## RMSE to the RK4 reference (1000 log-σ steps) versus NFE, gmm:ring8, ${evalCount} samples, default schedules, η-SDE at η = 1`, '');
+  rows.push(
+    '',
+    `## RMSE to the RK4 reference (1000 log-σ steps) versus NFE, gmm:ring8, ${evalCount} samples, default schedules, η-SDE at η = 1`,
+    '',
+  );
   const budgets = [3, 5, 10, 20, 50];
-  rows.push(`| sampler | ${budgets.map((b) => `NFE ${b}`).join(' | ')} |`, `|---|${budgets.map(() => '---').join('|')}|`);
+  rows.push(
+    `| sampler | ${budgets.map((b) => `NFE ${b}`).join(' | ')} |`,
+    `|---|${budgets.map(() => '---').join('|')}|`,
+  );
   const reference = await sandbox.reference({ world: 'gmm:ring8', count: evalCount, seed: 2 });
   for (const sampler of sandbox.samplers) {
     const cells: string[] = [];
@@ -53,7 +74,10 @@ async function main() {
     }
     rows.push(`| ${sampler.label} | ${cells.join(' | ')} |`);
   }
-  rows.push('', 'A number in parentheses is the NFE actually used when the budget does not fit a whole step (Heun: 2N − 1).');
+  rows.push(
+    '',
+    'A number in parentheses is the NFE actually used when the budget does not fit a whole step (Heun: 2N − 1).',
+  );
   const info = adapter.info;
   sandbox.destroy();
   return { table: rows.join('\n'), adapter: `${info.vendor} ${info.architecture} ${info.description}`.trim() };

@@ -42,10 +42,19 @@ async function fmaCeiling(gpu: GpuResources): Promise<number> {
   const iterations = 2048;
   const params = makeStructuredView(makeShaderDataDefinitions(fmaSource).uniforms.params);
   params.set({ iterations, invocations, m: 0.999, k: 0.001 });
-  const uniform = device.createBuffer({ size: params.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const uniform = device.createBuffer({
+    size: params.arrayBuffer.byteLength,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
   device.queue.writeBuffer(uniform, 0, params.arrayBuffer);
   const out = device.createBuffer({ size: 4 * invocations, usage: GPUBufferUsage.STORAGE });
-  const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: uniform } }, { binding: 1, resource: { buffer: out } }] });
+  const bindGroup = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: uniform } },
+      { binding: 1, resource: { buffer: out } },
+    ],
+  });
   const ms = await fastest(async () => {
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
@@ -71,7 +80,10 @@ function inputs(batch: number): Inputs {
   let state = 12345;
   const u = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
   const sigma = Float32Array.from({ length: batch }, () => 0.002 * (80 / 0.002) ** u());
-  const x = Float32Array.from({ length: batch * SIZE * SIZE }, (_, i) => (2 * u() - 1) * (1 + sigma[Math.floor(i / (SIZE * SIZE))]));
+  const x = Float32Array.from(
+    { length: batch * SIZE * SIZE },
+    (_, i) => (2 * u() - 1) * (1 + sigma[Math.floor(i / (SIZE * SIZE))]),
+  );
   return { x, sigma, labels: Uint32Array.from({ length: batch }, (_, i) => i % 11) };
 }
 
@@ -80,12 +92,26 @@ async function ours(gpu: GpuResources, unet: UnetDenoiser, input: Inputs): Promi
   const { device } = gpu;
   const batch = input.sigma.length;
   const buffer = (data: Float32Array | Uint32Array) => {
-    const b = device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    const b = device.createBuffer({
+      size: data.byteLength,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+    });
     device.queue.writeBuffer(b, 0, data as Float32Array<ArrayBuffer>);
     return b;
   };
-  const [x, sigma, labels, out] = [buffer(input.x), buffer(input.sigma), buffer(input.labels), buffer(new Float32Array(input.x.length))];
-  const io = { x: { buffer: x }, sigma: { buffer: sigma }, labels: { buffer: labels }, out: { buffer: out }, count: batch };
+  const [x, sigma, labels, out] = [
+    buffer(input.x),
+    buffer(input.sigma),
+    buffer(input.labels),
+    buffer(new Float32Array(input.x.length)),
+  ];
+  const io = {
+    x: { buffer: x },
+    sigma: { buffer: sigma },
+    labels: { buffer: labels },
+    out: { buffer: out },
+    count: batch,
+  };
   const ms = await fastest(async () => {
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
@@ -100,14 +126,22 @@ async function ours(gpu: GpuResources, unet: UnetDenoiser, input: Inputs): Promi
 }
 
 /** onnxruntime-web on the ONNX export (inputs z, t, label → v); D = z − t·v in float64. */
-async function onnx(ort: typeof ortCpu, session: ortCpu.InferenceSession, input: Inputs): Promise<{ ms: number; d: Float64Array }> {
+async function onnx(
+  ort: typeof ortCpu,
+  session: ortCpu.InferenceSession,
+  input: Inputs,
+): Promise<{ ms: number; d: Float64Array }> {
   const batch = input.sigma.length;
   const t = Float32Array.from(input.sigma, (s) => s / (1 + s));
   const z = Float32Array.from(input.x, (v, i) => v / (1 + input.sigma[Math.floor(i / (SIZE * SIZE))]));
   const feeds = {
     z: new ort.Tensor('float32', z, [batch, 1, SIZE, SIZE]),
     t: new ort.Tensor('float32', t, [batch]),
-    label: new ort.Tensor('int64', BigInt64Array.from(input.labels, (l) => BigInt(l)), [batch]),
+    label: new ort.Tensor(
+      'int64',
+      BigInt64Array.from(input.labels, (l) => BigInt(l)),
+      [batch],
+    ),
   };
   let v: Float32Array = new Float32Array();
   const ms = await fastest(async () => {
@@ -140,8 +174,16 @@ async function main() {
     ort.env.logLevel = 'error';
   }
   const sessions: Array<[string, typeof ortCpu, ortCpu.InferenceSession]> = [
-    ['onnxruntime-web WebGPU', ortAll as typeof ortCpu, await ortAll.InferenceSession.create(onnxBytes, { executionProviders: ['webgpu'], logSeverityLevel: 3 })],
-    ['onnxruntime-web WASM (1 thread, SIMD)', ortCpu, await ortCpu.InferenceSession.create(onnxBytes, { executionProviders: ['wasm'], logSeverityLevel: 3 })],
+    [
+      'onnxruntime-web WebGPU',
+      ortAll as typeof ortCpu,
+      await ortAll.InferenceSession.create(onnxBytes, { executionProviders: ['webgpu'], logSeverityLevel: 3 }),
+    ],
+    [
+      'onnxruntime-web WASM (1 thread, SIMD)',
+      ortCpu,
+      await ortCpu.InferenceSession.create(onnxBytes, { executionProviders: ['wasm'], logSeverityLevel: 3 }),
+    ],
   ];
   const ceiling = await fmaCeiling(gpu);
   const flops = unet.flopsPerSample;
@@ -166,7 +208,10 @@ async function main() {
     '',
     `| engine | ${BATCHES.map((b) => `batch ${b}: images/s (ms)`).join(' | ')} | GFLOP/s at batch ${BATCHES.at(-1)} |`,
     `|---|${BATCHES.map(() => '---').join('|')}|---|`,
-    ...Object.entries(results).map(([name, ms]) => `| ${name} | ${ms.map((m, k) => `${((1000 * BATCHES[k]) / m).toFixed(1)} (${m.toFixed(0)})`).join(' | ')} | ${((flops * BATCHES.at(-1)!) / ms.at(-1)! / 1e6).toFixed(2)} |`),
+    ...Object.entries(results).map(
+      ([name, ms]) =>
+        `| ${name} | ${ms.map((m, k) => `${((1000 * BATCHES[k]) / m).toFixed(1)} (${m.toFixed(0)})`).join(' | ')} | ${((flops * BATCHES.at(-1)!) / ms.at(-1)! / 1e6).toFixed(2)} |`,
+    ),
     '',
     `Adapter FMA ceiling (shaders/nn/fma-throughput.wgsl): ${ceiling.toFixed(2)} GFLOP/s. Our network at batch ${BATCHES.at(-1)} reaches ${(((flops * BATCHES.at(-1)!) / results['WGSL (ours)'].at(-1)! / 1e6 / ceiling) * 100).toFixed(0)} % of it.`,
     `WGSL vs onnxruntime-web WebGPU at batch ${BATCHES.at(-1)}: ${(results['onnxruntime-web WebGPU'].at(-1)! / results['WGSL (ours)'].at(-1)!).toFixed(1)}× faster.`,
@@ -179,7 +224,11 @@ async function main() {
   ];
   unet.destroy();
   context.dispose();
-  return { table: rows.join('\n'), adapter: `${info.vendor} ${info.architecture} ${info.description}`.trim(), title: 'Benchmark: the Fashion-MNIST UNet, WGSL vs onnxruntime-web' };
+  return {
+    table: rows.join('\n'),
+    adapter: `${info.vendor} ${info.architecture} ${info.description}`.trim(),
+    title: 'Benchmark: the Fashion-MNIST UNet, WGSL vs onnxruntime-web',
+  };
 }
 
 (window as unknown as { benchResult: Promise<unknown> }).benchResult = main();

@@ -17,7 +17,11 @@ const CASES = [
 ];
 const REPEATS = 5;
 
-const server = await preview({ configFile: 'vite.config.ts', preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+const server = await preview({
+  configFile: 'vite.config.ts',
+  preview: { port: 0, host: '127.0.0.1' },
+  logLevel: 'error',
+});
 const { port } = server.httpServer.address();
 const browser = await launchWebGpuChromium();
 
@@ -37,10 +41,18 @@ try {
     await page.setViewport({ width: 1280, height: 1000 });
     page.on('console', (m) => m.type() === 'error' && console.error('page:', m.text()));
     await page.goto(`http://127.0.0.1:${port}/${hash(c)}`);
-    await page.waitForFunction(() => {
-      const panels = [...(document.querySelector('sandbox-app')?.shadowRoot?.querySelectorAll('sampler-panel') ?? [])];
-      return panels.length > 0 && panels.every((p) => p.shadowRoot.querySelector('.status')?.getAttribute('data-status') === 'done');
-    }, { timeout: 3_600_000, polling: 100 });
+    await page.waitForFunction(
+      () => {
+        const panels = [
+          ...(document.querySelector('sandbox-app')?.shadowRoot?.querySelectorAll('sampler-panel') ?? []),
+        ];
+        return (
+          panels.length > 0 &&
+          panels.every((p) => p.shadowRoot.querySelector('.status')?.getAttribute('data-status') === 'done')
+        );
+      },
+      { timeout: 3_600_000, polling: 100 },
+    );
     adapter = await page.evaluate(async () => {
       const a = await navigator.gpu.requestAdapter();
       return a ? `${a.info.vendor} ${a.info.architecture}` : 'none';
@@ -67,30 +79,41 @@ try {
         });
         // The view draws on the animation frame after the result lands.
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        return { ms: performance.now() - start, gpuMs: Number(readout().querySelector('[data-field="gpu-ms"]').textContent) };
+        return {
+          ms: performance.now() - start,
+          gpuMs: Number(readout().querySelector('[data-field="gpu-ms"]').textContent),
+        };
       }, c.steps + k);
       times.push(ms);
       gpu.push(gpuMs);
     }
-    if (c === CASES[2]) parts = await page.evaluate(async (count) => {
-      // The parts of an update, timed through the public API on the same page: the run (with its trajectory read
-      // back) and the CPU metrics (log-likelihood, RMSE, sliced W2 with 128 projections).
-      const sandbox = await window.sandbox;
-      const request = { world: 'gmm:ring8', sampler: 'euler', steps: 12, count, seed: 42, trajectory: true };
-      let t = performance.now();
-      const result = await sandbox.sample(request);
-      const sampleMs = performance.now() - t;
-      const reference = await sandbox.reference(request);
-      t = performance.now();
-      sandbox.evaluate({ world: 'gmm:ring8', samples: result.samples, reference, seed: 42 });
-      return { sampleMs, gpuMs: result.ms, evaluateMs: performance.now() - t };
-    }, c.count);
+    if (c === CASES[2])
+      parts = await page.evaluate(async (count) => {
+        // The parts of an update, timed through the public API on the same page: the run (with its trajectory read
+        // back) and the CPU metrics (log-likelihood, RMSE, sliced W2 with 128 projections).
+        const sandbox = await window.sandbox;
+        const request = { world: 'gmm:ring8', sampler: 'euler', steps: 12, count, seed: 42, trajectory: true };
+        let t = performance.now();
+        const result = await sandbox.sample(request);
+        const sampleMs = performance.now() - t;
+        const reference = await sandbox.reference(request);
+        t = performance.now();
+        sandbox.evaluate({ world: 'gmm:ring8', samples: result.samples, reference, seed: 42 });
+        return { sampleMs, gpuMs: result.ms, evaluateMs: performance.now() - t };
+      }, c.count);
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    rows.push(`| ${c.panels} | ${c.count} | ${c.steps + 1}–${c.steps + REPEATS} | ${median(times).toFixed(0)} | ${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} | ${median(gpu).toFixed(0)} |`);
+    rows.push(
+      `| ${c.panels} | ${c.count} | ${c.steps + 1}–${c.steps + REPEATS} | ${median(times).toFixed(0)} | ${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} | ${median(gpu).toFixed(0)} |`,
+    );
     console.log(rows.at(-1));
     await page.close();
   }
-  const header = await resultHeader('Page: one live update', '`npm run build && node bench/page-update.mjs`', browser, adapter);
+  const header = await resultHeader(
+    'Page: one live update',
+    '`npm run build && node bench/page-update.mjs`',
+    browser,
+    adapter,
+  );
   const text = [
     header.trimEnd(),
     '- What: the built page with the given panels (Euler, Heun, η-SDE, …) on gmm:ring8. Panel 1 (Euler) gets a new step count',
@@ -104,7 +127,7 @@ try {
     '',
     `Parts of an update at ${CASES[2].count} particles, 12 steps (one run through the public API on the same page): sample with`,
     `trajectory ${parts.sampleMs.toFixed(0)} ms wall (${parts.gpuMs.toFixed(0)} ms GPU), evaluate (CPU) ${parts.evaluateMs.toFixed(0)} ms; the rest is Lit`,
-    'rendering, the view\'s draw and waiting for animation frames.',
+    "rendering, the view's draw and waiting for animation frames.",
     '',
   ].join('\n');
   writeResult('page-update.md', text);

@@ -15,7 +15,10 @@ try {
   await tab.goto(`${server.url}/bench/${page}.html`);
   await tab.waitForFunction(() => window.benchResult !== undefined);
   const { table, adapter, title } = await tab.evaluate(() => window.benchResult);
-  writeResult(`${result}.md`, `${await resultHeader(title ?? `Benchmark: ${page}`, `npm run bench:${page}`, browser, adapter)}\n${table}\n`);
+  writeResult(
+    `${result}.md`,
+    `${await resultHeader(title ?? `Benchmark: ${page}`, `npm run bench:${page}`, browser, adapter)}\n${table}\n`,
+  );
 } finally {
   await browser.close();
   await server.close();

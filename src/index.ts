@@ -6,7 +6,10 @@ import { loadWorldIndex } from './worlds/world-index';
 /** Starts WebGPU and reads the world index (`modelsUrl` + 'index.json'; default: the page's models/ folder, so a
  *  built dist/ works from any static path). Image worlds' weights load later, on first use. */
 export async function createSandbox(options: CreateSandboxOptions & { modelsUrl?: string } = {}): Promise<Sandbox> {
-  const url = new URL('index.json', new URL(options.modelsUrl ?? `${import.meta.env.BASE_URL}models/`, document.baseURI)).href;
+  const url = new URL(
+    'index.json',
+    new URL(options.modelsUrl ?? `${import.meta.env.BASE_URL}models/`, document.baseURI),
+  ).href;
   const [gpu, index] = await Promise.all([GpuContext.create(options), loadWorldIndex(url)]);
   return new Sandbox(gpu, { index, url });
 }

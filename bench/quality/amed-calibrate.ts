@@ -32,7 +32,9 @@ class DenoiseServer {
 
   constructor() {
     const python = process.env.PYTHON ?? '/usr/bin/python3';
-    this.proc = spawn(python, [path.resolve('bench/quality/denoise_server.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.proc = spawn(python, [path.resolve('bench/quality/denoise_server.py')], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     this.proc.stdout.on('data', (chunk: Buffer) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.flush();
@@ -83,8 +85,10 @@ export async function main([input, output]: string[]): Promise<void> {
     for (const config of configs) {
       const world = config.world ?? 'fmnist';
       const run = resolveSampleOptions({ ...config, world, label: config.label ?? 'mixed' }, registry);
-      if (!run.sampler.id.startsWith('amed') || !run.world.image) throw new RangeError('amed-calibrate: an AMED sampler on an image world');
-      if (run.cfg !== 1 || (run.size && run.size !== run.world.image.size) || run.upsampleGuidance) throw new RangeError('amed-calibrate: plain conditional network only');
+      if (!run.sampler.id.startsWith('amed') || !run.world.image)
+        throw new RangeError('amed-calibrate: an AMED sampler on an image world');
+      if (run.cfg !== 1 || (run.size && run.size !== run.world.image.size) || run.upsampleGuidance)
+        throw new RangeError('amed-calibrate: plain conditional network only');
       const classes = run.world.image.classes.length;
       const labels = Array.from({ length: COUNT }, (_, i) => i % classes);
       const t0 = Date.now();
@@ -96,10 +100,17 @@ export async function main([input, output]: string[]): Promise<void> {
         noise: initialNoise(CALIBRATION_SEED, COUNT, run.dim),
       });
       results.push({
-        format: CALIBRATION_FORMAT, world: run.world.id, denoiser: { cfg: 1, conditional: true },
-        sigmas: Array.from(run.sigmas), count: COUNT, ...result, seconds: (Date.now() - t0) / 1000,
+        format: CALIBRATION_FORMAT,
+        world: run.world.id,
+        denoiser: { cfg: 1, conditional: true },
+        sigmas: Array.from(run.sigmas),
+        count: COUNT,
+        ...result,
+        seconds: (Date.now() - t0) / 1000,
       });
-      console.log(`calibrated ${run.sampler.id} (${amedVariant(run.sampler.id, run.options)}) steps ${run.steps}: ${JSON.stringify(result.steps)} in ${(Date.now() - t0) / 1000} s`);
+      console.log(
+        `calibrated ${run.sampler.id} (${amedVariant(run.sampler.id, run.options)}) steps ${run.steps}: ${JSON.stringify(result.steps)} in ${(Date.now() - t0) / 1000} s`,
+      );
     }
   } finally {
     server.close();

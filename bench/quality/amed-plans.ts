@@ -17,11 +17,17 @@ import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 
 type Config = SampleOptionsWithout<'world' | 'noise' | 'signal' | 'onProgress' | 'trajectory'> & { world?: string };
 
-export function exportAmedPlan(entry: { config: Config; calibration?: unknown }, registry = new WorldRegistry(shippedWorlds())) {
+export function exportAmedPlan(
+  entry: { config: Config; calibration?: unknown },
+  registry = new WorldRegistry(shippedWorlds()),
+) {
   const config = entry.config;
   const world = config.world ?? 'fmnist';
   const image = registry.resolve(world).image !== undefined;
-  const run = resolveSampleOptions({ ...config, world, ...(image ? { label: config.label ?? 'mixed' } : {}) }, registry);
+  const run = resolveSampleOptions(
+    { ...config, world, ...(image ? { label: config.label ?? 'mixed' } : {}) },
+    registry,
+  );
   if (!run.sampler.id.startsWith('amed')) throw new RangeError(`${run.sampler.id}: not an AMED sampler`);
   const variant = amedVariant(run.sampler.id, run.options);
   const afs = run.options.afs !== false;
@@ -44,17 +50,34 @@ export function exportAmedPlan(entry: { config: Config; calibration?: unknown },
   if (entry.calibration === undefined) return resolved;
   // The page's importer (no GPU is touched by import): same validation, same cache key inputs.
   const calibration = importCalibration(new PrepareMemo(), entry.calibration);
-  if (calibration.variant !== variant || calibration.afs !== afs) throw new RangeError('calibration: variant/afs differ from the run');
-  if (calibration.sigmas.length !== run.sigmas.length || calibration.sigmas.some((s, i) => Math.fround(s) !== Math.fround(run.sigmas[i]))) {
+  if (calibration.variant !== variant || calibration.afs !== afs)
+    throw new RangeError('calibration: variant/afs differ from the run');
+  if (
+    calibration.sigmas.length !== run.sigmas.length ||
+    calibration.sigmas.some((s, i) => Math.fround(s) !== Math.fround(run.sigmas[i]))
+  ) {
     throw new RangeError('calibration: made for another σ grid');
   }
   const plan = run.sampler.build(run.sigmas, run.options, { source: 'calibration', steps: calibration.steps });
-  return { ...resolved, amed: toPlanParams(calibration), instrs: plan.instrs, registers: plan.registers, nfe: plan.nfe };
+  return {
+    ...resolved,
+    amed: toPlanParams(calibration),
+    instrs: plan.instrs,
+    registers: plan.registers,
+    nfe: plan.nfe,
+  };
 }
 
 export function main([input, output]: string[]): void {
   if (!input || !output) throw new Error('usage: amed-plans.ts <configs.json> <plans.json>');
   const entries = JSON.parse(readFileSync(input, 'utf8')) as Array<{ config: Config; calibration?: unknown }>;
   const registry = new WorldRegistry(shippedWorlds());
-  writeFileSync(output, JSON.stringify(entries.map((e) => exportAmedPlan(e, registry)), null, 1));
+  writeFileSync(
+    output,
+    JSON.stringify(
+      entries.map((e) => exportAmedPlan(e, registry)),
+      null,
+      1,
+    ),
+  );
 }

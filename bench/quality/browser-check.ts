@@ -7,12 +7,16 @@ import type { SampleOptionsWithout } from '../../src/api/options';
 
 declare global {
   interface Window {
-    checkResult?: { adapter: string; runs: Array<{ config: unknown; nfe: number; ms: number; samples: number[] }> } | { error: string };
+    checkResult?:
+      | { adapter: string; runs: Array<{ config: unknown; nfe: number; ms: number; samples: number[] }> }
+      | { error: string };
   }
 }
 
 async function main() {
-  const configs = JSON.parse(decodeURIComponent(location.hash.slice(1))) as Array<SampleOptionsWithout<'world'> & { world?: string }>;
+  const configs = JSON.parse(decodeURIComponent(location.hash.slice(1))) as Array<
+    SampleOptionsWithout<'world'> & { world?: string }
+  >;
   const sandbox = await createSandbox();
   const runs = [];
   for (const config of configs) {

@@ -12,7 +12,9 @@ import { WorldRegistry } from '../../src/worlds/registry';
 import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 
 /** One run: any `sample` option that JSON can carry; world defaults to 'fmnist' and label to 'mixed' there. */
-export type PlanConfig = SampleOptionsWithout<'world' | 'noise' | 'signal' | 'onProgress' | 'trajectory'> & { world?: string };
+export type PlanConfig = SampleOptionsWithout<'world' | 'noise' | 'signal' | 'onProgress' | 'trajectory'> & {
+  world?: string;
+};
 
 export interface ExportedPlan {
   config: PlanConfig;
@@ -43,11 +45,15 @@ export interface ExportedPlan {
 export function exportPlan(config: PlanConfig, registry = new WorldRegistry(shippedWorlds())): ExportedPlan {
   const world = config.world ?? 'fmnist';
   const image = registry.resolve(world).image !== undefined;
-  const run = resolveSampleOptions({ ...config, world, ...(image ? { label: config.label ?? 'mixed' } : {}) }, registry);
+  const run = resolveSampleOptions(
+    { ...config, world, ...(image ? { label: config.label ?? 'mixed' } : {}) },
+    registry,
+  );
   // The Python executor runs the conditional network at any size, with Upsample Guidance (bench/quality/upsample.py)
   // when asked; the plan itself does not depend on either. CFG is not ported.
   if (run.cfg !== 1) throw new RangeError(`${run.sampler.id}: cfg is not supported by the Python executor`);
-  if (run.sampler.prepare) throw new RangeError(`${run.sampler.id}: needs an AMED calibration, which this exporter does not compute yet`);
+  if (run.sampler.prepare)
+    throw new RangeError(`${run.sampler.id}: needs an AMED calibration, which this exporter does not compute yet`);
   const plan = run.sampler.build(run.sigmas, run.options);
   return {
     config,
@@ -74,7 +80,13 @@ export function exportPlan(config: PlanConfig, registry = new WorldRegistry(ship
 
 /** Sandbox.sample's `cost` (src/api/sandbox.ts upsampleGuidanceCost, not exported there): every denoise inside the
  *  guided window adds one low-resolution evaluation, 1/m² of a full-size one. */
-function upsampleGuidanceCost(instrs: Instr[], nfe: number, ug: { eta: number } | undefined, size: number | undefined, native: number | undefined): number {
+function upsampleGuidanceCost(
+  instrs: Instr[],
+  nfe: number,
+  ug: { eta: number } | undefined,
+  size: number | undefined,
+  native: number | undefined,
+): number {
   if (!ug || !size || !native) return nfe;
   const guided = instrs.filter((i) => i.op === 'denoise' && isGuided(i.sigma, ug.eta)).length;
   return nfe + guided / (size / native) ** 2;

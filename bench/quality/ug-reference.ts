@@ -28,14 +28,23 @@ export function standIn(x: ArrayLike<number>, sigma: number, side: number, label
   for (let i = 0; i < x.length; i++) {
     const n = Math.floor(i / (side * side));
     const p = i % (side * side);
-    const mu = 0.6 * Math.sin((0.37 * Math.floor(p / side) * NATIVE) / side + (0.23 * (p % side) * NATIVE) / side + labels[n]);
+    const mu =
+      0.6 * Math.sin((0.37 * Math.floor(p / side) * NATIVE) / side + (0.23 * (p % side) * NATIVE) / side + labels[n]);
     out[i] = (x[i] + s2 * mu) / (1 + s2) + (0.1 * Math.tanh(x[i]) * sigma) / (1 + sigma);
   }
   return out;
 }
 
 /** The wrapped stand-in at one σ for the whole batch (as every plan denoise is). */
-function ugDenoise(x: ArrayLike<number>, sigma: number, count: number, size: number, labels: ArrayLike<number>, w: number, eta: number): Float64Array {
+function ugDenoise(
+  x: ArrayLike<number>,
+  sigma: number,
+  count: number,
+  size: number,
+  labels: ArrayLike<number>,
+  w: number,
+  eta: number,
+): Float64Array {
   const m = size / NATIVE;
   const sigmas = new Float64Array(count).fill(sigma);
   const high = standIn(x, sigma, size, labels);
@@ -65,7 +74,8 @@ export function main([input, output]: string[]): void {
   const runsOut = runs.map((config) => {
     const plan = exportPlan(config, registry);
     const ug = plan.upsampleGuidance;
-    if (!plan.size || !ug || !plan.labels) throw new RangeError('ug-reference: runs need a size above 28, upsampleGuidance and labels');
+    if (!plan.size || !ug || !plan.labels)
+      throw new RangeError('ug-reference: runs need a size above 28, upsampleGuidance and labels');
     const labels = plan.labels;
     const denoiser: CpuDenoiser = {
       dim: plan.dim,

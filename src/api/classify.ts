@@ -34,30 +34,49 @@ export interface ClassifyResult {
 const MAX_CLASSIFY_COUNT = 16384;
 
 /** Checks the arguments; returns the images, their count and their side. */
-export function resolveClassifyOptions(options: unknown, native: number, maxSide: number, channels = 1): { images: Float32Array; count: number; side: number } {
-  if (!options || typeof options !== 'object') throw new TypeError('classify: needs an options object { images, count? }');
+export function resolveClassifyOptions(
+  options: unknown,
+  native: number,
+  maxSide: number,
+  channels = 1,
+): { images: Float32Array; count: number; side: number } {
+  if (!options || typeof options !== 'object')
+    throw new TypeError('classify: needs an options object { images, count? }');
   const { images, count: countArg } = options as { images?: unknown; count?: unknown };
   const per = channels === 1 ? 'side²' : `${channels} × side²`;
   if (!(images instanceof Float32Array) || images.length === 0) {
-    throw new TypeError(`images: must be a non-empty Float32Array of count × ${per} values, got ${images instanceof Float32Array ? 'an empty one' : String(images).slice(0, 40)}`);
+    throw new TypeError(
+      `images: must be a non-empty Float32Array of count × ${per} values, got ${images instanceof Float32Array ? 'an empty one' : String(images).slice(0, 40)}`,
+    );
   }
   const nativeDim = channels * native * native;
   if (countArg === undefined && images.length % nativeDim !== 0) {
     const shape = channels === 1 ? `${native}×${native}` : `${channels}×${native}×${native}`;
-    throw new RangeError(`images: length must be a multiple of ${nativeDim} (${shape} images) when count is omitted, got ${images.length}`);
+    throw new RangeError(
+      `images: length must be a multiple of ${nativeDim} (${shape} images) when count is omitted, got ${images.length}`,
+    );
   }
   const count = integerIn(countArg ?? images.length / nativeDim, 'count', 1, MAX_CLASSIFY_COUNT);
   const side = Math.round(Math.sqrt(images.length / count / channels));
   const sides = Array.from({ length: maxSide / native }, (_, k) => (k + 1) * native);
   if (channels * side * side * count !== images.length || !sides.includes(side)) {
-    throw new RangeError(`images: length must be count × ${per} with side ${sides.join(', ')} (for count ${count}: ${sides.map((s) => count * channels * s * s).join(', ')}), got ${images.length}`);
+    throw new RangeError(
+      `images: length must be count × ${per} with side ${sides.join(', ')} (for count ${count}: ${sides.map((s) => count * channels * s * s).join(', ')}), got ${images.length}`,
+    );
   }
-  for (let i = 0; i < images.length; i++) if (!Number.isFinite(images[i])) throw new RangeError(`images[${i}]: must be finite, got ${images[i]}`);
+  for (let i = 0; i < images.length; i++)
+    if (!Number.isFinite(images[i])) throw new RangeError(`images[${i}]: must be finite, got ${images[i]}`);
   return { images, count, side };
 }
 
 /** Clamps to [-1, 1] and averages each channel of each image down to native × native. */
-export function toClassifierInput(images: Float32Array, count: number, side: number, native: number, channels = 1): Float32Array<ArrayBuffer> {
+export function toClassifierInput(
+  images: Float32Array,
+  count: number,
+  side: number,
+  native: number,
+  channels = 1,
+): Float32Array<ArrayBuffer> {
   const clamp = (v: number) => Math.min(1, Math.max(-1, v));
   if (side === native) return images.map(clamp);
   const m = side / native;
@@ -68,7 +87,8 @@ export function toClassifierInput(images: Float32Array, count: number, side: num
     for (let y = 0; y < native; y++)
       for (let x = 0; x < native; x++) {
         let sum = 0;
-        for (let u = 0; u < m; u++) for (let v = 0; v < m; v++) sum += clamp(images[p * side * side + (y * m + u) * side + x * m + v]);
+        for (let u = 0; u < m; u++)
+          for (let v = 0; v < m; v++) sum += clamp(images[p * side * side + (y * m + u) * side + x * m + v]);
         out[(p * native + y) * native + x] = sum / (m * m);
       }
   return out;

@@ -5,7 +5,14 @@ import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } fr
 import type { WorldArg, WorldRegistry } from '../worlds/registry';
 import type { World } from '../worlds/types';
 import { finiteArray, integerIn, numberIn, oneOf } from './validate';
-import { defaultCount, resolveCfg, resolveLabels, resolveSize, resolveUpsampleGuidance, type ImageOptions } from './image-options';
+import {
+  defaultCount,
+  resolveCfg,
+  resolveLabels,
+  resolveSize,
+  resolveUpsampleGuidance,
+  type ImageOptions,
+} from './image-options';
 
 const MAX_STEPS = 1000;
 const MAX_COUNT = 1 << 18;
@@ -72,9 +79,14 @@ const DEFAULT_COUNT = 1024;
 export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegistry): ResolvedSample {
   if (!options || typeof options !== 'object') throw new TypeError('sample: options must be an object');
   const world = worlds.resolve(options.world);
-  const samplerId = oneOf(options.sampler, 'sampler', SAMPLERS.map((s) => s.id));
+  const samplerId = oneOf(
+    options.sampler,
+    'sampler',
+    SAMPLERS.map((s) => s.id),
+  );
   const sampler = samplerById(samplerId)!;
-  if (options.steps !== undefined && options.nfe !== undefined) throw new RangeError('steps, nfe: give one of them, not both');
+  if (options.steps !== undefined && options.nfe !== undefined)
+    throw new RangeError('steps, nfe: give one of them, not both');
   // Every option some sampler declares is checked against its declaration, even where this sampler ignores it.
   for (const spec of SAMPLER_OPTIONS) validateOption(spec, options[spec.key]);
   const samplerOptions = resolveOptions(sampler.options, options);
@@ -88,24 +100,55 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   } else {
     steps = integerIn(options.steps ?? 10, 'steps', 1, MAX_STEPS);
   }
-  const schedule = oneOf(options.schedule ?? sampler.defaultSchedule, 'schedule', SCHEDULES.map((s) => s.id));
-  const sigmaMax = numberIn(options.sigmaMax ?? DEFAULT_SCHEDULE_OPTIONS.sigmaMax, 'sigmaMax', 0, 1000, { exclusiveMin: true });
-  const sigmaMin = numberIn(options.sigmaMin ?? DEFAULT_SCHEDULE_OPTIONS.sigmaMin, 'sigmaMin', 0, sigmaMax, { exclusiveMin: true });
+  const schedule = oneOf(
+    options.schedule ?? sampler.defaultSchedule,
+    'schedule',
+    SCHEDULES.map((s) => s.id),
+  );
+  const sigmaMax = numberIn(options.sigmaMax ?? DEFAULT_SCHEDULE_OPTIONS.sigmaMax, 'sigmaMax', 0, 1000, {
+    exclusiveMin: true,
+  });
+  const sigmaMin = numberIn(options.sigmaMin ?? DEFAULT_SCHEDULE_OPTIONS.sigmaMin, 'sigmaMin', 0, sigmaMax, {
+    exclusiveMin: true,
+  });
   if (sigmaMin >= sigmaMax) throw new RangeError(`sigmaMin: must be below sigmaMax (${sigmaMax}), got ${sigmaMin}`);
   const rho = numberIn(options.rho ?? DEFAULT_SCHEDULE_OPTIONS.rho, 'rho', 0.1, 100);
   const seed = integerIn(options.seed ?? 0, 'seed', 0, 0xffffffff);
   const { size, dim } = resolveSize(world, options.size);
-  const count = integerIn(options.count ?? defaultCount(world, dim, options.noise, DEFAULT_COUNT), 'count', 1, MAX_COUNT);
+  const count = integerIn(
+    options.count ?? defaultCount(world, dim, options.noise, DEFAULT_COUNT),
+    'count',
+    1,
+    MAX_COUNT,
+  );
   const noise = options.noise === undefined ? undefined : finiteArray(options.noise, 'noise', count * dim);
   const labels = resolveLabels(world, options.label, count);
   const cfg = resolveCfg(world, options.cfg);
   const upsampleGuidance = resolveUpsampleGuidance(world, size, options.upsampleGuidance);
   const build = scheduleById(schedule)!.build;
   // AMED walks steps + 1 timestamps ending at σ_min (no final denoise), the others steps intervals ending at 0.
-  const sigmas = sampler.endsAtSigmaMin ? build(steps + 1, { sigmaMax, sigmaMin, rho }).slice(0, steps + 1) : build(steps, { sigmaMax, sigmaMin, rho });
+  const sigmas = sampler.endsAtSigmaMin
+    ? build(steps + 1, { sigmaMax, sigmaMin, rho }).slice(0, steps + 1)
+    : build(steps, { sigmaMax, sigmaMin, rho });
   return {
-    world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, options: samplerOptions, seed, count, noise,
-    trajectory: options.trajectory === true, dim, size, labels, cfg, upsampleGuidance,
+    world,
+    sampler,
+    steps,
+    schedule,
+    sigmas,
+    sigmaMax,
+    sigmaMin,
+    rho,
+    options: samplerOptions,
+    seed,
+    count,
+    noise,
+    trajectory: options.trajectory === true,
+    dim,
+    size,
+    labels,
+    cfg,
+    upsampleGuidance,
   };
 }
 
@@ -142,5 +185,14 @@ export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegi
     sigma = finiteArray(options.sigma, 'sigma', count);
     sigma.forEach((s, i) => numberIn(s, `sigma[${i}]`, 0, 1000, { exclusiveMin: true }));
   }
-  return { world, x, sigma, count, size, labels: resolveLabels(world, options.label, count), cfg: resolveCfg(world, options.cfg), upsampleGuidance: resolveUpsampleGuidance(world, size, options.upsampleGuidance) };
+  return {
+    world,
+    x,
+    sigma,
+    count,
+    size,
+    labels: resolveLabels(world, options.label, count),
+    cfg: resolveCfg(world, options.cfg),
+    upsampleGuidance: resolveUpsampleGuidance(world, size, options.upsampleGuidance),
+  };
 }

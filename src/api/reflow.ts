@@ -44,9 +44,15 @@ type Sample = (
   options: SampleOptions,
 ) => Promise<{ samples: Float32Array; sigmas: Float64Array; trajectory?: Float32Array[] }>;
 
-export async function reflow(options: ReflowOptions, deps: { registry: WorldRegistry; gpu: GpuContext; sample: Sample }): Promise<ReflowResult> {
+export async function reflow(
+  options: ReflowOptions,
+  deps: { registry: WorldRegistry; gpu: GpuContext; sample: Sample },
+): Promise<ReflowResult> {
   const parent = deps.registry.resolve(options.world);
-  if (parent.kind !== '2d') throw new RangeError(`world: live reflow needs a 2D world; ${parent.id} is an image world (its reflows ship offline, as members of its family)`);
+  if (parent.kind !== '2d')
+    throw new RangeError(
+      `world: live reflow needs a 2D world; ${parent.id} is an image world (its reflows ship offline, as members of its family)`,
+    );
   const count = integerIn(options.pairs ?? 10_000, 'pairs', 500, 65_536);
   const teacherSteps = integerIn(options.teacherSteps ?? 64, 'teacherSteps', 8, 1000);
   const seed = integerIn(options.seed ?? 1, 'seed', 0, 0xffffffff);
@@ -55,7 +61,14 @@ export async function reflow(options: ReflowOptions, deps: { registry: WorldRegi
   // 1. Pairs from the parent's flow, from explicit noise so ε is known exactly.
   progress(0, 'pairs');
   const noise = initialNoise(seed, count, 2);
-  const solved = await deps.sample({ world: parent.id, sampler: 'heun', steps: teacherSteps, noise, seed, signal: options.signal });
+  const solved = await deps.sample({
+    world: parent.id,
+    sampler: 'heun',
+    steps: teacherSteps,
+    noise,
+    seed,
+    signal: options.signal,
+  });
   const pairs: Pairs = { noise, data: solved.samples };
 
   // 2. Bandwidth by held-out denoising error at random τ (the reflow objective, up to weighting).
@@ -66,11 +79,26 @@ export async function reflow(options: ReflowOptions, deps: { registry: WorldRegi
   const level = (/:(\d+)rf$/.exec(parent.id)?.[1] ?? '1') as string;
   const base = parent.id.replace(/:\d+rf$/, '');
   const id = `${base}:${Number(level) + 1}rf`;
-  const world = pairFlowWorld(id, `${parent.label.replace(/ \(\d+-RF\)$/, '')} (${Number(level) + 1}-RF)`, parent, pairs, bandwidth);
+  const world = pairFlowWorld(
+    id,
+    `${parent.label.replace(/ \(\d+-RF\)$/, '')} (${Number(level) + 1}-RF)`,
+    parent,
+    pairs,
+    bandwidth,
+  );
   deps.registry.register(world);
   progress(0.5, 'straightness');
   const measure = async (w: World) => {
-    const r = await deps.sample({ world: w.id, sampler: 'heun', steps: STRAIGHTNESS_STEPS, schedule: 'linear_t', count: STRAIGHTNESS_SAMPLES, seed: seed + 1, trajectory: true, signal: options.signal });
+    const r = await deps.sample({
+      world: w.id,
+      sampler: 'heun',
+      steps: STRAIGHTNESS_STEPS,
+      schedule: 'linear_t',
+      count: STRAIGHTNESS_SAMPLES,
+      seed: seed + 1,
+      trajectory: true,
+      signal: options.signal,
+    });
     return straightness(r.trajectory!, r.sigmas, 2);
   };
   const straightnessBefore = await measure(parent);
@@ -83,7 +111,10 @@ export async function reflow(options: ReflowOptions, deps: { registry: WorldRegi
 async function chooseBandwidth(pairs: Pairs, parent: World, gpu: GpuContext, seed: number): Promise<number> {
   const total = pairs.noise.length / 2;
   const held = Math.max(200, Math.floor(total / 10));
-  const train: Pairs = { noise: pairs.noise.slice(0, 2 * (total - held)), data: pairs.data.slice(0, 2 * (total - held)) };
+  const train: Pairs = {
+    noise: pairs.noise.slice(0, 2 * (total - held)),
+    data: pairs.data.slice(0, 2 * (total - held)),
+  };
   const x = new Float32Array(2 * held);
   const sigma = new Float32Array(held);
   const taus = initialNoise(seed + 7, held, 1); // a standard normal per point → τ = Φ-like squash into (0, 1)
@@ -98,9 +129,12 @@ async function chooseBandwidth(pairs: Pairs, parent: World, gpu: GpuContext, see
   let best = { bandwidth: BANDWIDTHS[0], error: Infinity };
   for (const bandwidth of BANDWIDTHS) {
     const candidate = pairFlowWorld('held-out', 'held-out', parent, train, bandwidth);
-    const D = await gpu.run(async (g) => withErrorScopes(g.device, async () => denoiseGpu(g, await candidate.gpuDenoiser(g), x, sigma)));
+    const D = await gpu.run(async (g) =>
+      withErrorScopes(g.device, async () => denoiseGpu(g, await candidate.gpuDenoiser(g), x, sigma)),
+    );
     let error = 0;
-    for (let i = 0; i < held; i++) for (let e = 0; e < 2; e++) error += (D[2 * i + e] - pairs.data[2 * (total - held + i) + e]) ** 2;
+    for (let i = 0; i < held; i++)
+      for (let e = 0; e < 2; e++) error += (D[2 * i + e] - pairs.data[2 * (total - held + i) + e]) ** 2;
     if (error < best.error) best = { bandwidth, error };
   }
   return best.bandwidth;

@@ -20,8 +20,12 @@ import { WorldRegistry, type ImageWorldSource, type WorldArg } from '../worlds/r
 import type { LoadProgress, World, WorldInfo } from '../worlds/types';
 import type { GmmSpec } from '../worlds/gmm';
 import {
-  resolveDenoiseOptions, resolveSampleOptions,
-  type DenoiseOptions, type ResolvedSample, type SampleOptions, type SampleOptionsWithout,
+  resolveDenoiseOptions,
+  resolveSampleOptions,
+  type DenoiseOptions,
+  type ResolvedSample,
+  type SampleOptions,
+  type SampleOptionsWithout,
 } from './options';
 import { integerIn, numberIn, oneOf } from './validate';
 import { calibrationForRun, importCalibration, type AmedCalibration } from '../sampling/amed/calibrations';
@@ -29,7 +33,13 @@ import type { AmedRunInfo } from '../sampling/amed/run-info';
 import { PrepareMemo, type Prepared, type PrepareContext } from '../sampling/prepare';
 import { reflow, type ReflowOptions, type ReflowResult } from './reflow';
 import { referenceKey, sampleKey } from './run-key';
-import { resolveClassifyOptions, toClassifierInput, verdicts, type ClassifyOptions, type ClassifyResult } from './classify';
+import {
+  resolveClassifyOptions,
+  toClassifierInput,
+  verdicts,
+  type ClassifyOptions,
+  type ClassifyResult,
+} from './classify';
 import { imageClassifier, type ImageClassifier } from '../metrics/image-classifier';
 
 export interface SampleResult {
@@ -77,7 +87,15 @@ export type CreateSandboxOptions = AcquireOptions;
 
 export class Sandbox {
   readonly samplers: readonly SamplerMeta[] = SAMPLERS.map(
-    ({ id, label, stochastic, citation, defaultSchedule, options, nfe }) => ({ id, label, stochastic, citation, defaultSchedule, options, nfe }),
+    ({ id, label, stochastic, citation, defaultSchedule, options, nfe }) => ({
+      id,
+      label,
+      stochastic,
+      citation,
+      defaultSchedule,
+      options,
+      nfe,
+    }),
   );
   readonly schedules = SCHEDULES.map(({ id, label, citation }) => ({ id, label, citation }));
   private readonly registry: WorldRegistry;
@@ -115,9 +133,16 @@ export class Sandbox {
   async classify(options: ClassifyOptions): Promise<ClassifyResult> {
     const { world, classifier } = this.classifierOf(options?.world);
     const { size, channels, classes } = await classifier.load();
-    const { images, count, side } = resolveClassifyOptions(options, size, Math.max(size, world.image!.maxSize), channels);
+    const { images, count, side } = resolveClassifyOptions(
+      options,
+      size,
+      Math.max(size, world.image!.maxSize),
+      channels,
+    );
     const input = toClassifierInput(images, count, side, size, channels);
-    const output = await this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => (await classifier.network(gpu)).run(input, count, options.signal)));
+    const output = await this.gpu.run((gpu) =>
+      withErrorScopes(gpu.device, async () => (await classifier.network(gpu)).run(input, count, options.signal)),
+    );
     return verdicts(output, count, classes);
   }
 
@@ -143,7 +168,11 @@ export class Sandbox {
   /** D(x; σ) for a batch; σ is one number or one per sample. */
   async denoise(options: DenoiseOptions): Promise<Float32Array> {
     const { world, x, sigma, size, labels, cfg, upsampleGuidance } = resolveDenoiseOptions(options, this.registry);
-    return this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => denoiseGpu(gpu, await this.guided.denoiser(gpu, world, { size, cfg, upsampleGuidance }), x, sigma, labels)));
+    return this.gpu.run((gpu) =>
+      withErrorScopes(gpu.device, async () =>
+        denoiseGpu(gpu, await this.guided.denoiser(gpu, world, { size, cfg, upsampleGuidance }), x, sigma, labels),
+      ),
+    );
   }
 
   async sample(options: SampleOptions): Promise<SampleResult> {
@@ -158,8 +187,14 @@ export class Sandbox {
     const result = await this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
         runPlanGpu(gpu, {
-          plan, denoiser: await this.guided.denoiser(gpu, run.world, run), count: run.count, seed: run.seed, noise: run.noise, labels: run.labels,
-          trajectory: run.trajectory, signal: options.signal,
+          plan,
+          denoiser: await this.guided.denoiser(gpu, run.world, run),
+          count: run.count,
+          seed: run.seed,
+          noise: run.noise,
+          labels: run.labels,
+          trajectory: run.trajectory,
+          signal: options.signal,
           onProgress: options.onProgress && ((f) => options.onProgress!(f)),
           runtime: prepared?.runtime,
         }),
@@ -206,8 +241,10 @@ export class Sandbox {
       schedule: run.schedule,
       options: run.options,
       denoiser: {
-        ...(run.size ? { size: run.size } : {}), cfg: run.cfg,
-        ...(run.upsampleGuidance ? { upsampleGuidance: run.upsampleGuidance } : {}), conditional,
+        ...(run.size ? { size: run.size } : {}),
+        cfg: run.cfg,
+        ...(run.upsampleGuidance ? { upsampleGuidance: run.upsampleGuidance } : {}),
+        conditional,
       },
       denoise: async (x, sigma, count) => {
         const labels = conditional ? Uint32Array.from({ length: count }, (_, i) => i % classes) : undefined;
@@ -232,10 +269,23 @@ export class Sandbox {
   }
 
   /** The σ grid a schedule gives (for charts); σ_N = 0 is included. */
-  sigmas(options: { schedule: ScheduleId; steps: number; sigmaMax?: number; sigmaMin?: number; rho?: number }): Float64Array {
-    const schedule = oneOf(options.schedule, 'schedule', SCHEDULES.map((s) => s.id));
+  sigmas(options: {
+    schedule: ScheduleId;
+    steps: number;
+    sigmaMax?: number;
+    sigmaMin?: number;
+    rho?: number;
+  }): Float64Array {
+    const schedule = oneOf(
+      options.schedule,
+      'schedule',
+      SCHEDULES.map((s) => s.id),
+    );
     const steps = integerIn(options.steps, 'steps', 1, 1000);
-    const o = { ...DEFAULT_SCHEDULE_OPTIONS, ...stripUndefined({ sigmaMax: options.sigmaMax, sigmaMin: options.sigmaMin, rho: options.rho }) };
+    const o = {
+      ...DEFAULT_SCHEDULE_OPTIONS,
+      ...stripUndefined({ sigmaMax: options.sigmaMax, sigmaMin: options.sigmaMin, rho: options.rho }),
+    };
     return scheduleById(schedule)!.build(steps, o);
   }
 
@@ -276,7 +326,17 @@ export class Sandbox {
     const plan = buildReferencePlan(run.sigmaMax, run.sigmaMin);
     return this.gpu.run(async (gpu: GpuResources) => {
       const denoiser = await this.guided.denoiser(gpu, run.world, referenceDenoiser(run));
-      const result = await withErrorScopes(gpu.device, () => runPlanGpu(gpu, { plan, denoiser, count: run.count, seed: run.seed, noise: run.noise, labels: run.labels, signal }));
+      const result = await withErrorScopes(gpu.device, () =>
+        runPlanGpu(gpu, {
+          plan,
+          denoiser,
+          count: run.count,
+          seed: run.seed,
+          noise: run.noise,
+          labels: run.labels,
+          signal,
+        }),
+      );
       return result.samples;
     });
   }

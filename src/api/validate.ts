@@ -7,9 +7,19 @@ export function integerIn(value: unknown, field: string, min: number, max: numbe
   return value;
 }
 
-export function numberIn(value: unknown, field: string, min: number, max: number, { exclusiveMin = false } = {}): number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (exclusiveMin ? value > min : value >= min) && value <= max;
-  if (!ok) throw new RangeError(`${field}: must be a number in ${exclusiveMin ? '(' : '['}${min}, ${max}], got ${describe(value)}`);
+export function numberIn(
+  value: unknown,
+  field: string,
+  min: number,
+  max: number,
+  { exclusiveMin = false } = {},
+): number {
+  const ok =
+    typeof value === 'number' && Number.isFinite(value) && (exclusiveMin ? value > min : value >= min) && value <= max;
+  if (!ok)
+    throw new RangeError(
+      `${field}: must be a number in ${exclusiveMin ? '(' : '['}${min}, ${max}], got ${describe(value)}`,
+    );
   return value as number;
 }
 
@@ -21,9 +31,12 @@ export function oneOf<T extends string>(value: unknown, field: string, allowed: 
 }
 
 export function finiteArray(value: unknown, field: string, length: number): Float32Array {
-  if (!(value instanceof Float32Array)) throw new TypeError(`${field}: must be a Float32Array of length ${length}, got ${describe(value)}`);
-  if (value.length !== length) throw new RangeError(`${field}: length must be ${length} (count × dim), got ${value.length}`);
-  for (let i = 0; i < value.length; i++) if (!Number.isFinite(value[i])) throw new RangeError(`${field}[${i}]: must be finite, got ${value[i]}`);
+  if (!(value instanceof Float32Array))
+    throw new TypeError(`${field}: must be a Float32Array of length ${length}, got ${describe(value)}`);
+  if (value.length !== length)
+    throw new RangeError(`${field}: length must be ${length} (count × dim), got ${value.length}`);
+  for (let i = 0; i < value.length; i++)
+    if (!Number.isFinite(value[i])) throw new RangeError(`${field}[${i}]: must be finite, got ${value[i]}`);
   return value;
 }
 

@@ -38,7 +38,17 @@ export function wrapText(text: string, maxWidth: number, measure: MeasureText): 
   return lines.length > 0 ? lines : [''];
 }
 
-export function layoutGrid(cellWidth: number, cellHeight: number, columns: number, rows: number, xLabels: string[], yLabels: string[], title: string | undefined, measure: MeasureText, fontPx: number): GridLayout {
+export function layoutGrid(
+  cellWidth: number,
+  cellHeight: number,
+  columns: number,
+  rows: number,
+  xLabels: string[],
+  yLabels: string[],
+  title: string | undefined,
+  measure: MeasureText,
+  fontPx: number,
+): GridLayout {
   const lineHeight = Math.ceil(fontPx * 1.3);
   const pad = Math.ceil(fontPx / 2);
   const gap = Math.max(2, Math.round(fontPx / 4));
@@ -65,8 +75,18 @@ export function layoutGrid(cellWidth: number, cellHeight: number, columns: numbe
     cellTop,
     ...(titleLines.length > 0 ? { title: { lines: titleLines, x: pad, y: pad, width: width - 2 * pad } } : {}),
     // Column labels sit at the bottom of their band, just above the cells.
-    xLabels: xWrapped.map((lines, c) => ({ lines, x: cellLeft[c], y: top - pad - lines.length * lineHeight, width: cellWidth })),
+    xLabels: xWrapped.map((lines, c) => ({
+      lines,
+      x: cellLeft[c],
+      y: top - pad - lines.length * lineHeight,
+      width: cellWidth,
+    })),
     // Row labels are centred vertically on their row.
-    yLabels: yWrapped.map((lines, r) => ({ lines, x: pad, y: cellTop[r] + Math.max(0, (cellHeight - lines.length * lineHeight) / 2), width: yTextWidth })),
+    yLabels: yWrapped.map((lines, r) => ({
+      lines,
+      x: pad,
+      y: cellTop[r] + Math.max(0, (cellHeight - lines.length * lineHeight) / 2),
+      width: yTextWidth,
+    })),
   };
 }

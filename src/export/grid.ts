@@ -20,34 +20,61 @@ const MAX_GRID_SIDE = 16384;
 const FONT_FAMILY = 'system-ui, "DejaVu Sans", sans-serif';
 
 function checkCells(cells: GridCellImage[][], xLabels: string[], yLabels: string[]): { width: number; height: number } {
-  if (cells.length === 0 || cells.length !== yLabels.length) throw new RangeError(`cells: need one row per Y label (${yLabels.length}), got ${cells.length} rows`);
+  if (cells.length === 0 || cells.length !== yLabels.length)
+    throw new RangeError(`cells: need one row per Y label (${yLabels.length}), got ${cells.length} rows`);
   const first = cells[0][0];
   if (!first) throw new RangeError('cells: every row needs at least one cell');
   cells.forEach((row, r) => {
-    if (row.length !== xLabels.length) throw new RangeError(`cells[${r}]: need one cell per X label (${xLabels.length}), got ${row.length}`);
+    if (row.length !== xLabels.length)
+      throw new RangeError(`cells[${r}]: need one cell per X label (${xLabels.length}), got ${row.length}`);
     row.forEach((cell, c) => {
-      if (cell.width !== first.width || cell.height !== first.height) throw new RangeError(`cells[${r}][${c}]: all cells must be ${first.width} × ${first.height}, got ${cell.width} × ${cell.height}`);
-      if (cell.data.length !== cell.width * cell.height * 4) throw new RangeError(`cells[${r}][${c}].data: must hold ${cell.width * cell.height * 4} RGBA bytes, got ${cell.data.length}`);
+      if (cell.width !== first.width || cell.height !== first.height)
+        throw new RangeError(
+          `cells[${r}][${c}]: all cells must be ${first.width} × ${first.height}, got ${cell.width} × ${cell.height}`,
+        );
+      if (cell.data.length !== cell.width * cell.height * 4)
+        throw new RangeError(
+          `cells[${r}][${c}].data: must hold ${cell.width * cell.height * 4} RGBA bytes, got ${cell.data.length}`,
+        );
     });
   });
   return first;
 }
 
 function drawBlock(ctx: OffscreenCanvasRenderingContext2D, block: TextBlock, lineHeight: number): void {
-  block.lines.forEach((line, i) => ctx.fillText(line, block.x + block.width / 2, block.y + i * lineHeight, block.width));
+  block.lines.forEach((line, i) =>
+    ctx.fillText(line, block.x + block.width / 2, block.y + i * lineHeight, block.width),
+  );
 }
 
 /** A labelled grid: cells[row][column] with xLabels over the columns, yLabels beside the rows, and a title. */
-export function composeGrid(cells: GridCellImage[][], xLabels: string[], yLabels: string[], title?: string): ComposedGrid {
-  if (typeof OffscreenCanvas === 'undefined') throw new Error('composeGrid: needs OffscreenCanvas (a browser); it is not available here');
+export function composeGrid(
+  cells: GridCellImage[][],
+  xLabels: string[],
+  yLabels: string[],
+  title?: string,
+): ComposedGrid {
+  if (typeof OffscreenCanvas === 'undefined')
+    throw new Error('composeGrid: needs OffscreenCanvas (a browser); it is not available here');
   const cell = checkCells(cells, xLabels, yLabels);
   // Labels scale with the cells so that a grid of large images stays legible, within 12–32 px.
   const fontPx = Math.min(32, Math.max(12, Math.round(Math.min(cell.width, cell.height) / 12)));
   const font = `${fontPx}px ${FONT_FAMILY}`;
   const measurer = new OffscreenCanvas(1, 1).getContext('2d')!;
   measurer.font = font;
-  const layout = layoutGrid(cell.width, cell.height, xLabels.length, yLabels.length, xLabels, yLabels, title, (t) => measurer.measureText(t).width, fontPx);
-  if (layout.width > MAX_GRID_SIDE || layout.height > MAX_GRID_SIDE) throw new RangeError(`grid: ${layout.width} × ${layout.height} pixels, at most ${MAX_GRID_SIDE} a side`);
+  const layout = layoutGrid(
+    cell.width,
+    cell.height,
+    xLabels.length,
+    yLabels.length,
+    xLabels,
+    yLabels,
+    title,
+    (t) => measurer.measureText(t).width,
+    fontPx,
+  );
+  if (layout.width > MAX_GRID_SIDE || layout.height > MAX_GRID_SIDE)
+    throw new RangeError(`grid: ${layout.width} × ${layout.height} pixels, at most ${MAX_GRID_SIDE} a side`);
 
   const canvas = new OffscreenCanvas(layout.width, layout.height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
@@ -60,7 +87,15 @@ export function composeGrid(cells: GridCellImage[][], xLabels: string[], yLabels
   if (layout.title) drawBlock(ctx, layout.title, layout.lineHeight);
   layout.xLabels.forEach((b) => drawBlock(ctx, b, layout.lineHeight));
   layout.yLabels.forEach((b) => drawBlock(ctx, b, layout.lineHeight));
-  cells.forEach((row, r) => row.forEach((c, k) => ctx.putImageData(new ImageData(new Uint8ClampedArray(c.data), c.width, c.height), layout.cellLeft[k], layout.cellTop[r])));
+  cells.forEach((row, r) =>
+    row.forEach((c, k) =>
+      ctx.putImageData(
+        new ImageData(new Uint8ClampedArray(c.data), c.width, c.height),
+        layout.cellLeft[k],
+        layout.cellTop[r],
+      ),
+    ),
+  );
   const image = ctx.getImageData(0, 0, layout.width, layout.height);
   return { data: image.data, width: image.width, height: image.height, layout };
 }

@@ -21,5 +21,7 @@ export function textToLatin1(text: string): string {
 
 /** Inverse of textToLatin1; a stray backslash not starting an escape is kept as it is. */
 export function textFromLatin1(text: string): string {
-  return text.replace(/\\(\\|u[0-9a-fA-F]{4})/g, (_, e: string) => (e === '\\' ? '\\' : String.fromCharCode(parseInt(e.slice(1), 16))));
+  return text.replace(/\\(\\|u[0-9a-fA-F]{4})/g, (_, e: string) =>
+    e === '\\' ? '\\' : String.fromCharCode(parseInt(e.slice(1), 16)),
+  );
 }

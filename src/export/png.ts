@@ -31,12 +31,28 @@ export interface DecodedPngState extends SanitizedState {
 
 /** An 8-bit PNG carrying the infotext and the state as tEXt chunks: RGBA, or RGB (`rgb`: the alpha is dropped, for
  *  opaque colour pictures such as an RGB world's sample grid). */
-export function encodePng(image: RgbaImage, state: SandboxState, parameters: string, { rgb = false }: { rgb?: boolean } = {}): Uint8Array {
+export function encodePng(
+  image: RgbaImage,
+  state: SandboxState,
+  parameters: string,
+  { rgb = false }: { rgb?: boolean } = {},
+): Uint8Array {
   const { width, height, data } = image;
-  if (!Number.isInteger(width) || width < 1 || !Number.isInteger(height) || height < 1) throw new RangeError(`image: width and height must be positive integers, got ${width} × ${height}`);
-  if (data.length !== width * height * 4) throw new RangeError(`image.data: must hold width × height × 4 = ${width * height * 4} RGBA bytes, got ${data.length}`);
+  if (!Number.isInteger(width) || width < 1 || !Number.isInteger(height) || height < 1)
+    throw new RangeError(`image: width and height must be positive integers, got ${width} × ${height}`);
+  if (data.length !== width * height * 4)
+    throw new RangeError(
+      `image.data: must hold width × height × 4 = ${width * height * 4} RGBA bytes, got ${data.length}`,
+    );
   const pixels = rgb ? data.filter((_, i) => i % 4 !== 3) : data;
-  return encode({ width, height, data: pixels, channels: rgb ? 3 : 4, depth: 8, text: { [PARAMETERS_CHUNK]: textToLatin1(parameters), [STATE_CHUNK]: jsonToLatin1(JSON.stringify(state)) } });
+  return encode({
+    width,
+    height,
+    data: pixels,
+    channels: rgb ? 3 : 4,
+    depth: 8,
+    text: { [PARAMETERS_CHUNK]: textToLatin1(parameters), [STATE_CHUNK]: jsonToLatin1(JSON.stringify(state)) },
+  });
 }
 
 /** Width × height from the IHDR chunk, which the PNG spec requires first, right after the signature. */
@@ -53,7 +69,8 @@ function readTextChunks(bytes: unknown): Record<string, string> | string {
   if (!hasPngSignature(bytes)) return 'PNG: not a PNG file (wrong signature)';
   const size = headerSize(bytes);
   if (!size) return 'PNG: the file is damaged (no IHDR header)';
-  if (size.width * size.height > MAX_PNG_PIXELS) return `PNG: ${size.width} × ${size.height} pixels is too large to read (at most ${MAX_PNG_PIXELS} pixels)`;
+  if (size.width * size.height > MAX_PNG_PIXELS)
+    return `PNG: ${size.width} × ${size.height} pixels is too large to read (at most ${MAX_PNG_PIXELS} pixels)`;
   try {
     return decode(bytes).text;
   } catch (error) {
@@ -61,10 +78,15 @@ function readTextChunks(bytes: unknown): Record<string, string> | string {
   }
 }
 
-const own = (text: Record<string, string>, key: string) => (Object.prototype.hasOwnProperty.call(text, key) ? text[key] : undefined);
+const own = (text: Record<string, string>, key: string) =>
+  Object.prototype.hasOwnProperty.call(text, key) ? text[key] : undefined;
 
 /** The sandbox state a PNG carries. Never throws. */
-export function decodePngState(bytes: Uint8Array, worlds: readonly KnownWorld[], samplers: readonly KnownSampler[]): DecodedPngState {
+export function decodePngState(
+  bytes: Uint8Array,
+  worlds: readonly KnownWorld[],
+  samplers: readonly KnownSampler[],
+): DecodedPngState {
   const text = readTextChunks(bytes);
   const notices: string[] = [];
   if (typeof text === 'string') notices.push(`${text}; using the defaults`);
@@ -83,7 +105,11 @@ export function decodePngState(bytes: Uint8Array, worlds: readonly KnownWorld[],
       const result = fromInfotext(textFromLatin1(parameters), worlds, samplers);
       return { state: result.state, notices: [...notices, ...result.notices], source: 'parameters' };
     }
-    notices.push(json === undefined ? `PNG: no sandbox settings in this image (no "${STATE_CHUNK}" or "${PARAMETERS_CHUNK}" chunk); using the defaults` : `PNG: no "${PARAMETERS_CHUNK}" chunk to fall back on; using the defaults`);
+    notices.push(
+      json === undefined
+        ? `PNG: no sandbox settings in this image (no "${STATE_CHUNK}" or "${PARAMETERS_CHUNK}" chunk); using the defaults`
+        : `PNG: no "${PARAMETERS_CHUNK}" chunk to fall back on; using the defaults`,
+    );
   }
   return { ...sanitizeState({}, worlds, samplers), notices, source: 'none' };
 }

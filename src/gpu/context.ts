@@ -110,5 +110,8 @@ async function isLost(gpu: GpuResources): Promise<boolean> {
 
 /** A task on a lost device may never settle (mapAsync can hang); losing the device rejects it. */
 function raceLoss<T>(gpu: GpuResources, work: Promise<T>): Promise<T> {
-  return Promise.race([work, gpu.lost.then((info) => Promise.reject(new DeviceLostError(`GPU device lost: ${info.message || info.reason}`)))]);
+  return Promise.race([
+    work,
+    gpu.lost.then((info) => Promise.reject(new DeviceLostError(`GPU device lost: ${info.message || info.reason}`))),
+  ]);
 }

@@ -26,7 +26,10 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<{ ada
   const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
   if (!adapter) throw new WebGpuUnavailableError('no-adapter');
   if (adapter.limits.maxStorageBuffersPerShaderStage < 8) {
-    throw new WebGpuUnavailableError('device-failed', 'the adapter allows fewer than 8 storage buffers per shader stage');
+    throw new WebGpuUnavailableError(
+      'device-failed',
+      'the adapter allows fewer than 8 storage buffers per shader stage',
+    );
   }
   const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
   try {

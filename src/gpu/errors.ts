@@ -8,7 +8,10 @@ const ADVICE =
 
 export class WebGpuUnavailableError extends Error {
   override name = 'WebGpuUnavailableError';
-  constructor(readonly reason: WebGpuUnavailableReason, detail?: string) {
+  constructor(
+    readonly reason: WebGpuUnavailableReason,
+    detail?: string,
+  ) {
     super(
       (reason === 'no-webgpu'
         ? 'This browser has no WebGPU (navigator.gpu is missing). '
@@ -22,7 +25,10 @@ export class WebGpuUnavailableError extends Error {
 /** A validation, out-of-memory or internal error captured by an error scope, or a WGSL compilation failure. */
 export class GpuError extends Error {
   override name = 'GpuError';
-  constructor(message: string, readonly kind: 'validation' | 'out-of-memory' | 'internal' | 'compilation') {
+  constructor(
+    message: string,
+    readonly kind: 'validation' | 'out-of-memory' | 'internal' | 'compilation',
+  ) {
     super(message);
   }
 }

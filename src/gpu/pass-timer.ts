@@ -16,15 +16,28 @@ export class PassTimer {
   private readonly resolve: GPUBuffer | null;
   private wallMs = 0;
 
-  constructor(private readonly gpu: GpuResources, private readonly passes: number) {
+  constructor(
+    private readonly gpu: GpuResources,
+    private readonly passes: number,
+  ) {
     const timed = gpu.timestamps && passes <= MAX_TIMED_PASSES;
     this.querySet = timed ? gpu.device.createQuerySet({ type: 'timestamp', count: 2 * passes }) : null;
-    this.resolve = timed ? gpu.pool.acquire(SLOT * passes, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, 'timestamps') : null;
+    this.resolve = timed
+      ? gpu.pool.acquire(SLOT * passes, GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, 'timestamps')
+      : null;
   }
 
   /** The descriptor for pass `index`. */
   descriptor(index: number): GPUComputePassDescriptor {
-    return this.querySet ? { timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: 2 * index, endOfPassWriteIndex: 2 * index + 1 } } : {};
+    return this.querySet
+      ? {
+          timestampWrites: {
+            querySet: this.querySet,
+            beginningOfPassWriteIndex: 2 * index,
+            endOfPassWriteIndex: 2 * index + 1,
+          },
+        }
+      : {};
   }
 
   /** Records the resolve of pass `index` after it ends. */
@@ -39,7 +52,9 @@ export class PassTimer {
 
   async totalMs(): Promise<number> {
     if (!this.querySet || !this.resolve) return this.wallMs;
-    const [stamps] = await readBuffers(this.gpu.device, this.gpu.pool, [{ buffer: this.resolve, bytes: SLOT * this.passes }]);
+    const [stamps] = await readBuffers(this.gpu.device, this.gpu.pool, [
+      { buffer: this.resolve, bytes: SLOT * this.passes },
+    ]);
     const ticks = new BigUint64Array(stamps.buffer, stamps.byteOffset, (SLOT / 8) * this.passes);
     let ns = 0n;
     for (let i = 0; i < this.passes; i++) ns += ticks[(SLOT / 8) * i + 1] - ticks[(SLOT / 8) * i];

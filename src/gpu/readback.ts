@@ -1,7 +1,11 @@
 import type { BufferPool } from './buffer-pool';
 
 /** Copies GPU buffers to the CPU through one pooled staging buffer per call. */
-export async function readBuffers(device: GPUDevice, pool: BufferPool, sources: Array<{ buffer: GPUBuffer; offset?: number; bytes: number }>): Promise<Float32Array[]> {
+export async function readBuffers(
+  device: GPUDevice,
+  pool: BufferPool,
+  sources: Array<{ buffer: GPUBuffer; offset?: number; bytes: number }>,
+): Promise<Float32Array[]> {
   const total = sources.reduce((acc, s) => acc + align4(s.bytes), 0);
   const staging = pool.acquire(total, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'readback');
   try {

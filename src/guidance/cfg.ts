@@ -16,13 +16,21 @@ const combineDefinitions = makeShaderDataDefinitions(SHADERS.combine);
 /** The key of the guided denoiser: the scale and the inner denoiser's key. */
 export const cfgKey = (scale: number, inner: string) => `cfg(${scale})[${inner}]`;
 
-export async function classifierFreeGuidance(gpu: GpuResources, inner: GpuDenoiser, scale: number): Promise<GpuDenoiser> {
+export async function classifierFreeGuidance(
+  gpu: GpuResources,
+  inner: GpuDenoiser,
+  scale: number,
+): Promise<GpuDenoiser> {
   if (!Number.isFinite(scale)) throw new RangeError(`cfg: must be a finite number, got ${scale}`);
   const { device } = gpu;
   const combine = await gpu.pipelines.get('combine', SHADERS.combine);
   const params = makeStructuredView(combineDefinitions.uniforms.params);
   params.set({ coefs: [scale, 1 - scale, 0, 0, 0, 0, 0, 0], num_inputs: 1, dim: inner.dim, has_noise: 0, uses_dst: 1 });
-  const uniform = device.createBuffer({ label: `cfg ${scale}`, size: params.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const uniform = device.createBuffer({
+    label: `cfg ${scale}`,
+    size: params.arrayBuffer.byteLength,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
   device.queue.writeBuffer(uniform, 0, params.arrayBuffer);
   // D_∅ for the largest batch seen; it is written and read within one encode, so one buffer serves every call.
   let unconditional: GPUBuffer | null = null;
@@ -31,7 +39,11 @@ export async function classifierFreeGuidance(gpu: GpuResources, inner: GpuDenois
   const unconditionalFor = (elements: number): GPUBuffer => {
     if (!unconditional || unconditional.size < 4 * elements) {
       // Not destroyed: a pass recorded but not yet submitted may still use the smaller one.
-      unconditional = device.createBuffer({ label: 'cfg unconditional D', size: Math.max(16, 4 * elements), usage: GPUBufferUsage.STORAGE });
+      unconditional = device.createBuffer({
+        label: 'cfg unconditional D',
+        size: Math.max(16, 4 * elements),
+        usage: GPUBufferUsage.STORAGE,
+      });
       bindGroups.clear();
     }
     return unconditional;
@@ -46,7 +58,11 @@ export async function classifierFreeGuidance(gpu: GpuResources, inner: GpuDenois
         label: 'cfg mix',
         layout: combine.getBindGroupLayout(0),
         // Inputs 2–6 are never read (num_inputs = 1); they bind the scratch too.
-        entries: [{ binding: 0, resource: { buffer: uniform } }, { binding: 1, resource: out }, ...Array.from({ length: 6 }, (_, k) => ({ binding: 2 + k, resource: scratch }))],
+        entries: [
+          { binding: 0, resource: { buffer: uniform } },
+          { binding: 1, resource: out },
+          ...Array.from({ length: 6 }, (_, k) => ({ binding: 2 + k, resource: scratch })),
+        ],
       });
       perBuffer.set(key, group);
     }

@@ -96,11 +96,22 @@ export class ClassifierNetwork {
 }
 
 /** Compiles the classifier's manifest at its native size, uploads its weights and builds the pipelines. */
-export async function createClassifierNetwork(gpu: GpuResources, model: LoadedModel<WeightsManifest>, options: { maxChunk?: number } = {}): Promise<ClassifierNetwork> {
+export async function createClassifierNetwork(
+  gpu: GpuResources,
+  model: LoadedModel<WeightsManifest>,
+  options: { maxChunk?: number } = {},
+): Promise<ClassifierNetwork> {
   const graph = compileGraph(model.manifest, model.manifest.image_size);
   const features = graph.finalNames.get(FEATURES);
   if (!features) throw new Error(`${model.manifest.name}: the graph writes no "${FEATURES}" value`);
   const plan = planMemory(graph, [features]);
   const pipelines = await nnPipelines(gpu);
-  return new ClassifierNetwork(gpu, pipelines, uploadWeights(gpu.device, graph.steps, model.tensors), graph, plan, options.maxChunk);
+  return new ClassifierNetwork(
+    gpu,
+    pipelines,
+    uploadWeights(gpu.device, graph.steps, model.tensors),
+    graph,
+    plan,
+    options.maxChunk,
+  );
 }

@@ -21,16 +21,42 @@ export function buildReferencePlan(sigmaMax: number, sigmaMin: number, steps = R
     // k1 = x − D1; stage states y2 = x + (h/2)k1, y3 = x + (h/2)k2, y4 = x + h·k3 with k_j = y_j − D_j;
     // x_{i+1} = x + (h/6)(k1 + 2k2 + 2k3 + k4), accumulated in `acc` so no combine needs more than three inputs.
     plan.denoise('x', sigmaStart, 'D');
-    plan.combine('y', [['x', 1 + h / 2], ['D', -h / 2]]);
-    plan.combine('acc', [['x', 1 + h / 6], ['D', -h / 6]]);
+    plan.combine('y', [
+      ['x', 1 + h / 2],
+      ['D', -h / 2],
+    ]);
+    plan.combine('acc', [
+      ['x', 1 + h / 6],
+      ['D', -h / 6],
+    ]);
     plan.denoise('y', sigmaMid, 'D');
-    plan.combine('acc', [['acc', 1], ['y', h / 3], ['D', -h / 3]]);
-    plan.combine('y', [['x', 1], ['y', h / 2], ['D', -h / 2]]);
+    plan.combine('acc', [
+      ['acc', 1],
+      ['y', h / 3],
+      ['D', -h / 3],
+    ]);
+    plan.combine('y', [
+      ['x', 1],
+      ['y', h / 2],
+      ['D', -h / 2],
+    ]);
     plan.denoise('y', sigmaMid, 'D');
-    plan.combine('acc', [['acc', 1], ['y', h / 3], ['D', -h / 3]]);
-    plan.combine('y', [['x', 1], ['y', h], ['D', -h]]);
+    plan.combine('acc', [
+      ['acc', 1],
+      ['y', h / 3],
+      ['D', -h / 3],
+    ]);
+    plan.combine('y', [
+      ['x', 1],
+      ['y', h],
+      ['D', -h],
+    ]);
     plan.denoise('y', sigmaEnd, 'D');
-    plan.combine('x', [['acc', 1], ['y', h / 6], ['D', -h / 6]]);
+    plan.combine('x', [
+      ['acc', 1],
+      ['y', h / 6],
+      ['D', -h / 6],
+    ]);
   }
   plan.denoise('x', sigmaMin, 'D');
   plan.combine('x', [['D', 1]]);

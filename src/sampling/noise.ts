@@ -65,7 +65,7 @@ export function brownianAt(u: number, seed: number, sample: number, element: num
   let midpointVariance = 0.25;
   let prefix = 0;
   for (let level = 0; level < 32; level++) {
-    if (((k << level) >>> 0) === 0) break;
+    if ((k << level) >>> 0 === 0) break;
     const nodeKey = pcgHash((pcgHash((base + level) >>> 0) + prefix) >>> 0);
     const wMid = 0.5 * (wLeft + wRight) + Math.sqrt(midpointVariance) * normalFromKey(nodeKey);
     const bit = (k >>> (31 - level)) & 1;

@@ -114,7 +114,8 @@ export class PlanBuilder {
 
   combine(dst: Register, terms: Array<[Register, number]>, noise?: BrownianNoise): this {
     const others = terms.filter(([r]) => r !== dst);
-    if (others.length > MAX_COMBINE_TERMS) throw new Error(`combine into ${dst} has ${others.length} terms; max ${MAX_COMBINE_TERMS}`);
+    if (others.length > MAX_COMBINE_TERMS)
+      throw new Error(`combine into ${dst} has ${others.length} terms; max ${MAX_COMBINE_TERMS}`);
     this.registers.add(dst);
     this.instrs.push({ op: 'combine', dst, terms, ...(noise ? { noise } : {}) });
     return this;

@@ -54,7 +54,8 @@ export function runPlanCpu(plan: Plan, denoiser: CpuDenoiser, options: CpuRunOpt
       denoiser.denoise(reg(instr.src), sigmaPerSample, reg(instr.dst));
       if (instr.tap) {
         const p = predictor();
-        if (!denoiser.activation) throw new Error('runPlanCpu: the plan taps the bottleneck but the denoiser exposes no activations');
+        if (!denoiser.activation)
+          throw new Error('runPlanCpu: the plan taps the bottleneck but the denoiser exposes no activations');
         bottleneck = reduceBottleneck(p.reduce, p.inputDim, denoiser.activation(p.tap), count);
       }
     } else if (instr.op === 'predict') {
@@ -65,7 +66,10 @@ export function runPlanCpu(plan: Plan, denoiser: CpuDenoiser, options: CpuRunOpt
       const [dst, a, b] = [reg(instr.dst), reg(instr.a), reg(instr.b)];
       for (let i = 0; i < n; i++) {
         const k = Math.floor(i / denoiser.dim);
-        dst[i] = instr.stage === 'y' ? a[i] + (s[k] - instr.t) * b[i] : dst[i] + ((c[k] * (instr.tNext - instr.t)) / s[k]) * (a[i] - b[i]);
+        dst[i] =
+          instr.stage === 'y'
+            ? a[i] + (s[k] - instr.t) * b[i]
+            : dst[i] + ((c[k] * (instr.tNext - instr.t)) / s[k]) * (a[i] - b[i]);
       }
     } else if (instr.op === 'combine') {
       const dst = reg(instr.dst);
@@ -76,7 +80,9 @@ export function runPlanCpu(plan: Plan, denoiser: CpuDenoiser, options: CpuRunOpt
         if (instr.noise) {
           const sample = Math.floor(i / denoiser.dim);
           const element = i % denoiser.dim;
-          acc += instr.noise.scale * brownianIncrement(instr.noise.uFrom, instr.noise.uTo, options.seed ?? 0, sample, element);
+          acc +=
+            instr.noise.scale *
+            brownianIncrement(instr.noise.uFrom, instr.noise.uTo, options.seed ?? 0, sample, element);
         }
         dst[i] = acc;
       }

@@ -99,7 +99,11 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     // Uniform blocks of all combines (+ the initial draw), one 256-byte slot each, written once.
     const paramSlots = plan.instrs.length * 2 + 1;
     const params = { data: new ArrayBuffer(paramSlots * UNIFORM_STRIDE), count: 0 };
-    const paramBuffer = take(paramSlots * UNIFORM_STRIDE, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'plan params');
+    const paramBuffer = take(
+      paramSlots * UNIFORM_STRIDE,
+      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      'plan params',
+    );
     const nextSlot = () => params.count++ * UNIFORM_STRIDE;
 
     const steps: Array<{ step: Step; evals: number }> = [];
@@ -128,7 +132,10 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
         entries: [
           { binding: 0, resource: { buffer: paramBuffer, offset, size: UNIFORM_STRIDE } },
           { binding: 1, resource: dst },
-          ...Array.from({ length: 6 }, (_, k) => ({ binding: 2 + k, resource: k < inputs.length ? reg(inputs[k][0]) : { buffer: dummy } })),
+          ...Array.from({ length: 6 }, (_, k) => ({
+            binding: 2 + k,
+            resource: k < inputs.length ? reg(inputs[k][0]) : { buffer: dummy },
+          })),
         ],
       });
       return (pass) => {
@@ -141,10 +148,18 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     // x_0 = σ_0·z: drawn on the GPU, or the caller's z scaled in place.
     if (request.noise) {
       device.queue.writeBuffer(registers.get('x')!, 0, request.noise as Float32Array<ArrayBuffer>);
-      steps.push({ step: combineStep(reg('x'), { op: 'combine', dst: 'x', terms: [['x', plan.sigmas[0]]] }), evals: 0 });
+      steps.push({
+        step: combineStep(reg('x'), { op: 'combine', dst: 'x', terms: [['x', plan.sigmas[0]]] }),
+        evals: 0,
+      });
     } else {
       const offset = nextSlot();
-      makeStructuredView(initDefs.uniforms.params, params.data, offset).set({ sigma: plan.sigmas[0], dim, seed: request.seed >>> 0, first_sample: 0 });
+      makeStructuredView(initDefs.uniforms.params, params.data, offset).set({
+        sigma: plan.sigmas[0],
+        dim,
+        seed: request.seed >>> 0,
+        first_sample: 0,
+      });
       const bindGroup = device.createBindGroup({
         layout: initPipeline.getBindGroupLayout(0),
         entries: [
@@ -152,7 +167,14 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
           { binding: 1, resource: reg('x') },
         ],
       });
-      steps.push({ step: (pass) => { pass.setPipeline(initPipeline); pass.setBindGroup(0, bindGroup); pass.dispatchWorkgroups(...dispatchFor(count * dim)); }, evals: 0 });
+      steps.push({
+        step: (pass) => {
+          pass.setPipeline(initPipeline);
+          pass.setBindGroup(0, bindGroup);
+          pass.dispatchWorkgroups(...dispatchFor(count * dim));
+        },
+        evals: 0,
+      });
     }
 
     let denoiseIndex = 0;
@@ -160,8 +182,21 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     for (const instr of plan.instrs) {
       if (instr.op === 'denoise') {
         // σ per sample from the predictor (no host σ then), or the step's row of the σ table.
-        const sigma = instr.sigmaOfStep !== undefined ? { sigma: predictorRun!.sigma(instr.sigmaOfStep) } : { sigma: { buffer: sigmaTable, offset: denoiseIndex++ * rowBytes, size: count * 4 }, sigmaHost: instr.sigma };
-        const io = { x: reg(instr.src), out: reg(instr.dst), ...sigma, count, ...labels, ...(instr.tap ? { tap: predictorRun!.tap } : {}) };
+        const sigma =
+          instr.sigmaOfStep !== undefined
+            ? { sigma: predictorRun!.sigma(instr.sigmaOfStep) }
+            : {
+                sigma: { buffer: sigmaTable, offset: denoiseIndex++ * rowBytes, size: count * 4 },
+                sigmaHost: instr.sigma,
+              };
+        const io = {
+          x: reg(instr.src),
+          out: reg(instr.dst),
+          ...sigma,
+          count,
+          ...labels,
+          ...(instr.tap ? { tap: predictorRun!.tap } : {}),
+        };
         steps.push({ step: (pass) => denoiser.encode(pass, io), evals: 1 });
       } else if (instr.op === 'predict') {
         steps.push({ step: predictorRun!.predict(instr), evals: 0 });
@@ -170,7 +205,11 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
       } else if (instr.op === 'combine') {
         steps.push({ step: combineStep(reg(instr.dst), instr), evals: 0 });
       } else if (trajectory) {
-        const slot = (kind: number) => ({ buffer: trajectory, offset: (2 * recordIndex + kind) * slotBytes, size: bytes });
+        const slot = (kind: number) => ({
+          buffer: trajectory,
+          offset: (2 * recordIndex + kind) * slotBytes,
+          size: bytes,
+        });
         steps.push({ step: combineStep(slot(0), { op: 'combine', dst: '', terms: [[instr.x, 1]] }), evals: 0 });
         steps.push({ step: combineStep(slot(1), { op: 'combine', dst: '', terms: [[instr.denoised, 1]] }), evals: 0 });
         recordIndex++;
@@ -182,14 +221,18 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     const gpuMs = await submitInChunks(gpu, steps, count * denoiser.costPerSample, request);
 
     const sources = [{ buffer: registers.get('x')!, bytes }];
-    if (trajectory) for (let k = 0; k < 2 * plan.records; k++) sources.push({ buffer: trajectory, offset: k * slotBytes, bytes } as never);
+    if (trajectory)
+      for (let k = 0; k < 2 * plan.records; k++)
+        sources.push({ buffer: trajectory, offset: k * slotBytes, bytes } as never);
     const [samples, ...recorded] = await readBuffers(device, pool, sources);
     const amed = predictorRun ? await predictorRun.read(predicts.map((p) => p.step)) : undefined;
     return {
       samples,
       gpuMs,
       ...(amed ? { amed } : {}),
-      ...(trajectory ? { trajectory: recorded.filter((_, k) => k % 2 === 0), denoised: recorded.filter((_, k) => k % 2 === 1) } : {}),
+      ...(trajectory
+        ? { trajectory: recorded.filter((_, k) => k % 2 === 0), denoised: recorded.filter((_, k) => k % 2 === 1) }
+        : {}),
     };
   } finally {
     predictorRun?.dispose();
@@ -206,7 +249,12 @@ function mergeTerms(instr: CombineInstr): Map<string, number> {
 
 /** Encodes the steps into submissions of bounded work, awaiting each so a cancel lands between them and the
  *  page never queues more than one short submission ahead. Returns the GPU time. */
-async function submitInChunks(gpu: GpuResources, steps: Array<{ step: Step; evals: number }>, workPerEval: number, request: GpuRunRequest): Promise<number> {
+async function submitInChunks(
+  gpu: GpuResources,
+  steps: Array<{ step: Step; evals: number }>,
+  workPerEval: number,
+  request: GpuRunRequest,
+): Promise<number> {
   const { device } = gpu;
   const maxEvals = Math.max(1, Math.floor((request.maxWorkPerSubmit ?? DEFAULT_MAX_WORK) / Math.max(workPerEval, 1)));
   const chunks: Array<typeof steps> = [[]];
@@ -219,7 +267,10 @@ async function submitInChunks(gpu: GpuResources, steps: Array<{ step: Step; eval
     chunks[chunks.length - 1].push(s);
     evalsInChunk += s.evals;
   }
-  const totalEvals = Math.max(1, steps.reduce((a, s) => a + s.evals, 0));
+  const totalEvals = Math.max(
+    1,
+    steps.reduce((a, s) => a + s.evals, 0),
+  );
   const timer = new PassTimer(gpu, chunks.length);
   let done = 0;
   try {

@@ -43,7 +43,11 @@ export const VP_SCHEDULE_DEFAULTS: VpScheduleParams = { betaD: 19.9, betaMin: 0.
 /** k-diffusion get_sigmas_vp: VP time t = linspace(1, ε_s, N), σ(t) = √(exp(½β_d t² + β_min t) − 1), then 0.
  *  Its endpoints come from (β_d, β_min, ε_s), not from σ_max/σ_min: with the defaults σ_0 ≈ 152.0, σ_{N−1} ≈ 0.0100.
  *  (./schedules.ts `time_uniform` is the same curve with β_d, β_min fitted to σ_max and σ_min instead.) */
-export function vp(n: number, _options?: ScheduleOptions, params: VpScheduleParams = VP_SCHEDULE_DEFAULTS): Float64Array {
+export function vp(
+  n: number,
+  _options?: ScheduleOptions,
+  params: VpScheduleParams = VP_SCHEDULE_DEFAULTS,
+): Float64Array {
   const { betaD, betaMin, epsilonS } = params;
   return withFinalZero(n, (i) => {
     const t = 1 + fraction(i, n) * (epsilonS - 1);
@@ -76,7 +80,11 @@ export const BETA_SCHEDULE_DEFAULTS: BetaScheduleParams = { alpha: 0.6, beta: 0.
  *  Beta quantile of 1 − i/(N−1), the rectified-flow time is t_i = t(σ_min) + q_i·(t(σ_max) − t(σ_min)), σ = t/(1−t),
  *  then 0. (ComfyUI: quantiles of linspace(1, 0, N, endpoint=False) rounded to its 1000 discrete timesteps, duplicates
  *  dropped; ours is the continuous form with both endpoints, so σ_0 = σ_max and σ_{N−1} = σ_min exactly.) */
-export function beta(n: number, { sigmaMax, sigmaMin }: ScheduleOptions, params: BetaScheduleParams = BETA_SCHEDULE_DEFAULTS): Float64Array {
+export function beta(
+  n: number,
+  { sigmaMax, sigmaMin }: ScheduleOptions,
+  params: BetaScheduleParams = BETA_SCHEDULE_DEFAULTS,
+): Float64Array {
   const [tMax, tMin] = [rfTime(sigmaMax), rfTime(sigmaMin)];
   return withFinalZero(n, (i) => {
     const q = betaQuantile(1 - fraction(i, n), params.alpha, params.beta);

@@ -75,7 +75,12 @@ export function linearT(n: number, { sigmaMax }: ScheduleOptions): Float64Array 
 
 export const SCHEDULES: readonly ScheduleInfo[] = [
   { id: 'karras', label: 'Karras', citation: 'Karras et al. 2022, EDM eq. 5', build: karras },
-  { id: 'time_uniform', label: 'Time uniform', citation: 'Zhou et al. 2024 (AMED), VP time-uniform', build: timeUniform },
+  {
+    id: 'time_uniform',
+    label: 'Time uniform',
+    citation: 'Zhou et al. 2024 (AMED), VP time-uniform',
+    build: timeUniform,
+  },
   { id: 'logsnr', label: 'LogSNR', citation: 'Lu et al. 2022 (DPM-Solver), uniform log σ', build: logSnr },
   { id: 'linear_t', label: 'Linear t (RF)', citation: 'Liu et al. 2023 (Rectified Flow), uniform t', build: linearT },
 ];

@@ -64,10 +64,12 @@ function expandRange(item: string, integer: boolean, param: AxisParam): number[]
   }
   const step = m[4] === undefined ? (end >= start ? 1 : -1) : (m[3] === '-' ? -1 : 1) * Number(m[4]);
   if (step === 0) return `${param}: the step in ${describeValue(item)} must not be 0`;
-  if (end !== start && Math.sign(end - start) !== Math.sign(step)) return `${param}: the step in ${describeValue(item)} goes away from ${end}`;
+  if (end !== start && Math.sign(end - start) !== Math.sign(step))
+    return `${param}: the step in ${describeValue(item)} goes away from ${end}`;
   // A small slack so that 0-1 (+0.1) still reaches 1 despite rounding in k × 0.1.
   const count = Math.floor(Math.abs(end - start) / Math.abs(step) + 1e-9) + 1;
-  if (count > MAX_GRID_CELLS) return `${param}: ${describeValue(item)} gives ${count} values, at most ${MAX_GRID_CELLS} allowed`;
+  if (count > MAX_GRID_CELLS)
+    return `${param}: ${describeValue(item)} gives ${count} values, at most ${MAX_GRID_CELLS} allowed`;
   return Array.from({ length: count }, (_, k) => tidy(start + k * step));
 }
 
@@ -83,7 +85,8 @@ function parseNumbers(
     const expanded = Number.isNaN(single) ? expandRange(item, integer, param) : [single];
     if (typeof expanded === 'string') return { error: expanded };
     for (const v of expanded) {
-      if (integer && !Number.isInteger(v)) return { error: `${param}: ${v} (from ${describeValue(item)}) is not a whole number` };
+      if (integer && !Number.isInteger(v))
+        return { error: `${param}: ${v} (from ${describeValue(item)}) is not a whole number` };
       if (v < min || v > max) return { error: `${param}: ${v} (from ${describeValue(item)}) is outside ${min}–${max}` };
     }
     values.push(...expanded);
@@ -107,28 +110,49 @@ function parseIds(param: AxisParam, items: string[], known: ReadonlyArray<{ id: 
   for (const item of items) {
     const v = item.toLowerCase();
     const match = known.find((k) => k.id.toLowerCase() === v || k.label?.toLowerCase() === v);
-    if (!match) return { error: `${param}: unknown ${describeValue(item)}; known: ${known.map((k) => k.id).join(', ')}` };
+    if (!match)
+      return { error: `${param}: unknown ${describeValue(item)}; known: ${known.map((k) => k.id).join(', ')}` };
     values.push(match.id);
   }
   return { values };
 }
 
-export function parseAxis(param: AxisParam, text: string, samplers: ReadonlyArray<{ id: string; label?: string }>, schedules: ReadonlyArray<{ id: string; label?: string }>): AxisResult {
-  if (!AXIS_PARAMS.includes(param)) return { error: `axis: must be one of ${AXIS_PARAMS.join(', ')}, got ${describeValue(param)}` };
+export function parseAxis(
+  param: AxisParam,
+  text: string,
+  samplers: ReadonlyArray<{ id: string; label?: string }>,
+  schedules: ReadonlyArray<{ id: string; label?: string }>,
+): AxisResult {
+  if (!AXIS_PARAMS.includes(param))
+    return { error: `axis: must be one of ${AXIS_PARAMS.join(', ')}, got ${describeValue(param)}` };
   if (typeof text !== 'string') return { error: `${param}: expected text, got ${describeValue(text)}` };
-  if (text.length > MAX_AXIS_TEXT) return { error: `${param}: at most ${MAX_AXIS_TEXT} characters, got ${text.length}` };
-  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (text.length > MAX_AXIS_TEXT)
+    return { error: `${param}: at most ${MAX_AXIS_TEXT} characters, got ${text.length}` };
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const spec = optionSpec(param);
   const example = spec?.type === 'number' || param === 'steps' ? USAGE : 'e.g. "euler, heun"';
   if (items.length === 0) return { error: `${param}: give at least one value; ${example}` };
   const result =
-    param === 'sampler' ? parseIds(param, items, samplers)
-    : param === 'schedule' ? parseIds(param, items, schedules)
-    : param === 'steps' ? parseNumbers(param, items, LIMITS.steps, true)
-    : spec!.type === 'number' ? parseNumbers(param, items, [spec!.min, spec!.max], spec!.integer ?? false)
-    : spec!.type === 'choice' ? parseIds(param, items, spec!.choices.map((c) => ({ id: c.value, label: c.label })))
-    : parseSwitches(spec!, items);
-  if ('values' in result && result.values.length > MAX_GRID_CELLS) return { error: `${param}: ${result.values.length} values, at most ${MAX_GRID_CELLS} allowed` };
+    param === 'sampler'
+      ? parseIds(param, items, samplers)
+      : param === 'schedule'
+        ? parseIds(param, items, schedules)
+        : param === 'steps'
+          ? parseNumbers(param, items, LIMITS.steps, true)
+          : spec!.type === 'number'
+            ? parseNumbers(param, items, [spec!.min, spec!.max], spec!.integer ?? false)
+            : spec!.type === 'choice'
+              ? parseIds(
+                  param,
+                  items,
+                  spec!.choices.map((c) => ({ id: c.value, label: c.label })),
+                )
+              : parseSwitches(spec!, items);
+  if ('values' in result && result.values.length > MAX_GRID_CELLS)
+    return { error: `${param}: ${result.values.length} values, at most ${MAX_GRID_CELLS} allowed` };
   return result;
 }
 
@@ -138,11 +162,15 @@ export function gridCellCount(x: Axis, y: Axis): number {
 }
 
 function checkAxis(axis: Axis, name: string): void {
-  if (!AXIS_PARAMS.includes(axis.param)) throw new RangeError(`${name}.param: must be one of ${AXIS_PARAMS.join(', ')}, got ${describeValue(axis.param)}`);
+  if (!AXIS_PARAMS.includes(axis.param))
+    throw new RangeError(`${name}.param: must be one of ${AXIS_PARAMS.join(', ')}, got ${describeValue(axis.param)}`);
   if (axis.values.length === 0) throw new RangeError(`${name}.values: at least one value needed`);
   const numeric = axis.param === 'steps' || optionSpec(axis.param)?.type === 'number';
   axis.values.forEach((v, i) => {
-    if (typeof v !== (numeric ? 'number' : 'string')) throw new RangeError(`${name}.values[${i}]: ${axis.param} needs a ${numeric ? 'number' : 'string'}, got ${describeValue(v)}`);
+    if (typeof v !== (numeric ? 'number' : 'string'))
+      throw new RangeError(
+        `${name}.values[${i}]: ${axis.param} needs a ${numeric ? 'number' : 'string'}, got ${describeValue(v)}`,
+      );
   });
 }
 
@@ -158,9 +186,13 @@ function panelValue(param: AxisParam, value: string | number): PanelState[string
 export function gridRuns(base: SandboxState, x: Axis, y: Axis): PanelState[][] {
   checkAxis(x, 'x');
   checkAxis(y, 'y');
-  if (x.param === y.param) throw new RangeError(`grid: the X and Y axes must vary different settings, both vary ${x.param}`);
+  if (x.param === y.param)
+    throw new RangeError(`grid: the X and Y axes must vary different settings, both vary ${x.param}`);
   const cells = gridCellCount(x, y);
-  if (cells > MAX_GRID_CELLS) throw new RangeError(`grid: ${x.values.length} × ${y.values.length} = ${cells} runs, at most ${MAX_GRID_CELLS} allowed`);
+  if (cells > MAX_GRID_CELLS)
+    throw new RangeError(
+      `grid: ${x.values.length} × ${y.values.length} = ${cells} runs, at most ${MAX_GRID_CELLS} allowed`,
+    );
   const cell = (xv: string | number, yv: string | number) => ({
     ...base.panels[0],
     [x.param]: panelValue(x.param, xv),

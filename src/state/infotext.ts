@@ -20,10 +20,24 @@ import { numberOrText } from './number-text';
 import { ETA_SPEC, STORED_OPTIONS } from './panel-options';
 import { formatInfotextValue, parseOptionText } from '../sampling/option-spec';
 import {
-  defaultState, IMAGE_DEFAULTS, PANEL_DEFAULTS, UPSCALE_MODES, WRAPPER_OPTIONS,
-  type ImageLabel, type SandboxState, type UpscaleMode,
+  defaultState,
+  IMAGE_DEFAULTS,
+  PANEL_DEFAULTS,
+  UPSCALE_MODES,
+  WRAPPER_OPTIONS,
+  type ImageLabel,
+  type SandboxState,
+  type UpscaleMode,
 } from './params';
-import { CUSTOM_WORLD, describeNames, describeValue, sanitizeState, type KnownSampler, type KnownWorld, type SanitizedState } from './validate-state';
+import {
+  CUSTOM_WORLD,
+  describeNames,
+  describeValue,
+  sanitizeState,
+  type KnownSampler,
+  type KnownWorld,
+  type SanitizedState,
+} from './validate-state';
 
 /** A 1024-component mixture takes about 60 000 characters; anything much longer is not ours. */
 export const MAX_INFOTEXT_CHARS = 200_000;
@@ -41,14 +55,22 @@ export interface InfotextExtra {
 
 const [CFG, ...UPSAMPLE] = WRAPPER_OPTIONS;
 
-export const UPSCALE_LABELS: Record<UpscaleMode, string> = { guided: 'Upsample Guidance', naive: 'naive', bilinear: 'bilinear' };
+export const UPSCALE_LABELS: Record<UpscaleMode, string> = {
+  guided: 'Upsample Guidance',
+  naive: 'naive',
+  bilinear: 'bilinear',
+};
 
 function labelText(label: ImageLabel, classes: readonly string[]): string {
   return typeof label === 'number' ? (classes[label] ?? String(label)) : label;
 }
 
 /** Class, CFG scale and size of an image panel; the upscaling and, for Upsample Guidance, its w and η. */
-function imageEntries(state: SandboxState, panelIndex: number, image: NonNullable<InfotextExtra['image']>): Array<[string, string | number]> {
+function imageEntries(
+  state: SandboxState,
+  panelIndex: number,
+  image: NonNullable<InfotextExtra['image']>,
+): Array<[string, string | number]> {
   const size = state.size ?? image.size;
   const upscale = state.panels[panelIndex].upscale ?? PANEL_DEFAULTS.upscale;
   const entries: Array<[string, string | number]> = [
@@ -70,7 +92,8 @@ function quoteIfNeeded(value: string): string {
 
 export function toInfotext(state: SandboxState, panelIndex: number, extra: InfotextExtra = {}): string {
   const panel = state.panels[panelIndex];
-  if (!Number.isInteger(panelIndex) || !panel) throw new RangeError(`panelIndex: must be an integer in 0–${state.panels.length - 1}, got ${panelIndex}`);
+  if (!Number.isInteger(panelIndex) || !panel)
+    throw new RangeError(`panelIndex: must be an integer in 0–${state.panels.length - 1}, got ${panelIndex}`);
   const sampler = samplerById(panel.sampler);
   const entries: Array<[string, string | number]> = [
     ['Steps', panel.steps],
@@ -155,7 +178,11 @@ function readers(samplers: readonly KnownSampler[]): Map<string, (value: string,
       (v, r) => (r.state[spec.key] = parseOptionText(spec, v)),
     ]),
     ['size', (v, r) => (r.state.size = readSize(v))],
-    ['upscale', (v, r) => (r.panel.upscale = UPSCALE_MODES.find((m) => UPSCALE_LABELS[m].toLowerCase() === v.trim().toLowerCase()) ?? v)],
+    [
+      'upscale',
+      (v, r) =>
+        (r.panel.upscale = UPSCALE_MODES.find((m) => UPSCALE_LABELS[m].toLowerCase() === v.trim().toLowerCase()) ?? v),
+    ],
     ['nfe', () => {}],
     ['cost', () => {}],
     ['grid', () => {}],
@@ -178,7 +205,8 @@ function parsePairs(line: string, notices: string[]): Array<[string, string]> {
   while (i < line.length) {
     const colon = line.indexOf(':', i);
     if (colon < 0) {
-      if (line.slice(i).trim() !== '') notices.push(`infotext: ignored ${describeValue(line.slice(i).trim())} (not "Key: value")`);
+      if (line.slice(i).trim() !== '')
+        notices.push(`infotext: ignored ${describeValue(line.slice(i).trim())} (not "Key: value")`);
       break;
     }
     let key = line.slice(i, colon).trim();
@@ -214,14 +242,23 @@ function parsePairs(line: string, notices: string[]): Array<[string, string]> {
  * The state an infotext describes: its panel becomes panel 0, the other panels keep their defaults. Missing keys
  * take their defaults; unknown keys and bad values are ignored with notices. Never throws.
  */
-export function fromInfotext(text: string, worlds: readonly KnownWorld[], samplers: readonly KnownSampler[]): SanitizedState {
+export function fromInfotext(
+  text: string,
+  worlds: readonly KnownWorld[],
+  samplers: readonly KnownSampler[],
+): SanitizedState {
   const notices: string[] = [];
   const raw: RawInfo = { state: Object.create(null), panel: Object.create(null) };
   if (typeof text !== 'string') notices.push(`infotext: must be text, got ${describeValue(text)}; using the defaults`);
-  else if (text.length > MAX_INFOTEXT_CHARS) notices.push(`infotext: ${text.length} characters, at most ${MAX_INFOTEXT_CHARS} allowed; using the defaults`);
+  else if (text.length > MAX_INFOTEXT_CHARS)
+    notices.push(`infotext: ${text.length} characters, at most ${MAX_INFOTEXT_CHARS} allowed; using the defaults`);
   else {
     // A1111 puts prompts on the lines above; the settings are the last line.
-    const line = text.split(/\r?\n/).filter((l) => l.trim() !== '').pop() ?? '';
+    const line =
+      text
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== '')
+        .pop() ?? '';
     const read = readers(samplers);
     const unknown: string[] = [];
     for (const [key, value] of parsePairs(line, notices)) {
@@ -229,9 +266,14 @@ export function fromInfotext(text: string, worlds: readonly KnownWorld[], sample
       if (reader) reader(value, raw);
       else unknown.push(key);
     }
-    if (unknown.length > 0) notices.push(`infotext: ignored unknown key${unknown.length > 1 ? 's' : ''} ${describeNames(unknown)}`);
+    if (unknown.length > 0)
+      notices.push(`infotext: ignored unknown key${unknown.length > 1 ? 's' : ''} ${describeNames(unknown)}`);
     if (raw.classText !== undefined) raw.state.label = readLabel(raw.classText, raw.state.world, worlds);
   }
-  const result = sanitizeState({ ...raw.state, panels: [raw.panel, ...defaultState().panels.slice(1)] }, worlds, samplers);
+  const result = sanitizeState(
+    { ...raw.state, panels: [raw.panel, ...defaultState().panels.slice(1)] },
+    worlds,
+    samplers,
+  );
   return { state: result.state, notices: [...notices, ...result.notices] };
 }

@@ -17,5 +17,10 @@ export function decodeMixture(text: string): GmmSpec {
     const values = part.split(',').map(parseNumberText);
     return values.length === 4 ? values : [NaN, NaN, NaN, NaN];
   });
-  return { type: 'gmm', means: components.map(([x, y]) => [x, y]), stds: components.map((c) => c[2]), weights: components.map((c) => c[3]) };
+  return {
+    type: 'gmm',
+    means: components.map(([x, y]) => [x, y]),
+    stds: components.map((c) => c[2]),
+    weights: components.map((c) => c[3]),
+  };
 }

@@ -44,7 +44,14 @@ export function isRecreatableReflow(id: unknown, worlds: readonly FamilyWorld[])
   if (!m) return false;
   const level = Number(m[1]);
   const base = worlds.find((w) => w.id === id.slice(0, m.index));
-  return level >= 2 && level <= MAX_REFLOW_LEVEL && String(level) === m[1] && !!base && (base.kind ?? '2d') === '2d' && !isReflowed(base.id);
+  return (
+    level >= 2 &&
+    level <= MAX_REFLOW_LEVEL &&
+    String(level) === m[1] &&
+    !!base &&
+    (base.kind ?? '2d') === '2d' &&
+    !isReflowed(base.id)
+  );
 }
 
 /**

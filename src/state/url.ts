@@ -18,7 +18,14 @@ import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
 import { STORED_OPTIONS } from './panel-options';
 import { formatUrlValue, parseOptionText } from '../sampling/option-spec';
-import { describeNames, describeValue, sanitizeState, type KnownSampler, type KnownWorld, type SanitizedState } from './validate-state';
+import {
+  describeNames,
+  describeValue,
+  sanitizeState,
+  type KnownSampler,
+  type KnownWorld,
+  type SanitizedState,
+} from './validate-state';
 
 /** A 1024-component mixture takes about 60 000 characters; anything much longer is not ours. */
 export const MAX_HASH_CHARS = 200_000;
@@ -65,15 +72,13 @@ interface PanelOption {
  *  options come from their declarations. */
 const PANEL_OPTIONS: readonly PanelOption[] = [
   { key: 'w', field: 'world', write: String, read: (t) => t },
-  ...STORED_OPTIONS.filter((spec) => spec.url !== undefined).map(
-    (spec): PanelOption => ({
-      key: spec.url!,
-      field: spec.key,
-      default: spec.default,
-      write: (v) => formatUrlValue(spec, v),
-      read: (t) => parseOptionText(spec, t),
-    }),
-  ),
+  ...STORED_OPTIONS.filter((spec) => spec.url !== undefined).map((spec): PanelOption => ({
+    key: spec.url!,
+    field: spec.key,
+    default: spec.default,
+    write: (v) => formatUrlValue(spec, v),
+    read: (t) => parseOptionText(spec, t),
+  })),
   { key: 'up', field: 'upscale', default: PANEL_DEFAULTS.upscale, write: String, read: (t) => t },
 ];
 
@@ -87,7 +92,11 @@ function writePanelOptions(panel: PanelState): string[] {
 
 function writePanels(state: SandboxState): string {
   return state.panels
-    .map((p) => [...[p.sampler, String(p.steps), p.schedule, String(p.eta)].map(encodePanelPart), ...writePanelOptions(p)].join(PANEL_FIELD_SEPARATOR))
+    .map((p) =>
+      [...[p.sampler, String(p.steps), p.schedule, String(p.eta)].map(encodePanelPart), ...writePanelOptions(p)].join(
+        PANEL_FIELD_SEPARATOR,
+      ),
+    )
     .join(PANEL_SEPARATOR);
 }
 
@@ -99,7 +108,12 @@ function readPanels(text: string): unknown[] {
     if (parts.length < 4 || parts.slice(4).some((part) => !part.includes('='))) return decodeURIComponent(panel);
     const [sampler, steps, schedule, eta] = parts.slice(0, 4).map((part) => decodeURIComponent(part));
     // No prototype: an option named __proto__ is then an ordinary (unknown) key.
-    const read: Record<string, unknown> = Object.assign(Object.create(null), { sampler, steps: numberOrText(steps), schedule, eta: numberOrText(eta) });
+    const read: Record<string, unknown> = Object.assign(Object.create(null), {
+      sampler,
+      steps: numberOrText(steps),
+      schedule,
+      eta: numberOrText(eta),
+    });
     for (const part of parts.slice(4)) {
       const eq = part.indexOf('=');
       const key = decodeURIComponent(part.slice(0, eq));
@@ -115,7 +129,8 @@ function readPanels(text: string): unknown[] {
 const imageSetting = (field: 'label' | 'cfg' | 'ugWeight' | 'ugEta', key: string): HashProperty => ({
   key,
   field,
-  write: (s) => (s[field] === undefined || s[field] === IMAGE_DEFAULTS[field] ? undefined : encodeText(String(s[field]))),
+  write: (s) =>
+    s[field] === undefined || s[field] === IMAGE_DEFAULTS[field] ? undefined : encodeText(String(s[field])),
   read: (t) => numberOrText(decodeURIComponent(t)),
 });
 /** A denoiser wrapper's option (CFG, Upsample Guidance), under the URL key its module declares. */
@@ -134,10 +149,20 @@ const PROPERTIES: readonly HashProperty[] = [
   number('sigmaMin', 'smin'),
   number('rho', 'rho'),
   flag('showTrajectories', 'traj'),
-  { key: 'mix', field: 'custom', write: (s) => (s.custom ? encodeMixture(s.custom) : undefined), read: (t) => decodeMixture(decodeURIComponent(t)) },
+  {
+    key: 'mix',
+    field: 'custom',
+    write: (s) => (s.custom ? encodeMixture(s.custom) : undefined),
+    read: (t) => decodeMixture(decodeURIComponent(t)),
+  },
   imageSetting('label', 'class'),
   wrapperSetting(CFG),
-  { key: 'size', field: 'size', write: (s) => (s.size === undefined ? undefined : String(s.size)), read: (t) => numberOrText(decodeURIComponent(t)) },
+  {
+    key: 'size',
+    field: 'size',
+    write: (s) => (s.size === undefined ? undefined : String(s.size)),
+    read: (t) => numberOrText(decodeURIComponent(t)),
+  },
   ...UPSAMPLE.map(wrapperSetting),
 ];
 
@@ -171,15 +196,22 @@ function hashToRaw(hash: string, notices: string[]): Record<string, unknown> {
       notices.push(`URL: "${property.key}" has a malformed %-escape; ignored`);
     }
   }
-  if (unknown.length > 0) notices.push(`URL: ignored unknown key${unknown.length > 1 ? 's' : ''} ${describeNames(unknown)}`);
+  if (unknown.length > 0)
+    notices.push(`URL: ignored unknown key${unknown.length > 1 ? 's' : ''} ${describeNames(unknown)}`);
   return raw;
 }
 
 /** The state a hash describes (with or without the leading `#`); garbage gives the defaults and notices. */
-export function stateFromHash(hash: string, worlds: readonly KnownWorld[], samplers: readonly KnownSampler[]): SanitizedState {
+export function stateFromHash(
+  hash: string,
+  worlds: readonly KnownWorld[],
+  samplers: readonly KnownSampler[],
+): SanitizedState {
   const notices: string[] = [];
-  if (typeof hash !== 'string') notices.push(`URL: the hash must be text, got ${describeValue(hash)}; using the defaults`);
-  else if (hash.length > MAX_HASH_CHARS) notices.push(`URL: the hash is ${hash.length} characters, at most ${MAX_HASH_CHARS} allowed; using the defaults`);
+  if (typeof hash !== 'string')
+    notices.push(`URL: the hash must be text, got ${describeValue(hash)}; using the defaults`);
+  else if (hash.length > MAX_HASH_CHARS)
+    notices.push(`URL: the hash is ${hash.length} characters, at most ${MAX_HASH_CHARS} allowed; using the defaults`);
   const raw = notices.length === 0 ? hashToRaw(hash, notices) : {};
   const result = sanitizeState(raw, worlds, samplers);
   return { state: result.state, notices: [...notices, ...result.notices] };

@@ -10,8 +10,16 @@ import { describeRule, isValidOption, type OptionSpec } from '../sampling/option
 import { SCHEDULES, type ScheduleId } from '../sampling/schedules';
 import { MAX_COMPONENTS, validateGmm, type GmmSpec } from '../worlds/gmm';
 import {
-  DEFAULT_IMAGE_COUNT, defaultState, IMAGE_DEFAULTS, LIMITS, PANEL_DEFAULTS, UPSCALE_MODES, WRAPPER_OPTIONS,
-  type ImageLabel, type PanelState, type SandboxState,
+  DEFAULT_IMAGE_COUNT,
+  defaultState,
+  IMAGE_DEFAULTS,
+  LIMITS,
+  PANEL_DEFAULTS,
+  UPSCALE_MODES,
+  WRAPPER_OPTIONS,
+  type ImageLabel,
+  type PanelState,
+  type SandboxState,
 } from './params';
 import { ETA_SPEC, STORED_OPTIONS } from './panel-options';
 import { isRecreatableReflow, liveReflowId, MAX_REFLOW_LEVEL, reflowFamily, reflowLevel } from './reflow-family';
@@ -40,16 +48,36 @@ export interface SanitizedState {
 export const CUSTOM_WORLD = 'custom';
 
 const IMAGE_FIELDS = ['label', 'cfg', 'size', 'ugWeight', 'ugEta'] as const;
-const STATE_FIELDS: ReadonlyArray<keyof SandboxState> = ['world', 'custom', 'seed', 'count', 'equalNfe', 'nfe', 'sigmaMax', 'sigmaMin', 'rho', 'panels', 'showTrajectories', ...IMAGE_FIELDS];
+const STATE_FIELDS: ReadonlyArray<keyof SandboxState> = [
+  'world',
+  'custom',
+  'seed',
+  'count',
+  'equalNfe',
+  'nfe',
+  'sigmaMax',
+  'sigmaMin',
+  'rho',
+  'panels',
+  'showTrajectories',
+  ...IMAGE_FIELDS,
+];
 const PANEL_FIELDS: readonly string[] = [
-  'sampler', 'steps', 'schedule', 'eta', 'world', 'upscale',
+  'sampler',
+  'steps',
+  'schedule',
+  'eta',
+  'world',
+  'upscale',
   ...STORED_OPTIONS.flatMap((s) => [s.key, ...(s.aliases ?? [])]),
 ];
 
 /** A short, inert description of a rejected value for a notice: strings are quoted and cut, objects only named. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return value.length > 40 ? `${JSON.stringify(value.slice(0, 40))}…` : JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (typeof value === 'string')
+    return value.length > 40 ? `${JSON.stringify(value.slice(0, 40))}…` : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined)
+    return String(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return `a${typeof value === 'object' ? 'n object' : ` ${typeof value}`}`;
 }
@@ -119,23 +147,31 @@ class FieldChecker {
 
 /** Copies a mixture into fresh arrays (holes read as undefined) and validates the copy; throws a RangeError naming the field. */
 function cleanMixture(value: unknown, field = 'custom'): GmmSpec {
-  if (!isRecord(value) || own(value, 'type') !== 'gmm') throw new RangeError(`${field}: must be { type: 'gmm', means, stds, weights }`);
+  if (!isRecord(value) || own(value, 'type') !== 'gmm')
+    throw new RangeError(`${field}: must be { type: 'gmm', means, stds, weights }`);
   const [means, stds, weights] = [own(value, 'means'), own(value, 'stds'), own(value, 'weights')];
-  if (!Array.isArray(means) || !Array.isArray(stds) || !Array.isArray(weights)) throw new RangeError(`${field}: means, stds and weights must be arrays`);
+  if (!Array.isArray(means) || !Array.isArray(stds) || !Array.isArray(weights))
+    throw new RangeError(`${field}: means, stds and weights must be arrays`);
   // Check sizes before copying so a hostile 10-million-entry array costs nothing.
-  if (means.length < 1 || means.length > MAX_COMPONENTS) throw new RangeError(`${field}.means: 1–${MAX_COMPONENTS} components allowed, got ${means.length}`);
+  if (means.length < 1 || means.length > MAX_COMPONENTS)
+    throw new RangeError(`${field}.means: 1–${MAX_COMPONENTS} components allowed, got ${means.length}`);
   if (stds.length !== means.length || weights.length !== means.length) {
-    throw new RangeError(`${field}: means, stds and weights must have matching lengths (got ${means.length}, ${stds.length}, ${weights.length})`);
+    throw new RangeError(
+      `${field}: means, stds and weights must have matching lengths (got ${means.length}, ${stds.length}, ${weights.length})`,
+    );
   }
   const copy: GmmSpec = {
     type: 'gmm',
-    means: Array.from({ length: means.length }, (_, i) => (Array.isArray(means[i]) && means[i].length === 2 ? [means[i][0], means[i][1]] : means[i])),
+    means: Array.from({ length: means.length }, (_, i) =>
+      Array.isArray(means[i]) && means[i].length === 2 ? [means[i][0], means[i][1]] : means[i],
+    ),
     stds: Array.from({ length: stds.length }, (_, i) => stds[i]),
     weights: Array.from({ length: weights.length }, (_, i) => weights[i]),
   };
   validateGmm(copy, field);
   // validateGmm bounds each weight below by 0 only; a sum overflowing to ∞ would make every log-weight −∞.
-  if (!Number.isFinite(copy.weights.reduce((a, b) => a + b, 0))) throw new RangeError(`${field}.weights: the sum must be finite`);
+  if (!Number.isFinite(copy.weights.reduce((a, b) => a + b, 0)))
+    throw new RangeError(`${field}.weights: the sum must be finite`);
   return copy;
 }
 
@@ -143,7 +179,9 @@ function cleanMixture(value: unknown, field = 'custom'): GmmSpec {
 function panelWorlds(world: string, worlds: readonly KnownWorld[]): string[] {
   if (world === CUSTOM_WORLD) return [];
   const { base } = reflowLevel(world);
-  const makeable = Array.from({ length: MAX_REFLOW_LEVEL - 1 }, (_, k) => liveReflowId(base, k + 2)).filter((id) => isRecreatableReflow(id, worlds));
+  const makeable = Array.from({ length: MAX_REFLOW_LEVEL - 1 }, (_, k) => liveReflowId(base, k + 2)).filter((id) =>
+    isRecreatableReflow(id, worlds),
+  );
   return reflowFamily(world, worlds, makeable);
 }
 
@@ -159,12 +197,26 @@ interface PanelContext {
 }
 
 /** The optional panel fields, each kept only when valid and not at its default (so equal panels look equal). */
-function sanitizePanelOptions(source: Record<string, unknown>, field: string, context: PanelContext, check: FieldChecker): Partial<PanelState> {
+function sanitizePanelOptions(
+  source: Record<string, unknown>,
+  field: string,
+  context: PanelContext,
+  check: FieldChecker,
+): Partial<PanelState> {
   const options: Partial<PanelState> = {};
   const world = own(source, 'world');
   if (world !== undefined && world !== context.world) {
     if (typeof world === 'string' && context.family.includes(world)) options.world = world;
-    else check.reject(`${field}.world`, context.family.length > 1 ? `must be one of ${context.family.join(', ')} (the shared world's reflow family)` : `must be the shared world's reflow (1-RF, 2-RF, …); ${describeValue(context.world)} has none`, world, null, 'the shared world');
+    else
+      check.reject(
+        `${field}.world`,
+        context.family.length > 1
+          ? `must be one of ${context.family.join(', ')} (the shared world's reflow family)`
+          : `must be the shared world's reflow (1-RF, 2-RF, …); ${describeValue(context.world)} has none`,
+        world,
+        null,
+        'the shared world',
+      );
   }
   for (const spec of STORED_OPTIONS) {
     // A state saved under an option's earlier name still reads; the current name wins when both are there.
@@ -177,7 +229,13 @@ function sanitizePanelOptions(source: Record<string, unknown>, field: string, co
   return options;
 }
 
-function sanitizePanel(value: unknown, field: string, fallback: PanelState, context: PanelContext, check: FieldChecker): PanelState {
+function sanitizePanel(
+  value: unknown,
+  field: string,
+  fallback: PanelState,
+  context: PanelContext,
+  check: FieldChecker,
+): PanelState {
   const { samplers } = context;
   let source: Record<string, unknown> = { ...fallback };
   if (isRecord(value)) {
@@ -186,12 +244,22 @@ function sanitizePanel(value: unknown, field: string, fallback: PanelState, cont
   } else if (value !== undefined) {
     check.reject(field, 'must be { sampler, steps, schedule, eta }', value, null, 'the default panel');
   }
-  const sampler = check.oneOf(own(source, 'sampler'), `${field}.sampler`, samplers.map((s) => s.id), firstKnown(fallback.sampler, samplers));
+  const sampler = check.oneOf(
+    own(source, 'sampler'),
+    `${field}.sampler`,
+    samplers.map((s) => s.id),
+    firstKnown(fallback.sampler, samplers),
+  );
   const declaresEta = samplers.find((s) => s.id === sampler)?.options.includes(ETA_SPEC) ?? false;
   return {
     sampler,
     steps: check.integer(own(source, 'steps'), `${field}.steps`, LIMITS.steps, fallback.steps),
-    schedule: check.oneOf<ScheduleId>(own(source, 'schedule'), `${field}.schedule`, SCHEDULES.map((s) => s.id), fallback.schedule),
+    schedule: check.oneOf<ScheduleId>(
+      own(source, 'schedule'),
+      `${field}.schedule`,
+      SCHEDULES.map((s) => s.id),
+      fallback.schedule,
+    ),
     // A sampler that declares η defaults to its declared value (as in the public API); the others ignore η.
     eta: check.option(own(source, 'eta'), `${field}.eta`, ETA_SPEC, declaresEta ? ETA_SPEC.default : 0) as number,
     ...sanitizePanelOptions(source, field, context, check),
@@ -208,7 +276,8 @@ function sanitizePanels(value: unknown, context: PanelContext, check: FieldCheck
     return sanitizePanels(undefined, context, check);
   }
   let entries: unknown[] = Array.from({ length: Math.min(value.length, max) }, (_, i) => value[i]);
-  if (value.length > max) check.notices.push(`panels: at most ${max} panels allowed, got ${value.length}; keeping the first ${max}`);
+  if (value.length > max)
+    check.notices.push(`panels: at most ${max} panels allowed, got ${value.length}; keeping the first ${max}`);
   if (value.length < min) {
     check.notices.push(`panels: at least ${min} panels needed, got ${value.length}; adding defaults`);
     entries = [...entries, ...defaults.slice(entries.length, min)];
@@ -219,15 +288,27 @@ function sanitizePanels(value: unknown, context: PanelContext, check: FieldCheck
 function sanitizeLabel(value: unknown, classes: readonly string[], check: FieldChecker): ImageLabel {
   if (value === undefined || value === 'mixed' || value === 'unconditional') return value ?? IMAGE_DEFAULTS.label;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < classes.length) return value;
-  return check.reject('label', `must be a class 0–${classes.length - 1}, "mixed" or "unconditional"`, value, IMAGE_DEFAULTS.label);
+  return check.reject(
+    'label',
+    `must be a class 0–${classes.length - 1}, "mixed" or "unconditional"`,
+    value,
+    IMAGE_DEFAULTS.label,
+  );
 }
 
 /** The image settings of an image world, each left out at its default; for a 2D world they are dropped, visibly. */
-function sanitizeImageFields(input: Record<string, unknown>, world: KnownWorld | undefined, check: FieldChecker): Partial<SandboxState> {
+function sanitizeImageFields(
+  input: Record<string, unknown>,
+  world: KnownWorld | undefined,
+  check: FieldChecker,
+): Partial<SandboxState> {
   const image = world?.kind === 'image' ? world.image : undefined;
   if (!image) {
     const given = IMAGE_FIELDS.filter((f) => own(input, f) !== undefined);
-    if (given.length > 0) check.notices.push(`${given.join(', ')}: only image worlds have ${given.length > 1 ? 'these settings' : 'this setting'}; ignored`);
+    if (given.length > 0)
+      check.notices.push(
+        `${given.join(', ')}: only image worlds have ${given.length > 1 ? 'these settings' : 'this setting'}; ignored`,
+      );
     return {};
   }
   const fields: Partial<SandboxState> = {};
@@ -238,8 +319,21 @@ function sanitizeImageFields(input: Record<string, unknown>, world: KnownWorld |
   if (cfg !== cfgOption.default) fields.cfg = cfg;
   const rawSize = own(input, 'size');
   if (rawSize !== undefined && rawSize !== image.size) {
-    if (typeof rawSize === 'number' && Number.isInteger(rawSize) && rawSize % image.size === 0 && rawSize > image.size && rawSize <= image.maxSize) fields.size = rawSize;
-    else check.reject('size', `must be a multiple of ${image.size} from ${image.size} to ${image.maxSize}`, rawSize, image.size);
+    if (
+      typeof rawSize === 'number' &&
+      Number.isInteger(rawSize) &&
+      rawSize % image.size === 0 &&
+      rawSize > image.size &&
+      rawSize <= image.maxSize
+    )
+      fields.size = rawSize;
+    else
+      check.reject(
+        'size',
+        `must be a multiple of ${image.size} from ${image.size} to ${image.maxSize}`,
+        rawSize,
+        image.size,
+      );
   }
   for (const spec of upsampleOptions) {
     const value = check.option(own(input, spec.key), spec.key, spec) as number;
@@ -248,7 +342,12 @@ function sanitizeImageFields(input: Record<string, unknown>, world: KnownWorld |
   return fields;
 }
 
-function sanitizeFields(input: Record<string, unknown>, worlds: readonly KnownWorld[], samplers: readonly KnownSampler[], check: FieldChecker): SandboxState {
+function sanitizeFields(
+  input: Record<string, unknown>,
+  worlds: readonly KnownWorld[],
+  samplers: readonly KnownSampler[],
+  check: FieldChecker,
+): SandboxState {
   const d = defaultState();
   check.unknownKeys(input, STATE_FIELDS, 'state');
   let custom: GmmSpec | undefined;
@@ -263,7 +362,9 @@ function sanitizeFields(input: Record<string, unknown>, worlds: readonly KnownWo
   const worldIds = [...worlds.map((w) => w.id), ...(custom ? [CUSTOM_WORLD] : [])];
   const rawWorld = own(input, 'world');
   // A 2D reflow level the page has not made yet is still a valid world: the page makes it again.
-  let world = isRecreatableReflow(rawWorld, worlds) ? rawWorld : check.oneOf(rawWorld, 'world', worldIds, firstKnown(d.world, worlds));
+  let world = isRecreatableReflow(rawWorld, worlds)
+    ? rawWorld
+    : check.oneOf(rawWorld, 'world', worldIds, firstKnown(d.world, worlds));
   if (world === CUSTOM_WORLD && !custom) world = firstKnown(d.world, worlds);
   const known = worlds.find((w) => w.id === world);
   const isImage = known?.kind === 'image';
@@ -271,7 +372,8 @@ function sanitizeFields(input: Record<string, unknown>, worlds: readonly KnownWo
   const sigmaMax = check.number(own(input, 'sigmaMax'), 'sigmaMax', LIMITS.sigmaMax, d.sigmaMax);
   let sigmaMin = check.number(own(input, 'sigmaMin'), 'sigmaMin', LIMITS.sigmaMin, d.sigmaMin);
   // The schedules need σ_min < σ_max; the default σ_min sits below the smallest allowed σ_max.
-  if (sigmaMin >= sigmaMax) sigmaMin = check.reject('sigmaMin', `must be below sigmaMax (${sigmaMax})`, sigmaMin, d.sigmaMin);
+  if (sigmaMin >= sigmaMax)
+    sigmaMin = check.reject('sigmaMin', `must be below sigmaMax (${sigmaMax})`, sigmaMin, d.sigmaMin);
   return {
     world,
     ...(custom ? { custom } : {}),
@@ -292,7 +394,11 @@ function sanitizeFields(input: Record<string, unknown>, worlds: readonly KnownWo
  * A valid state from anything, with one notice per field that was replaced. Never throws: even an object whose
  * getters throw yields the defaults and a notice.
  */
-export function sanitizeState(input: unknown, worlds: readonly KnownWorld[], samplers: readonly KnownSampler[]): SanitizedState {
+export function sanitizeState(
+  input: unknown,
+  worlds: readonly KnownWorld[],
+  samplers: readonly KnownSampler[],
+): SanitizedState {
   const check = new FieldChecker();
   if (!isRecord(input)) {
     check.reject('state', 'must be an object', input, null, 'the defaults');
@@ -302,6 +408,9 @@ export function sanitizeState(input: unknown, worlds: readonly KnownWorld[], sam
     return { state: sanitizeFields(input, worlds, samplers, check), notices: check.notices };
   } catch (error) {
     const fresh = new FieldChecker();
-    return { state: sanitizeFields({}, worlds, samplers, fresh), notices: [...check.notices, `state: could not be read (${describeValue(String(error))}); using the defaults`] };
+    return {
+      state: sanitizeFields({}, worlds, samplers, fresh),
+      notices: [...check.notices, `state: could not be read (${describeValue(String(error))}); using the defaults`],
+    };
   }
 }

@@ -18,7 +18,8 @@ import { sandboxContext } from './contexts';
 import { downloadBytes } from './download';
 import { controls, focusRing } from './styles';
 
-const fixed = (v: number | undefined, digits: number) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+const fixed = (v: number | undefined, digits: number) =>
+  v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 /** An imported file's losses are not checked by the engine (they do not change a run): show only numbers. */
 const lossText = (loss: unknown) => (typeof loss === 'number' && Number.isFinite(loss) ? loss.toExponential(2) : '—');
 
@@ -28,13 +29,35 @@ export class AmedTable extends LitElement {
     focusRing,
     controls,
     css`
-      :host { display: block; font-size: 0.78rem; }
-      summary { cursor: pointer; }
-      table { border-collapse: collapse; margin: 0.3rem 0; font-variant-numeric: tabular-nums; }
-      th, td { padding: 0.05rem 0.5rem; text-align: right; }
-      th { color: #a4abd0; font-weight: normal; }
-      .actions { display: flex; gap: 0.4rem; }
-      button { font-size: 0.75rem; padding: 0.1em 0.45em; }
+      :host {
+        display: block;
+        font-size: 0.78rem;
+      }
+      summary {
+        cursor: pointer;
+      }
+      table {
+        border-collapse: collapse;
+        margin: 0.3rem 0;
+        font-variant-numeric: tabular-nums;
+      }
+      th,
+      td {
+        padding: 0.05rem 0.5rem;
+        text-align: right;
+      }
+      th {
+        color: #a4abd0;
+        font-weight: normal;
+      }
+      .actions {
+        display: flex;
+        gap: 0.4rem;
+      }
+      button {
+        font-size: 0.75rem;
+        padding: 0.1em 0.45em;
+      }
     `,
   ];
 
@@ -49,21 +72,55 @@ export class AmedTable extends LitElement {
     const c = this.calibration;
     if (this.predicted) return this.renderPredicted(this.predicted);
     return html`<details open>
-      <summary>AMED calibration${c ? `: ${c.steps.length} steps, ${c.variant === 'solver' ? 'AMED-Solver' : `plugin on ${c.variant}`}${c.afs ? ', AFS' : ''}` : ': calibrating…'}</summary>
-      ${c
-        ? html`<table aria-label="${this.panelLabel} AMED calibration: r and c per step">
-            <thead><tr><th scope="col">n</th><th scope="col">σ<sub>n</sub> → σ<sub>n+1</sub></th><th scope="col">r<sub>n</sub></th><th scope="col">c<sub>n</sub></th><th scope="col" title="Mean squared distance to the teacher after this step">loss</th></tr></thead>
-            <tbody>
-              ${c.steps.map(
-                (s, n) => html`<tr data-step=${n}><td>${n}</td><td>${c.sigmas[n].toPrecision(3)} → ${c.sigmas[n + 1].toPrecision(3)}</td><td data-field="r">${fixed(s.r, 3)}</td><td data-field="c">${fixed(s.c, 3)}</td><td>${lossText(c.losses[n])}</td></tr>`,
-              )}
-            </tbody>
-          </table>`
-        : ''}
+      <summary>
+        AMED
+        calibration${c ? `: ${c.steps.length} steps, ${c.variant === 'solver' ? 'AMED-Solver' : `plugin on ${c.variant}`}${c.afs ? ', AFS' : ''}` : ': calibrating…'}
+      </summary>
+      ${
+        c
+          ? html`<table aria-label="${this.panelLabel} AMED calibration: r and c per step">
+              <thead>
+                <tr>
+                  <th scope="col">n</th>
+                  <th scope="col">σ<sub>n</sub> → σ<sub>n+1</sub></th>
+                  <th scope="col">r<sub>n</sub></th>
+                  <th scope="col">c<sub>n</sub></th>
+                  <th scope="col" title="Mean squared distance to the teacher after this step">loss</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${c.steps.map(
+                  (s, n) =>
+                    html`<tr data-step=${n}>
+                      <td>${n}</td>
+                      <td>${c.sigmas[n].toPrecision(3)} → ${c.sigmas[n + 1].toPrecision(3)}</td>
+                      <td data-field="r">${fixed(s.r, 3)}</td>
+                      <td data-field="c">${fixed(s.c, 3)}</td>
+                      <td>${lossText(c.losses[n])}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : ''
+      }
       <div class="actions">
-        <button ?disabled=${!c} @click=${this.exportJson} aria-label="Export ${this.panelLabel} AMED calibration as JSON">Export JSON</button>
-        <button @click=${() => this.fileInput.click()} aria-label="Import an AMED calibration for ${this.panelLabel}">Import JSON…</button>
-        <input type="file" accept="application/json,.json" hidden aria-label="AMED calibration JSON file for ${this.panelLabel}" @change=${this.importFile} />
+        <button
+          ?disabled=${!c}
+          @click=${this.exportJson}
+          aria-label="Export ${this.panelLabel} AMED calibration as JSON"
+        >
+          Export JSON
+        </button>
+        <button @click=${() => this.fileInput.click()} aria-label="Import an AMED calibration for ${this.panelLabel}">
+          Import JSON…
+        </button>
+        <input
+          type="file"
+          accept="application/json,.json"
+          hidden
+          aria-label="AMED calibration JSON file for ${this.panelLabel}"
+          @change=${this.importFile}
+        />
       </div>
     </details>`;
   }
@@ -72,10 +129,26 @@ export class AmedTable extends LitElement {
     const pm = (mean: number, sd: number | undefined) => `${fixed(mean, 3)} ± ${fixed(sd, 3)}`;
     return html`<details open>
       <summary>AMED learned predictor: ${p.steps.length} steps, AMED-Solver, AFS (per-sample r, c: mean ± sd)</summary>
-      <table aria-label="${this.panelLabel} AMED learned predictor: mean and standard deviation of r and c per step" data-source="predictor">
-        <thead><tr><th scope="col">n</th><th scope="col">r<sub>n</sub></th><th scope="col">c<sub>n</sub></th></tr></thead>
+      <table
+        aria-label="${this.panelLabel} AMED learned predictor: mean and standard deviation of r and c per step"
+        data-source="predictor"
+      >
+        <thead>
+          <tr>
+            <th scope="col">n</th>
+            <th scope="col">r<sub>n</sub></th>
+            <th scope="col">c<sub>n</sub></th>
+          </tr>
+        </thead>
         <tbody>
-          ${p.steps.map((s, n) => html`<tr data-step=${n}><td>${n}</td><td data-field="r">${pm(s.r, s.rStd)}</td><td data-field="c">${pm(s.c, s.cStd)}</td></tr>`)}
+          ${p.steps.map(
+            (s, n) =>
+              html`<tr data-step=${n}>
+                <td>${n}</td>
+                <td data-field="r">${pm(s.r, s.rStd)}</td>
+                <td data-field="c">${pm(s.c, s.cStd)}</td>
+              </tr>`,
+          )}
         </tbody>
       </table>
     </details>`;
@@ -95,10 +168,18 @@ export class AmedTable extends LitElement {
     try {
       if (file.size > 1 << 20) throw new RangeError(`the file is ${file.size} bytes, at most 1 MB allowed`);
       const calibration = this.sandbox.importAmedCalibration(await file.text());
-      this.dispatchEvent(new CustomEvent('calibration-imported', { detail: calibration, bubbles: true, composed: true }));
+      this.dispatchEvent(
+        new CustomEvent('calibration-imported', { detail: calibration, bubbles: true, composed: true }),
+      );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.dispatchEvent(new CustomEvent('notice', { detail: `AMED calibration ${JSON.stringify(file.name.slice(0, 60))} not imported: ${reason.slice(0, 200)}`, bubbles: true, composed: true }));
+      this.dispatchEvent(
+        new CustomEvent('notice', {
+          detail: `AMED calibration ${JSON.stringify(file.name.slice(0, 60))} not imported: ${reason.slice(0, 200)}`,
+          bubbles: true,
+          composed: true,
+        }),
+      );
     }
   }
 }

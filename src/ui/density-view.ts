@@ -33,9 +33,22 @@ export class DensityView extends LitElement {
   static override styles = [
     focusRing,
     css`
-      :host { display: block; position: relative; }
-      canvas { display: block; width: 100%; aspect-ratio: 1; border-radius: 4px; touch-action: none; cursor: grab; background: #0b0d1e; }
-      canvas.editable { cursor: crosshair; }
+      :host {
+        display: block;
+        position: relative;
+      }
+      canvas {
+        display: block;
+        width: 100%;
+        aspect-ratio: 1;
+        border-radius: 4px;
+        touch-action: none;
+        cursor: grab;
+        background: #0b0d1e;
+      }
+      canvas.editable {
+        cursor: crosshair;
+      }
     `,
   ];
 
@@ -62,7 +75,9 @@ export class DensityView extends LitElement {
   private readonly resizeObserver = new ResizeObserver(() => this.queueDraw());
 
   override render() {
-    const help = this.editable ? ' Editing: click adds a component, drag moves it, wheel changes its width, shift-drag its weight, Delete removes it; with the view focused, N adds one at the centre, [ and ] select, arrows move.' : '';
+    const help = this.editable
+      ? ' Editing: click adds a component, drag moves it, wheel changes its width, shift-drag its weight, Delete removes it; with the view focused, N adds one at the centre, [ and ] select, arrows move.'
+      : '';
     return html`<canvas
       class=${this.editable ? 'editable' : ''}
       tabindex="0"
@@ -101,20 +116,26 @@ export class DensityView extends LitElement {
     this.drawQueued = true;
     requestAnimationFrame(() => {
       this.drawQueued = false;
-      this.draw().catch((e: unknown) => this.dispatchEvent(new CustomEvent('view-error', { detail: e, bubbles: true, composed: true })));
+      this.draw().catch((e: unknown) =>
+        this.dispatchEvent(new CustomEvent('view-error', { detail: e, bubbles: true, composed: true })),
+      );
     });
   }
 
   private viewport(): Viewport {
     const ratio = Math.min(2, window.devicePixelRatio || 1);
-    return { width: Math.max(1, Math.round(this.canvas.clientWidth * ratio)), height: Math.max(1, Math.round(this.canvas.clientHeight * ratio)) };
+    return {
+      width: Math.max(1, Math.round(this.canvas.clientWidth * ratio)),
+      height: Math.max(1, Math.round(this.canvas.clientHeight * ratio)),
+    };
   }
 
   private async draw(): Promise<void> {
     const pipelines = this.pipelines;
     if (!pipelines || !this.spec || !this.isConnected || this.canvas.clientWidth === 0) return;
     const viewport = this.viewport();
-    if (this.canvas.width !== viewport.width || this.canvas.height !== viewport.height) Object.assign(this.canvas, viewport);
+    if (this.canvas.width !== viewport.width || this.canvas.height !== viewport.height)
+      Object.assign(this.canvas, viewport);
     const format = navigator.gpu.getPreferredCanvasFormat();
     if (this.configuredFor !== pipelines.device) {
       this.context ??= this.canvas.getContext('webgpu')!;
@@ -135,8 +156,11 @@ export class DensityView extends LitElement {
   /** The components' means, when editing, so there is something to grab. */
   private handles(): DotLayer[] {
     if (!this.editable || !this.spec) return [];
-    const layers: DotLayer[] = [{ positions: Float32Array.from(this.spec.means.flat()), color: HANDLE_COLOR, radiusPx: 4 }];
-    if (this.selected >= 0) layers.push({ positions: Float32Array.from(this.spec.means[this.selected]), color: SELECTED_COLOR, radiusPx: 6 });
+    const layers: DotLayer[] = [
+      { positions: Float32Array.from(this.spec.means.flat()), color: HANDLE_COLOR, radiusPx: 4 },
+    ];
+    if (this.selected >= 0)
+      layers.push({ positions: Float32Array.from(this.spec.means[this.selected]), color: SELECTED_COLOR, radiusPx: 6 });
     return layers;
   }
 
@@ -144,7 +168,10 @@ export class DensityView extends LitElement {
   private pointer(e: { clientX: number; clientY: number }): [number, number] {
     const rect = this.canvas.getBoundingClientRect();
     const viewport = this.viewport();
-    return [((e.clientX - rect.left) * viewport.width) / rect.width, ((e.clientY - rect.top) * viewport.height) / rect.height];
+    return [
+      ((e.clientX - rect.left) * viewport.width) / rect.width,
+      ((e.clientY - rect.top) * viewport.height) / rect.height,
+    ];
   }
 
   private onPointerDown(e: PointerEvent): void {
@@ -157,7 +184,14 @@ export class DensityView extends LitElement {
       this.selected = hit;
       const [wx, wy] = pixelToWorld(this.camera, viewport, x, y);
       const [mx, my] = this.spec.means[hit];
-      this.gesture = { kind: e.shiftKey ? 'weight' : 'move', x, y, spec: this.spec, component: hit, grab: [mx - wx, my - wy] };
+      this.gesture = {
+        kind: e.shiftKey ? 'weight' : 'move',
+        x,
+        y,
+        spec: this.spec,
+        component: hit,
+        grab: [mx - wx, my - wy],
+      };
     } else {
       this.gesture = { kind: 'pan', x, y, camera: this.camera, moved: false };
     }
@@ -194,7 +228,8 @@ export class DensityView extends LitElement {
     e.preventDefault();
     const [x, y] = this.pointer(e);
     const factor = Math.exp(-e.deltaY / 400);
-    const hit = this.editable && this.spec ? hitComponent(this.spec, this.camera, this.viewport(), x, y, HIT_RADIUS_PX) : -1;
+    const hit =
+      this.editable && this.spec ? hitComponent(this.spec, this.camera, this.viewport(), x, y, HIT_RADIUS_PX) : -1;
     if (hit >= 0 && this.spec) {
       this.selected = hit;
       this.emitMixture(scaleStd(this.spec, hit, factor));
@@ -208,7 +243,12 @@ export class DensityView extends LitElement {
     const spec = this.spec;
     const editing = this.editable && spec !== undefined;
     const step = this.camera.halfHeight / 10;
-    const arrows: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    const arrows: Record<string, [number, number]> = {
+      ArrowLeft: [-1, 0],
+      ArrowRight: [1, 0],
+      ArrowUp: [0, 1],
+      ArrowDown: [0, -1],
+    };
     let handled = true;
     if (e.key in arrows) {
       const [dx, dy] = arrows[e.key];

@@ -22,7 +22,19 @@ import './uplot-chart';
 
 @customElement('error-chart')
 export class ErrorChart extends LitElement {
-  static override styles = [focusRing, controls, css`.bar { display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap; margin-bottom: 0.3rem; }`];
+  static override styles = [
+    focusRing,
+    controls,
+    css`
+      .bar {
+        display: flex;
+        gap: 0.6rem;
+        align-items: center;
+        flex-wrap: wrap;
+        margin-bottom: 0.3rem;
+      }
+    `,
+  ];
 
   @consume({ context: sandboxContext }) private sandbox!: Sandbox;
   @consume({ context: referenceSolvesContext }) private references!: ReferenceSolves;
@@ -59,23 +71,35 @@ export class ErrorChart extends LitElement {
   override render() {
     const running = this.sweep.status === TaskStatus.PENDING;
     const stale = this.series.length > 0 && this.sweptKey !== this.sweepKey(this.state);
-    const error = this.sweep.status === TaskStatus.ERROR && (this.sweep.error as Error)?.name !== 'AbortError' ? String((this.sweep.error as Error)?.message ?? this.sweep.error) : '';
+    const error =
+      this.sweep.status === TaskStatus.ERROR && (this.sweep.error as Error)?.name !== 'AbortError'
+        ? String((this.sweep.error as Error)?.message ?? this.sweep.error)
+        : '';
     return html`
       <div class="bar">
-        <button @click=${() => this.sweep.run([this.state])} ?disabled=${running}>${this.series.length ? 'Sweep again' : 'Run NFE sweep'}</button>
+        <button @click=${() => this.sweep.run([this.state])} ?disabled=${running}>
+          ${this.series.length ? 'Sweep again' : 'Run NFE sweep'}
+        </button>
         ${running ? html`<button @click=${() => this.cancel()}>Cancel (Esc)</button>` : nothing}
         ${stale ? html`<span class="hint">These points are for earlier settings.</span>` : nothing}
         ${this.series.length === 0 && !running ? html`<span class="hint">Runs every panel's sampler at 2–64 NFE against the reference solution.</span>` : nothing}
       </div>
       <progress-bar .fraction=${this.progress} label="NFE sweep"></progress-bar>
       ${error ? html`<div class="error" role="alert">${error}</div>` : nothing}
-      <uplot-chart .options=${this.options()} .data=${this.data()} data-points=${this.series.reduce((a, s) => a + s.points.length, 0)}
-        description="RMSE to the reference solution against the number of function evaluations, log-log"></uplot-chart>
+      <uplot-chart
+        .options=${this.options()}
+        .data=${this.data()}
+        data-points=${this.series.reduce((a, s) => a + s.points.length, 0)}
+        description="RMSE to the reference solution against the number of function evaluations, log-log"
+      ></uplot-chart>
     `;
   }
 
   private sweepKey(state: SandboxState): string {
-    return JSON.stringify([referenceRequest(state), planSweep(state, this.sandbox.samplers, this.sandbox.schedules).series.map((s) => s.label)]);
+    return JSON.stringify([
+      referenceRequest(state),
+      planSweep(state, this.sandbox.samplers, this.sandbox.schedules).series.map((s) => s.label),
+    ]);
   }
 
   private cachedOptions?: { key: string; value: ChartOptions };
@@ -88,7 +112,16 @@ export class ErrorChart extends LitElement {
         value: {
           scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
           axes: [darkAxis('NFE'), darkAxis('RMSE to reference', { size: 60 })],
-          series: [{ label: 'NFE' }, ...this.series.map((s) => ({ label: s.label, stroke: panelColor(s.panel), width: 1.5, spanGaps: true, points: { show: true, size: 5 } }))],
+          series: [
+            { label: 'NFE' },
+            ...this.series.map((s) => ({
+              label: s.label,
+              stroke: panelColor(s.panel),
+              width: 1.5,
+              spanGaps: true,
+              points: { show: true, size: 5 },
+            })),
+          ],
         },
       };
     }
@@ -97,7 +130,9 @@ export class ErrorChart extends LitElement {
 
   private data(): uPlot.AlignedData {
     if (this.series.length === 0) return [[]];
-    return uPlot.join(this.series.map((s) => [s.points.map((p) => p.nfe), s.points.map((p) => p.rmse)] as uPlot.AlignedData));
+    return uPlot.join(
+      this.series.map((s) => [s.points.map((p) => p.nfe), s.points.map((p) => p.rmse)] as uPlot.AlignedData),
+    );
   }
 }
 

@@ -37,7 +37,8 @@ export class ImageControls extends LitElement {
     const sizes = Array.from({ length: this.image.maxSize / this.image.size }, (_, k) => (k + 1) * this.image.size);
     const above = size > this.image.size;
     return html`<div class="grid">
-      <label>Class
+      <label
+        >Class
         <select aria-label="Class" @change=${(e: Event) => this.setLabel((e.target as HTMLSelectElement).value)}>
           <option value="mixed" ?selected=${label === 'mixed'}>mixed (all classes)</option>
           <option value="unconditional" ?selected=${label === 'unconditional'}>unconditional</option>
@@ -45,16 +46,25 @@ export class ImageControls extends LitElement {
         </select>
       </label>
       ${this.slider(CFG)}
-      <label title="The network is fully convolutional: it runs at any multiple of its native ${this.image.size}×${this.image.size}">Resolution
-        <select aria-label="Resolution" @change=${(e: Event) => this.setSize(Number((e.target as HTMLSelectElement).value))}>
+      <label
+        title="The network is fully convolutional: it runs at any multiple of its native ${this.image.size}×${this.image.size}"
+        >Resolution
+        <select
+          aria-label="Resolution"
+          @change=${(e: Event) => this.setSize(Number((e.target as HTMLSelectElement).value))}
+        >
           ${sizes.map((n) => html`<option value=${n} ?selected=${n === size}>${n}×${n}${n === this.image.size ? ' (native)' : ''}</option>`)}
         </select>
       </label>
-      ${above
-        ? UPSAMPLE.map((spec) => this.slider(spec))
-        : nothing}
-      <button @click=${this.comparisonPreset} ?disabled=${2 * this.image.size > this.image.maxSize} data-action="ug-comparison"
-        title="Naive, Upsample Guidance and bilinear-upscaled ${this.image.size}×${this.image.size} panels side by side, on the same noise">Upsample Guidance comparison</button>
+      ${above ? UPSAMPLE.map((spec) => this.slider(spec)) : nothing}
+      <button
+        @click=${this.comparisonPreset}
+        ?disabled=${2 * this.image.size > this.image.maxSize}
+        data-action="ug-comparison"
+        title="Naive, Upsample Guidance and bilinear-upscaled ${this.image.size}×${this.image.size} panels side by side, on the same noise"
+      >
+        Upsample Guidance comparison
+      </button>
     </div>`;
   }
 
@@ -62,10 +72,17 @@ export class ImageControls extends LitElement {
   private slider(spec: NumberOption) {
     const field = spec.key as ImageField;
     const value = this.state[field] ?? spec.default;
-    return html`<label title=${spec.description}>${spec.label} ${value.toFixed(2)}
-      <input type="range" min=${spec.min} max=${spec.max} step=${spec.step} .value=${String(value)}
+    return html`<label title=${spec.description}
+      >${spec.label} ${value.toFixed(2)}
+      <input
+        type="range"
+        min=${spec.min}
+        max=${spec.max}
+        step=${spec.step}
+        .value=${String(value)}
         aria-label=${spec.label}
-        @input=${(e: Event) => this.setField(field, Number((e.target as HTMLInputElement).value))} />
+        @input=${(e: Event) => this.setField(field, Number((e.target as HTMLInputElement).value))}
+      />
     </label>`;
   }
 

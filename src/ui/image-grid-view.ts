@@ -14,14 +14,43 @@ import type { RgbaImage } from './view/offscreen';
 @customElement('image-grid-view')
 export class ImageGridView extends LitElement {
   static override styles = css`
-    :host { display: flex; gap: 0.4rem; }
-    figure { flex: 1; margin: 0; min-width: 0; position: relative; }
-    .cell { position: absolute; }
-    canvas { display: block; width: 100%; image-rendering: pixelated; background: #0b0d1e; border-radius: 4px; }
-    figcaption { font-size: 0.75rem; color: #a4abd0; text-align: center; }
-    .x { color: #ff8c26; }
-    .d { color: #59d9ff; }
-    .empty { width: 100%; aspect-ratio: 1; background: #0b0d1e; border-radius: 4px; }
+    :host {
+      display: flex;
+      gap: 0.4rem;
+    }
+    figure {
+      flex: 1;
+      margin: 0;
+      min-width: 0;
+      position: relative;
+    }
+    .cell {
+      position: absolute;
+    }
+    canvas {
+      display: block;
+      width: 100%;
+      image-rendering: pixelated;
+      background: #0b0d1e;
+      border-radius: 4px;
+    }
+    figcaption {
+      font-size: 0.75rem;
+      color: #a4abd0;
+      text-align: center;
+    }
+    .x {
+      color: #ff8c26;
+    }
+    .d {
+      color: #59d9ff;
+    }
+    .empty {
+      width: 100%;
+      aspect-ratio: 1;
+      background: #0b0d1e;
+      border-radius: 4px;
+    }
   `;
 
   /** What to show: one frame (the samples) or two (x_t, D(x_t)). */
@@ -36,11 +65,18 @@ export class ImageGridView extends LitElement {
     if (this.frames.length === 0) return html`<div class="empty" role="img" aria-label=${this.description}></div>`;
     const role = this.frames.length > 1 ? ['x', 'd'] : [''];
     return this.frames.map(
-      (f, i) => html`<figure>
-        <canvas width=${f.image.width} height=${f.image.height} role="img" aria-label="${f.caption}: ${this.description}" data-frame=${i}></canvas>
-        ${this.frames.length === 1 ? this.cells(f.image) : ''}
-        ${this.frames.length > 1 ? html`<figcaption class=${role[i]}>${f.caption}</figcaption>` : ''}
-      </figure>`,
+      (f, i) =>
+        html`<figure>
+          <canvas
+            width=${f.image.width}
+            height=${f.image.height}
+            role="img"
+            aria-label="${f.caption}: ${this.description}"
+            data-frame=${i}
+          ></canvas>
+          ${this.frames.length === 1 ? this.cells(f.image) : ''}
+          ${this.frames.length > 1 ? html`<figcaption class=${role[i]}>${f.caption}</figcaption>` : ''}
+        </figure>`,
     );
   }
 

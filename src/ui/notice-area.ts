@@ -24,12 +24,37 @@ export class NoticeArea extends LitElement {
     focusRing,
     controls,
     css`
-      :host { display: flex; flex-direction: column; gap: 0.4rem; }
-      .notice { display: flex; gap: 0.6rem; align-items: flex-start; padding: 0.45rem 0.7rem; border-radius: 6px; font-size: 0.85rem; background: #2a2a12; border: 1px solid #6b6420; }
-      .gpu-error { background: #3a1418; border-color: #a33a45; }
-      .device { background: #12283a; border-color: #2f6b96; }
-      .text { flex: 1; white-space: pre-wrap; overflow-wrap: anywhere; }
-      strong { margin-right: 0.4em; }
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: 0.4rem;
+      }
+      .notice {
+        display: flex;
+        gap: 0.6rem;
+        align-items: flex-start;
+        padding: 0.45rem 0.7rem;
+        border-radius: 6px;
+        font-size: 0.85rem;
+        background: #2a2a12;
+        border: 1px solid #6b6420;
+      }
+      .gpu-error {
+        background: #3a1418;
+        border-color: #a33a45;
+      }
+      .device {
+        background: #12283a;
+        border-color: #2f6b96;
+      }
+      .text {
+        flex: 1;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      strong {
+        margin-right: 0.4em;
+      }
     `,
   ];
 
@@ -39,10 +64,16 @@ export class NoticeArea extends LitElement {
     return repeat(
       this.notices,
       (n) => n.id,
-      (n) => html`<div class="notice ${n.kind}" role=${n.kind === 'gpu-error' ? 'alert' : 'status'} data-kind=${n.kind}>
-        <span class="text"><strong>${TITLES[n.kind]}:</strong>${n.text}</span>
-        <button aria-label="Dismiss this ${TITLES[n.kind].toLowerCase()}" @click=${() => this.dispatchEvent(new CustomEvent('dismiss', { detail: n.id }))}>Dismiss</button>
-      </div>`,
+      (n) =>
+        html`<div class="notice ${n.kind}" role=${n.kind === 'gpu-error' ? 'alert' : 'status'} data-kind=${n.kind}>
+          <span class="text"><strong>${TITLES[n.kind]}:</strong>${n.text}</span>
+          <button
+            aria-label="Dismiss this ${TITLES[n.kind].toLowerCase()}"
+            @click=${() => this.dispatchEvent(new CustomEvent('dismiss', { detail: n.id }))}
+          >
+            Dismiss
+          </button>
+        </div>`,
     );
   }
 }

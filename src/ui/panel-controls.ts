@@ -44,19 +44,44 @@ export class PanelControls extends LitElement {
     const steps = this.budgetSteps ?? this.panel.steps;
     return html`
       <div class="grid">
-        <label>Sampler
-          <select aria-label="${this.panelLabel} sampler" title=${sampler?.citation ?? ''} @change=${(e: Event) => this.emit({ sampler: (e.target as HTMLSelectElement).value })}>
+        <label
+          >Sampler
+          <select
+            aria-label="${this.panelLabel} sampler"
+            title=${sampler?.citation ?? ''}
+            @change=${(e: Event) => this.emit({ sampler: (e.target as HTMLSelectElement).value })}
+          >
             ${this.samplers.map((s) => html`<option value=${s.id} ?selected=${s.id === this.panel.sampler}>${s.label}</option>`)}
           </select>
         </label>
-        <label>Steps
-          <input type="range" min="1" max=${STEP_SLIDER_MAX} .value=${String(Math.min(steps, STEP_SLIDER_MAX))} ?disabled=${this.budgetSteps !== null}
-            aria-label="${this.panelLabel} steps (slider)" @input=${(e: Event) => this.setSteps((e.target as HTMLInputElement).value)} />
-          <input type="number" id=${id('steps')} min=${LIMITS.steps[0]} max=${LIMITS.steps[1]} .value=${String(steps)} ?disabled=${this.budgetSteps !== null}
-            aria-label="${this.panelLabel} steps" @change=${(e: Event) => this.setSteps((e.target as HTMLInputElement).value)} />
+        <label
+          >Steps
+          <input
+            type="range"
+            min="1"
+            max=${STEP_SLIDER_MAX}
+            .value=${String(Math.min(steps, STEP_SLIDER_MAX))}
+            ?disabled=${this.budgetSteps !== null}
+            aria-label="${this.panelLabel} steps (slider)"
+            @input=${(e: Event) => this.setSteps((e.target as HTMLInputElement).value)}
+          />
+          <input
+            type="number"
+            id=${id('steps')}
+            min=${LIMITS.steps[0]}
+            max=${LIMITS.steps[1]}
+            .value=${String(steps)}
+            ?disabled=${this.budgetSteps !== null}
+            aria-label="${this.panelLabel} steps"
+            @change=${(e: Event) => this.setSteps((e.target as HTMLInputElement).value)}
+          />
         </label>
-        <label>Schedule
-          <select aria-label="${this.panelLabel} schedule" @change=${(e: Event) => this.emit({ schedule: (e.target as HTMLSelectElement).value as PanelState['schedule'] })}>
+        <label
+          >Schedule
+          <select
+            aria-label="${this.panelLabel} schedule"
+            @change=${(e: Event) => this.emit({ schedule: (e.target as HTMLSelectElement).value as PanelState['schedule'] })}
+          >
             ${this.schedules.map((s) => html`<option value=${s.id} ?selected=${s.id === this.panel.schedule}>${s.label}</option>`)}
           </select>
         </label>
@@ -72,18 +97,36 @@ export class PanelControls extends LitElement {
     const p = this.panel;
     const world = p.world ?? this.sharedWorld;
     const select = (name: string, value: string, choices: ReadonlyArray<[string, string]>, set: (v: string) => void) =>
-      html`<label>${name}
-        <select aria-label="${this.panelLabel} ${name.toLowerCase()}" @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}>
+      html`<label
+        >${name}
+        <select
+          aria-label="${this.panelLabel} ${name.toLowerCase()}"
+          @change=${(e: Event) => set((e.target as HTMLSelectElement).value)}
+        >
           ${choices.map(([v, label]) => html`<option value=${v} ?selected=${v === value}>${label}</option>`)}
         </select>
       </label>`;
     return html`
-      ${this.family.length > 1
-        ? select('Flow', world, this.family.map((id) => [id, reflowLabel(id)]), (v) => this.emit({ world: v === this.sharedWorld ? undefined : v }))
-        : nothing}
-      ${this.upscaleFrom > 0
-        ? select('Upscale', p.upscale ?? PANEL_DEFAULTS.upscale, UPSCALE_MODES.map((m) => [m, m === 'bilinear' ? `bilinear from ${this.upscaleFrom}` : UPSCALE_LABELS[m]]), (v) => this.emit({ upscale: v as UpscaleMode }))
-        : nothing}
+      ${
+        this.family.length > 1
+          ? select(
+              'Flow',
+              world,
+              this.family.map((id) => [id, reflowLabel(id)]),
+              (v) => this.emit({ world: v === this.sharedWorld ? undefined : v }),
+            )
+          : nothing
+      }
+      ${
+        this.upscaleFrom > 0
+          ? select(
+              'Upscale',
+              p.upscale ?? PANEL_DEFAULTS.upscale,
+              UPSCALE_MODES.map((m) => [m, m === 'bilinear' ? `bilinear from ${this.upscaleFrom}` : UPSCALE_LABELS[m]]),
+              (v) => this.emit({ upscale: v as UpscaleMode }),
+            )
+          : nothing
+      }
     `;
   }
 
@@ -92,23 +135,40 @@ export class PanelControls extends LitElement {
     const name = `${this.panelLabel} ${spec.label}`;
     if (spec.type === 'boolean') {
       return html`<label title=${spec.description}
-        ><input type="checkbox" .checked=${value === true} aria-label=${name} data-option=${spec.key}
+        ><input
+          type="checkbox"
+          .checked=${value === true}
+          aria-label=${name}
+          data-option=${spec.key}
           @change=${(e: Event) => this.setOption(spec, (e.target as HTMLInputElement).checked)}
-        />${spec.label}</label>`;
+        />${spec.label}</label
+      >`;
     }
     if (spec.type === 'choice') {
-      return html`<label title=${spec.description}>${spec.label}
-        <select aria-label=${name} data-option=${spec.key}
-          @change=${(e: Event) => this.setOption(spec, (e.target as HTMLSelectElement).value)}>
+      return html`<label title=${spec.description}
+        >${spec.label}
+        <select
+          aria-label=${name}
+          data-option=${spec.key}
+          @change=${(e: Event) => this.setOption(spec, (e.target as HTMLSelectElement).value)}
+        >
           ${spec.choices.map((c) => html`<option value=${c.value} ?selected=${c.value === value}>${c.label}</option>`)}
         </select>
       </label>`;
     }
     const shown = spec.integer ? String(value) : Number(value).toFixed(2);
-    return html`<label title=${spec.description}>${spec.label} ${shown}
-      <input type="range" min=${spec.min} max=${spec.max} step=${spec.step} .value=${String(value)}
-        aria-label=${name} data-option=${spec.key}
-        @input=${(e: Event) => this.setOption(spec, Number((e.target as HTMLInputElement).value))} />
+    return html`<label title=${spec.description}
+      >${spec.label} ${shown}
+      <input
+        type="range"
+        min=${spec.min}
+        max=${spec.max}
+        step=${spec.step}
+        .value=${String(value)}
+        aria-label=${name}
+        data-option=${spec.key}
+        @input=${(e: Event) => this.setOption(spec, Number((e.target as HTMLInputElement).value))}
+      />
     </label>`;
   }
 

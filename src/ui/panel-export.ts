@@ -24,21 +24,39 @@ function fileName(state: SandboxState, index: number, result: SampleResult, suff
   return `sandbox-${state.panels[index].sampler}-${result.steps}steps-seed${state.seed}${suffix}.png`;
 }
 
-export async function exportViewPng(pipelines: ViewPipelines, content: SceneContent, state: SandboxState, index: number, result: SampleResult): Promise<ExportedPng> {
+export async function exportViewPng(
+  pipelines: ViewPipelines,
+  content: SceneContent,
+  state: SandboxState,
+  index: number,
+  result: SampleResult,
+): Promise<ExportedPng> {
   const view = new OffscreenView(pipelines, { width: EXPORT_SIZE, height: EXPORT_SIZE });
   try {
     const image = await view.render({ ...content, dots: content.dots.map((d) => ({ ...d, radiusPx: 2 })) });
-    return { bytes: encodePng(image, state, toInfotext(state, index, { nfe: result.nfe })), name: fileName(state, index, result) };
+    return {
+      bytes: encodePng(image, state, toInfotext(state, index, { nfe: result.nfe })),
+      name: fileName(state, index, result),
+    };
   } finally {
     view.destroy();
   }
 }
 
-export function exportImagePng(state: SandboxState, index: number, result: SampleResult, image: ImageWorldInfo, upscale: number): ExportedPng {
+export function exportImagePng(
+  state: SandboxState,
+  index: number,
+  result: SampleResult,
+  image: ImageWorldInfo,
+  upscale: number,
+): ExportedPng {
   // The state is the one the shown run was made from, so its count is the run's.
   const channels = image.channels ?? 1;
   const grid = samplesImage(result, state.count, upscale, channels);
   const side = Math.round(Math.sqrt(result.samples.length / state.count / channels)) * upscale;
   const infotext = toInfotext(state, index, { nfe: result.nfe, cost: result.cost, image });
-  return { bytes: encodePng(grid, state, infotext, { rgb: channels === 3 }), name: fileName(state, index, result, `-${side}px`) };
+  return {
+    bytes: encodePng(grid, state, infotext, { rgb: channels === 3 }),
+    name: fileName(state, index, result, `-${side}px`),
+  };
 }

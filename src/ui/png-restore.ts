@@ -5,7 +5,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 export class PngRestore implements ReactiveController {
-  constructor(host: ReactiveControllerHost, private readonly restore: (bytes: Uint8Array, name: string) => void, private readonly notify: (notices: string[]) => void) {
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly restore: (bytes: Uint8Array, name: string) => void,
+    private readonly notify: (notices: string[]) => void,
+  ) {
     host.addController(this);
   }
 

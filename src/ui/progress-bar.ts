@@ -11,9 +11,20 @@ const SHOW_AFTER_MS = 300;
 @customElement('progress-bar')
 export class ProgressBar extends LitElement {
   static override styles = css`
-    :host { display: block; font-size: 0.8rem; }
-    .row { display: flex; align-items: center; gap: 0.5em; }
-    progress { flex: 1; height: 0.6em; accent-color: #ffb347; }
+    :host {
+      display: block;
+      font-size: 0.8rem;
+    }
+    .row {
+      display: flex;
+      align-items: center;
+      gap: 0.5em;
+    }
+    progress {
+      flex: 1;
+      height: 0.6em;
+      accent-color: #ffb347;
+    }
   `;
 
   /** 0–1, or null when nothing is running. */

@@ -48,11 +48,22 @@ export class ReflowControls extends LitElement {
     const { level } = reflowLevel(world);
     const atMax = level >= MAX_REFLOW_LEVEL;
     return html`<div class="grid">
-        <button @click=${this.reflow} ?disabled=${this.running || atMax} data-action="reflow"
-          title=${atMax ? `${MAX_REFLOW_LEVEL}-RF is the last level offered` : 'Pairs from this flow, a kernel-regression fit, and a new world (Liu et al. 2023)'}>
+        <button
+          @click=${this.reflow}
+          ?disabled=${this.running || atMax}
+          data-action="reflow"
+          title=${atMax ? `${MAX_REFLOW_LEVEL}-RF is the last level offered` : 'Pairs from this flow, a kernel-regression fit, and a new world (Liu et al. 2023)'}
+        >
           Reflow → ${level + 1}-RF
         </button>
-        <button @click=${this.oneStepPreset} ?disabled=${this.running} data-action="one-step" title="1-RF and 2-RF side by side at 1, 2 and 4 steps of the ReFlow sampler">One-step preset</button>
+        <button
+          @click=${this.oneStepPreset}
+          ?disabled=${this.running}
+          data-action="one-step"
+          title="1-RF and 2-RF side by side at 1, 2 and 4 steps of the ReFlow sampler"
+        >
+          One-step preset
+        </button>
         ${this.straightness()}
       </div>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}`;
@@ -64,8 +75,16 @@ export class ReflowControls extends LitElement {
     const second = this.shippedSecond();
     if (!second) return nothing;
     return html`<div class="grid">
-      <button @click=${this.oneStepPreset} data-action="one-step" title="1-RF and 2-RF side by side at 1, 2 and 4 steps of the ReFlow sampler">One-step preset</button>
-      <span class="hint">${reflowLabel(second)} <code>${second}</code>: reflowed offline from this model's own noise–image pairs</span>
+      <button
+        @click=${this.oneStepPreset}
+        data-action="one-step"
+        title="1-RF and 2-RF side by side at 1, 2 and 4 steps of the ReFlow sampler"
+      >
+        One-step preset
+      </button>
+      <span class="hint"
+        >${reflowLabel(second)} <code>${second}</code>: reflowed offline from this model's own noise–image pairs</span
+      >
     </div>`;
   }
 
@@ -79,10 +98,16 @@ export class ReflowControls extends LitElement {
     const result = this.preparer.reflows.get(this.state.world) ?? this.preparer.reflows.get(liveReflowId(base, 2));
     if (!result) return nothing;
     const parent = liveReflowId(base, reflowLevel(result.world).level - 1);
-    return html`<span class="hint" data-straightness role="status"
-      title="S = E∫‖(x₁ − z) − v(z_t, t)‖² dt over the flow's own trajectories; 0 is a straight flow (Liu et al. 2023)">
-      Straightness S: ${reflowLabel(parent)} ${result.straightnessBefore.toPrecision(3)} → ${reflowLabel(result.world)} ${result.straightnessAfter.toPrecision(3)}
-      (${result.pairs.toLocaleString('en')} pairs, bandwidth ${result.bandwidth})</span>`;
+    return html`<span
+      class="hint"
+      data-straightness
+      role="status"
+      title="S = E∫‖(x₁ − z) − v(z_t, t)‖² dt over the flow's own trajectories; 0 is a straight flow (Liu et al. 2023)"
+    >
+      Straightness S: ${reflowLabel(parent)} ${result.straightnessBefore.toPrecision(3)} → ${reflowLabel(result.world)}
+      ${result.straightnessAfter.toPrecision(3)} (${result.pairs.toLocaleString('en')} pairs, bandwidth
+      ${result.bandwidth})</span
+    >`;
   }
 
   private async reflow(): Promise<void> {

@@ -19,15 +19,30 @@ export interface ReadoutValues {
   logLikelihood?: number;
 }
 
-const fixed = (v: number | undefined, digits: number) => (v === undefined || !Number.isFinite(v) ? '…' : v.toFixed(digits));
+const fixed = (v: number | undefined, digits: number) =>
+  v === undefined || !Number.isFinite(v) ? '…' : v.toFixed(digits);
 const significant = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '…' : v.toPrecision(3));
 
 @customElement('run-readout')
 export class RunReadout extends LitElement {
   static override styles = css`
-    dl { display: grid; grid-auto-flow: column; grid-template-rows: auto auto; justify-content: start; gap: 0 0.8em; margin: 0; font-size: 0.8rem; }
-    dt { color: #a4abd0; }
-    dd { margin: 0; font-variant-numeric: tabular-nums; font-weight: 600; }
+    dl {
+      display: grid;
+      grid-auto-flow: column;
+      grid-template-rows: auto auto;
+      justify-content: start;
+      gap: 0 0.8em;
+      margin: 0;
+      font-size: 0.8rem;
+    }
+    dt {
+      color: #a4abd0;
+    }
+    dd {
+      margin: 0;
+      font-variant-numeric: tabular-nums;
+      font-weight: 600;
+    }
   `;
 
   @property({ attribute: false }) values: ReadoutValues = {};
@@ -42,24 +57,40 @@ export class RunReadout extends LitElement {
     return html`<dl aria-live="polite">
       <dt title="Network (denoiser) evaluations">NFE</dt>
       <dd data-field="nfe">${v.nfe ?? '…'}</dd>
-      ${withCost
-        ? html`<dt title="Cost in full-size evaluations: Upsample Guidance adds one evaluation at 1/m² the pixels per guided step">cost</dt>
-            <dd data-field="cost">${Number(v.cost!.toPrecision(4))} (+${Math.round((100 * (v.cost! - v.nfe!)) / v.nfe!)}%)</dd>`
-        : nothing}
+      ${
+        withCost
+          ? html`<dt
+                title="Cost in full-size evaluations: Upsample Guidance adds one evaluation at 1/m² the pixels per guided step"
+              >
+                cost
+              </dt>
+              <dd data-field="cost">
+                ${Number(v.cost!.toPrecision(4))} (+${Math.round((100 * (v.cost! - v.nfe!)) / v.nfe!)}%)
+              </dd>`
+          : nothing
+      }
       <dt title="GPU time of the run">GPU ms</dt>
       <dd data-field="gpu-ms">${fixed(v.gpuMs, 1)}</dd>
-      ${this.metrics === 'rmse'
-        ? html`<dt title="Root-mean-square distance per sample to an RK4 reference solution from the same noise">RMSE to ref.</dt>
-            <dd data-field="rmse">${significant(v.rmse)}</dd>`
-        : nothing}
-      ${this.metrics !== 'none'
-        ? html`<dt title="Mean exact log-likelihood of the samples under the target, in nats">mean log p</dt>
-            <dd data-field="log-likelihood">${fixed(v.logLikelihood, 3)}</dd>`
-        : nothing}
-      ${this.verdict
-        ? html`<dt title="The classifier this world's manifest names, on these samples">classifier</dt>
-            <dd data-field="classifier" title=${this.verdict.detail}>${this.verdict.text}</dd>`
-        : nothing}
+      ${
+        this.metrics === 'rmse'
+          ? html`<dt title="Root-mean-square distance per sample to an RK4 reference solution from the same noise">
+                RMSE to ref.
+              </dt>
+              <dd data-field="rmse">${significant(v.rmse)}</dd>`
+          : nothing
+      }
+      ${
+        this.metrics !== 'none'
+          ? html`<dt title="Mean exact log-likelihood of the samples under the target, in nats">mean log p</dt>
+              <dd data-field="log-likelihood">${fixed(v.logLikelihood, 3)}</dd>`
+          : nothing
+      }
+      ${
+        this.verdict
+          ? html`<dt title="The classifier this world's manifest names, on these samples">classifier</dt>
+              <dd data-field="classifier" title=${this.verdict.detail}>${this.verdict.text}</dd>`
+          : nothing
+      }
     </dl>`;
   }
 }

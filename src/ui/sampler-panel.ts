@@ -20,7 +20,15 @@ import { reflowFamily } from '../state/reflow-family';
 import { CUSTOM_WORLD } from '../state/validate-state';
 import type { GmmSpec } from '../worlds/gmm';
 import type { ImageWorldInfo } from '../worlds/types';
-import { imageLaneContext, referenceSolvesContext, runCacheContext, sandboxContext, storeContext, viewPipelinesContext, worldPreparerContext } from './contexts';
+import {
+  imageLaneContext,
+  referenceSolvesContext,
+  runCacheContext,
+  sandboxContext,
+  storeContext,
+  viewPipelinesContext,
+  worldPreparerContext,
+} from './contexts';
 import { downloadBytes } from './download';
 import type { ImageFrame } from './view/image-frame';
 import { exportImagePng, exportViewPng } from './panel-export';
@@ -72,11 +80,34 @@ export class SamplerPanel extends LitElement {
     focusRing,
     controls,
     css`
-      :host { display: flex; flex-direction: column; gap: 0.4rem; padding: 0.6rem; background: #141830; border: 1px solid #2b3160; border-radius: 8px; min-width: 0; }
-      header { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem; }
-      h2 { font-size: 0.95rem; margin: 0; flex: 1 1 8rem; }
-      header button { font-size: 0.75rem; padding: 0.15em 0.45em; }
-      .status { min-height: 1.2em; }
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: 0.4rem;
+        padding: 0.6rem;
+        background: #141830;
+        border: 1px solid #2b3160;
+        border-radius: 8px;
+        min-width: 0;
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.3rem;
+      }
+      h2 {
+        font-size: 0.95rem;
+        margin: 0;
+        flex: 1 1 8rem;
+      }
+      header button {
+        font-size: 0.75rem;
+        padding: 0.15em 0.45em;
+      }
+      .status {
+        min-height: 1.2em;
+      }
     `,
   ];
 
@@ -107,7 +138,16 @@ export class SamplerPanel extends LitElement {
 
   private readonly run = new PanelRun(
     this,
-    () => ({ sandbox: this.sandbox, cache: this.cache, references: this.references, preparer: this.preparer, imageLane: this.imageLane, state: this.committed, index: this.index, rerun: this.rerun }),
+    () => ({
+      sandbox: this.sandbox,
+      cache: this.cache,
+      references: this.references,
+      preparer: this.preparer,
+      imageLane: this.imageLane,
+      state: this.committed,
+      index: this.index,
+      rerun: this.rerun,
+    }),
     (error) => this.reportGpuError(error),
   );
 
@@ -127,28 +167,78 @@ export class SamplerPanel extends LitElement {
     return html`
       <header>
         <h2>${label}: ${sampler?.label ?? panel.sampler}</h2>
-        <button @click=${() => this.action('duplicate')} ?disabled=${panels >= LIMITS.panels[1]} aria-label="Duplicate ${label}">Duplicate</button>
-        <button @click=${() => this.action('remove')} ?disabled=${panels <= LIMITS.panels[0]} aria-label="Remove ${label}">Remove</button>
-        <button @click=${this.exportPng} ?disabled=${!run || this.exporting || this.run.sample.status !== TaskStatus.COMPLETE} aria-label="Export ${label} as PNG"
-          title=${image ? 'The sample grid at full resolution, with its settings inside' : 'This view at 512², with its settings inside'}>PNG</button>
+        <button
+          @click=${() => this.action('duplicate')}
+          ?disabled=${panels >= LIMITS.panels[1]}
+          aria-label="Duplicate ${label}"
+        >
+          Duplicate
+        </button>
+        <button
+          @click=${() => this.action('remove')}
+          ?disabled=${panels <= LIMITS.panels[0]}
+          aria-label="Remove ${label}"
+        >
+          Remove
+        </button>
+        <button
+          @click=${this.exportPng}
+          ?disabled=${!run || this.exporting || this.run.sample.status !== TaskStatus.COMPLETE}
+          aria-label="Export ${label} as PNG"
+          title=${image ? 'The sample grid at full resolution, with its settings inside' : 'This view at 512², with its settings inside'}
+        >
+          PNG
+        </button>
       </header>
-      <panel-controls .panel=${panel} .samplers=${this.sandbox.samplers} .schedules=${this.sandbox.schedules} .budgetSteps=${budgetSteps}
-        .panelLabel=${label} .sharedWorld=${this.state.world} .family=${this.family()} .upscaleFrom=${image && size > image.size ? image.size : 0}
-        @panel-change=${(e: CustomEvent<Partial<PanelState>>) => this.store.update((s) => applyPanelChange(s.panels[this.index], e.detail))}></panel-controls>
-      ${image
-        ? html`<image-grid-view .frames=${this.shownImages(image).frames} .description=${this.describe()} .titles=${this.imageTitles(verdict)}></image-grid-view>`
-        : html`<density-view .spec=${this.spec} .camera=${this.camera} .dots=${this.viewLayers().dots} .paths=${this.viewLayers().paths}
-            ?editable=${this.state.world === CUSTOM_WORLD} .description=${this.describe()}></density-view>`}
-      <step-scrubber .sigmas=${run?.result.trajectory ? run.result.sigmas : []} .step=${this.shownStep()} .panelLabel=${label}
-        .unavailable=${this.scrubberUnavailable()} @step-change=${(e: CustomEvent<number>) => this.pinStep(e.detail)}></step-scrubber>
-      ${amed
-        ? html`<amed-table .calibration=${amed.calibration} .predicted=${amed.source === 'predictor' ? amed : undefined}
-            .panelLabel=${label}
-            @calibration-imported=${(e: CustomEvent<AmedCalibration>) => this.run.useImportedCalibration(e.detail)}
-          ></amed-table>`
-        : nothing}
-      <run-readout .metrics=${metricsFor(this.state, this.index, this.sandbox.worlds)} .verdict=${readoutVerdict(verdict)}
-        .values=${{ nfe: run?.result.nfe, cost: run?.result.cost, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood }}></run-readout>
+      <panel-controls
+        .panel=${panel}
+        .samplers=${this.sandbox.samplers}
+        .schedules=${this.sandbox.schedules}
+        .budgetSteps=${budgetSteps}
+        .panelLabel=${label}
+        .sharedWorld=${this.state.world}
+        .family=${this.family()}
+        .upscaleFrom=${image && size > image.size ? image.size : 0}
+        @panel-change=${(e: CustomEvent<Partial<PanelState>>) => this.store.update((s) => applyPanelChange(s.panels[this.index], e.detail))}
+      ></panel-controls>
+      ${
+        image
+          ? html`<image-grid-view
+              .frames=${this.shownImages(image).frames}
+              .description=${this.describe()}
+              .titles=${this.imageTitles(verdict)}
+            ></image-grid-view>`
+          : html`<density-view
+              .spec=${this.spec}
+              .camera=${this.camera}
+              .dots=${this.viewLayers().dots}
+              .paths=${this.viewLayers().paths}
+              ?editable=${this.state.world === CUSTOM_WORLD}
+              .description=${this.describe()}
+            ></density-view>`
+      }
+      <step-scrubber
+        .sigmas=${run?.result.trajectory ? run.result.sigmas : []}
+        .step=${this.shownStep()}
+        .panelLabel=${label}
+        .unavailable=${this.scrubberUnavailable()}
+        @step-change=${(e: CustomEvent<number>) => this.pinStep(e.detail)}
+      ></step-scrubber>
+      ${
+        amed
+          ? html`<amed-table
+              .calibration=${amed.calibration}
+              .predicted=${amed.source === 'predictor' ? amed : undefined}
+              .panelLabel=${label}
+              @calibration-imported=${(e: CustomEvent<AmedCalibration>) => this.run.useImportedCalibration(e.detail)}
+            ></amed-table>`
+          : nothing
+      }
+      <run-readout
+        .metrics=${metricsFor(this.state, this.index, this.sandbox.worlds)}
+        .verdict=${readoutVerdict(verdict)}
+        .values=${{ nfe: run?.result.nfe, cost: run?.result.cost, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood }}
+      ></run-readout>
       <div class="status" data-status=${this.run.status()}>
         <progress-bar .fraction=${this.run.progress} label="${label} ${this.run.phase}"></progress-bar>
         ${this.run.sample.error && !isAbort(this.run.sample.error) ? html`<div class="error" role="alert">${errorText(this.run.sample.error)}</div>` : nothing}
@@ -192,7 +282,9 @@ export class SamplerPanel extends LitElement {
     const run = this.shownRun;
     if (!run) return 'no run yet';
     if (run.result.trajectory) return '';
-    return recordsTrajectory(run.count, run.result.steps, run.result.samples.length / run.count) ? 'no trajectory for this run' : 'count × size × (steps + 1) is over 4 million values: no trajectory recorded';
+    return recordsTrajectory(run.count, run.result.steps, run.result.samples.length / run.count)
+      ? 'no trajectory for this run'
+      : 'count × size × (steps + 1) is over 4 million values: no trajectory recorded';
   }
 
   private upscaleFactor(image: ImageWorldInfo): number {
@@ -224,7 +316,13 @@ export class SamplerPanel extends LitElement {
     const showPaths = this.state.showTrajectories;
     const kept = this.layers;
     if (kept && kept.result === result && kept.step === step && kept.showPaths === showPaths) return kept;
-    this.layers = { result, step, showPaths, dots: dotLayers(result, step), paths: showPaths && result?.trajectory ? { records: result.trajectory, color: PATH_COLOR } : undefined };
+    this.layers = {
+      result,
+      step,
+      showPaths,
+      dots: dotLayers(result, step),
+      paths: showPaths && result?.trajectory ? { records: result.trajectory, color: PATH_COLOR } : undefined,
+    };
     return this.layers;
   }
 
@@ -235,7 +333,8 @@ export class SamplerPanel extends LitElement {
     if (!sampled) return `${label}: running.`;
     const { result: run, count } = sampled;
     const image = panelImage(this.committed, this.index, this.sandbox.worlds);
-    if (!image) return `${label}, ${run.steps} steps, ${run.nfe} evaluations: ${count} samples (orange) over the target's density (heatmap).`;
+    if (!image)
+      return `${label}, ${run.steps} steps, ${run.nfe} evaluations: ${count} samples (orange) over the target's density (heatmap).`;
     const side = Math.round(Math.sqrt(run.samples.length / count / (image.channels ?? 1))) * this.upscaleFactor(image);
     return `${label}, ${run.steps} steps, ${run.nfe} evaluations: ${count} images of ${side}×${side} pixels.`;
   }
@@ -254,7 +353,13 @@ export class SamplerPanel extends LitElement {
       const { dots, paths } = this.viewLayers();
       const png = image
         ? exportImagePng(state, this.index, run.result, image, this.upscaleFactor(image))
-        : await exportViewPng(this.pipelines!, { spec: this.spec!, camera: this.camera, dots, paths }, state, this.index, run.result);
+        : await exportViewPng(
+            this.pipelines!,
+            { spec: this.spec!, camera: this.camera, dots, paths },
+            state,
+            this.index,
+            run.result,
+          );
       downloadBytes(png.bytes, png.name, 'image/png');
     } catch (error) {
       this.reportGpuError(error);
@@ -264,7 +369,8 @@ export class SamplerPanel extends LitElement {
   }
 
   private reportGpuError(error: unknown): void {
-    if (error instanceof Error && error.name === 'GpuError') this.dispatchEvent(new CustomEvent('gpu-error', { detail: error, bubbles: true, composed: true }));
+    if (error instanceof Error && error.name === 'GpuError')
+      this.dispatchEvent(new CustomEvent('gpu-error', { detail: error, bubbles: true, composed: true }));
   }
 }
 
@@ -278,7 +384,8 @@ function applyPanelChange(panel: PanelState, patch: Partial<PanelState>): void {
 function dotLayers(result: SampleResult | undefined, step: number | null): DotLayer[] {
   if (!result) return [];
   const trajectory = result.trajectory;
-  if (!trajectory || step === null || step >= trajectory.length - 1) return [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: DOT_RADIUS_PX }];
+  if (!trajectory || step === null || step >= trajectory.length - 1)
+    return [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: DOT_RADIUS_PX }];
   return [
     { positions: result.denoised![step], color: DENOISED_COLOR, radiusPx: DOT_RADIUS_PX },
     { positions: trajectory[step], color: SAMPLE_COLOR, radiusPx: DOT_RADIUS_PX },

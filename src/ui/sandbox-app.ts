@@ -13,7 +13,15 @@ import { LIMITS, type SandboxState } from '../state/params';
 import { isReflowed, reflowLevel } from '../state/reflow-family';
 import { CUSTOM_WORLD } from '../state/validate-state';
 import type { GmmSpec } from '../worlds/gmm';
-import { imageLaneContext, referenceSolvesContext, runCacheContext, sandboxContext, storeContext, viewPipelinesContext, worldPreparerContext } from './contexts';
+import {
+  imageLaneContext,
+  referenceSolvesContext,
+  runCacheContext,
+  sandboxContext,
+  storeContext,
+  viewPipelinesContext,
+  worldPreparerContext,
+} from './contexts';
 import type { ErrorChart } from './error-chart';
 import type { Notice } from './notice-area';
 import { nextFrame } from './next-frame';
@@ -41,18 +49,72 @@ export class SandboxApp extends LitElement {
     focusRing,
     controls,
     css`
-      :host { display: flex; flex-direction: column; gap: 0.8rem; padding: 0.8rem 1rem 2rem; max-width: 1600px; margin: 0 auto; }
-      header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.4rem 1rem; }
-      h1 { font-size: 1.3rem; margin: 0; }
-      .lede { flex-basis: 100%; margin: 0; color: #c0c6e8; font-size: 0.9rem; max-width: 70rem; }
-      .actions { display: flex; gap: 0.5rem; margin-left: auto; }
-      .panels { display: grid; grid-template-columns: repeat(auto-fit, minmax(270px, 1fr)); gap: 0.7rem; align-items: start; }
-      .add { align-self: start; min-height: 8rem; border-style: dashed; background: transparent; }
-      section { background: #11142a; border: 1px solid #232850; border-radius: 8px; padding: 0.6rem 0.8rem; }
-      h2 { font-size: 1rem; margin: 0 0 0.4rem; }
-      .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 0.8rem; }
-      footer { color: #a4abd0; font-size: 0.8rem; }
-      kbd { background: #232850; border-radius: 3px; padding: 0 0.3em; }
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: 0.8rem;
+        padding: 0.8rem 1rem 2rem;
+        max-width: 1600px;
+        margin: 0 auto;
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 0.4rem 1rem;
+      }
+      h1 {
+        font-size: 1.3rem;
+        margin: 0;
+      }
+      .lede {
+        flex-basis: 100%;
+        margin: 0;
+        color: #c0c6e8;
+        font-size: 0.9rem;
+        max-width: 70rem;
+      }
+      .actions {
+        display: flex;
+        gap: 0.5rem;
+        margin-left: auto;
+      }
+      .panels {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(270px, 1fr));
+        gap: 0.7rem;
+        align-items: start;
+      }
+      .add {
+        align-self: start;
+        min-height: 8rem;
+        border-style: dashed;
+        background: transparent;
+      }
+      section {
+        background: #11142a;
+        border: 1px solid #232850;
+        border-radius: 8px;
+        padding: 0.6rem 0.8rem;
+      }
+      h2 {
+        font-size: 1rem;
+        margin: 0 0 0.4rem;
+      }
+      .charts {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(340px, 1fr));
+        gap: 0.8rem;
+      }
+      footer {
+        color: #a4abd0;
+        font-size: 0.8rem;
+      }
+      kbd {
+        background: #232850;
+        border-radius: 3px;
+        padding: 0 0.3em;
+      }
     `,
   ];
 
@@ -80,7 +142,11 @@ export class SandboxApp extends LitElement {
   private cancelFrame?: () => void;
   private nextNoticeId = 1;
   private urlSync?: UrlSync;
-  private readonly pngRestore = new PngRestore(this, (bytes, name) => this.restorePng(bytes, name), (n) => this.notify(n));
+  private readonly pngRestore = new PngRestore(
+    this,
+    (bytes, name) => this.restorePng(bytes, name),
+    (n) => this.notify(n),
+  );
   private spec?: { world: string; custom?: GmmSpec; value?: GmmSpec };
 
   override connectedCallback(): void {
@@ -124,50 +190,88 @@ export class SandboxApp extends LitElement {
         <h1>Diffusion Sandbox</h1>
         <div class="actions">
           <button @click=${() => this.fileInput.click()}>Open PNG…</button>
-          <input type="file" accept="image/png" hidden aria-label="Open a PNG exported by the sandbox"
-            @change=${(e: Event) => this.openFile((e.target as HTMLInputElement))} />
+          <input
+            type="file"
+            accept="image/png"
+            hidden
+            aria-label="Open a PNG exported by the sandbox"
+            @change=${(e: Event) => this.openFile(e.target as HTMLInputElement)}
+          />
           <button @click=${this.runAgain} title="Ctrl/Cmd+Enter">Re-run</button>
           ${image ? '' : html`<button @click=${() => (this.camera = DEFAULT_CAMERA)}>Reset view</button>`}
         </div>
-        ${image
-          ? html`<p class="lede">
-              Every panel runs one diffusion sampler from the same starting noise through a trained network, and shows the images it makes.
-              Pick a class and a guidance scale, or a resolution above the network's own ${image.size}×${image.size}: Upsample Guidance lets the
-              native model steer the large image. Scrub through the steps to see x<sub>t</sub> and the denoiser's guess D(x<sub>t</sub>).
-            </p>`
-          : html`<p class="lede">
-              Every panel runs one diffusion sampler from the same starting noise toward a 2D target whose exact density is the heatmap.
-              Dots are the samples. Change a setting and the panels re-run at once: compare the error to a reference solution (RMSE) and
-              the mean log-likelihood under the target, or scrub through the steps to see x<sub>t</sub> and the denoiser's guess D(x<sub>t</sub>).
-            </p>`}
+        ${
+          image
+            ? html`<p class="lede">
+                Every panel runs one diffusion sampler from the same starting noise through a trained network, and shows
+                the images it makes. Pick a class and a guidance scale, or a resolution above the network's own
+                ${image.size}×${image.size}: Upsample Guidance lets the native model steer the large image. Scrub
+                through the steps to see x<sub>t</sub> and the denoiser's guess D(x<sub>t</sub>).
+              </p>`
+            : html`<p class="lede">
+                Every panel runs one diffusion sampler from the same starting noise toward a 2D target whose exact
+                density is the heatmap. Dots are the samples. Change a setting and the panels re-run at once: compare
+                the error to a reference solution (RMSE) and the mean log-likelihood under the target, or scrub through
+                the steps to see x<sub>t</sub> and the denoiser's guess D(x<sub>t</sub>).
+              </p>`
+        }
       </header>
-      <notice-area .notices=${this.notices} @dismiss=${(e: CustomEvent<number>) => (this.notices = this.notices.filter((n) => n.id !== e.detail))}></notice-area>
+      <notice-area
+        .notices=${this.notices}
+        @dismiss=${(e: CustomEvent<number>) => (this.notices = this.notices.filter((n) => n.id !== e.detail))}
+      ></notice-area>
       <world-controls .state=${s}></world-controls>
-      <div class="panels" @panel-action=${this.onPanelAction} @camera-change=${(e: CustomEvent<Camera>) => (this.camera = e.detail)}
-        @mixture-change=${this.onMixtureChange} @notice=${(e: CustomEvent<string>) => this.addNotice('notice', e.detail)} @gpu-error=${(e: CustomEvent<Error>) => this.addNotice('gpu-error', e.detail.message)}
-        @view-error=${(e: CustomEvent<unknown>) => this.addNotice('gpu-error', e.detail instanceof Error ? e.detail.message : String(e.detail))}>
+      <div
+        class="panels"
+        @panel-action=${this.onPanelAction}
+        @camera-change=${(e: CustomEvent<Camera>) => (this.camera = e.detail)}
+        @mixture-change=${this.onMixtureChange}
+        @notice=${(e: CustomEvent<string>) => this.addNotice('notice', e.detail)}
+        @gpu-error=${(e: CustomEvent<Error>) => this.addNotice('gpu-error', e.detail.message)}
+        @view-error=${(e: CustomEvent<unknown>) => this.addNotice('gpu-error', e.detail instanceof Error ? e.detail.message : String(e.detail))}
+      >
         ${s.panels.map((_, i) => html`<sampler-panel .index=${i} .state=${s} .runState=${this.runState} .spec=${spec} .camera=${this.camera} .rerun=${this.rerun}></sampler-panel>`)}
         ${s.panels.length < LIMITS.panels[1] ? html`<button class="add" @click=${this.addPanel}>+ Add panel</button>` : ''}
       </div>
       <div class="charts">
-        <section aria-labelledby="sigma-title"><h2 id="sigma-title">σ schedules</h2><sigma-chart .state=${s}></sigma-chart></section>
-        <section aria-labelledby="error-title"><h2 id="error-title">Error vs NFE</h2>${this.sweepable(this.runState)
-          ? html`<error-chart .state=${this.runState}></error-chart>`
-          : html`<p class="hint">The sweep measures the error to a 1000-step reference solution from the same noise. ${image
-              ? 'An image world has no affordable reference at that accuracy.'
-              : 'For a reflowed world the reference costs 1000 steps of a regression over all its pairs; compare its panels by log-likelihood instead.'}</p>`}</section>
+        <section aria-labelledby="sigma-title">
+          <h2 id="sigma-title">σ schedules</h2>
+          <sigma-chart .state=${s}></sigma-chart>
+        </section>
+        <section aria-labelledby="error-title">
+          <h2 id="error-title">Error vs NFE</h2>
+          ${
+            this.sweepable(this.runState)
+              ? html`<error-chart .state=${this.runState}></error-chart>`
+              : html`<p class="hint">
+                  The sweep measures the error to a 1000-step reference solution from the same noise.
+                  ${
+                    image
+                      ? 'An image world has no affordable reference at that accuracy.'
+                      : 'For a reflowed world the reference costs 1000 steps of a regression over all its pairs; compare its panels by log-likelihood instead.'
+                  }
+                </p>`
+          }
+        </section>
       </div>
-      <section aria-labelledby="grid-title"><h2 id="grid-title">X/Y grid</h2><xy-grid .state=${this.runState} .spec=${runSpec} .camera=${this.camera}></xy-grid></section>
+      <section aria-labelledby="grid-title">
+        <h2 id="grid-title">X/Y grid</h2>
+        <xy-grid .state=${this.runState} .spec=${runSpec} .camera=${this.camera}></xy-grid>
+      </section>
       <footer>
-        <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> re-runs · <kbd>Esc</kbd> cancels a sweep or grid · drop or paste an exported PNG to restore its settings ·
-        in a view: drag or arrows pan, wheel or <kbd>+</kbd>/<kbd>−</kbd> zoom, <kbd>0</kbd> resets.
+        <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> re-runs · <kbd>Esc</kbd> cancels a sweep or grid · drop or paste
+        an exported PNG to restore its settings · in a view: drag or arrows pan, wheel or <kbd>+</kbd>/<kbd>−</kbd>
+        zoom, <kbd>0</kbd> resets.
       </footer>
     `;
   }
 
   /** The error sweep needs the shared world's reference solve: a 2D world that is not a reflow. */
   private sweepable(s: SandboxState): boolean {
-    return s.world === CUSTOM_WORLD || (this.sandbox.worlds.find((w) => w.id === reflowLevel(s.world).base)?.kind === '2d' && !isReflowed(s.world));
+    return (
+      s.world === CUSTOM_WORLD ||
+      (this.sandbox.worlds.find((w) => w.id === reflowLevel(s.world).base)?.kind === '2d' && !isReflowed(s.world))
+    );
   }
 
   /** The mixture to draw for a state (memoised, so an unchanged world keeps its identity and its heatmap). A reflow
@@ -205,7 +309,8 @@ export class SandboxApp extends LitElement {
   private onPanelAction(e: CustomEvent<'duplicate' | 'remove'>): void {
     const index = (e.target as HTMLElement & { index: number }).index;
     this.store.update((d) => {
-      if (e.detail === 'duplicate' && d.panels.length < LIMITS.panels[1]) d.panels.splice(index + 1, 0, { ...d.panels[index] });
+      if (e.detail === 'duplicate' && d.panels.length < LIMITS.panels[1])
+        d.panels.splice(index + 1, 0, { ...d.panels[index] });
       if (e.detail === 'remove' && d.panels.length > LIMITS.panels[0]) d.panels.splice(index, 1);
     });
   }
@@ -257,7 +362,10 @@ export class SandboxApp extends LitElement {
 
   private readonly onDeviceLost = (e: Event) => {
     this.notices = this.notices.filter((n) => n.kind !== 'device');
-    this.addNotice('device', `The GPU device was lost (${String((e as CustomEvent).detail) || 'no reason given'}). Recovering on a new device; your settings are kept.`);
+    this.addNotice(
+      'device',
+      `The GPU device was lost (${String((e as CustomEvent).detail) || 'no reason given'}). Recovering on a new device; your settings are kept.`,
+    );
   };
 
   private readonly onDeviceRestored = () => {
@@ -268,7 +376,10 @@ export class SandboxApp extends LitElement {
 
   private readonly onDeviceFailed = (e: Event) => {
     this.notices = this.notices.filter((n) => n.kind !== 'device');
-    this.addNotice('device', `The GPU device was lost and could not be recovered: ${String((e as CustomEvent).detail)}. Reload the page; the URL keeps your settings.`);
+    this.addNotice(
+      'device',
+      `The GPU device was lost and could not be recovered: ${String((e as CustomEvent).detail)}. Reload the page; the URL keeps your settings.`,
+    );
   };
 }
 

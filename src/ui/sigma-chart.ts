@@ -20,16 +20,34 @@ export class SigmaChart extends LitElement {
 
   override render() {
     const { options, data } = this.chart();
-    return html`<uplot-chart .options=${options} .data=${data} description="σ at each step of every panel's schedule, log scale"></uplot-chart>`;
+    return html`<uplot-chart
+      .options=${options}
+      .data=${data}
+      description="σ at each step of every panel's schedule, log scale"
+    ></uplot-chart>`;
   }
 
   private chart() {
     const s = this.state;
     const series = s.panels.map((p, i) => {
       const steps = panelSteps(s, i, this.sandbox.samplers);
-      const sigmas = steps > 0 ? Array.from(this.sandbox.sigmas({ schedule: p.schedule, steps, sigmaMax: s.sigmaMax, sigmaMin: s.sigmaMin, rho: s.rho })).slice(0, -1) : [];
+      const sigmas =
+        steps > 0
+          ? Array.from(
+              this.sandbox.sigmas({
+                schedule: p.schedule,
+                steps,
+                sigmaMax: s.sigmaMax,
+                sigmaMin: s.sigmaMin,
+                rho: s.rho,
+              }),
+            ).slice(0, -1)
+          : [];
       const label = this.sandbox.schedules.find((x) => x.id === p.schedule)?.label ?? p.schedule;
-      return { label: `Panel ${i + 1}: ${label}, ${steps} steps`, table: [sigmas.map((_, k) => k), sigmas] as uPlot.AlignedData };
+      return {
+        label: `Panel ${i + 1}: ${label}, ${steps} steps`,
+        table: [sigmas.map((_, k) => k), sigmas] as uPlot.AlignedData,
+      };
     });
     // A new uPlot instance only when the legend changes; new numbers alone go through setData.
     const key = JSON.stringify(series.map((x) => x.label));
@@ -39,7 +57,16 @@ export class SigmaChart extends LitElement {
         value: {
           scales: { x: { time: false }, y: { distr: 3 } },
           axes: [darkAxis('step i'), darkAxis('σ_i', { size: 60 })],
-          series: [{ label: 'step' }, ...series.map((x, i) => ({ label: x.label, stroke: panelColor(i), width: 1.5, spanGaps: true, points: { show: true, size: 4 } }))],
+          series: [
+            { label: 'step' },
+            ...series.map((x, i) => ({
+              label: x.label,
+              stroke: panelColor(i),
+              width: 1.5,
+              spanGaps: true,
+              points: { show: true, size: 4 },
+            })),
+          ],
         },
       };
     }

@@ -10,7 +10,10 @@ import type { SandboxState } from '../state/params';
 export type ChangeSource = 'user' | 'url' | 'png';
 
 export class StateChangeEvent extends Event {
-  constructor(readonly state: SandboxState, readonly source: ChangeSource) {
+  constructor(
+    readonly state: SandboxState,
+    readonly source: ChangeSource,
+  ) {
     super('change');
   }
 }

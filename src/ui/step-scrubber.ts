@@ -14,12 +14,26 @@ export class StepScrubber extends LitElement {
     focusRing,
     controls,
     css`
-      :host { display: block; }
-      label { display: flex; width: 100%; }
-      input { flex: 1; }
-      .legend { font-size: 0.75rem; color: #a4abd0; }
-      .x { color: #ff8c26; }
-      .d { color: #59d9ff; }
+      :host {
+        display: block;
+      }
+      label {
+        display: flex;
+        width: 100%;
+      }
+      input {
+        flex: 1;
+      }
+      .legend {
+        font-size: 0.75rem;
+        color: #a4abd0;
+      }
+      .x {
+        color: #ff8c26;
+      }
+      .d {
+        color: #59d9ff;
+      }
     `,
   ];
 
@@ -34,14 +48,27 @@ export class StepScrubber extends LitElement {
     const last = Math.max(0, this.sigmas.length - 1);
     const step = Math.min(this.step, last);
     const final = step === last;
-    const caption = this.unavailable || (final ? `final samples (step ${last} of ${last})` : `step ${step} of ${last}, σ = ${Number(this.sigmas[step]).toPrecision(3)}`);
+    const caption =
+      this.unavailable ||
+      (final
+        ? `final samples (step ${last} of ${last})`
+        : `step ${step} of ${last}, σ = ${Number(this.sigmas[step]).toPrecision(3)}`);
     return html`<label
         >Step
-        <input type="range" min="0" max=${last} .value=${String(step)} ?disabled=${!!this.unavailable || last === 0}
-          aria-label="${this.panelLabel} step to show" aria-valuetext=${caption}
-          @input=${(e: Event) => this.dispatchEvent(new CustomEvent('step-change', { detail: Number((e.target as HTMLInputElement).value) }))} />
+        <input
+          type="range"
+          min="0"
+          max=${last}
+          .value=${String(step)}
+          ?disabled=${!!this.unavailable || last === 0}
+          aria-label="${this.panelLabel} step to show"
+          aria-valuetext=${caption}
+          @input=${(e: Event) => this.dispatchEvent(new CustomEvent('step-change', { detail: Number((e.target as HTMLInputElement).value) }))}
+        />
       </label>
-      <div class="legend">${caption}${final || this.unavailable ? '' : html` · <span class="x">● x_t</span> <span class="d">● D(x_t)</span>`}</div>`;
+      <div class="legend">
+        ${caption}${final || this.unavailable ? '' : html` · <span class="x">● x_t</span> <span class="d">● D(x_t)</span>`}
+      </div>`;
   }
 }
 

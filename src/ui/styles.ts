@@ -9,21 +9,61 @@ export const focusRing = css`
 `;
 
 export const controls = css`
-  label { display: inline-flex; align-items: center; gap: 0.35em; font-size: 0.85rem; }
-  input, select, button { font: inherit; font-size: 0.85rem; color: inherit; }
-  input[type='number'] { width: 5.5em; }
-  select, input[type='number'], input[type='text'] {
-    background: #1b1f36; border: 1px solid #3a4170; border-radius: 4px; padding: 0.2em 0.35em;
+  label {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35em;
+    font-size: 0.85rem;
+  }
+  input,
+  select,
+  button {
+    font: inherit;
+    font-size: 0.85rem;
+    color: inherit;
+  }
+  input[type='number'] {
+    width: 5.5em;
+  }
+  select,
+  input[type='number'],
+  input[type='text'] {
+    background: #1b1f36;
+    border: 1px solid #3a4170;
+    border-radius: 4px;
+    padding: 0.2em 0.35em;
   }
   button {
-    background: #2a3160; border: 1px solid #4a5396; border-radius: 4px; padding: 0.25em 0.6em; cursor: pointer;
+    background: #2a3160;
+    border: 1px solid #4a5396;
+    border-radius: 4px;
+    padding: 0.25em 0.6em;
+    cursor: pointer;
   }
-  button:hover:not(:disabled) { background: #37407a; }
-  button:disabled, input:disabled, select:disabled { opacity: 0.5; cursor: default; }
-  .error { color: #ff8a8a; font-size: 0.8rem; }
-  .hint { color: #a4abd0; font-size: 0.8rem; }
+  button:hover:not(:disabled) {
+    background: #37407a;
+  }
+  button:disabled,
+  input:disabled,
+  select:disabled {
+    opacity: 0.5;
+    cursor: default;
+  }
+  .error {
+    color: #ff8a8a;
+    font-size: 0.8rem;
+  }
+  .hint {
+    color: #a4abd0;
+    font-size: 0.8rem;
+  }
 `;
 
 export const controlGrid = css`
-  .grid { display: flex; flex-wrap: wrap; gap: 0.4em 0.9em; align-items: center; }
+  .grid {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4em 0.9em;
+    align-items: center;
+  }
 `;

@@ -11,7 +11,13 @@ export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
 
 /** Axis and grid colours for the page's dark background. */
 export function darkAxis(label: string, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
-  return { label, stroke: '#c0c6e8', grid: { stroke: '#2b3160', width: 1 }, ticks: { stroke: '#2b3160', width: 1 }, ...extra };
+  return {
+    label,
+    stroke: '#c0c6e8',
+    grid: { stroke: '#2b3160', width: 1 },
+    ticks: { stroke: '#2b3160', width: 1 },
+    ...extra,
+  };
 }
 
 @customElement('uplot-chart')
@@ -19,9 +25,16 @@ export class UplotChart extends LitElement {
   static override styles = [
     unsafeCSS(uplotCss),
     css`
-      :host { display: block; min-width: 0; }
-      .plot { width: 100%; }
-      .u-legend { font-size: 0.75rem; }
+      :host {
+        display: block;
+        min-width: 0;
+      }
+      .plot {
+        width: 100%;
+      }
+      .u-legend {
+        font-size: 0.75rem;
+      }
     `,
   ];
 

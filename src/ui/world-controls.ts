@@ -30,9 +30,16 @@ export class WorldControls extends LitElement {
     controls,
     controlGrid,
     css`
-      :host { display: block; }
-      details { margin-top: 0.4rem; }
-      summary { cursor: pointer; font-size: 0.85rem; }
+      :host {
+        display: block;
+      }
+      details {
+        margin-top: 0.4rem;
+      }
+      summary {
+        cursor: pointer;
+        font-size: 0.85rem;
+      }
     `,
   ];
 
@@ -61,7 +68,8 @@ export class WorldControls extends LitElement {
     const pending = s.world !== CUSTOM_WORLD && !worlds.some((w) => w.id === s.world) ? [s.world] : [];
     return html`
       <div class="grid">
-        <label>World
+        <label
+          >World
           <select aria-label="World" @change=${(e: Event) => this.setWorld((e.target as HTMLSelectElement).value)}>
             <optgroup label="2D targets (exact density)">
               ${flat.map((w) => html`<option value=${w.id} ?selected=${w.id === s.world} title=${w.description}>${w.label}</option>`)}
@@ -74,24 +82,47 @@ export class WorldControls extends LitElement {
           </select>
         </label>
         ${this.numberField('seed', 'Seed', s.seed)}
-        <button @click=${() => this.store.update((d) => (d.seed = Math.floor(Math.random() * (LIMITS.seed[1] + 1))))}>New seed</button>
+        <button @click=${() => this.store.update((d) => (d.seed = Math.floor(Math.random() * (LIMITS.seed[1] + 1))))}>
+          New seed
+        </button>
         ${this.numberField('count', 'Samples', s.count)}
-        <label><input type="checkbox" .checked=${s.equalNfe} @change=${(e: Event) => this.store.update((d) => (d.equalNfe = (e.target as HTMLInputElement).checked))} />Equal NFE</label>
+        <label
+          ><input
+            type="checkbox"
+            .checked=${s.equalNfe}
+            @change=${(e: Event) => this.store.update((d) => (d.equalNfe = (e.target as HTMLInputElement).checked))}
+          />Equal NFE</label
+        >
         ${s.equalNfe ? this.numberField('nfe', 'NFE budget', s.nfe) : nothing}
-        ${image
-          ? nothing
-          : html`<label><input type="checkbox" .checked=${s.showTrajectories} @change=${(e: Event) => this.store.update((d) => (d.showTrajectories = (e.target as HTMLInputElement).checked))} />Trajectories</label>`}
+        ${
+          image
+            ? nothing
+            : html`<label
+                ><input
+                  type="checkbox"
+                  .checked=${s.showTrajectories}
+                  @change=${(e: Event) => this.store.update((d) => (d.showTrajectories = (e.target as HTMLInputElement).checked))}
+                />Trajectories</label
+              >`
+        }
       </div>
       ${image ? html`<image-controls .state=${s} .image=${image}></image-controls>` : nothing}
       <reflow-controls .state=${s}></reflow-controls>
       ${this.preparer.current.map((p) => html`<div data-preparing><span class="hint">${p.label}</span><progress-bar .fraction=${p.fraction} label=${p.label}></progress-bar></div>`)}
-      ${s.world === CUSTOM_WORLD
-        ? html`<p class="hint">Drawing: click a view to add a component, drag it to move, wheel over it for its width, shift-drag for its weight, select it and press Delete to remove it (keyboard: focus a view, N adds, [ ] select, arrows move, PageUp/PageDown width, with Shift weight).</p>`
-        : nothing}
+      ${
+        s.world === CUSTOM_WORLD
+          ? html`<p class="hint">
+              Drawing: click a view to add a component, drag it to move, wheel over it for its width, shift-drag for its
+              weight, select it and press Delete to remove it (keyboard: focus a view, N adds, [ ] select, arrows move,
+              PageUp/PageDown width, with Shift weight).
+            </p>`
+          : nothing
+      }
       <details>
         <summary>σ range of the schedules</summary>
         <div class="grid">
-          ${this.numberField('sigmaMax', 'σ max', s.sigmaMax)} ${this.numberField('sigmaMin', 'σ min', s.sigmaMin)} ${this.numberField('rho', 'ρ (Karras)', s.rho)}
+          ${this.numberField('sigmaMax', 'σ max', s.sigmaMax)} ${this.numberField('sigmaMin', 'σ min', s.sigmaMin)}
+          ${this.numberField('rho', 'ρ (Karras)', s.rho)}
         </div>
       </details>
       ${Object.values(this.errors).map((e) => html`<div class="error" role="alert">${e}</div>`)}
@@ -108,9 +139,17 @@ export class WorldControls extends LitElement {
   }
 
   private numberField(field: NumericField, label: string, value: number) {
-    return html`<label>${label}
-      <input type="number" min=${this.limits(field)[0]} max=${this.limits(field)[1]} step=${INTEGER_FIELDS.has(field) ? '1' : 'any'} .value=${String(value)}
-        aria-invalid=${this.errors[field] ? 'true' : 'false'} @change=${(e: Event) => this.setNumber(field, (e.target as HTMLInputElement).value)} />
+    return html`<label
+      >${label}
+      <input
+        type="number"
+        min=${this.limits(field)[0]}
+        max=${this.limits(field)[1]}
+        step=${INTEGER_FIELDS.has(field) ? '1' : 'any'}
+        .value=${String(value)}
+        aria-invalid=${this.errors[field] ? 'true' : 'false'}
+        @change=${(e: Event) => this.setNumber(field, (e.target as HTMLInputElement).value)}
+      />
     </label>`;
   }
 
@@ -122,11 +161,17 @@ export class WorldControls extends LitElement {
       return;
     }
     if (field === 'sigmaMin' && parsed.value >= this.state.sigmaMax) {
-      this.errors = { ...others, sigmaMin: `sigmaMin: must be below σ max (${this.state.sigmaMax}), got ${parsed.value}` };
+      this.errors = {
+        ...others,
+        sigmaMin: `sigmaMin: must be below σ max (${this.state.sigmaMax}), got ${parsed.value}`,
+      };
       return;
     }
     if (field === 'sigmaMax' && parsed.value <= this.state.sigmaMin) {
-      this.errors = { ...others, sigmaMax: `sigmaMax: must be above σ min (${this.state.sigmaMin}), got ${parsed.value}` };
+      this.errors = {
+        ...others,
+        sigmaMax: `sigmaMax: must be above σ min (${this.state.sigmaMin}), got ${parsed.value}`,
+      };
       return;
     }
     this.errors = others;
@@ -148,7 +193,8 @@ export class WorldControls extends LitElement {
       const image = this.isImage(world);
       if (image !== this.isImage(before)) d.count = image ? DEFAULT_IMAGE_COUNT : defaultState().count;
       if (!image) for (const field of ['label', 'cfg', 'size', 'ugWeight', 'ugEta'] as const) delete d[field];
-      for (const p of d.panels) if (p.world !== undefined && (p.world === world || reflowLevel(p.world).base !== base)) delete p.world;
+      for (const p of d.panels)
+        if (p.world !== undefined && (p.world === world || reflowLevel(p.world).base !== base)) delete p.world;
     });
   }
 

@@ -12,7 +12,14 @@ import type { Sandbox } from '../api/sandbox';
 import type { ComposedGrid } from '../export/grid';
 import { encodePng } from '../export/png';
 import {
-  AXIS_PARAMS, axisParamLabel, gridAxesText, gridCellCount, MAX_GRID_CELLS, parseAxis, type Axis, type AxisParam,
+  AXIS_PARAMS,
+  axisParamLabel,
+  gridAxesText,
+  gridCellCount,
+  MAX_GRID_CELLS,
+  parseAxis,
+  type Axis,
+  type AxisParam,
 } from '../state/axis';
 import { toInfotext } from '../state/infotext';
 import type { SandboxState } from '../state/params';
@@ -34,9 +41,18 @@ export class XyGrid extends LitElement {
     controls,
     controlGrid,
     css`
-      input[type='text'] { width: 12em; }
-      .result { margin-top: 0.5rem; overflow: auto; max-height: 80vh; }
-      canvas { max-width: 100%; image-rendering: auto; }
+      input[type='text'] {
+        width: 12em;
+      }
+      .result {
+        margin-top: 0.5rem;
+        overflow: auto;
+        max-height: 80vh;
+      }
+      canvas {
+        max-width: 100%;
+        image-rendering: auto;
+      }
     `,
   ];
 
@@ -61,7 +77,10 @@ export class XyGrid extends LitElement {
       if (!this.pipelines) throw new Error('grid: the GPU view is not ready yet');
       await this.preparer.ready(panelWorldArg(job.base, 0));
       try {
-        const grid = await runGrid(this.sandbox, this.pipelines, job, { signal, onProgress: (f) => (this.progress = f) });
+        const grid = await runGrid(this.sandbox, this.pipelines, job, {
+          signal,
+          onProgress: (f) => (this.progress = f),
+        });
         this.shown = { grid, job };
         return grid;
       } finally {
@@ -80,18 +99,42 @@ export class XyGrid extends LitElement {
   override render() {
     const x = this.axis(this.xParam, this.xText);
     const y = this.axis(this.yParam, this.yText);
-    const problem = 'error' in x ? x.error : 'error' in y ? y.error : this.xParam === this.yParam ? 'grid: X and Y must vary different settings' : '';
-    const cells = 'values' in x && 'values' in y ? gridCellCount({ param: this.xParam, values: x.values }, { param: this.yParam, values: y.values }) : 0;
+    const problem =
+      'error' in x
+        ? x.error
+        : 'error' in y
+          ? y.error
+          : this.xParam === this.yParam
+            ? 'grid: X and Y must vary different settings'
+            : '';
+    const cells =
+      'values' in x && 'values' in y
+        ? gridCellCount({ param: this.xParam, values: x.values }, { param: this.yParam, values: y.values })
+        : 0;
     const tooMany = cells > MAX_GRID_CELLS;
     const running = this.task.status === TaskStatus.PENDING;
     const failed = this.task.status === TaskStatus.ERROR && (this.task.error as Error)?.name !== 'AbortError';
     return html`
       <div class="grid">
-        ${this.axisInputs('X', this.xParam, this.xText, (p) => (this.xParam = p), (t) => (this.xText = t))}
-        ${this.axisInputs('Y', this.yParam, this.yText, (p) => (this.yParam = p), (t) => (this.yText = t))}
+        ${this.axisInputs(
+          'X',
+          this.xParam,
+          this.xText,
+          (p) => (this.xParam = p),
+          (t) => (this.xText = t),
+        )}
+        ${this.axisInputs(
+          'Y',
+          this.yParam,
+          this.yText,
+          (p) => (this.yParam = p),
+          (t) => (this.yText = t),
+        )}
       </div>
       <div class="grid">
-        <span data-run-count=${cells} role="status">${problem || (tooMany ? `${cells} runs: at most ${MAX_GRID_CELLS} allowed` : `${'values' in x ? x.values.length : 0} × ${'values' in y ? y.values.length : 0} = ${cells} runs`)}</span>
+        <span data-run-count=${cells} role="status"
+          >${problem || (tooMany ? `${cells} runs: at most ${MAX_GRID_CELLS} allowed` : `${'values' in x ? x.values.length : 0} × ${'values' in y ? y.values.length : 0} = ${cells} runs`)}</span
+        >
         <button ?disabled=${!!problem || tooMany || running || !this.pipelines} @click=${this.start}>Run grid</button>
         ${running ? html`<button @click=${() => this.cancel()}>Cancel (Esc)</button>` : nothing}
         ${this.task.status === TaskStatus.COMPLETE ? html`<button @click=${this.exportPng}>Export grid PNG</button>` : nothing}
@@ -99,10 +142,18 @@ export class XyGrid extends LitElement {
       <progress-bar .fraction=${this.progress} label="X/Y grid"></progress-bar>
       ${failed ? html`<div class="error" role="alert">${String((this.task.error as Error)?.message ?? this.task.error)}</div>` : nothing}
       <div class="result">
-        ${this.task.status === TaskStatus.COMPLETE && this.shown
-          ? html`<canvas width=${this.shown.grid.width} height=${this.shown.grid.height} data-columns=${this.shown.job.x.values.length} data-rows=${this.shown.job.y.values.length}
-              role="img" aria-label="X/Y grid: ${gridAxesText(this.shown.job.x, this.shown.job.y)}"></canvas>`
-          : nothing}
+        ${
+          this.task.status === TaskStatus.COMPLETE && this.shown
+            ? html`<canvas
+                width=${this.shown.grid.width}
+                height=${this.shown.grid.height}
+                data-columns=${this.shown.job.x.values.length}
+                data-rows=${this.shown.job.y.values.length}
+                role="img"
+                aria-label="X/Y grid: ${gridAxesText(this.shown.job.x, this.shown.job.y)}"
+              ></canvas>`
+            : nothing
+        }
       </div>
     `;
   }
@@ -118,14 +169,30 @@ export class XyGrid extends LitElement {
     return parseAxis(param, text, this.sandbox.samplers, this.sandbox.schedules);
   }
 
-  private axisInputs(name: 'X' | 'Y', param: AxisParam, text: string, setParam: (p: AxisParam) => void, setText: (t: string) => void) {
-    return html`<label>${name}
-        <select aria-label="${name} axis setting" @change=${(e: Event) => setParam((e.target as HTMLSelectElement).value as AxisParam)}>
+  private axisInputs(
+    name: 'X' | 'Y',
+    param: AxisParam,
+    text: string,
+    setParam: (p: AxisParam) => void,
+    setText: (t: string) => void,
+  ) {
+    return html`<label
+        >${name}
+        <select
+          aria-label="${name} axis setting"
+          @change=${(e: Event) => setParam((e.target as HTMLSelectElement).value as AxisParam)}
+        >
           ${AXIS_PARAMS.map((p) => html`<option value=${p} ?selected=${p === param}>${axisParamLabel(p)}</option>`)}
         </select>
       </label>
-      <label>values
-        <input type="text" aria-label="${name} axis values" .value=${text} @input=${(e: Event) => setText((e.target as HTMLInputElement).value)} />
+      <label
+        >values
+        <input
+          type="text"
+          aria-label="${name} axis values"
+          .value=${text}
+          @input=${(e: Event) => setText((e.target as HTMLInputElement).value)}
+        />
       </label>`;
   }
 
@@ -133,7 +200,9 @@ export class XyGrid extends LitElement {
     const x = this.axis(this.xParam, this.xText);
     const y = this.axis(this.yParam, this.yText);
     if (!('values' in x) || !('values' in y) || (!this.spec && !panelImage(this.state, 0, this.sandbox.worlds))) return;
-    const world = this.sandbox.worlds.find((w) => w.id === this.state.world)?.label ?? (this.state.world === 'custom' ? 'Custom mixture' : this.state.world);
+    const world =
+      this.sandbox.worlds.find((w) => w.id === this.state.world)?.label ??
+      (this.state.world === 'custom' ? 'Custom mixture' : this.state.world);
     const job: GridJob = {
       base: this.state,
       x: { param: this.xParam, values: x.values } satisfies Axis,
@@ -148,7 +217,14 @@ export class XyGrid extends LitElement {
   private exportPng(): void {
     if (!this.shown) return;
     const { grid, job } = this.shown;
-    const bytes = encodePng(grid, job.base, toInfotext(job.base, 0, { gridAxes: gridAxesText(job.x, job.y), image: panelImage(job.base, 0, this.sandbox.worlds) }));
+    const bytes = encodePng(
+      grid,
+      job.base,
+      toInfotext(job.base, 0, {
+        gridAxes: gridAxesText(job.x, job.y),
+        image: panelImage(job.base, 0, this.sandbox.worlds),
+      }),
+    );
     downloadBytes(bytes, `sandbox-grid-${job.x.param}-${job.y.param}-seed${job.base.seed}.png`, 'image/png');
   }
 }

@@ -8,7 +8,10 @@ function mixture(points: Array<[number, number]>, std: number): GmmSpec {
 
 /** Eight modes on a circle of radius 4, std 0.35 (measured.md's reference world). */
 export function ring8(): GmmSpec {
-  const points = Array.from({ length: 8 }, (_, k): [number, number] => [4 * Math.cos((k * Math.PI) / 4), 4 * Math.sin((k * Math.PI) / 4)]);
+  const points = Array.from({ length: 8 }, (_, k): [number, number] => [
+    4 * Math.cos((k * Math.PI) / 4),
+    4 * Math.sin((k * Math.PI) / 4),
+  ]);
   return mixture(points, 0.35);
 }
 
@@ -18,7 +21,8 @@ function checkerboard(): GmmSpec {
   for (let row = 0; row < 4; row++) {
     for (let col = 0; col < 4; col++) {
       if ((row + col) % 2 !== 0) continue;
-      for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) points.push([-4 + 2 * col + 0.4 + 0.6 * a, -4 + 2 * row + 0.4 + 0.6 * b]);
+      for (let a = 0; a < 3; a++)
+        for (let b = 0; b < 3; b++) points.push([-4 + 2 * col + 0.4 + 0.6 * a, -4 + 2 * row + 0.4 + 0.6 * b]);
     }
   }
   return mixture(points, 0.3);
@@ -47,7 +51,12 @@ function moons(): GmmSpec {
 
 export const GMM_PRESETS: ReadonlyArray<{ id: string; label: string; description: string; spec: () => GmmSpec }> = [
   { id: 'gmm:ring8', label: 'Ring of 8', description: '8 Gaussians on a circle of radius 4 (std 0.35)', spec: ring8 },
-  { id: 'gmm:checkerboard', label: 'Checkerboard', description: '8 squares of a 4×4 board, 72 components', spec: checkerboard },
+  {
+    id: 'gmm:checkerboard',
+    label: 'Checkerboard',
+    description: '8 squares of a 4×4 board, 72 components',
+    spec: checkerboard,
+  },
   { id: 'gmm:spiral', label: 'Spiral', description: 'A 1.75-turn spiral of 48 components', spec: spiral },
   { id: 'gmm:moons', label: 'Two moons', description: 'Two interleaved half-moons, 64 components', spec: moons },
 ];

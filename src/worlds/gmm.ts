@@ -23,9 +23,12 @@ export function validateGmm(spec: GmmSpec, field = 'world'): void {
     throw new RangeError(`${field}: means, stds and weights must be arrays`);
   }
   const k = means.length;
-  if (k < 1 || k > MAX_COMPONENTS) throw new RangeError(`${field}.means: 1–${MAX_COMPONENTS} components allowed, got ${k}`);
+  if (k < 1 || k > MAX_COMPONENTS)
+    throw new RangeError(`${field}.means: 1–${MAX_COMPONENTS} components allowed, got ${k}`);
   if (stds.length !== k || weights.length !== k) {
-    throw new RangeError(`${field}: means, stds and weights must have matching lengths (got ${k}, ${stds.length}, ${weights.length})`);
+    throw new RangeError(
+      `${field}: means, stds and weights must have matching lengths (got ${k}, ${stds.length}, ${weights.length})`,
+    );
   }
   means.forEach((m, i) => {
     if (!Array.isArray(m) || m.length !== 2 || !m.every((v) => Number.isFinite(v) && Math.abs(v) <= 1e4)) {
@@ -33,7 +36,8 @@ export function validateGmm(spec: GmmSpec, field = 'world'): void {
     }
   });
   stds.forEach((s, i) => {
-    if (!(Number.isFinite(s) && s > 0 && s <= 1e3)) throw new RangeError(`${field}.stds[${i}]: std must be > 0 and ≤ 1000, got ${s}`);
+    if (!(Number.isFinite(s) && s > 0 && s <= 1e3))
+      throw new RangeError(`${field}.stds[${i}]: std must be > 0 and ≤ 1000, got ${s}`);
   });
   weights.forEach((w, i) => {
     if (!(Number.isFinite(w) && w >= 0)) throw new RangeError(`${field}.weights[${i}]: weight must be ≥ 0, got ${w}`);
@@ -116,7 +120,8 @@ export function gmmSample(spec: GmmSpec, count: number, seed: number): Float64Ar
     const u = ((signedUniform(pcgHash(hashKey(RNG_STREAM_TARGET, seed, i, 2))) + 1) / 2) * total;
     let j = 0;
     for (let acc = spec.weights[0]; acc < u && j < spec.weights.length - 1; acc += spec.weights[++j]);
-    for (let e = 0; e < 2; e++) out[2 * i + e] = spec.means[j][e] + spec.stds[j] * normalFromKey(hashKey(RNG_STREAM_TARGET, seed, i, e));
+    for (let e = 0; e < 2; e++)
+      out[2 * i + e] = spec.means[j][e] + spec.stds[j] * normalFromKey(hashKey(RNG_STREAM_TARGET, seed, i, e));
   }
   return out;
 }

@@ -6,7 +6,11 @@ import type { GpuDenoiser } from '../sampling/denoiser';
  * bindings 0–1 and x, σ, out at bindings 2, 3, 4 (gmm-denoise.wgsl, pair-flow-denoise.wgsl). `key` names the world's
  * function, as its float64 twin's key does.
  */
-export function pointDenoiser(device: GPUDevice, pipeline: GPUComputePipeline, worldEntries: GPUBindGroupEntry[], costPerSample: number,
+export function pointDenoiser(
+  device: GPUDevice,
+  pipeline: GPUComputePipeline,
+  worldEntries: GPUBindGroupEntry[],
+  costPerSample: number,
   key: string,
 ): GpuDenoiser {
   return {
@@ -16,7 +20,12 @@ export function pointDenoiser(device: GPUDevice, pipeline: GPUComputePipeline, w
     encode(pass, io) {
       const bindGroup = device.createBindGroup({
         layout: pipeline.getBindGroupLayout(0),
-        entries: [...worldEntries, { binding: 2, resource: io.x }, { binding: 3, resource: io.sigma }, { binding: 4, resource: io.out }],
+        entries: [
+          ...worldEntries,
+          { binding: 2, resource: io.x },
+          { binding: 3, resource: io.sigma },
+          { binding: 4, resource: io.out },
+        ],
       });
       pass.setPipeline(pipeline);
       pass.setBindGroup(0, bindGroup);

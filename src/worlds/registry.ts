@@ -48,12 +48,22 @@ export class WorldRegistry {
     for (const p of GMM_PRESETS) this.worlds.set(p.id, gmmWorld(p.id, p.label, p.description, p.spec()));
     for (const entry of images?.index.worlds ?? []) {
       if (this.worlds.has(entry.id)) throw new Error(`${images!.url}: world ${entry.id} is listed twice`);
-      this.worlds.set(entry.id, imageWorld(entry, (folder) => new URL(`${folder}/`, images!.url).href));
+      this.worlds.set(
+        entry.id,
+        imageWorld(entry, (folder) => new URL(`${folder}/`, images!.url).href),
+      );
     }
   }
 
   list(): WorldInfo[] {
-    return [...this.worlds.values()].map(({ id, label, kind, dim, description, image }) => ({ id, label, kind, dim, description, ...(image ? { image } : {}) }));
+    return [...this.worlds.values()].map(({ id, label, kind, dim, description, image }) => ({
+      id,
+      label,
+      kind,
+      dim,
+      description,
+      ...(image ? { image } : {}),
+    }));
   }
 
   /** Every world, in listing order. */
@@ -69,16 +79,25 @@ export class WorldRegistry {
   resolve(arg: WorldArg, field = 'world'): World {
     if (typeof arg === 'string') {
       const world = this.worlds.get(arg);
-      if (!world) throw new RangeError(`${field}: unknown world "${String(arg).slice(0, 64)}"; known: ${[...this.worlds.keys()].join(', ')}, or { type: 'gmm', means, stds, weights }`);
+      if (!world)
+        throw new RangeError(
+          `${field}: unknown world "${String(arg).slice(0, 64)}"; known: ${[...this.worlds.keys()].join(', ')}, or { type: 'gmm', means, stds, weights }`,
+        );
       return world;
     }
-    if (!arg || typeof arg !== 'object' || arg.type !== 'gmm') throw new RangeError(`${field}: must be a world id or { type: 'gmm', means, stds, weights }`);
+    if (!arg || typeof arg !== 'object' || arg.type !== 'gmm')
+      throw new RangeError(`${field}: must be a world id or { type: 'gmm', means, stds, weights }`);
     validateGmm(arg, field);
     const id = `gmm:custom:${JSON.stringify([arg.means, arg.stds, arg.weights])}`;
     let world = this.worlds.get(id);
     if (!world) {
       this.evictOldCustomWorlds();
-      world = gmmWorld(id, 'Custom mixture', `${arg.means.length} components`, { type: 'gmm', means: arg.means.map((m) => [...m]), stds: [...arg.stds], weights: [...arg.weights] });
+      world = gmmWorld(id, 'Custom mixture', `${arg.means.length} components`, {
+        type: 'gmm',
+        means: arg.means.map((m) => [...m]),
+        stds: [...arg.stds],
+        weights: [...arg.weights],
+      });
       this.worlds.set(id, world);
     }
     return world;

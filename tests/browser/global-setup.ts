@@ -11,7 +11,11 @@ let browser: Browser | undefined;
 let built: PreviewServer | undefined;
 
 export async function setup(project: TestProject) {
-  server = await createServer({ configFile: 'vite.config.ts', server: { port: 0, host: '127.0.0.1', hmr: false }, logLevel: 'error' });
+  server = await createServer({
+    configFile: 'vite.config.ts',
+    server: { port: 0, host: '127.0.0.1', hmr: false },
+    logLevel: 'error',
+  });
   await server.listen();
   const address = server.httpServer!.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -22,7 +26,10 @@ export async function setup(project: TestProject) {
   if (existsSync('dist/index.html')) {
     built = await preview({ configFile: 'vite.config.ts', preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
     const builtAddress = built.httpServer.address();
-    project.provide('distUrl', `http://127.0.0.1:${typeof builtAddress === 'object' && builtAddress ? builtAddress.port : 0}`);
+    project.provide(
+      'distUrl',
+      `http://127.0.0.1:${typeof builtAddress === 'object' && builtAddress ? builtAddress.port : 0}`,
+    );
   } else {
     project.provide('distUrl', '');
   }

@@ -2,7 +2,9 @@
 import puppeteer, { type Page } from 'puppeteer-core';
 import { inject } from 'vitest';
 
-export async function openPage(path = '/tests/browser/harness.html'): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+export async function openPage(
+  path = '/tests/browser/harness.html',
+): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
   const browser = await puppeteer.connect({ browserWSEndpoint: inject('wsEndpoint'), protocolTimeout: 600_000 });
   const page = await browser.newPage();
   const problems: string[] = [];
@@ -11,7 +13,10 @@ export async function openPage(path = '/tests/browser/harness.html'): Promise<{ 
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e instanceof Error ? e.message : String(e)}`));
   await page.goto(`${inject('baseUrl')}${path}`, { waitUntil: 'load' });
-  await page.waitForFunction(() => document.title === 'ready' || (window as unknown as { harness?: unknown }).harness !== undefined, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => document.title === 'ready' || (window as unknown as { harness?: unknown }).harness !== undefined,
+    { timeout: 120_000 },
+  );
   return {
     page,
     problems,

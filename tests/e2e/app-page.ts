@@ -21,14 +21,21 @@ export interface AppSession {
 
 function distOrigin(): string {
   const url = inject('distUrl');
-  if (!url) throw new Error('dist/ is missing: run `npm run build` before the e2e tests (.ci/run does this before `npm test`).');
+  if (!url)
+    throw new Error(
+      'dist/ is missing: run `npm run build` before the e2e tests (.ci/run does this before `npm test`).',
+    );
   return url;
 }
 
 /** `prepare` runs on the new page before it loads (e.g. to serve test-only worlds through request interception). */
-export async function openApp(hash = '', options: { browser?: Browser; waitForApp?: boolean; prepare?: (page: Page) => Promise<void> } = {}): Promise<AppSession> {
+export async function openApp(
+  hash = '',
+  options: { browser?: Browser; waitForApp?: boolean; prepare?: (page: Page) => Promise<void> } = {},
+): Promise<AppSession> {
   const origin = distOrigin();
-  const browser = options.browser ?? (await puppeteer.connect({ browserWSEndpoint: inject('wsEndpoint'), protocolTimeout: 600_000 }));
+  const browser =
+    options.browser ?? (await puppeteer.connect({ browserWSEndpoint: inject('wsEndpoint'), protocolTimeout: 600_000 }));
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 1000 });
   const problems: string[] = [];
@@ -63,7 +70,10 @@ export async function panelsDone(page: Page, timeout = 120_000): Promise<void> {
   await page.waitForFunction(
     () => {
       const panels = [...(document.querySelector('sandbox-app')?.shadowRoot?.querySelectorAll('sampler-panel') ?? [])];
-      return panels.length > 0 && panels.every((p) => p.shadowRoot?.querySelector('.status')?.getAttribute('data-status') === 'done');
+      return (
+        panels.length > 0 &&
+        panels.every((p) => p.shadowRoot?.querySelector('.status')?.getAttribute('data-status') === 'done')
+      );
     },
     { timeout, polling: 100 },
   );
@@ -81,14 +91,28 @@ export interface Readout {
 export function readouts(page: Page): Promise<Readout[]> {
   return page.evaluate(() =>
     [...document.querySelector('sandbox-app')!.shadowRoot!.querySelectorAll('sampler-panel')].map((p) => {
-      const field = (name: string) => p.shadowRoot!.querySelector('run-readout')!.shadowRoot!.querySelector(`[data-field="${name}"]`)?.textContent!.trim() ?? '';
-      return { nfe: field('nfe'), gpuMs: field('gpu-ms'), rmse: field('rmse'), logLikelihood: field('log-likelihood'), cost: field('cost') };
+      const field = (name: string) =>
+        p
+          .shadowRoot!.querySelector('run-readout')!
+          .shadowRoot!.querySelector(`[data-field="${name}"]`)
+          ?.textContent!.trim() ?? '';
+      return {
+        nfe: field('nfe'),
+        gpuMs: field('gpu-ms'),
+        rmse: field('rmse'),
+        logLikelihood: field('log-likelihood'),
+        cost: field('cost'),
+      };
     }),
   );
 }
 
 /** Clicks a button and returns the bytes of the file it downloads into `into` (an empty directory). */
-export async function download(page: Page, selector: string, into: string): Promise<{ name: string; bytes: Uint8Array }> {
+export async function download(
+  page: Page,
+  selector: string,
+  into: string,
+): Promise<{ name: string; bytes: Uint8Array }> {
   const cdp = await page.createCDPSession();
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: into, eventsEnabled: true });
   const done = new Promise<string>((resolve, reject) => {
@@ -114,7 +138,14 @@ export async function choose(page: Page, selector: string, value: string): Promi
 
 /** Texts of the visible notices. */
 export function notices(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...(document.querySelector('sandbox-app')?.shadowRoot?.querySelector('notice-area')?.shadowRoot?.querySelectorAll('.notice') ?? [])].map((n) => n.textContent!.replace(/\s+/g, ' ').trim()));
+  return page.evaluate(() =>
+    [
+      ...(document
+        .querySelector('sandbox-app')
+        ?.shadowRoot?.querySelector('notice-area')
+        ?.shadowRoot?.querySelectorAll('.notice') ?? []),
+    ].map((n) => n.textContent!.replace(/\s+/g, ' ').trim()),
+  );
 }
 
 /** Sets a number input the way typing and leaving the field does (input + change events). */

@@ -3,11 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { launchChromium } from '../browser/chromium';
 import { defaultState } from '../../src/state/params';
 import { stateToHash } from '../../src/state/url';
-import { notices, openApp, panelsDone, readouts, setNumber, waitForDeep, type AppSession, closeAfterEach } from './app-page';
+import {
+  notices,
+  openApp,
+  panelsDone,
+  readouts,
+  setNumber,
+  waitForDeep,
+  type AppSession,
+  closeAfterEach,
+} from './app-page';
 import { distinctColors, elementPixels, orangePixels } from './pixels';
 
 let session: AppSession | undefined;
-closeAfterEach(() => session, () => (session = undefined));
+closeAfterEach(
+  () => session,
+  () => (session = undefined),
+);
 
 const tiny = stateToHash({ ...defaultState(), count: 64 });
 
@@ -18,12 +30,28 @@ describe('failure paths', () => {
       session = await openApp(tiny, { browser, waitForApp: false });
       const page = await waitForDeep(session.page, 'unsupported-page');
       const text = await page.evaluate((e) => e.shadowRoot!.textContent!.replace(/\s+/g, ' '));
-      expect(await page.evaluate((e) => e.shadowRoot!.querySelector('[data-reason]')!.getAttribute('data-reason'))).toBe('no-adapter');
+      expect(
+        await page.evaluate((e) => e.shadowRoot!.querySelector('[data-reason]')!.getAttribute('data-reason')),
+      ).toBe('no-adapter');
       expect(text).toMatch(/no usable GPU adapter/);
-      for (const where of ['Chrome and Edge 113+', 'Safari 26+', 'Firefox 141+', 'enable-unsafe-webgpu', 'hardware acceleration']) expect(text).toContain(where);
+      for (const where of [
+        'Chrome and Edge 113+',
+        'Safari 26+',
+        'Firefox 141+',
+        'enable-unsafe-webgpu',
+        'hardware acceleration',
+      ])
+        expect(text).toContain(where);
       expect(await session.page.$('sandbox-app')).toBeNull();
       // The public API reports the same failure to scripts.
-      expect(await session.page.evaluate(() => Promise.resolve(window.sandbox).then(() => 'resolved', (e: Error) => e.name))).toBe('WebGpuUnavailableError');
+      expect(
+        await session.page.evaluate(() =>
+          Promise.resolve(window.sandbox).then(
+            () => 'resolved',
+            (e: Error) => e.name,
+          ),
+        ),
+      ).toBe('WebGpuUnavailableError');
       await session.close();
       session = undefined;
     } finally {
@@ -47,7 +75,13 @@ describe('failure paths', () => {
     expect(await banner.evaluate((e) => e.getAttribute('role'))).toBe('alert');
     expect(await banner.evaluate((e) => e.textContent)).toMatch(/GPU error:.*usage/i);
     await (await banner.$('button'))!.click();
-    await page.waitForFunction(() => !document.querySelector('sandbox-app')!.shadowRoot!.querySelector('notice-area')!.shadowRoot!.querySelector('[data-kind="gpu-error"]'));
+    await page.waitForFunction(
+      () =>
+        !document
+          .querySelector('sandbox-app')!
+          .shadowRoot!.querySelector('notice-area')!
+          .shadowRoot!.querySelector('[data-kind="gpu-error"]'),
+    );
   });
 
   it('a lost device is recovered with a notice; the state and the drawing survive and runs continue', async () => {
@@ -56,7 +90,14 @@ describe('failure paths', () => {
     await panelsDone(page);
     const before = await readouts(page);
     await page.evaluate(async () => (await window.sandbox).gpu.resources.device.destroy());
-    await page.waitForFunction(() => document.querySelector('sandbox-app')!.shadowRoot!.querySelector('notice-area')!.shadowRoot!.textContent!.includes('Recovered on a new GPU device'), { polling: 100, timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('sandbox-app')!
+          .shadowRoot!.querySelector('notice-area')!
+          .shadowRoot!.textContent!.includes('Recovered on a new GPU device'),
+      { polling: 100, timeout: 60_000 },
+    );
     expect((await notices(page)).join('\n')).toMatch(/GPU device:\s*Recovered/);
     expect(await page.evaluate(() => location.hash)).toBe(tiny);
     expect((await readouts(page)).map((r) => r.rmse)).toEqual(before.map((r) => r.rmse));

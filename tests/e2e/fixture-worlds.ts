@@ -14,7 +14,10 @@ export async function serveFixtureWorlds(page: Page, served: string[] = []): Pro
   const fixture = JSON.parse(readFileSync(`${FIXTURE}/index.json`, 'utf8'));
   const index = JSON.stringify({ ...shipped, worlds: [...shipped.worlds, ...fixture.worlds] });
   const folders = new Set<string>(
-    fixture.worlds.flatMap((w: { folder: string; classifier: string | null }) => [w.folder, ...(w.classifier ? [w.classifier] : [])]),
+    fixture.worlds.flatMap((w: { folder: string; classifier: string | null }) => [
+      w.folder,
+      ...(w.classifier ? [w.classifier] : []),
+    ]),
   );
   await page.setRequestInterception(true);
   page.on('request', (request) => {

@@ -10,7 +10,10 @@ import { openApp, panelsDone, settledHash, waitForDeep, type AppSession, closeAf
 import { differingPixels, elementPixels, orangePixels, type Pixels } from './pixels';
 
 let session: AppSession | undefined;
-closeAfterEach(() => session, () => (session = undefined));
+closeAfterEach(
+  () => session,
+  () => (session = undefined),
+);
 
 const tiny = (change: Partial<SandboxState> = {}) => ({ ...defaultState(), count: 64, ...change });
 const worlds = [...GMM_PRESETS.map((p) => ({ id: p.id })), { id: 'custom' }];
@@ -66,7 +69,11 @@ describe('interactions', () => {
     await page.mouse.move(hx, ty);
     const widthBefore = state.custom!.stds[0];
     await page.mouse.wheel({ deltaY: -200 });
-    await page.waitForFunction((w) => location.hash.match(/mix=([^;&]*)/)![1].split(',')[2] !== String(w), {}, widthBefore);
+    await page.waitForFunction(
+      (w) => location.hash.match(/mix=([^;&]*)/)![1].split(',')[2] !== String(w),
+      {},
+      widthBefore,
+    );
     state = await stateOf(page);
     expect(state.custom!.stds[0]).toBeGreaterThan(widthBefore);
 
@@ -92,13 +99,21 @@ describe('interactions', () => {
       (e as HTMLInputElement).value = '5';
       e.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
     });
-    await page.waitForFunction(() => document.querySelector('sandbox-app')!.shadowRoot!.querySelector('sampler-panel')!.shadowRoot!.querySelector('step-scrubber')!.shadowRoot!.textContent!.includes('step 5 of 10'));
+    await page.waitForFunction(() =>
+      document
+        .querySelector('sandbox-app')!
+        .shadowRoot!.querySelector('sampler-panel')!
+        .shadowRoot!.querySelector('step-scrubber')!
+        .shadowRoot!.textContent!.includes('step 5 of 10'),
+    );
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const scrubbed = await elementPixels(canvas);
     expect(cyanPixels(scrubbed)).toBeGreaterThan(20);
     expect(orangePixels(scrubbed)).toBeGreaterThan(20);
 
-    await (await waitForDeep(page, 'sandbox-app >>> world-controls >>> label:nth-of-type(5) input[type=checkbox]')).evaluate((e) => (e as HTMLInputElement).click());
+    await (
+      await waitForDeep(page, 'sandbox-app >>> world-controls >>> label:nth-of-type(5) input[type=checkbox]')
+    ).evaluate((e) => (e as HTMLInputElement).click());
     expect((await stateOf(page)).showTrajectories).toBe(true);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const withPaths = await elementPixels(canvas);
@@ -131,37 +146,79 @@ describe('interactions', () => {
       await page.waitForFunction((k) => location.hash.split('~').length === k - 1, {}, n);
     }
     // Two panels is the minimum.
-    expect(await (await waitForDeep(page, 'sandbox-app >>> sampler-panel >>> button[aria-label="Remove Panel 1"]')).evaluate((b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    expect(
+      await (
+        await waitForDeep(page, 'sandbox-app >>> sampler-panel >>> button[aria-label="Remove Panel 1"]')
+      ).evaluate((b) => (b as HTMLButtonElement).disabled),
+    ).toBe(true);
     await panelsDone(page);
 
     const statuses = await page.evaluateHandle(() => {
       const seen: string[] = [];
-      const status = document.querySelector('sandbox-app')!.shadowRoot!.querySelector('sampler-panel')!.shadowRoot!.querySelector('.status')!;
-      new MutationObserver(() => seen.push(status.getAttribute('data-status')!)).observe(status, { attributes: true, attributeFilter: ['data-status'] });
+      const status = document
+        .querySelector('sandbox-app')!
+        .shadowRoot!.querySelector('sampler-panel')!
+        .shadowRoot!.querySelector('.status')!;
+      new MutationObserver(() => seen.push(status.getAttribute('data-status')!)).observe(status, {
+        attributes: true,
+        attributeFilter: ['data-status'],
+      });
       return seen;
     });
     await page.keyboard.down('Control');
     await page.keyboard.press('Enter');
     await page.keyboard.up('Control');
-    await page.waitForFunction((seen) => seen.includes('running') && seen.at(-1) === 'done', { polling: 50, timeout: 60_000 }, statuses);
+    await page.waitForFunction(
+      (seen) => seen.includes('running') && seen.at(-1) === 'done',
+      { polling: 50, timeout: 60_000 },
+      statuses,
+    );
   });
 
   it('the NFE sweep fills the error chart with a progress bar; Esc cancels a running sweep', async () => {
     session = await openApp(stateToHash(tiny()));
     const { page } = session;
     await panelsDone(page);
-    const points = () => page.$eval('sandbox-app >>> error-chart >>> uplot-chart', (e) => Number(e.getAttribute('data-points')));
+    const points = () =>
+      page.$eval('sandbox-app >>> error-chart >>> uplot-chart', (e) => Number(e.getAttribute('data-points')));
     await (await waitForDeep(page, 'sandbox-app >>> error-chart >>> button')).click();
     // Euler and the η-SDE: 11 distinct step counts each for budgets 2–64; Heun (2n − 1 NFE): 10.
-    await page.waitForFunction(() => Number(document.querySelector('sandbox-app')!.shadowRoot!.querySelector('error-chart')!.shadowRoot!.querySelector('uplot-chart')!.getAttribute('data-points')) === 32, { polling: 200, timeout: 120_000 });
+    await page.waitForFunction(
+      () =>
+        Number(
+          document
+            .querySelector('sandbox-app')!
+            .shadowRoot!.querySelector('error-chart')!
+            .shadowRoot!.querySelector('uplot-chart')!
+            .getAttribute('data-points'),
+        ) === 32,
+      { polling: 200, timeout: 120_000 },
+    );
     const legend = await page.$eval('sandbox-app >>> error-chart >>> uplot-chart', (e) => e.shadowRoot!.textContent!);
     expect(legend).toMatch(/Euler, Karras/);
     expect(legend).toMatch(/Heun, Karras/);
 
     await (await waitForDeep(page, 'sandbox-app >>> error-chart >>> button')).click();
-    await page.waitForFunction(() => Number(document.querySelector('sandbox-app')!.shadowRoot!.querySelector('error-chart')!.shadowRoot!.querySelector('uplot-chart')!.getAttribute('data-points')) >= 2, { polling: 50 });
+    await page.waitForFunction(
+      () =>
+        Number(
+          document
+            .querySelector('sandbox-app')!
+            .shadowRoot!.querySelector('error-chart')!
+            .shadowRoot!.querySelector('uplot-chart')!
+            .getAttribute('data-points'),
+        ) >= 2,
+      { polling: 50 },
+    );
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => !document.querySelector('sandbox-app')!.shadowRoot!.querySelector('error-chart')!.shadowRoot!.querySelector('button')!.disabled, { polling: 50 });
+    await page.waitForFunction(
+      () =>
+        !document
+          .querySelector('sandbox-app')!
+          .shadowRoot!.querySelector('error-chart')!
+          .shadowRoot!.querySelector('button')!.disabled,
+      { polling: 50 },
+    );
     const stopped = await points();
     await new Promise((r) => setTimeout(r, 1000));
     expect(await points()).toBe(stopped);
@@ -180,7 +237,8 @@ describe('interactions', () => {
           if (!['INPUT', 'SELECT', 'BUTTON', 'TEXTAREA', 'CANVAS'].includes(e.tagName)) return;
           if (e.tagName === 'CANVAS' && !e.hasAttribute('tabindex')) return;
           if ((e as HTMLInputElement).type === 'hidden' || (e as HTMLElement).hidden) return;
-          const named = e.getAttribute('aria-label') || e.closest('label') || (e.tagName === 'BUTTON' && e.textContent!.trim());
+          const named =
+            e.getAttribute('aria-label') || e.closest('label') || (e.tagName === 'BUTTON' && e.textContent!.trim());
           if (!named) missing.push(e.outerHTML.slice(0, 80));
         });
       walk(document);
@@ -196,7 +254,10 @@ describe('interactions', () => {
           let e: Element | null = document.activeElement;
           while (e?.shadowRoot?.activeElement) e = e.shadowRoot.activeElement;
           const style = getComputedStyle(e!);
-          return { tag: `${e!.tagName.toLowerCase()}${e!.getAttribute('aria-label') ? `[${e!.getAttribute('aria-label')}]` : ''}`, outline: `${style.outlineStyle} ${style.outlineWidth}` };
+          return {
+            tag: `${e!.tagName.toLowerCase()}${e!.getAttribute('aria-label') ? `[${e!.getAttribute('aria-label')}]` : ''}`,
+            outline: `${style.outlineStyle} ${style.outlineWidth}`,
+          };
         }),
       );
     }

@@ -3,7 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { defaultState, type SandboxState } from '../../src/state/params';
 import { stateToHash } from '../../src/state/url';
-import { notices, openApp, panelsDone, readouts, setNumber, settledHash, type AppSession, closeAfterEach } from './app-page';
+import {
+  notices,
+  openApp,
+  panelsDone,
+  readouts,
+  setNumber,
+  settledHash,
+  type AppSession,
+  closeAfterEach,
+} from './app-page';
 import { differingPixels, distinctColors, elementPixels, orangePixels } from './pixels';
 
 /** Small runs: SwiftShader is 100–1000× slower than a GPU. */
@@ -12,7 +21,10 @@ function tinyState(change: Partial<SandboxState> = {}): SandboxState {
 }
 
 let session: AppSession | undefined;
-closeAfterEach(() => session, () => (session = undefined));
+closeAfterEach(
+  () => session,
+  () => (session = undefined),
+);
 
 describe('the sandbox page', () => {
   it('first load: Euler 10, Heun 5 and the η-SDE 10 render samples over the density; changing steps re-renders', async () => {
@@ -51,11 +63,17 @@ describe('the sandbox page', () => {
     expect((await readouts(page)).map((r) => r.nfe)).toEqual(['6', '5', '6']);
     const boxes = await page.evaluate(() =>
       [...document.querySelector('sandbox-app')!.shadowRoot!.querySelectorAll('sampler-panel')].map((p) => {
-        const box = p.shadowRoot!.querySelector('panel-controls')!.shadowRoot!.querySelector('input[type=number]') as HTMLInputElement;
+        const box = p
+          .shadowRoot!.querySelector('panel-controls')!
+          .shadowRoot!.querySelector('input[type=number]') as HTMLInputElement;
         return [box.value, box.disabled];
       }),
     );
-    expect(boxes).toEqual([['6', true], ['3', true], ['6', true]]);
+    expect(boxes).toEqual([
+      ['6', true],
+      ['3', true],
+      ['6', true],
+    ]);
   });
 
   it('equal-NFE mode shows the steps the engine runs, options included: AMED without AFS fits 4 steps in 9', async () => {
@@ -68,7 +86,12 @@ describe('the sandbox page', () => {
     await panelsDone(page);
     const boxes = await page.evaluate(() =>
       [...document.querySelector('sandbox-app')!.shadowRoot!.querySelectorAll('sampler-panel')].map(
-        (p) => (p.shadowRoot!.querySelector('panel-controls')!.shadowRoot!.querySelector('input[type=number]') as HTMLInputElement).value,
+        (p) =>
+          (
+            p
+              .shadowRoot!.querySelector('panel-controls')!
+              .shadowRoot!.querySelector('input[type=number]') as HTMLInputElement
+          ).value,
       ),
     );
     expect(boxes).toEqual(['4', '5']);
@@ -91,7 +114,9 @@ describe('the sandbox page', () => {
     expect(await settledHash(page)).toBe(stateToHash(state));
     const shown = await page.evaluate(() => {
       const app = document.querySelector('sandbox-app')!.shadowRoot!;
-      const panels = [...app.querySelectorAll('sampler-panel')].map((p) => p.shadowRoot!.querySelector('panel-controls')!.shadowRoot!);
+      const panels = [...app.querySelectorAll('sampler-panel')].map(
+        (p) => p.shadowRoot!.querySelector('panel-controls')!.shadowRoot!,
+      );
       return {
         world: (app.querySelector('world-controls')!.shadowRoot!.querySelector('select') as HTMLSelectElement).value,
         samplers: panels.map((c) => (c.querySelector('select') as HTMLSelectElement).value),
@@ -110,7 +135,9 @@ describe('the sandbox page', () => {
   });
 
   it('a garbage URL is survived: defaults where it was garbage, visible notices, nothing injected', async () => {
-    session = await openApp('#world=<img src=x onerror=alert(1)>&seed=abc&count=64&nfe=99999999&p=%%%&nonsense=1&steps');
+    session = await openApp(
+      '#world=<img src=x onerror=alert(1)>&seed=abc&count=64&nfe=99999999&p=%%%&nonsense=1&steps',
+    );
     const { page } = session;
     await panelsDone(page);
     const shown = await notices(page);
@@ -121,7 +148,11 @@ describe('the sandbox page', () => {
     // The hostile text shows as text, and no element came from it anywhere in the page.
     const injected = await page.evaluate(() => {
       const all: Element[] = [];
-      const walk = (root: Document | ShadowRoot) => root.querySelectorAll('*').forEach((e) => { all.push(e); if (e.shadowRoot) walk(e.shadowRoot); });
+      const walk = (root: Document | ShadowRoot) =>
+        root.querySelectorAll('*').forEach((e) => {
+          all.push(e);
+          if (e.shadowRoot) walk(e.shadowRoot);
+        });
       walk(document);
       return all.filter((e) => e.tagName === 'IMG' || e.hasAttribute('onerror')).length;
     });
@@ -131,6 +162,15 @@ describe('the sandbox page', () => {
     // A notice can be dismissed.
     const before = shown.length;
     await (await page.$('sandbox-app >>> notice-area >>> button'))!.click();
-    await page.waitForFunction((n) => document.querySelector('sandbox-app')!.shadowRoot!.querySelector('notice-area')!.shadowRoot!.querySelectorAll('.notice').length === n - 1, {}, before);
+    await page.waitForFunction(
+      (n) =>
+        document
+          .querySelector('sandbox-app')!
+          .shadowRoot!.querySelector('notice-area')!
+          .shadowRoot!.querySelectorAll('.notice').length ===
+        n - 1,
+      {},
+      before,
+    );
   });
 });

@@ -30,13 +30,22 @@ export function distinctColors(p: Pixels): number {
 /** Pixels whose colour is the samples' orange (red high, blue low), i.e. where dots were drawn. */
 export function orangePixels(p: Pixels): number {
   let n = 0;
-  for (let i = 0; i < p.data.length; i += 4) if (p.data[i] > 180 && p.data[i + 2] < 110 && p.data[i] - p.data[i + 1] > 60) n++;
+  for (let i = 0; i < p.data.length; i += 4)
+    if (p.data[i] > 180 && p.data[i + 2] < 110 && p.data[i] - p.data[i + 1] > 60) n++;
   return n;
 }
 
 export function differingPixels(a: Pixels, b: Pixels): number {
-  if (a.width !== b.width || a.height !== b.height) throw new Error(`sizes differ: ${a.width}×${a.height} vs ${b.width}×${b.height}`);
+  if (a.width !== b.width || a.height !== b.height)
+    throw new Error(`sizes differ: ${a.width}×${a.height} vs ${b.width}×${b.height}`);
   let n = 0;
-  for (let i = 0; i < a.data.length; i += 4) if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) + Math.abs(a.data[i + 2] - b.data[i + 2]) > 24) n++;
+  for (let i = 0; i < a.data.length; i += 4)
+    if (
+      Math.abs(a.data[i] - b.data[i]) +
+        Math.abs(a.data[i + 1] - b.data[i + 1]) +
+        Math.abs(a.data[i + 2] - b.data[i + 2]) >
+      24
+    )
+      n++;
   return n;
 }

@@ -17,7 +17,10 @@ import { serveFixtureWorlds } from './fixture-worlds';
 
 const downloads = downloadDir('sandbox-rgb-');
 let session: AppSession | undefined;
-closeAfterEach(() => session, () => (session = undefined));
+closeAfterEach(
+  () => session,
+  () => (session = undefined),
+);
 
 const state: SandboxState = {
   ...defaultState(),
@@ -43,32 +46,47 @@ describe('an RGB world from the index', () => {
   it('samples, draws colour grids, classifies, exports an RGB PNG and restores from it', async () => {
     session = await openApp(stateToHash(state), { prepare: serveFixtureWorlds });
     const { page } = session;
-    const options = await page.$$eval('sandbox-app >>> world-controls >>> select option', (o) => o.map((e) => (e as HTMLOptionElement).value));
+    const options = await page.$$eval('sandbox-app >>> world-controls >>> select option', (o) =>
+      o.map((e) => (e as HTMLOptionElement).value),
+    );
     expect(options).toContain('tiny-rgb');
     await panelsDone(page);
 
     // 4 images of 8×8 in a 2×2 grid with a 1-pixel gap; some pixel is coloured (its channels differ).
     const pixels = await canvasPixels(page, 0);
     expect([pixels.width, pixels.height]).toEqual([17, 17]);
-    const coloured = Array.from({ length: pixels.width * pixels.height }, (_, p) => pixels.data.slice(4 * p, 4 * p + 3)).filter(([r, g, b]) => r !== g || g !== b);
+    const coloured = Array.from({ length: pixels.width * pixels.height }, (_, p) =>
+      pixels.data.slice(4 * p, 4 * p + 3),
+    ).filter(([r, g, b]) => r !== g || g !== b);
     expect(coloured.length).toBeGreaterThan(4 * 8 * 8 - 10);
 
     const verdicts = await page.waitForFunction(
       () => {
         const texts = [...document.querySelector('sandbox-app')!.shadowRoot!.querySelectorAll('sampler-panel')].map(
-          (p) => p.shadowRoot!.querySelector('run-readout')!.shadowRoot!.querySelector('[data-field="classifier"]')?.textContent!.trim() ?? '',
+          (p) =>
+            p
+              .shadowRoot!.querySelector('run-readout')!
+              .shadowRoot!.querySelector('[data-field="classifier"]')
+              ?.textContent!.trim() ?? '',
         );
         return texts.every((t) => /^[0-4]\/4 match their class$/.test(t)) && texts;
       },
       { timeout: 120_000, polling: 200 },
     );
     expect(await verdicts.jsonValue()).toHaveLength(2);
-    const titles = await page.$$eval('sandbox-app >>> sampler-panel >>> image-grid-view >>> .cell', (cells) => cells.map((c) => c.getAttribute('title') ?? ''));
+    const titles = await page.$$eval('sandbox-app >>> sampler-panel >>> image-grid-view >>> .cell', (cells) =>
+      cells.map((c) => c.getAttribute('title') ?? ''),
+    );
     expect(titles).toHaveLength(8);
-    for (const title of titles) expect(title).toMatch(/^classifier: (red|green|blue) \(\d+ %\)(; asked for (red|green|blue))?$/);
+    for (const title of titles)
+      expect(title).toMatch(/^classifier: (red|green|blue) \(\d+ %\)(; asked for (red|green|blue))?$/);
 
     const dir = mkdtempSync(join(downloads, 'panel-'));
-    const { name, bytes } = await download(page, 'sandbox-app >>> sampler-panel >>> button[aria-label="Export Panel 1 as PNG"]', dir);
+    const { name, bytes } = await download(
+      page,
+      'sandbox-app >>> sampler-panel >>> button[aria-label="Export Panel 1 as PNG"]',
+      dir,
+    );
     const png = decode(bytes);
     expect([png.width, png.height, png.channels]).toEqual([17, 17, 3]);
     // The PNG holds exactly the drawn pixels, without their alpha.
@@ -78,9 +96,13 @@ describe('an RGB world from the index', () => {
 
     // On a 2D page the picker lists the RGB world from the index alone: none of its model files has been fetched.
     const served: string[] = [];
-    session = await openApp(stateToHash({ ...defaultState(), count: 64 }), { prepare: (p) => serveFixtureWorlds(p, served) });
+    session = await openApp(stateToHash({ ...defaultState(), count: 64 }), {
+      prepare: (p) => serveFixtureWorlds(p, served),
+    });
     await panelsDone(session.page);
-    const listed = await session.page.$$eval('sandbox-app >>> world-controls >>> select option', (o) => o.map((e) => (e as HTMLOptionElement).value));
+    const listed = await session.page.$$eval('sandbox-app >>> world-controls >>> select option', (o) =>
+      o.map((e) => (e as HTMLOptionElement).value),
+    );
     expect(listed).toContain('tiny-rgb');
     expect(served).toEqual(['/models/index.json']);
     const input = (await session.page.$('sandbox-app >>> input[type=file]')) as ElementHandle<HTMLInputElement>;

@@ -41,7 +41,13 @@ const harness = {
     });
   },
   /** A scene rendered offscreen, as RGBA bytes. Positions arrive as plain arrays (page.evaluate serialises). */
-  async render(viewport: Viewport, content: Omit<SceneContent, 'dots' | 'paths'> & { dots: Array<{ positions: number[]; color: [number, number, number, number]; radiusPx: number }>; paths?: { records: number[][]; color: [number, number, number, number] } }): Promise<number[]> {
+  async render(
+    viewport: Viewport,
+    content: Omit<SceneContent, 'dots' | 'paths'> & {
+      dots: Array<{ positions: number[]; color: [number, number, number, number]; radiusPx: number }>;
+      paths?: { records: number[][]; color: [number, number, number, number] };
+    },
+  ): Promise<number[]> {
     const p = await pipelines();
     return withErrorScopes(p.device, async () => {
       const view = new OffscreenView(p, viewport);

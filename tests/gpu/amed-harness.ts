@@ -13,7 +13,6 @@ import { loadModel } from '../../src/worlds/unet/manifest';
 import type { AmedRunInfo } from '../../src/sampling/amed/run-info';
 import '../../src/ui/amed-table';
 
-
 interface Files {
   manifest: unknown;
   weights: number[];
@@ -21,11 +20,22 @@ interface Files {
   index?: number;
 }
 
-const predictorOf = (files: Files) => predictorsFromFiles(files.manifest, Float32Array.from(files.weights).buffer).predictors[files.index ?? 0];
+const predictorOf = (files: Files) =>
+  predictorsFromFiles(files.manifest, Float32Array.from(files.weights).buffer).predictors[files.index ?? 0];
 
 /** The reduce + predict kernels on a given bottleneck activation (count × perSample), tapped in chunks of `chunk`
  *  samples as the denoiser would; returns r, c and s per sample. */
-async function predictorKernel(o: Files & { activation: number[]; perSample: number; count: number; t: number; tNext: number; hasBottleneck: boolean; chunk: number }) {
+async function predictorKernel(
+  o: Files & {
+    activation: number[];
+    perSample: number;
+    count: number;
+    t: number;
+    tNext: number;
+    hasBottleneck: boolean;
+    chunk: number;
+  },
+) {
   const resources = await gpu();
   const { device } = resources;
   return withErrorScopes(device, async () => {
@@ -36,7 +46,13 @@ async function predictorKernel(o: Files & { activation: number[]; perSample: num
       buffers.push(b);
       return b;
     };
-    const plan: Plan = { sigmas: Float64Array.from([o.t, o.tNext]), instrs: [{ op: 'predict', step: 0, t: o.t, tNext: o.tNext, bottleneck: o.hasBottleneck }], registers: [], nfe: 0, records: 0 };
+    const plan: Plan = {
+      sigmas: Float64Array.from([o.t, o.tNext]),
+      instrs: [{ op: 'predict', step: 0, t: o.t, tNext: o.tNext, bottleneck: o.hasBottleneck }],
+      registers: [],
+      nfe: 0,
+      records: 0,
+    };
     const run = new PredictorRun(resources, predictor, o.count, 784, plan, take);
     const activation = take(4 * o.activation.length, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'activation');
     device.queue.writeBuffer(activation, 0, Float32Array.from(o.activation));
@@ -48,7 +64,13 @@ async function predictorKernel(o: Files & { activation: number[]; perSample: num
       // Chunk offsets are multiples of 64·49·4 = 12544 bytes = 49·256: valid storage-binding offsets.
       for (let first = 0; first < o.count; first += o.chunk) {
         const n = Math.min(o.chunk, o.count - first);
-        run.tap.encode(pass, { buffer: activation, offset: 4 * first * o.perSample, size: 4 * n * o.perSample }, first, n, o.perSample);
+        run.tap.encode(
+          pass,
+          { buffer: activation, offset: 4 * first * o.perSample, size: 4 * n * o.perSample },
+          first,
+          n,
+          o.perSample,
+        );
       }
     }
     predict(pass);
@@ -69,7 +91,9 @@ const model = (url = '/models/fmnist/') => {
 };
 
 /** A whole predictor-AMED run on the WGSL UNet (size 28, bottleneck kept) from the caller's noise, labels and grid. */
-async function predictedRun(o: Files & { noise: number[]; labels: number[]; sigmas: number[]; maxChunk?: number; trajectory?: boolean }) {
+async function predictedRun(
+  o: Files & { noise: number[]; labels: number[]; sigmas: number[]; maxChunk?: number; trajectory?: boolean },
+) {
   const resources = await gpu();
   const loaded = await model();
   return withErrorScopes(resources.device, async () => {
@@ -77,10 +101,24 @@ async function predictedRun(o: Files & { noise: number[]; labels: number[]; sigm
     const predictor = await GpuAmedPredictor.create(resources, predictorOf(o));
     const plan = buildAmedPredictedPlan(Float64Array.from(o.sigmas), true);
     const count = o.labels.length;
-    const result = await runPlanGpu(resources, { plan, denoiser, predictor, count, seed: 0, noise: Float32Array.from(o.noise), labels: Uint32Array.from(o.labels), trajectory: o.trajectory });
+    const result = await runPlanGpu(resources, {
+      plan,
+      denoiser,
+      predictor,
+      count,
+      seed: 0,
+      noise: Float32Array.from(o.noise),
+      labels: Uint32Array.from(o.labels),
+      trajectory: o.trajectory,
+    });
     denoiser.destroy();
     predictor.destroy();
-    const amed = [...result.amed!.entries()].map(([step, v]) => ({ step, r: Array.from(v.r), c: Array.from(v.c), s: Array.from(v.s) }));
+    const amed = [...result.amed!.entries()].map(([step, v]) => ({
+      step,
+      r: Array.from(v.r),
+      c: Array.from(v.c),
+      s: Array.from(v.s),
+    }));
     return { samples: Array.from(result.samples), nfe: plan.nfe, amed };
   });
 }
@@ -92,8 +130,15 @@ async function amedTable(predicted: AmedRunInfo) {
   document.body.append(table);
   await table.updateComplete;
   const root = table.shadowRoot!;
-  const rows = [...root.querySelectorAll('tbody tr')].map((tr) => ({ r: tr.querySelector('[data-field=r]')!.textContent!, c: tr.querySelector('[data-field=c]')!.textContent! }));
-  const out = { summary: root.querySelector('summary')!.textContent!, source: root.querySelector('table')?.dataset.source, rows };
+  const rows = [...root.querySelectorAll('tbody tr')].map((tr) => ({
+    r: tr.querySelector('[data-field=r]')!.textContent!,
+    c: tr.querySelector('[data-field=c]')!.textContent!,
+  }));
+  const out = {
+    summary: root.querySelector('summary')!.textContent!,
+    source: root.querySelector('table')?.dataset.source,
+    rows,
+  };
   table.remove();
   return out;
 }

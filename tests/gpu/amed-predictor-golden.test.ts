@@ -21,11 +21,28 @@ interface Golden {
   amed_weights_sha256: string;
   weights_sha256: string;
   nfe: number;
-  predictor: Array<{ name: string; t_cur: number; t_next: number; mid_out: string; b: string; r: number[]; c: number[] }>;
-  trajectory: { labels: number[]; sigmas: number[]; z: string; steps: Array<{ n: number; r: number[]; c: number[]; s: number[] }>; x_final: string };
+  predictor: Array<{
+    name: string;
+    t_cur: number;
+    t_next: number;
+    mid_out: string;
+    b: string;
+    r: number[];
+    c: number[];
+  }>;
+  trajectory: {
+    labels: number[];
+    sigmas: number[];
+    z: string;
+    steps: Array<{ n: number; r: number[]; c: number[]; s: number[] }>;
+    x_final: string;
+  };
 }
 
-const meta = JSON.parse(readFileSync('tests/fixtures/amed-predictor-golden.json', 'utf8')) as Golden & { arrays: Array<{ name: string; offset: number; length: number }>; data: string };
+const meta = JSON.parse(readFileSync('tests/fixtures/amed-predictor-golden.json', 'utf8')) as Golden & {
+  arrays: Array<{ name: string; offset: number; length: number }>;
+  data: string;
+};
 const bin = readFileSync(`tests/fixtures/${meta.data}`);
 const array = (name: string) => {
   const a = meta.arrays.find((e) => e.name === name);
@@ -51,7 +68,16 @@ describe('the shipped AMED predictor against its float64 golden', () => {
       const count = k.r.length;
       const b = reduceBottleneck(predictors[index].reduce, predictors[index].inputDim, activation, count);
       const want = predictAmed(predictors[index], b, count, k.t_cur, k.t_next);
-      const gpu = await holder.session.page.evaluate((o) => (window as any).harness.predictorKernel(o), { ...files, activation: Array.from(activation), perSample: activation.length / count, count, t: k.t_cur, tNext: k.t_next, hasBottleneck: true, chunk: 3 });
+      const gpu = await holder.session.page.evaluate((o) => (window as any).harness.predictorKernel(o), {
+        ...files,
+        activation: Array.from(activation),
+        perSample: activation.length / count,
+        count,
+        t: k.t_cur,
+        tNext: k.t_next,
+        hasBottleneck: true,
+        chunk: 3,
+      });
       for (let i = 0; i < count; i++) {
         // Both float64 from the same float32 weights: only summation order differs.
         expect(Math.abs(want.r[i] - k.r[i]), `${k.name} float64 r[${i}]`).toBeLessThan(1e-9);
@@ -67,10 +93,19 @@ describe('the shipped AMED predictor against its float64 golden', () => {
     const { labels, sigmas, steps } = meta.trajectory;
     const z = array(meta.trajectory.z);
     const xFinal = array(meta.trajectory.x_final);
-    const gpu = await holder.session.page.evaluate((o) => (window as any).harness.predictedRun(o), { ...files, noise: Array.from(z), labels, sigmas });
+    const gpu = await holder.session.page.evaluate((o) => (window as any).harness.predictedRun(o), {
+      ...files,
+      noise: Array.from(z),
+      labels,
+      sigmas,
+    });
     expect(gpu.nfe).toBe(5);
     const denoiser = unetCpuDenoiser(loadModelFromDisk(), labels);
-    const cpu = runPlanCpu(buildAmedPredictedPlan(Float64Array.from(sigmas), true), denoiser, { noise: z, count: labels.length, predictor: predictors[index] });
+    const cpu = runPlanCpu(buildAmedPredictedPlan(Float64Array.from(sigmas), true), denoiser, {
+      noise: z,
+      count: labels.length,
+      predictor: predictors[index],
+    });
     expect(denoiser.calls).toBe(5);
     for (const step of steps) {
       const g = gpu.amed.find((a: { step: number }) => a.step === step.n);
@@ -98,9 +133,13 @@ describe('the public API chooses the learned predictor where it was trained', ()
       // Imported calibrations for the fallback runs: a live one would take minutes on this adapter.
       const install = (steps: number, cfg: number) =>
         sandbox.importAmedCalibration({
-          format: 'diffusion-sandbox/amed-calibration@1', world: 'fmnist', variant: 'solver', afs: true,
+          format: 'diffusion-sandbox/amed-calibration@1',
+          world: 'fmnist',
+          variant: 'solver',
+          afs: true,
           sigmas: Array.from(sandbox.sigmas({ schedule: 'time_uniform', steps: steps + 1 })).slice(0, steps + 1),
-          steps: Array.from({ length: steps }, () => ({ r: 0.5, c: 1 })), denoiser: { size: 28, cfg, conditional: true },
+          steps: Array.from({ length: steps }, () => ({ r: 0.5, c: 1 })),
+          denoiser: { size: 28, cfg, conditional: true },
         });
       install(3, 2);
       install(6, 1);
@@ -123,7 +162,15 @@ describe('the public API chooses the learned predictor where it was trained', ()
       expect(s.rStd).toBeGreaterThanOrEqual(0);
     }
     expect(r.guided.nfe).toBe(5);
-    expect(r.guided.amed).toMatchObject({ source: 'calibration', nfe: 5, steps: [{ r: 0.5, c: 1 }, { r: 0.5, c: 1 }, { r: 0.5, c: 1 }] });
+    expect(r.guided.amed).toMatchObject({
+      source: 'calibration',
+      nfe: 5,
+      steps: [
+        { r: 0.5, c: 1 },
+        { r: 0.5, c: 1 },
+        { r: 0.5, c: 1 },
+      ],
+    });
     expect(r.guided.amed.reason).toMatch(/CFG/);
     expect(r.untrained.nfe).toBe(11);
     expect(r.untrained.amed.source).toBe('calibration');
@@ -136,6 +183,11 @@ describe('the public API chooses the learned predictor where it was trained', ()
     const table = await holder.session.page.evaluate((amed) => (window as any).harness.amedTable(amed), r.learned.amed);
     expect(table.summary).toMatch(/learned predictor/);
     expect(table.source).toBe('predictor');
-    expect(table.rows).toEqual(r.learned.amed.steps.map((s: { r: number; c: number; rStd: number; cStd: number }) => ({ r: `${s.r.toFixed(3)} ± ${s.rStd.toFixed(3)}`, c: `${s.c.toFixed(3)} ± ${s.cStd.toFixed(3)}` })));
+    expect(table.rows).toEqual(
+      r.learned.amed.steps.map((s: { r: number; c: number; rStd: number; cStd: number }) => ({
+        r: `${s.r.toFixed(3)} ± ${s.rStd.toFixed(3)}`,
+        c: `${s.c.toFixed(3)} ± ${s.cStd.toFixed(3)}`,
+      })),
+    );
   }, 600_000);
 });

@@ -24,15 +24,34 @@ const spread = (a: ArrayLike<number>) => Math.max(...Array.from(a)) - Math.min(.
 describe('the AMED predictor kernels against float64', () => {
   for (const reduce of ['channel-mean', 'spatial-mean'] as const) {
     it(`${reduce}: r, c and s per sample from random bottlenecks at several (t_n, t_{n+1}), tapped in chunks`, async () => {
-      const files = randomPredictorFiles([{ nfe: 5, sigmas: grid(4) }], { reduce, seed: reduce === 'channel-mean' ? 7 : 8 });
+      const files = randomPredictorFiles([{ nfe: 5, sigmas: grid(4) }], {
+        reduce,
+        seed: reduce === 'channel-mean' ? 7 : 8,
+      });
       const weights = parse(files);
       const count = 5;
       const perSample = 64 * 49;
       const next = normals(11);
       // Bottleneck values of the shipped UNet reach ±4.5; a per-channel offset makes the two reductions differ.
-      const activation = Array.from({ length: count * perSample }, (_, i) => Math.fround(2 * next() + 0.5 * Math.sin(Math.floor(i / 49))));
-      for (const [t, tNext, hasBottleneck] of [[80, 9.72, true], [1.31, 0.11, true], [0.041, 0.002, true], [80, 9.72, false]] as const) {
-        const r = await holder.session.page.evaluate((o) => (window as any).harness.predictorKernel(o), { ...asPage(files), activation, perSample, count, t, tNext, hasBottleneck, chunk: 2 });
+      const activation = Array.from({ length: count * perSample }, (_, i) =>
+        Math.fround(2 * next() + 0.5 * Math.sin(Math.floor(i / 49))),
+      );
+      for (const [t, tNext, hasBottleneck] of [
+        [80, 9.72, true],
+        [1.31, 0.11, true],
+        [0.041, 0.002, true],
+        [80, 9.72, false],
+      ] as const) {
+        const r = await holder.session.page.evaluate((o) => (window as any).harness.predictorKernel(o), {
+          ...asPage(files),
+          activation,
+          perSample,
+          count,
+          t,
+          tNext,
+          hasBottleneck,
+          chunk: 2,
+        });
         const b = hasBottleneck ? reduceBottleneck(reduce, weights.inputDim, activation, count) : null;
         const want = predictAmed(weights, b, count, t, tNext);
         const at = `${reduce} t=${t}→${tNext}${hasBottleneck ? '' : ' (zeros)'}`;
@@ -59,8 +78,19 @@ describe('predictor-AMED on the WGSL UNet against the float64 plan executor and 
     const labels = [3, 10];
     const next = normals(5);
     const noise = Array.from({ length: 2 * 784 }, () => Math.fround(next()));
-    const gpu = await holder.session.page.evaluate((o) => (window as any).harness.predictedRun(o), { ...asPage(files), noise, labels, sigmas });
-    const chunked = await holder.session.page.evaluate((o) => (window as any).harness.predictedRun(o), { ...asPage(files), noise, labels, sigmas, maxChunk: 1 });
+    const gpu = await holder.session.page.evaluate((o) => (window as any).harness.predictedRun(o), {
+      ...asPage(files),
+      noise,
+      labels,
+      sigmas,
+    });
+    const chunked = await holder.session.page.evaluate((o) => (window as any).harness.predictedRun(o), {
+      ...asPage(files),
+      noise,
+      labels,
+      sigmas,
+      maxChunk: 1,
+    });
 
     const plan = buildAmedPredictedPlan(Float64Array.from(sigmas), true);
     const denoiser = unetCpuDenoiser(loadModelFromDisk(), labels);
@@ -79,7 +109,10 @@ describe('predictor-AMED on the WGSL UNet against the float64 plan executor and 
         expect(Math.abs(step.c[i] - want.c[i]), `step ${step.step} c[${i}]`).toBeLessThan(1e-5);
         expect(Math.abs(step.s[i] - want.s[i]) / want.s[i], `step ${step.step} s[${i}]`).toBeLessThan(1e-3);
       }
-      if (step.step > 0) expect(Math.abs(want.r[0] - want.r[1]), `step ${step.step}: the two samples get their own r`).toBeGreaterThan(1e-3);
+      if (step.step > 0)
+        expect(Math.abs(want.r[0] - want.r[1]), `step ${step.step}: the two samples get their own r`).toBeGreaterThan(
+          1e-3,
+        );
     }
     // The network's f32 error is ≤ 1e-5 of the output scale per evaluation; five evaluations and the predictor's
     // dependence on the bottleneck keep the sample within 1e-3 of its scale (the bar the network itself is held to).

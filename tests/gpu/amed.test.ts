@@ -11,7 +11,11 @@ describe('AMED through the public API on the GPU', () => {
       const reference = await sandbox.reference(base);
       const score = async (o: object) => {
         const out = await sandbox.sample({ ...base, ...o });
-        return { nfe: out.nfe, rmse: sandbox.evaluate({ world: 'gmm:ring8', samples: out.samples, reference }).rmse, steps: out.steps };
+        return {
+          nfe: out.nfe,
+          rmse: sandbox.evaluate({ world: 'gmm:ring8', samples: out.samples, reference }).rmse,
+          steps: out.steps,
+        };
       };
       const amed = await score({ sampler: 'amed', nfe: 5 });
       const amedEven = await score({ sampler: 'amed', nfe: 6 });

@@ -25,13 +25,22 @@ describe('device loss', () => {
         },
       });
       let maxDiff = 0;
-      for (let i = 0; i < clean.samples.length; i++) maxDiff = Math.max(maxDiff, Math.abs(clean.samples[i] - interrupted.samples[i]));
+      for (let i = 0; i < clean.samples.length; i++)
+        maxDiff = Math.max(maxDiff, Math.abs(clean.samples[i] - interrupted.samples[i]));
       // The recovered sandbox keeps working for later calls too.
       const after = await sandbox.sample({ ...options, steps: 3 });
       const generation = sandbox.gpu.resources.generation;
       const newDevice = sandbox.gpu.resources.device !== firstDevice;
       sandbox.destroy();
-      return { destroyed, events, maxDiff, generation, newDevice, afterLength: after.samples.length, nfe: interrupted.nfe };
+      return {
+        destroyed,
+        events,
+        maxDiff,
+        generation,
+        newDevice,
+        afterLength: after.samples.length,
+        nfe: interrupted.nfe,
+      };
     });
     expect(result.destroyed).toBe(true);
     expect(result.events).toEqual(['lost', 'restored']);
@@ -48,7 +57,9 @@ describe('device loss', () => {
       const ctx = await h.GpuContext.create();
       const { device } = ctx.resources;
       try {
-        await h.withErrorScopes(device, () => device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE }));
+        await h.withErrorScopes(device, () =>
+          device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE }),
+        );
         return 'no error';
       } catch (e) {
         return `${(e as Error).name}: ${(e as Error).message}`;

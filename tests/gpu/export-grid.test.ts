@@ -19,14 +19,22 @@ describe('composeGrid in the browser', () => {
   it('puts every cell where the layout says, draws every label, and leaves the rest white', async () => {
     const xLabels = ['Steps: 5', 'Steps: 10', 'Steps: 20'];
     const yLabels = ['Sampler: Euler', 'Sampler: η-SDE (Euler–Maruyama)'];
-    const grid = await holder.session.page.evaluate(
+    const grid = (await holder.session.page.evaluate(
       (cell, xLabels, yLabels, colours) => {
-        const cells = colours.map((row) => row.map((rgba) => ({ ...cell, data: Uint8ClampedArray.from({ length: cell.width * cell.height * 4 }, (_, i) => rgba[i % 4]) })));
+        const cells = colours.map((row) =>
+          row.map((rgba) => ({
+            ...cell,
+            data: Uint8ClampedArray.from({ length: cell.width * cell.height * 4 }, (_, i) => rgba[i % 4]),
+          })),
+        );
         const g = (window as any).harness.composeGrid(cells, xLabels, yLabels, 'X/Y grid: steps × sampler');
         return { ...g, data: Array.from(g.data as Uint8ClampedArray) };
       },
-      CELL, xLabels, yLabels, yLabels.map((_, r) => xLabels.map((_, c) => colour(r, c))),
-    ) as Omit<ComposedGrid, 'data'> & { data: number[] };
+      CELL,
+      xLabels,
+      yLabels,
+      yLabels.map((_, r) => xLabels.map((_, c) => colour(r, c))),
+    )) as Omit<ComposedGrid, 'data'> & { data: number[] };
 
     const { width, height, layout, data } = grid;
     expect([width, height]).toEqual([layout.width, layout.height]);
@@ -34,15 +42,22 @@ describe('composeGrid in the browser', () => {
     const pixel = (x: number, y: number) => data.slice(4 * (y * width + x), 4 * (y * width + x) + 4);
 
     // Cells: every pixel exactly its colour (putImageData copies opaque pixels verbatim).
-    const inCell = (x: number, y: number) => layout.cellLeft.some((l) => x >= l && x < l + CELL.width) && layout.cellTop.some((t) => y >= t && y < t + CELL.height);
-    layout.cellTop.forEach((top, r) => layout.cellLeft.forEach((left, c) => {
-      for (let y = top; y < top + CELL.height; y++) for (let x = left; x < left + CELL.width; x++) expect(pixel(x, y), `cell ${r},${c} at ${x},${y}`).toEqual(colour(r, c));
-    }));
+    const inCell = (x: number, y: number) =>
+      layout.cellLeft.some((l) => x >= l && x < l + CELL.width) &&
+      layout.cellTop.some((t) => y >= t && y < t + CELL.height);
+    layout.cellTop.forEach((top, r) =>
+      layout.cellLeft.forEach((left, c) => {
+        for (let y = top; y < top + CELL.height; y++)
+          for (let x = left; x < left + CELL.width; x++)
+            expect(pixel(x, y), `cell ${r},${c} at ${x},${y}`).toEqual(colour(r, c));
+      }),
+    );
 
     // Labels: each text box holds dark ink; nothing outside the cells and the text boxes (2 px of slack for glyph
     // overhang) is anything but white.
     const blocks = [layout.title!, ...layout.xLabels, ...layout.yLabels];
-    const inBlock = (x: number, y: number, b: (typeof blocks)[number]) => x >= b.x - 2 && x < b.x + b.width + 2 && y >= b.y - 2 && y < b.y + b.lines.length * layout.lineHeight + 2;
+    const inBlock = (x: number, y: number, b: (typeof blocks)[number]) =>
+      x >= b.x - 2 && x < b.x + b.width + 2 && y >= b.y - 2 && y < b.y + b.lines.length * layout.lineHeight + 2;
     for (const b of blocks) {
       let ink = 0;
       for (let y = Math.max(0, b.y); y < Math.min(height, b.y + b.lines.length * layout.lineHeight); y++) {
@@ -62,7 +77,9 @@ describe('composeGrid in the browser', () => {
 
     // The grid exports as one PNG that restores the state it was made from.
     const state = defaultState();
-    const parameters = toInfotext(state, 0, { gridAxes: gridAxesText({ param: 'steps', values: [5, 10, 20] }, { param: 'sampler', values: ['euler', 'sde'] }) });
+    const parameters = toInfotext(state, 0, {
+      gridAxes: gridAxesText({ param: 'steps', values: [5, 10, 20] }, { param: 'sampler', values: ['euler', 'sde'] }),
+    });
     const png = encodePng({ width, height, data: Uint8ClampedArray.from(data) }, state, parameters);
     expect(Array.from(decode(png).data)).toEqual(data);
     expect(decodePngState(png, WORLDS, SAMPLER_LIST)).toEqual({ state, notices: [], source: 'sandbox-state' });

@@ -10,8 +10,19 @@ import { useNnPage } from './nn-session';
 const holder = useNnPage();
 const golden = loadGolden();
 const model = loadModelFromDisk();
-const run = (kernel: string, params: Record<string, number>, bindings: Array<{ data?: number[]; elements?: number; read?: boolean }>, invocations: number): Promise<number[][]> =>
-  holder.session.page.evaluate((kernel, params, bindings, groups) => (window as any).harness.runKernel(kernel, params, bindings, [groups, 1]), kernel, params, bindings, Math.ceil(invocations / 64));
+const run = (
+  kernel: string,
+  params: Record<string, number>,
+  bindings: Array<{ data?: number[]; elements?: number; read?: boolean }>,
+  invocations: number,
+): Promise<number[][]> =>
+  holder.session.page.evaluate(
+    (kernel, params, bindings, groups) => (window as any).harness.runKernel(kernel, params, bindings, [groups, 1]),
+    kernel,
+    params,
+    bindings,
+    Math.ceil(invocations / 64),
+  );
 
 describe('shaders/nn against the PyTorch single-op goldens', () => {
   it('group_norm_silu, conv3x3 and conv1x1 within 1e-5 of the output scale', async () => {
@@ -19,9 +30,17 @@ describe('shaders/nn against the PyTorch single-op goldens', () => {
     const gnInput = gn.arrays.get('input')!;
     const [n, channels, h, w] = gnInput.shape;
     const [gamma, beta] = gn.weights!.map((name) => Array.from(model.tensors.get(name)!));
-    const [gnOut] = await run('groupNormSilu', { channels, groups: 8, plane: h * w, workgroups: n * 8, eps: 1e-5, apply_silu: 1 }, [
-      { data: Array.from(gnInput.data) }, { data: gamma }, { data: beta }, { elements: n * channels * h * w, read: true },
-    ], 64 * n * 8);
+    const [gnOut] = await run(
+      'groupNormSilu',
+      { channels, groups: 8, plane: h * w, workgroups: n * 8, eps: 1e-5, apply_silu: 1 },
+      [
+        { data: Array.from(gnInput.data) },
+        { data: gamma },
+        { data: beta },
+        { elements: n * channels * h * w, read: true },
+      ],
+      64 * n * 8,
+    );
     expect(relativeToScale(gnOut, gn.arrays.get('output')!.data), 'group_norm_silu').toBeLessThan(1e-5);
 
     for (const name of ['conv3x3', 'conv1x1']) {
@@ -33,19 +52,44 @@ describe('shaders/nn against the PyTorch single-op goldens', () => {
       const cout = bias.length;
       const k = name === 'conv3x3' ? 3 : 1;
       const groups = Math.ceil(cout / 8);
-      const bindings = [{ data: Array.from(input.data) }, { data: Array.from(packConvWeight(weight, cout, cin, k)) }, { data: Array.from(packConvBias(bias, cout)) }];
+      const bindings = [
+        { data: Array.from(input.data) },
+        { data: Array.from(packConvWeight(weight, cout, cin, k)) },
+        { data: Array.from(packConvBias(bias, cout)) },
+      ];
       const outputs = { elements: batch * cout * height * width, read: true };
       let out: number[];
       if (k === 3) {
         const runs = Math.ceil(width / 7);
         const invocations = batch * groups * height * runs;
-        [out] = await run('conv3x3', { cin, cout, height, width, runs_per_row: runs, channel_groups: groups, invocations, channel_bias_stride: 0, channel_bias_offset: 0, has_channel_bias: 0, has_residual: 0 },
-          [...bindings, { data: [0] }, { data: [0] }, outputs], invocations);
+        [out] = await run(
+          'conv3x3',
+          {
+            cin,
+            cout,
+            height,
+            width,
+            runs_per_row: runs,
+            channel_groups: groups,
+            invocations,
+            channel_bias_stride: 0,
+            channel_bias_offset: 0,
+            has_channel_bias: 0,
+            has_residual: 0,
+          },
+          [...bindings, { data: [0] }, { data: [0] }, outputs],
+          invocations,
+        );
       } else {
         const plane = height * width;
         const runs = Math.ceil(plane / 4);
         const invocations = batch * groups * runs;
-        [out] = await run('conv1x1', { cin, cout, plane, runs, channel_groups: groups, invocations }, [...bindings, outputs], invocations);
+        [out] = await run(
+          'conv1x1',
+          { cin, cout, plane, runs, channel_groups: groups, invocations },
+          [...bindings, outputs],
+          invocations,
+        );
       }
       expect(relativeToScale(out, c.arrays.get('output')!.data), name).toBeLessThan(1e-5);
     }

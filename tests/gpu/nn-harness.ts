@@ -11,7 +11,6 @@ import { nnPipelines, UNIFORM_SLOT, writeParams, type KernelName } from '../../s
 import { checkClassifierManifest, loadModel } from '../../src/worlds/unet/manifest';
 import { createClassifierNetwork } from '../../src/metrics/classifier-network';
 
-
 interface BindingSpec {
   /** Initial contents (f32 unless `u32`), or only a size in elements for an output. */
   data?: number[];
@@ -21,28 +20,45 @@ interface BindingSpec {
 }
 
 /** Runs one kernel of shaders/nn: binding 0 is its params, then the given buffers in binding order. */
-async function runKernel(kernel: KernelName, params: Record<string, number>, bindings: BindingSpec[], grid: [number, number]): Promise<number[][]> {
+async function runKernel(
+  kernel: KernelName,
+  params: Record<string, number>,
+  bindings: BindingSpec[],
+  grid: [number, number],
+): Promise<number[][]> {
   const resources = await gpu();
   const { device } = resources;
   return withErrorScopes(device, async () => {
     const pipeline = (await nnPipelines(resources))[kernel];
     const data = new ArrayBuffer(UNIFORM_SLOT);
     writeParams(kernel, data, 0, params);
-    const uniform = device.createBuffer({ size: UNIFORM_SLOT, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const uniform = device.createBuffer({
+      size: UNIFORM_SLOT,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(uniform, 0, data);
     const buffers = bindings.map((b) => {
       const count = b.data?.length ?? b.elements ?? 1;
-      const buffer = device.createBuffer({ size: Math.max(16, 4 * count), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      const buffer = device.createBuffer({
+        size: Math.max(16, 4 * count),
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      });
       if (b.data) device.queue.writeBuffer(buffer, 0, b.u32 ? Uint32Array.from(b.data) : Float32Array.from(b.data));
       return { buffer, bytes: 4 * count };
     });
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [{ binding: 0, resource: { buffer: uniform } }, ...buffers.map((b, k) => ({ binding: k + 1, resource: { buffer: b.buffer, size: b.bytes } }))],
-    }));
+    pass.setBindGroup(
+      0,
+      device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: uniform } },
+          ...buffers.map((b, k) => ({ binding: k + 1, resource: { buffer: b.buffer, size: b.bytes } })),
+        ],
+      }),
+    );
     pass.dispatchWorkgroups(...grid);
     pass.end();
     device.queue.submit([encoder.finish()]);
@@ -63,21 +79,46 @@ const model = (url = '/models/fmnist/') => {
  * D(x; σ) of the UNet at `size`, through the GpuDenoiser interface; also reads back the `keep` values (the network's
  * intermediate activations, first `count` samples) when the whole batch fits one chunk.
  */
-async function unetDenoise(options: { x: number[]; sigma: number[]; labels?: number[]; size: number; keep?: string[]; maxChunk?: number; model?: string }) {
+async function unetDenoise(options: {
+  x: number[];
+  sigma: number[];
+  labels?: number[];
+  size: number;
+  keep?: string[];
+  maxChunk?: number;
+  model?: string;
+}) {
   const resources = await gpu();
   const loaded = await model(options.model);
   return withErrorScopes(resources.device, async () => {
-    const denoiser = await createUnetDenoiser(resources, loaded, { size: options.size, keep: options.keep, maxChunk: options.maxChunk });
+    const denoiser = await createUnetDenoiser(resources, loaded, {
+      size: options.size,
+      keep: options.keep,
+      maxChunk: options.maxChunk,
+    });
     const count = options.sigma.length;
-    const out = await denoiseGpu(resources, denoiser, Float32Array.from(options.x), Float32Array.from(options.sigma), options.labels ? Uint32Array.from(options.labels) : undefined);
+    const out = await denoiseGpu(
+      resources,
+      denoiser,
+      Float32Array.from(options.x),
+      Float32Array.from(options.sigma),
+      options.labels ? Uint32Array.from(options.labels) : undefined,
+    );
     const kept: Record<string, number[]> = {};
     for (const name of options.keep ?? []) {
       const binding = denoiser.current!.binding(denoiser.graph.finalNames.get(name)!);
       const shape = denoiser.graph.shapes.get(denoiser.graph.finalNames.get(name)!)!;
-      const [values] = await readBuffers(resources.device, resources.pool, [{ buffer: binding.buffer, bytes: 4 * count * shape.c * shape.h * shape.w }]);
+      const [values] = await readBuffers(resources.device, resources.pool, [
+        { buffer: binding.buffer, bytes: 4 * count * shape.c * shape.h * shape.w },
+      ]);
       kept[name] = Array.from(values);
     }
-    const info = { maxChunk: denoiser.maxChunk, capacity: denoiser.current!.capacity, flopsPerSample: denoiser.flopsPerSample, slots: denoiser.current!.plan.slotElements.length };
+    const info = {
+      maxChunk: denoiser.maxChunk,
+      capacity: denoiser.current!.capacity,
+      flopsPerSample: denoiser.flopsPerSample,
+      slots: denoiser.current!.plan.slotElements.length,
+    };
     denoiser.destroy();
     return { out: Array.from(out), kept, info };
   });
@@ -95,11 +136,23 @@ async function allocationsPerCall(options: { size: number; count: number; cfg?: 
     const unet = await createUnetDenoiser(resources, loaded, { size: options.size, maxChunk: options.maxChunk });
     const denoiser = options.cfg === undefined ? unet : await classifierFreeGuidance(resources, unet, options.cfg);
     const dim = options.size ** 2;
-    const make = (elements: number) => device.createBuffer({ size: 4 * elements, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    const [x, sigma, out, labels] = [make(options.count * dim), make(options.count), make(options.count * dim), make(options.count)];
+    const make = (elements: number) =>
+      device.createBuffer({ size: 4 * elements, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const [x, sigma, out, labels] = [
+      make(options.count * dim),
+      make(options.count),
+      make(options.count * dim),
+      make(options.count),
+    ];
     device.queue.writeBuffer(sigma, 0, new Float32Array(options.count).fill(1));
     device.queue.writeBuffer(labels, 0, new Uint32Array(options.count).fill(3));
-    const io = { x: { buffer: x }, sigma: { buffer: sigma }, out: { buffer: out }, labels: { buffer: labels }, count: options.count };
+    const io = {
+      x: { buffer: x },
+      sigma: { buffer: sigma },
+      out: { buffer: out },
+      labels: { buffer: labels },
+      count: options.count,
+    };
     const counts = { buffers: 0, bindGroups: 0 };
     const call = async () => {
       const encoder = device.createCommandEncoder();
@@ -128,7 +181,8 @@ async function allocationsPerCall(options: { size: number; count: number; cfg?: 
   });
 }
 
-const classifierModel = (url = '/models/fmnist-classifier/') => loadModel(new URL(url, location.href).href, {}, checkClassifierManifest);
+const classifierModel = (url = '/models/fmnist-classifier/') =>
+  loadModel(new URL(url, location.href).href, {}, checkClassifierManifest);
 
 /** The classifier network alone (no clamping or pooling): logits and features of native-size images (the shipped
  *  28×28 one unless `model` names another folder), in chunks of at most `maxChunk`. */
@@ -167,14 +221,27 @@ async function onnxVelocity(options: { z: number[]; t: number[]; labels: number[
   const result = await session.run({
     z: new ort.Tensor('float32', Float32Array.from(options.z), [n, 1, options.size, options.size]),
     t: new ort.Tensor('float32', Float32Array.from(options.t), [n]),
-    label: new ort.Tensor('int64', BigInt64Array.from(options.labels, (l) => BigInt(l)), [n]),
+    label: new ort.Tensor(
+      'int64',
+      BigInt64Array.from(options.labels, (l) => BigInt(l)),
+      [n],
+    ),
   });
   const v = Array.from((await result.v.getData()) as Float32Array);
   await session.release();
   return v;
 }
 
-const harness = { createSandbox, runKernel, unetDenoise, allocationsPerCall, classifierRun, onnxVelocity, gpuErrors, gpu };
+const harness = {
+  createSandbox,
+  runKernel,
+  unetDenoise,
+  allocationsPerCall,
+  classifierRun,
+  onnxVelocity,
+  gpuErrors,
+  gpu,
+};
 (window as unknown as { harness: typeof harness }).harness = harness;
 export type NnHarness = typeof harness;
 document.title = 'ready';

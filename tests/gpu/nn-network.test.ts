@@ -19,14 +19,25 @@ interface DenoiseRequest {
   keep?: string[];
   maxChunk?: number;
 }
-const unetDenoise = (request: DenoiseRequest): Promise<{ out: number[]; kept: Record<string, number[]>; info: { maxChunk: number; capacity: number; flopsPerSample: number } }> =>
-  holder.session.page.evaluate((r) => (window as any).harness.unetDenoise(r), request);
+const unetDenoise = (
+  request: DenoiseRequest,
+): Promise<{
+  out: number[];
+  kept: Record<string, number[]>;
+  info: { maxChunk: number; capacity: number; flopsPerSample: number };
+}> => holder.session.page.evaluate((r) => (window as any).harness.unetDenoise(r), request);
 
 describe('the WGSL UNet against PyTorch and float64', () => {
   it('unet_28 (3 samples: classes 3, 7 and the null class at σ = 0.05, 1, 20): D, v and every tapped activation', async () => {
     const c = golden.cases.get('unet_28')!;
     const taps = ['h.in', 'down.0.out', 'down.1.out', 'down.2.out', 'mid.out', 'up.0.out', 'up.1.out', 'up.2.out', 'v'];
-    const r = await unetDenoise({ x: Array.from(c.arrays.get('x')!.data), sigma: c.sigma!, labels: c.labels!, size: 28, keep: taps });
+    const r = await unetDenoise({
+      x: Array.from(c.arrays.get('x')!.data),
+      sigma: c.sigma!,
+      labels: c.labels!,
+      size: 28,
+      keep: taps,
+    });
     // f32 accumulation over ≤ 96·9 terms per conv through 15 convs, relative to each value's scale: ~1e-6 seen.
     for (const tap of taps) expect(relativeToScale(r.kept[tap], c.arrays.get(tap)!.data), tap).toBeLessThan(1e-5);
     expect(relativeToScale(r.out, c.arrays.get('D')!.data), 'D').toBeLessThan(1e-5);
@@ -34,7 +45,13 @@ describe('the WGSL UNet against PyTorch and float64', () => {
 
   it('unet_56 (the fully convolutional path at 2×): bottleneck, v and D', async () => {
     const c = golden.cases.get('unet_56')!;
-    const r = await unetDenoise({ x: Array.from(c.arrays.get('x')!.data), sigma: c.sigma!, labels: c.labels!, size: 56, keep: ['mid.out', 'v'] });
+    const r = await unetDenoise({
+      x: Array.from(c.arrays.get('x')!.data),
+      sigma: c.sigma!,
+      labels: c.labels!,
+      size: 56,
+      keep: ['mid.out', 'v'],
+    });
     expect(relativeToScale(r.kept['mid.out'], c.arrays.get('mid.out')!.data), 'mid.out').toBeLessThan(1e-5);
     expect(relativeToScale(r.kept.v, c.arrays.get('v')!.data), 'v').toBeLessThan(1e-5);
     expect(relativeToScale(r.out, c.arrays.get('D')!.data), 'D').toBeLessThan(1e-5);
@@ -44,7 +61,10 @@ describe('the WGSL UNet against PyTorch and float64', () => {
     const model = loadModelFromDisk();
     const size = 112;
     const base = golden.cases.get('unet_28')!.arrays.get('x')!.data; // the first test image (class 3) at σ = 0.05
-    const x = Float32Array.from({ length: size * size }, (_, i) => base[Math.floor(i / size / 4) * 28 + Math.floor((i % size) / 4)] + 0.3 * Math.sin(i));
+    const x = Float32Array.from(
+      { length: size * size },
+      (_, i) => base[Math.floor(i / size / 4) * 28 + Math.floor((i % size) / 4)] + 0.3 * Math.sin(i),
+    );
     const sigma = 1.5;
     const r = await unetDenoise({ x: Array.from(x), sigma: [sigma], labels: [3], size, keep: ['mid.out'] });
     const z = x.map((v) => v / (1 + sigma));
@@ -76,7 +96,11 @@ describe('the WGSL UNet against PyTorch and float64', () => {
   });
 
   it('allocates nothing per call once warm: plain, chunked, and under classifier-free guidance', async () => {
-    for (const options of [{ size: 28, count: 4 }, { size: 28, count: 5, maxChunk: 2 }, { size: 56, count: 2, cfg: 3 }]) {
+    for (const options of [
+      { size: 28, count: 4 },
+      { size: 28, count: 5, maxChunk: 2 },
+      { size: 56, count: 2, cfg: 3 },
+    ]) {
       const r = await holder.session.page.evaluate((o) => (window as any).harness.allocationsPerCall(o), options);
       expect(r, JSON.stringify(options)).toEqual({ buffers: 0, bindGroups: 0, chunks: 'maxChunk' in options ? 3 : 1 });
     }

@@ -7,7 +7,18 @@
 import { describe, expect, it } from 'vitest';
 import { packConvBias, packConvWeight, timeFrequencies } from '../../src/worlds/unet/pack';
 import { lcg } from '../reference/random-mixture';
-import { avgPool2, concat, conv2d, groupNorm, linear, maxPool2, relu, silu, timeFeatures, upsample2 } from '../reference/nn-ops';
+import {
+  avgPool2,
+  concat,
+  conv2d,
+  groupNorm,
+  linear,
+  maxPool2,
+  relu,
+  silu,
+  timeFeatures,
+  upsample2,
+} from '../reference/nn-ops';
 import { EPS32 } from './gpu-session';
 import { useNnPage } from './nn-session';
 
@@ -20,10 +31,22 @@ interface Binding {
   read?: boolean;
 }
 
-const run = (kernel: string, params: Record<string, number>, bindings: Binding[], invocations: number): Promise<number[][]> =>
-  holder.session.page.evaluate((kernel, params, bindings, groups) => (window as any).harness.runKernel(kernel, params, bindings, [groups, 1]), kernel, params, bindings, Math.ceil(invocations / 64));
+const run = (
+  kernel: string,
+  params: Record<string, number>,
+  bindings: Binding[],
+  invocations: number,
+): Promise<number[][]> =>
+  holder.session.page.evaluate(
+    (kernel, params, bindings, groups) => (window as any).harness.runKernel(kernel, params, bindings, [groups, 1]),
+    kernel,
+    params,
+    bindings,
+    Math.ceil(invocations / 64),
+  );
 
-const random = (u: () => number, n: number, scale = 1, offset = 0) => Array.from({ length: n }, () => Math.fround(offset + scale * (2 * u() - 1)));
+const random = (u: () => number, n: number, scale = 1, offset = 0) =>
+  Array.from({ length: n }, () => Math.fround(offset + scale * (2 * u() - 1)));
 
 /** Asserts |gpu − ref| ≤ bound elementwise, reporting the worst element. */
 function expectWithin(gpu: number[], ref: ArrayLike<number>, bound: (i: number) => number, what: string) {
@@ -33,12 +56,24 @@ function expectWithin(gpu: number[], ref: ArrayLike<number>, bound: (i: number) 
     const excess = Math.abs(gpu[i] - ref[i]) - bound(i);
     if (!(excess <= worst.excess)) worst = { i, excess };
   }
-  expect(worst.excess, `${what}: element ${worst.i} gpu ${gpu[worst.i]} ref ${ref[worst.i]} bound ${bound(worst.i)}`).toBeLessThanOrEqual(0);
+  expect(
+    worst.excess,
+    `${what}: element ${worst.i} gpu ${gpu[worst.i]} ref ${ref[worst.i]} bound ${bound(worst.i)}`,
+  ).toBeLessThanOrEqual(0);
 }
 
 /** Σ|w·x| per output of a conv, for the error bound. */
-const absConv = (x: number[], n: number, cin: number, h: number, w: number, weight: number[], cout: number, k: number, pad: number) =>
-  conv2d(x.map(Math.abs), n, cin, h, w, weight.map(Math.abs), new Array(cout).fill(0), cout, k, pad);
+const absConv = (
+  x: number[],
+  n: number,
+  cin: number,
+  h: number,
+  w: number,
+  weight: number[],
+  cout: number,
+  k: number,
+  pad: number,
+) => conv2d(x.map(Math.abs), n, cin, h, w, weight.map(Math.abs), new Array(cout).fill(0), cout, k, pad);
 
 describe('shaders/nn kernels against float64 references', () => {
   it('conv3x3 (+ channel bias, + residual): 11 output channels, width 10 (runs of 7 with a tail), and cout = 1', async () => {
@@ -58,16 +93,48 @@ describe('shaders/nn kernels against float64 references', () => {
       const runs = Math.ceil(w / 7);
       const groups = Math.ceil(cout / 8);
       const invocations = n * groups * h * runs;
-      const params = { cin, cout, height: h, width: w, runs_per_row: runs, channel_groups: groups, invocations, channel_bias_stride: stride, channel_bias_offset: offset, has_channel_bias: extras ? 1 : 0, has_residual: extras ? 1 : 0 };
-      const [out] = await run('conv3x3', params, [
-        { data: x }, { data: Array.from(packConvWeight(Float32Array.from(weight), cout, cin, 3)) }, { data: Array.from(packConvBias(Float32Array.from(bias), cout)) },
-        { data: channelBias }, { data: residual }, { elements: n * cout * h * w, read: true },
-      ], invocations);
+      const params = {
+        cin,
+        cout,
+        height: h,
+        width: w,
+        runs_per_row: runs,
+        channel_groups: groups,
+        invocations,
+        channel_bias_stride: stride,
+        channel_bias_offset: offset,
+        has_channel_bias: extras ? 1 : 0,
+        has_residual: extras ? 1 : 0,
+      };
+      const [out] = await run(
+        'conv3x3',
+        params,
+        [
+          { data: x },
+          { data: Array.from(packConvWeight(Float32Array.from(weight), cout, cin, 3)) },
+          { data: Array.from(packConvBias(Float32Array.from(bias), cout)) },
+          { data: channelBias },
+          { data: residual },
+          { elements: n * cout * h * w, read: true },
+        ],
+        invocations,
+      );
       const ref = conv2d(x, n, cin, h, w, weight, bias, cout, 3, 1);
       const plane = h * w;
-      if (extras) ref.forEach((_, i) => (ref[i] += channelBias[Math.floor(i / (cout * plane)) * stride + offset + (Math.floor(i / plane) % cout)] + residual[i]));
+      if (extras)
+        ref.forEach(
+          (_, i) =>
+            (ref[i] +=
+              channelBias[Math.floor(i / (cout * plane)) * stride + offset + (Math.floor(i / plane) % cout)] +
+              residual[i]),
+        );
       const mag = absConv(x, n, cin, h, w, weight, cout, 3, 1);
-      expectWithin(out, ref, (i) => (cin * 9 + 4) * EPS32 * (mag[i] + Math.abs(ref[i]) + 8), `conv3x3 ${cin}→${cout} ${h}×${w}`);
+      expectWithin(
+        out,
+        ref,
+        (i) => (cin * 9 + 4) * EPS32 * (mag[i] + Math.abs(ref[i]) + 8),
+        `conv3x3 ${cin}→${cout} ${h}×${w}`,
+      );
     }
   });
 
@@ -86,21 +153,51 @@ describe('shaders/nn kernels against float64 references', () => {
       const runs = Math.ceil(w / 7);
       const groups = Math.ceil(cout / 8);
       const invocations = n * groups * h * runs;
-      const params = { cin, cout, height: h, width: w, runs_per_row: runs, channel_groups: groups, invocations, channel_bias_stride: cout, channel_bias_offset: 0, has_channel_bias: extras ? 1 : 0, has_residual: extras ? 1 : 0, apply_relu: 1 };
-      const [out] = await run('conv3x3', params, [
-        { data: x }, { data: Array.from(packConvWeight(Float32Array.from(weight), cout, cin, 3)) }, { data: Array.from(packConvBias(Float32Array.from(bias), cout)) },
-        { data: channelBias }, { data: residual }, { elements: n * cout * h * w, read: true },
-      ], invocations);
+      const params = {
+        cin,
+        cout,
+        height: h,
+        width: w,
+        runs_per_row: runs,
+        channel_groups: groups,
+        invocations,
+        channel_bias_stride: cout,
+        channel_bias_offset: 0,
+        has_channel_bias: extras ? 1 : 0,
+        has_residual: extras ? 1 : 0,
+        apply_relu: 1,
+      };
+      const [out] = await run(
+        'conv3x3',
+        params,
+        [
+          { data: x },
+          { data: Array.from(packConvWeight(Float32Array.from(weight), cout, cin, 3)) },
+          { data: Array.from(packConvBias(Float32Array.from(bias), cout)) },
+          { data: channelBias },
+          { data: residual },
+          { elements: n * cout * h * w, read: true },
+        ],
+        invocations,
+      );
       const plane = h * w;
       const pre = conv2d(x, n, cin, h, w, weight, bias, cout, 3, 1);
       if (extras) pre.forEach((_, i) => (pre[i] += channelBias[Math.floor(i / plane)] + residual[i]));
       const ref = pre.map(relu);
       // ReLU is 1-Lipschitz: the pre-activation bound carries over unchanged.
       const mag = absConv(x, n, cin, h, w, weight, cout, 3, 1);
-      expectWithin(out, ref, (i) => (cin * 9 + 4) * EPS32 * (mag[i] + Math.abs(pre[i]) + 8), `conv3x3+relu ${cin}→${cout} ${h}×${w}`);
+      expectWithin(
+        out,
+        ref,
+        (i) => (cin * 9 + 4) * EPS32 * (mag[i] + Math.abs(pre[i]) + 8),
+        `conv3x3+relu ${cin}→${cout} ${h}×${w}`,
+      );
       const clipped = ref.filter((v) => v === 0).length / ref.length;
       expect(clipped, 'share of clipped outputs').toBeGreaterThan(0.2);
-      expect(out.filter((v) => v < 0), 'negative outputs').toEqual([]);
+      expect(
+        out.filter((v) => v < 0),
+        'negative outputs',
+      ).toEqual([]);
     }
   });
 
@@ -113,9 +210,17 @@ describe('shaders/nn kernels against float64 references', () => {
     const runs = Math.ceil(plane / 4);
     const groups = Math.ceil(cout / 8);
     const invocations = n * groups * runs;
-    const [out] = await run('conv1x1', { cin, cout, plane, runs, channel_groups: groups, invocations }, [
-      { data: x }, { data: Array.from(packConvWeight(Float32Array.from(weight), cout, cin, 1)) }, { data: Array.from(packConvBias(Float32Array.from(bias), cout)) }, { elements: n * cout * plane, read: true },
-    ], invocations);
+    const [out] = await run(
+      'conv1x1',
+      { cin, cout, plane, runs, channel_groups: groups, invocations },
+      [
+        { data: x },
+        { data: Array.from(packConvWeight(Float32Array.from(weight), cout, cin, 1)) },
+        { data: Array.from(packConvBias(Float32Array.from(bias), cout)) },
+        { elements: n * cout * plane, read: true },
+      ],
+      invocations,
+    );
     const ref = conv2d(x, n, cin, 5, 7, weight, bias, cout, 1, 0);
     const mag = absConv(x, n, cin, 5, 7, weight, cout, 1, 0);
     expectWithin(out, ref, (i) => (cin + 4) * EPS32 * (mag[i] + Math.abs(ref[i]) + 1), 'conv1x1');
@@ -128,15 +233,27 @@ describe('shaders/nn kernels against float64 references', () => {
     const gamma = random(u, channels, 1, 1);
     const beta = random(u, channels);
     for (const apply_silu of [0, 1]) {
-      const [out] = await run('groupNormSilu', { channels, groups, plane, workgroups: n * groups, eps: 1e-5, apply_silu }, [
-        { data: x }, { data: gamma }, { data: beta }, { elements: n * channels * plane, read: true },
-      ], 64 * n * groups);
+      const [out] = await run(
+        'groupNormSilu',
+        { channels, groups, plane, workgroups: n * groups, eps: 1e-5, apply_silu },
+        [{ data: x }, { data: gamma }, { data: beta }, { elements: n * channels * plane, read: true }],
+        64 * n * groups,
+      );
       const normed = groupNorm(x, n, channels, plane, groups, 1e-5, gamma, beta);
       const ref = apply_silu ? normed.map(silu) : normed;
       // The mean and Σ(x−μ)² of m = 90 values carry ≤ (m/64 + 64)·ε relative error (64 lane partials summed in turn);
       // (x − μ)/s amplifies |x|/s ≈ 14.
       const m = (channels / groups) * plane;
-      expectWithin(out, ref, (i) => (m / 64 + 64) * EPS32 * (Math.abs(gamma[Math.floor(i / plane) % channels]) * 3.5 / 0.25 + Math.abs(normed[i]) + 1) * 4, `group_norm silu=${apply_silu}`);
+      expectWithin(
+        out,
+        ref,
+        (i) =>
+          (m / 64 + 64) *
+          EPS32 *
+          ((Math.abs(gamma[Math.floor(i / plane) % channels]) * 3.5) / 0.25 + Math.abs(normed[i]) + 1) *
+          4,
+        `group_norm silu=${apply_silu}`,
+      );
     }
   });
 
@@ -147,10 +264,20 @@ describe('shaders/nn kernels against float64 references', () => {
     const weight = random(u, fout * fin);
     const bias = random(u, fout);
     for (const apply_silu of [0, 1]) {
-      const [out] = await run('linear', { fin, fout, invocations: n * fout, apply_silu }, [{ data: x }, { data: weight }, { data: bias }, { elements: n * fout, read: true }], n * fout);
+      const [out] = await run(
+        'linear',
+        { fin, fout, invocations: n * fout, apply_silu },
+        [{ data: x }, { data: weight }, { data: bias }, { elements: n * fout, read: true }],
+        n * fout,
+      );
       const pre = linear(x, n, fin, weight, bias, fout);
       const mag = linear(x.map(Math.abs), n, fin, weight.map(Math.abs), bias.map(Math.abs), fout);
-      expectWithin(out, apply_silu ? pre.map(silu) : pre, (i) => (fin + 8) * EPS32 * (mag[i] + 1), `linear silu=${apply_silu}`);
+      expectWithin(
+        out,
+        apply_silu ? pre.map(silu) : pre,
+        (i) => (fin + 8) * EPS32 * (mag[i] + 1),
+        `linear silu=${apply_silu}`,
+      );
     }
   });
 
@@ -160,7 +287,12 @@ describe('shaders/nn kernels against float64 references', () => {
     const x = random(u, n * fin, 1, 0.2);
     const weight = random(u, fout * fin, 0.1);
     const bias = random(u, fout);
-    const [out] = await run('linear', { fin, fout, invocations: n * fout, apply_silu: 0, apply_relu: 1 }, [{ data: x }, { data: weight }, { data: bias }, { elements: n * fout, read: true }], n * fout);
+    const [out] = await run(
+      'linear',
+      { fin, fout, invocations: n * fout, apply_silu: 0, apply_relu: 1 },
+      [{ data: x }, { data: weight }, { data: bias }, { elements: n * fout, read: true }],
+      n * fout,
+    );
     const pre = linear(x, n, fin, weight, bias, fout);
     const mag = linear(x.map(Math.abs), n, fin, weight.map(Math.abs), bias.map(Math.abs), fout);
     expectWithin(out, pre.map(relu), (i) => (fin + 8) * EPS32 * (mag[i] + 1), 'linear relu');
@@ -174,7 +306,12 @@ describe('shaders/nn kernels against float64 references', () => {
     const table = random(u, rows * dim);
     const labels = [3, 10, 0, 200];
     for (const apply_silu of [0, 1]) {
-      const [out] = await run('classEmbedding', { dim, rows, invocations: n * dim, apply_silu }, [{ data: temb }, { data: labels, u32: true }, { data: table }, { elements: n * dim, read: true }], n * dim);
+      const [out] = await run(
+        'classEmbedding',
+        { dim, rows, invocations: n * dim, apply_silu },
+        [{ data: temb }, { data: labels, u32: true }, { data: table }, { elements: n * dim, read: true }],
+        n * dim,
+      );
       const ref = temb.map((v, i) => {
         const e = v + table[Math.min(labels[Math.floor(i / dim)], rows - 1) * dim + (i % dim)];
         return apply_silu ? silu(e) : e;
@@ -187,9 +324,16 @@ describe('shaders/nn kernels against float64 references', () => {
     const u = lcg(16);
     const sigma = [0.002, 1, 80, 1000, ...Array.from({ length: 60 }, () => Math.fround(10 ** (6 * u() - 3)))];
     const dim = 32;
-    const [out] = await run('timeFeatures', { half_dim: dim / 2, invocations: sigma.length * dim / 2, one: 1 }, [
-      { data: Array.from(timeFrequencies(dim, 1000, 10000)) }, { data: sigma }, { elements: sigma.length * dim, read: true },
-    ], sigma.length * dim / 2);
+    const [out] = await run(
+      'timeFeatures',
+      { half_dim: dim / 2, invocations: (sigma.length * dim) / 2, one: 1 },
+      [
+        { data: Array.from(timeFrequencies(dim, 1000, 10000)) },
+        { data: sigma },
+        { elements: sigma.length * dim, read: true },
+      ],
+      (sigma.length * dim) / 2,
+    );
     // The double-float argument is good to ~1e-10 relative; the f32 reduced argument and the polynomials add ~1e-7.
     expectWithin(out, timeFeatures(sigma, dim), () => 1e-6, 'time features');
   });
@@ -199,16 +343,31 @@ describe('shaders/nn kernels against float64 references', () => {
     const [planes, h, w] = [6, 7, 9];
     const x = random(u, planes * h * w, 3);
     const pooled = avgPool2(x, planes, h, w);
-    const [pool] = await run('avgPool', { in_height: h, in_width: w, invocations: pooled.length }, [{ data: x }, { elements: pooled.length, read: true }], pooled.length);
+    const [pool] = await run(
+      'avgPool',
+      { in_height: h, in_width: w, invocations: pooled.length },
+      [{ data: x }, { elements: pooled.length, read: true }],
+      pooled.length,
+    );
     expectWithin(pool, pooled, (i) => 4 * EPS32 * (Math.abs(pooled[i]) + 3), 'avg_pool');
     const up = upsample2(x, planes, h, w);
-    const [upsampled] = await run('upsampleNearest', { in_height: h, in_width: w, invocations: up.length }, [{ data: x }, { elements: up.length, read: true }], up.length);
+    const [upsampled] = await run(
+      'upsampleNearest',
+      { in_height: h, in_width: w, invocations: up.length },
+      [{ data: x }, { elements: up.length, read: true }],
+      up.length,
+    );
     expectWithin(upsampled, up, () => 0, 'upsample');
     const [n, ca, cb, plane] = [2, 3, 5, 6];
     const a = random(u, n * ca * plane);
     const b = random(u, n * cb * plane);
     const cat = concat(a, ca, b, cb, n, plane);
-    const [joined] = await run('concatChannels', { first_channels: ca, second_channels: cb, plane, invocations: cat.length }, [{ data: a }, { data: b }, { elements: cat.length, read: true }], cat.length);
+    const [joined] = await run(
+      'concatChannels',
+      { first_channels: ca, second_channels: cb, plane, invocations: cat.length },
+      [{ data: a }, { data: b }, { elements: cat.length, read: true }],
+      cat.length,
+    );
     expectWithin(joined, cat, () => 0, 'concat');
   });
 
@@ -218,7 +377,12 @@ describe('shaders/nn kernels against float64 references', () => {
     // Values on a coarse grid, shifted negative: ties are common and many windows have no positive value.
     const x = Array.from({ length: planes * h * w }, () => Math.round(8 * u()) / 4 - 1.5);
     const ref = maxPool2(x, planes, h, w);
-    const [out] = await run('maxPool', { in_height: h, in_width: w, invocations: ref.length }, [{ data: x }, { elements: ref.length, read: true }], ref.length);
+    const [out] = await run(
+      'maxPool',
+      { in_height: h, in_width: w, invocations: ref.length },
+      [{ data: x }, { elements: ref.length, read: true }],
+      ref.length,
+    );
     expectWithin(out, ref, () => 0, 'max_pool');
     expect(ref.filter((v) => v < 0).length, 'windows with no positive value').toBeGreaterThan(3);
   });
@@ -229,10 +393,22 @@ describe('shaders/nn kernels against float64 references', () => {
     const x = random(u, count * dim, 5);
     const sigma = [0.002, 0.5, 3, 40, 80].map(Math.fround);
     const labels = [1, 2, 3, 4, 10];
-    const [z, sigmaOut, labelsOut] = await run('edmInput', { first_sample: first, dim, invocations: batch * dim }, [
-      { data: x }, { data: sigma }, { data: labels, u32: true }, { elements: batch * dim, read: true }, { elements: batch, read: true }, { elements: batch, u32: true, read: true },
-    ], batch * dim);
-    const zRef = Array.from({ length: batch * dim }, (_, i) => (first + Math.floor(i / dim) < count ? x[first * dim + i] / (1 + sigma[first + Math.floor(i / dim)]) : 0));
+    const [z, sigmaOut, labelsOut] = await run(
+      'edmInput',
+      { first_sample: first, dim, invocations: batch * dim },
+      [
+        { data: x },
+        { data: sigma },
+        { data: labels, u32: true },
+        { elements: batch * dim, read: true },
+        { elements: batch, read: true },
+        { elements: batch, u32: true, read: true },
+      ],
+      batch * dim,
+    );
+    const zRef = Array.from({ length: batch * dim }, (_, i) =>
+      first + Math.floor(i / dim) < count ? x[first * dim + i] / (1 + sigma[first + Math.floor(i / dim)]) : 0,
+    );
     expectWithin(z, zRef, (i) => 3 * EPS32 * Math.abs(zRef[i]), 'edm-input z');
     expect(sigmaOut).toEqual([sigma[3], sigma[4], 0, 0]);
     // Uint32 labels come back through a Float32Array view: compare the bit patterns.
@@ -240,13 +416,21 @@ describe('shaders/nn kernels against float64 references', () => {
 
     const v = random(u, batch * dim, 2);
     const sentinel = -12345;
-    const [out] = await run('edmOutput', { first_sample: first, dim, invocations: batch * dim }, [
-      { data: z }, { data: v }, { data: sigmaOut }, { data: new Array(count * dim).fill(sentinel), read: true },
-    ], batch * dim);
+    const [out] = await run(
+      'edmOutput',
+      { first_sample: first, dim, invocations: batch * dim },
+      [{ data: z }, { data: v }, { data: sigmaOut }, { data: new Array(count * dim).fill(sentinel), read: true }],
+      batch * dim,
+    );
     const outRef = Array.from({ length: count * dim }, (_, i) => {
       const s = i / dim >= first ? sigma[Math.floor(i / dim)] : NaN;
       return i < first * dim ? sentinel : z[i - first * dim] - (s / (1 + s)) * v[i - first * dim];
     });
-    expectWithin(out, outRef, (i) => 6 * EPS32 * (Math.abs(z[Math.max(0, i - first * dim)]) + 2 * Math.abs(v[Math.max(0, i - first * dim)])), 'edm-output');
+    expectWithin(
+      out,
+      outRef,
+      (i) => 6 * EPS32 * (Math.abs(z[Math.max(0, i - first * dim)]) + 2 * Math.abs(v[Math.max(0, i - first * dim)])),
+      'edm-output',
+    );
   });
 });

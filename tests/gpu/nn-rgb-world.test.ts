@@ -38,7 +38,14 @@ describe('the RGB test world in WGSL against PyTorch', () => {
       const c = golden.cases.get(name)!;
       const size = c.arrays.get('z')!.shape[3];
       const taps = [...c.arrays.keys()].filter((k) => !['x', 'z', 'D', 'time_features'].includes(k));
-      const r = await holder.session.page.evaluate((o) => (window as any).harness.unetDenoise(o), { x: Array.from(c.arrays.get('x')!.data), sigma: c.sigma!, labels: c.labels!, size, keep: taps, model: MODEL });
+      const r = await holder.session.page.evaluate((o) => (window as any).harness.unetDenoise(o), {
+        x: Array.from(c.arrays.get('x')!.data),
+        sigma: c.sigma!,
+        labels: c.labels!,
+        size,
+        keep: taps,
+        model: MODEL,
+      });
       expect(r.out).toHaveLength(c.sigma!.length * 3 * size * size);
       for (const tap of taps) expect(relativeToScale(r.kept[tap], c.arrays.get(tap)!.data), tap).toBeLessThan(1e-5);
       expect(relativeToScale(r.out, c.arrays.get('D')!.data), 'D').toBeLessThan(1e-5);
@@ -47,7 +54,10 @@ describe('the RGB test world in WGSL against PyTorch', () => {
 
   it('the 3-channel classifier: logits and features', async () => {
     const c = golden.cases.get('classifier')!;
-    const r = await holder.session.page.evaluate((o) => (window as any).harness.classifierRun(o), { images: Array.from(c.arrays.get('image')!.data), model: '/tests/fixtures/models/tiny-rgb-classifier/' });
+    const r = await holder.session.page.evaluate((o) => (window as any).harness.classifierRun(o), {
+      images: Array.from(c.arrays.get('image')!.data),
+      model: '/tests/fixtures/models/tiny-rgb-classifier/',
+    });
     expect(relativeToScale(r.logits, c.arrays.get('logits')!.data), 'logits').toBeLessThan(1e-5);
     expect(relativeToScale(r.features, c.arrays.get('features')!.data), 'features').toBeLessThan(1e-5);
   });
@@ -59,16 +69,36 @@ describe('the RGB test world through the public API', () => {
     const r = await onFixture(
       async (sandbox, a) => {
         const info = sandbox.worlds.find((w: any) => w.id === 'tiny-rgb');
-        const out = await sandbox.sample({ world: 'tiny-rgb', sampler: 'heun', steps: a.steps, count: a.count, seed: a.seed, label: 'mixed', schedule: 'karras' });
-        return { info, samples: Array.from(out.samples as Float32Array), sigmas: Array.from(out.sigmas as Float64Array), nfe: out.nfe };
+        const out = await sandbox.sample({
+          world: 'tiny-rgb',
+          sampler: 'heun',
+          steps: a.steps,
+          count: a.count,
+          seed: a.seed,
+          label: 'mixed',
+          schedule: 'karras',
+        });
+        return {
+          info,
+          samples: Array.from(out.samples as Float32Array),
+          sigmas: Array.from(out.sigmas as Float64Array),
+          nfe: out.nfe,
+        };
       },
       { count, seed, steps },
     );
-    expect(r.info).toMatchObject({ kind: 'image', dim: 3 * size * size, image: { channels: 3, size, classes: ['red', 'green', 'blue'] } });
+    expect(r.info).toMatchObject({
+      kind: 'image',
+      dim: 3 * size * size,
+      image: { channels: 3, size, classes: ['red', 'green', 'blue'] },
+    });
     const dim = 3 * size * size;
     const labels = [0, 1, 2];
     const plan = samplerById('heun')!.build(Float64Array.from(r.sigmas), { eta: 0 });
-    const cpu = runPlanCpu(plan, unetCpuDenoiser(model, labels, size), { noise: initialNoise(seed, count, dim), count });
+    const cpu = runPlanCpu(plan, unetCpuDenoiser(model, labels, size), {
+      noise: initialNoise(seed, count, dim),
+      count,
+    });
     expect(r.samples).toHaveLength(count * dim);
     // 5 network evaluations at ≤ 1e-5 of scale each, through Heun's float64 coefficients.
     expect(relativeToScale(r.samples, cpu.samples)).toBeLessThan(1e-4);
@@ -81,11 +111,22 @@ describe('the RGB test world through the public API', () => {
     const low = Array.from(averagePool(x, count * 3, size, m));
     const [ug, high, lowD, cond, uncond, mixed] = await onFixture(
       async (sandbox, a) => {
-        const base = { world: 'tiny-rgb', size: a.size, x: new Float32Array(a.x), sigma: new Float32Array(a.sigma), upsampleGuidance: { w: 1.4, eta: 0.6 } };
+        const base = {
+          world: 'tiny-rgb',
+          size: a.size,
+          x: new Float32Array(a.x),
+          sigma: new Float32Array(a.sigma),
+          upsampleGuidance: { w: 1.4, eta: 0.6 },
+        };
         const outs = [
           await sandbox.denoise({ ...base, label: 2 }),
           await sandbox.denoise({ ...base, label: 2, upsampleGuidance: undefined }),
-          await sandbox.denoise({ world: 'tiny-rgb', label: 2, x: new Float32Array(a.low), sigma: new Float32Array(a.sigma.map((s: number) => s / a.m)) }),
+          await sandbox.denoise({
+            world: 'tiny-rgb',
+            label: 2,
+            x: new Float32Array(a.low),
+            sigma: new Float32Array(a.sigma.map((s: number) => s / a.m)),
+          }),
           await sandbox.denoise({ ...base, label: 1 }),
           await sandbox.denoise(base),
           await sandbox.denoise({ ...base, label: 1, cfg: 2.5 }),
@@ -98,7 +139,12 @@ describe('the RGB test world through the public API', () => {
     const plane = 3 * size * size;
     expect(maxAbsDiff(ug.slice(0, plane), high.slice(0, plane))).toBe(0);
     expect(maxAbsDiff(ug.slice(plane), high.slice(plane))).toBeGreaterThan(1e-3);
-    expect(maxAbsDiff(mixed, cond.map((c, i) => uncond[i] + 2.5 * (c - uncond[i])))).toBeLessThan(1e-5);
+    expect(
+      maxAbsDiff(
+        mixed,
+        cond.map((c, i) => uncond[i] + 2.5 * (c - uncond[i])),
+      ),
+    ).toBeLessThan(1e-5);
   });
 
   it('wrappers compose above the world and are shared exactly when their keys agree', async () => {
@@ -114,7 +160,15 @@ describe('the RGB test world through the public API', () => {
       const plain = await get({ size: 16 });
       const base = await world.gpuDenoiser(gpu, 16);
       const native = await get({ upsampleGuidance: ug });
-      return { key: a.key(), other: other.key(), same: a === again, differs: a !== other, plain: plain === base, native: native.key(), dims: [a.dim, native.dim] };
+      return {
+        key: a.key(),
+        other: other.key(),
+        same: a === again,
+        differs: a !== other,
+        plain: plain === base,
+        native: native.key(),
+        dims: [a.dim, native.dim],
+      };
     });
     const sha = model.manifest.sha256;
     expect(r.key).toBe(`cfg(2)[ug(2,1,0.6)[unet:${sha}:16|unet:${sha}:8]]`);
@@ -125,7 +179,7 @@ describe('the RGB test world through the public API', () => {
     expect(r.dims).toEqual([3 * 16 * 16, 3 * 8 * 8]);
   });
 
-  it('classify() judges with the world\'s own classifier, averaging each channel of a 2× image down to 8', async () => {
+  it("classify() judges with the world's own classifier, averaging each channel of a 2× image down to 8", async () => {
     const c = golden.cases.get('classifier')!;
     const images = Array.from(c.arrays.get('image')!.data);
     // Every pixel of each channel repeated 2×2: the block mean gives the native image back exactly.
@@ -137,7 +191,12 @@ describe('the RGB test world through the public API', () => {
       async (sandbox, a) => {
         const native = await sandbox.classify({ images: new Float32Array(a.images), world: 'tiny-rgb' });
         const double = await sandbox.classify({ images: new Float32Array(a.big), count: 5, world: 'tiny-rgb' });
-        return { classes: native.classes, native: Array.from(native.logits as Float32Array), double: Array.from(double.logits as Float32Array), labels: Array.from(native.labels as Int32Array) };
+        return {
+          classes: native.classes,
+          native: Array.from(native.logits as Float32Array),
+          double: Array.from(double.logits as Float32Array),
+          labels: Array.from(native.labels as Int32Array),
+        };
       },
       { images, big },
     );

@@ -15,7 +15,10 @@ describe('live ReFlow on the GPU', () => {
       };
       const before = await oneStep('gmm:ring8');
       const after = await oneStep(result.world);
-      const target = sandbox.evaluate({ world: 'gmm:ring8', samples: sandbox.targetSamples({ world: 'gmm:ring8', count, seed: 78 }) }).logLikelihood;
+      const target = sandbox.evaluate({
+        world: 'gmm:ring8',
+        samples: sandbox.targetSamples({ world: 'gmm:ring8', count, seed: 78 }),
+      }).logLikelihood;
       const worlds = sandbox.worlds.map((w: { id: string }) => w.id);
       sandbox.destroy();
       return { result, before, after, target, worlds };
@@ -25,6 +28,8 @@ describe('live ReFlow on the GPU', () => {
     expect(r.result.straightnessAfter).toBeLessThan(r.result.straightnessBefore / 3);
     expect(r.before).toBeLessThan(r.target - 20); // 1-RF in one step: the blurry mean, far off the ring
     expect(r.after).toBeGreaterThan(r.target - 2); // 2-RF in one step: within ~2 nats of the target
-    console.log(`reflow ring8: bandwidth ${r.result.bandwidth}, S ${r.result.straightnessBefore.toFixed(3)} → ${r.result.straightnessAfter.toFixed(3)}, one-step LL 1-RF ${r.before.toFixed(2)}, 2-RF ${r.after.toFixed(2)}, target ${r.target.toFixed(2)}`);
+    console.log(
+      `reflow ring8: bandwidth ${r.result.bandwidth}, S ${r.result.straightnessBefore.toFixed(3)} → ${r.result.straightnessAfter.toFixed(3)}, one-step LL 1-RF ${r.before.toFixed(2)}, 2-RF ${r.after.toFixed(2)}, target ${r.target.toFixed(2)}`,
+    );
   });
 });

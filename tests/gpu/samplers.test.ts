@@ -12,12 +12,16 @@ const holder = useHarnessPage();
 const COUNT = 128;
 
 async function apiSample(options: Record<string, unknown>, noise: Float32Array) {
-  return holder.session.page.evaluate(async (options, noise) => {
-    const w = window as any;
-    w.sandbox ??= await w.harness.createSandbox();
-    const r = await w.sandbox.sample({ ...(options as object), noise: new Float32Array(noise) });
-    return { samples: Array.from(r.samples as Float32Array), nfe: r.nfe as number };
-  }, options as never, Array.from(noise));
+  return holder.session.page.evaluate(
+    async (options, noise) => {
+      const w = window as any;
+      w.sandbox ??= await w.harness.createSandbox();
+      const r = await w.sandbox.sample({ ...(options as object), noise: new Float32Array(noise) });
+      return { samples: Array.from(r.samples as Float32Array), nfe: r.nfe as number };
+    },
+    options as never,
+    Array.from(noise),
+  );
 }
 
 /*
@@ -37,7 +41,11 @@ describe('every sampler on the GPU reproduces an independent float64 implementat
   };
   for (const [sampler, textbook] of Object.entries(textbooks)) {
     it(`${sampler}: random mixtures, Karras and time-uniform grids`, async () => {
-      for (const [seed, steps, schedule] of [[1, 5, 'karras'], [2, 12, 'time_uniform'], [3, 25, 'karras']] as const) {
+      for (const [seed, steps, schedule] of [
+        [1, 5, 'karras'],
+        [2, 12, 'time_uniform'],
+        [3, 25, 'karras'],
+      ] as const) {
         const spec = randomMixture(seed * 31, 4 + seed);
         const z = randomNoise(seed, COUNT * 2);
         const sigmas = (schedule === 'karras' ? karras : timeUniform)(steps, O);
@@ -54,13 +62,29 @@ describe('every sampler on the GPU reproduces an independent float64 implementat
     const z = randomNoise(8, COUNT * 2);
     for (const eta of [0.5, 1]) {
       const sigmas = karras(15, O);
-      const gpu = await holder.session.page.evaluate(async (spec, eta, noise) => {
-        const w = window as any;
-        w.sandbox ??= await w.harness.createSandbox();
-        const r = await w.sandbox.sample({ world: spec, sampler: 'sde', steps: 15, eta, seed: 1234, noise: new Float32Array(noise) });
-        return Array.from(r.samples as Float32Array);
-      }, spec, eta, Array.from(z));
-      const cpu = runPlanCpu(samplerById('sde')!.build(sigmas, { eta }), gmmDenoiser(spec), { noise: z, count: COUNT, seed: 1234 }).samples;
+      const gpu = await holder.session.page.evaluate(
+        async (spec, eta, noise) => {
+          const w = window as any;
+          w.sandbox ??= await w.harness.createSandbox();
+          const r = await w.sandbox.sample({
+            world: spec,
+            sampler: 'sde',
+            steps: 15,
+            eta,
+            seed: 1234,
+            noise: new Float32Array(noise),
+          });
+          return Array.from(r.samples as Float32Array);
+        },
+        spec,
+        eta,
+        Array.from(z),
+      );
+      const cpu = runPlanCpu(samplerById('sde')!.build(sigmas, { eta }), gmmDenoiser(spec), {
+        noise: z,
+        count: COUNT,
+        seed: 1234,
+      }).samples;
       expect(maxAbsDiff(gpu, cpu), `eta ${eta}`).toBeLessThan(TOLERANCE);
     }
   });
@@ -69,11 +93,15 @@ describe('every sampler on the GPU reproduces an independent float64 implementat
     const spec = randomMixture(55, 6);
     const count = 32;
     const z = randomNoise(4, count * 2);
-    const gpu = await holder.session.page.evaluate(async (spec, noise) => {
-      const w = window as any;
-      w.sandbox ??= await w.harness.createSandbox();
-      return Array.from((await w.sandbox.reference({ world: spec, noise: new Float32Array(noise) })) as Float32Array);
-    }, spec, Array.from(z));
+    const gpu = await holder.session.page.evaluate(
+      async (spec, noise) => {
+        const w = window as any;
+        w.sandbox ??= await w.harness.createSandbox();
+        return Array.from((await w.sandbox.reference({ world: spec, noise: new Float32Array(noise) })) as Float32Array);
+      },
+      spec,
+      Array.from(z),
+    );
     const cpu = runPlanCpu(buildReferencePlan(80, 0.002), gmmDenoiser(spec), { noise: z, count }).samples;
     expect(maxAbsDiff(gpu, cpu)).toBeLessThan(TOLERANCE);
   });
@@ -86,7 +114,8 @@ describe('buffer reuse', () => {
       w.sandbox ??= await w.harness.createSandbox();
       const options = { world: 'gmm:spiral', sampler: 'dpmpp_2m', steps: 12, count: 500, seed: 3, trajectory: true };
       const first = await w.sandbox.sample(options);
-      if (!(first.ms > 0 && Number.isFinite(first.ms))) throw new Error(`GPU time must be a positive number, got ${first.ms}`);
+      if (!(first.ms > 0 && Number.isFinite(first.ms)))
+        throw new Error(`GPU time must be a positive number, got ${first.ms}`);
       const before = w.sandbox.gpu.resources.pool.allocatedCount;
       for (let i = 0; i < 5; i++) await w.sandbox.sample({ ...options, seed: i });
       return [before, w.sandbox.gpu.resources.pool.allocatedCount];

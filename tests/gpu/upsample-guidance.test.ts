@@ -20,10 +20,14 @@ const evaluate = <T>(fn: (sandbox: any, arg: any) => Promise<T>, arg?: unknown):
     arg,
   ) as Promise<T>;
 
-const image = (seed: number, count: number, size: number) => Array.from({ length: count * size * size }, (_, i) => Math.sin(seed * 3.3 + i * 0.37) * (1 + (i % 7) / 7));
+const image = (seed: number, count: number, size: number) =>
+  Array.from({ length: count * size * size }, (_, i) => Math.sin(seed * 3.3 + i * 0.37) * (1 + (i % 7) / 7));
 
 describe('Upsample Guidance wraps the network', () => {
-  for (const [size, m] of [[56, 2], [112, 4]] as const) {
+  for (const [size, m] of [
+    [56, 2],
+    [112, 4],
+  ] as const) {
     it(`at ${size}×${size}: equals D + w·U[D(Px; σ/${m}) − P D] inside the η window and D outside`, async () => {
       const count = size === 56 ? 3 : 1;
       const sigma = size === 56 ? [0.4, 3, 30] : [12]; // τ = 0.29 (outside η = 0.6), 0.75 and 0.97 (inside)
@@ -32,9 +36,24 @@ describe('Upsample Guidance wraps the network', () => {
       const r = await evaluate(
         async (sandbox, a) => {
           const args = { world: 'fmnist', label: 7 };
-          const ug = await sandbox.denoise({ ...args, size: a.size, x: new Float32Array(a.x), sigma: new Float32Array(a.sigma), upsampleGuidance: { w: 1.3, eta: 0.6 } });
-          const high = await sandbox.denoise({ ...args, size: a.size, x: new Float32Array(a.x), sigma: new Float32Array(a.sigma) });
-          const lowD = await sandbox.denoise({ ...args, x: new Float32Array(a.low), sigma: new Float32Array(a.sigma.map((s: number) => s / a.m)) });
+          const ug = await sandbox.denoise({
+            ...args,
+            size: a.size,
+            x: new Float32Array(a.x),
+            sigma: new Float32Array(a.sigma),
+            upsampleGuidance: { w: 1.3, eta: 0.6 },
+          });
+          const high = await sandbox.denoise({
+            ...args,
+            size: a.size,
+            x: new Float32Array(a.x),
+            sigma: new Float32Array(a.sigma),
+          });
+          const lowD = await sandbox.denoise({
+            ...args,
+            x: new Float32Array(a.low),
+            sigma: new Float32Array(a.sigma.map((s: number) => s / a.m)),
+          });
           return [ug, high, lowD].map((v: Float32Array) => Array.from(v));
         },
         { size, m, x, low, sigma },
@@ -44,7 +63,11 @@ describe('Upsample Guidance wraps the network', () => {
       // Both sides use the same f32 network outputs; only the pooling and the mix differ in rounding (|D| ≲ 2).
       expect(maxAbsDiff(ug, expected)).toBeLessThan(1e-5);
       // Guidance changed the in-window samples and left the out-of-window one alone.
-      const moved = (n: number) => maxAbsDiff(ug.slice(n * size * size, (n + 1) * size * size), high.slice(n * size * size, (n + 1) * size * size));
+      const moved = (n: number) =>
+        maxAbsDiff(
+          ug.slice(n * size * size, (n + 1) * size * size),
+          high.slice(n * size * size, (n + 1) * size * size),
+        );
       sigma.forEach((s, n) => (s / (1 + s) >= 0.4 ? expect(moved(n)).toBeGreaterThan(1e-3) : expect(moved(n)).toBe(0)));
     });
   }
@@ -57,21 +80,46 @@ describe('Upsample Guidance wraps the network', () => {
       const uncond = await sandbox.denoise(base);
       const mixed = await sandbox.denoise({ ...base, label: 2, cfg: 2.5 });
       let cfgDiff = 0;
-      for (let i = 0; i < x.length; i++) cfgDiff = Math.max(cfgDiff, Math.abs(mixed[i] - (uncond[i] + 2.5 * (cond[i] - uncond[i]))));
+      for (let i = 0; i < x.length; i++)
+        cfgDiff = Math.max(cfgDiff, Math.abs(mixed[i] - (uncond[i] + 2.5 * (cond[i] - uncond[i]))));
       const runs = [];
       for (const s of sandbox.samplers) {
-        const options = { world: 'fmnist', sampler: s.id, nfe: 3, size: 56, count: 1, seed: 4, label: 1, upsampleGuidance: { w: 1, eta: 0.6 } };
+        const options = {
+          world: 'fmnist',
+          sampler: s.id,
+          nfe: 3,
+          size: 56,
+          count: 1,
+          seed: 4,
+          label: 1,
+          upsampleGuidance: { w: 1, eta: 0.6 },
+        };
         if (s.id.startsWith('amed')) {
           // A live calibration of the 56×56 network takes minutes on SwiftShader; AMED composes with UG like any
           // plan, so install fixed (r, c) for its grid (3 timestamps of the time-uniform schedule ending at σ_min).
           const sigmas = Array.from(sandbox.sigmas({ schedule: 'time_uniform', steps: 3 }) as Float64Array).slice(0, 3);
           sandbox.importAmedCalibration({
-            format: 'diffusion-sandbox/amed-calibration@1', world: 'fmnist', variant: s.id === 'amed' ? 'solver' : 'ipndm', afs: true, sigmas,
-            steps: [{ r: 0.5, c: 1 }, { r: 0.3, c: 1 }], denoiser: { size: 56, cfg: 1, upsampleGuidance: { weight: 1, eta: 0.6 }, conditional: true },
+            format: 'diffusion-sandbox/amed-calibration@1',
+            world: 'fmnist',
+            variant: s.id === 'amed' ? 'solver' : 'ipndm',
+            afs: true,
+            sigmas,
+            steps: [
+              { r: 0.5, c: 1 },
+              { r: 0.3, c: 1 },
+            ],
+            denoiser: { size: 56, cfg: 1, upsampleGuidance: { weight: 1, eta: 0.6 }, conditional: true },
           });
         }
         const out = await sandbox.sample(options);
-        runs.push({ id: s.id, length: out.samples.length, finite: out.samples.every(Number.isFinite), nfe: out.nfe, cost: out.cost, sigmas: Array.from(out.sigmas) });
+        runs.push({
+          id: s.id,
+          length: out.samples.length,
+          finite: out.samples.every(Number.isFinite),
+          nfe: out.nfe,
+          cost: out.cost,
+          sigmas: Array.from(out.sigmas),
+        });
       }
       return { cfgDiff, runs };
     });
@@ -96,7 +144,12 @@ describe('Upsample Guidance wraps the network', () => {
           return (e as Error).message;
         }
       };
-      return [await attempt({ upsampleGuidance: { w: 1 } }), await attempt({ size: 56, upsampleGuidance: { w: 9 } }), await attempt({ size: 56, upsampleGuidance: { eta: 2 } }), await attempt({ world: 'gmm:ring8', upsampleGuidance: {} })];
+      return [
+        await attempt({ upsampleGuidance: { w: 1 } }),
+        await attempt({ size: 56, upsampleGuidance: { w: 9 } }),
+        await attempt({ size: 56, upsampleGuidance: { eta: 2 } }),
+        await attempt({ world: 'gmm:ring8', upsampleGuidance: {} }),
+      ];
     });
     expect(messages[0]).toMatch(/upsampleGuidance: needs an image world at a size above its native 28/);
     expect(messages[1]).toMatch(/upsampleGuidance.w: must be a number in \[0, 5\]/);

@@ -24,7 +24,10 @@ export interface PredictorFiles {
  * Random predictors for the given grids (PyTorch-default-like scales, widened so that r really varies between
  * samples and steps: a test whose r barely moves could not see a per-sample mistake).
  */
-export function randomPredictorFiles(grids: Array<{ nfe: number; sigmas: number[] }>, options: { reduce?: BottleneckReduce; seed?: number; gain?: number } = {}): PredictorFiles {
+export function randomPredictorFiles(
+  grids: Array<{ nfe: number; sigmas: number[] }>,
+  options: { reduce?: BottleneckReduce; seed?: number; gain?: number } = {},
+): PredictorFiles {
   const reduce = options.reduce ?? 'channel-mean';
   const inputDim = reduce === 'channel-mean' ? 49 : 64;
   const dims = { inputDim, hidden: 128, noiseChannels: 8, bottleneckOutput: 4 };
@@ -33,7 +36,10 @@ export function randomPredictorFiles(grids: Array<{ nfe: number; sigmas: number[
   // Per-layer gains: the encoder's input (a mean over 64 channels) is small, and saturated heads would pin r at
   // 0 or 1 — either would hide a per-sample mistake. Chosen so that r spreads by ≳ 0.1 between two samples on the
   // shipped UNet's bottleneck (|channel-mean| ≲ 0.5, |spatial-mean| ≲ 2.7 measured).
-  const gains: Partial<Record<string, number>> = { 'enc_layer0.weight': options.gain ?? (reduce === 'channel-mean' ? 10 : 2), 'enc_layer1.weight': 4 };
+  const gains: Partial<Record<string, number>> = {
+    'enc_layer0.weight': options.gain ?? (reduce === 'channel-mean' ? 10 : 2),
+    'enc_layer1.weight': 4,
+  };
   const parts: number[] = [];
   const predictors = grids.map(({ nfe, sigmas }) => {
     const tensors = PREDICTOR_TENSORS.map((name) => {
@@ -46,12 +52,36 @@ export function randomPredictorFiles(grids: Array<{ nfe: number; sigmas: number[
       for (let i = 0; i < length; i++) parts.push(Math.fround((gain * next()) / Math.sqrt(fanIn)));
       return { name, shape, offset, length };
     });
-    return { nfe, variant: 'solver', afs: true, schedule: 'time_uniform', sigma_max: 80, sigma_min: 0.002, sigmas, tensors };
+    return {
+      nfe,
+      variant: 'solver',
+      afs: true,
+      schedule: 'time_uniform',
+      sigma_max: 80,
+      sigma_min: 0.002,
+      sigmas,
+      tensors,
+    };
   });
   const weights = Float32Array.from(parts);
   const manifest: PredictorManifest = {
-    format: 'diffusion-sandbox/amed-predictor', version: 1, world: 'fmnist', model_sha256: 'random', weights: 'weights.bin', byte_length: weights.byteLength, sha256: 'random',
-    architecture: { source: 'random (test)', noise_channels: 8, hidden_dim: 128, bottleneck_output_dim: 4, bottleneck: { tap: 'mid.out', reduce, input_dim: inputDim }, time_input: 'sigma', scale_dir: 0.01, scale_time: 0 },
+    format: 'diffusion-sandbox/amed-predictor',
+    version: 1,
+    world: 'fmnist',
+    model_sha256: 'random',
+    weights: 'weights.bin',
+    byte_length: weights.byteLength,
+    sha256: 'random',
+    architecture: {
+      source: 'random (test)',
+      noise_channels: 8,
+      hidden_dim: 128,
+      bottleneck_output_dim: 4,
+      bottleneck: { tap: 'mid.out', reduce, input_dim: inputDim },
+      time_input: 'sigma',
+      scale_dir: 0.01,
+      scale_time: 0,
+    },
     predictors,
   };
   return { manifest, weights };

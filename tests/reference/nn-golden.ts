@@ -1,7 +1,13 @@
 /** Reads the trainer's golden vectors (tests/fixtures/fmnist-golden.{json,bin}, tools/train/golden.py) and the
  *  exported model (public/models/fmnist) in Node. */
 import { readFileSync } from 'node:fs';
-import { checkClassifierManifest, checkManifest, tensorViews, type LoadedModel, type WeightsManifest } from '../../src/worlds/unet/manifest';
+import {
+  checkClassifierManifest,
+  checkManifest,
+  tensorViews,
+  type LoadedModel,
+  type WeightsManifest,
+} from '../../src/worlds/unet/manifest';
 
 export interface GoldenCase {
   name: string;
@@ -12,7 +18,10 @@ export interface GoldenCase {
   arrays: Map<string, { shape: number[]; data: Float32Array }>;
 }
 
-export function loadGolden(path = 'tests/fixtures/fmnist-golden.json'): { weightsSha256: string; cases: Map<string, GoldenCase> } {
+export function loadGolden(path = 'tests/fixtures/fmnist-golden.json'): {
+  weightsSha256: string;
+  cases: Map<string, GoldenCase>;
+} {
   const meta = JSON.parse(readFileSync(path, 'utf8'));
   const bin = readFileSync(path.replace(/\.json$/, '.bin'));
   const blob = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
@@ -28,14 +37,23 @@ export function loadGolden(path = 'tests/fixtures/fmnist-golden.json'): { weight
 export function loadModelFromDisk(dir = 'public/models/fmnist'): LoadedModel {
   const manifest = checkManifest(JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')), `${dir}/manifest.json`);
   const bin = readFileSync(`${dir}/${manifest.weights}`);
-  return { manifest, tensors: tensorViews(manifest, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength)) };
+  return {
+    manifest,
+    tensors: tensorViews(manifest, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength)),
+  };
 }
 
 /** The shipped scoring CNN (public/models/fmnist-classifier), and its goldens come from loadGolden(CLASSIFIER_GOLDEN). */
 export function loadClassifierFromDisk(dir = 'public/models/fmnist-classifier'): LoadedModel<WeightsManifest> {
-  const manifest = checkClassifierManifest(JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')), `${dir}/manifest.json`);
+  const manifest = checkClassifierManifest(
+    JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8')),
+    `${dir}/manifest.json`,
+  );
   const bin = readFileSync(`${dir}/${manifest.weights}`);
-  return { manifest, tensors: tensorViews(manifest, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength)) };
+  return {
+    manifest,
+    tensors: tensorViews(manifest, bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength)),
+  };
 }
 
 export const CLASSIFIER_GOLDEN = 'tests/fixtures/fmnist-classifier-golden.json';

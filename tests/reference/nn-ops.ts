@@ -8,7 +8,18 @@ import type { GraphOp, Manifest } from '../../src/worlds/unet/manifest';
 
 type Arr = ArrayLike<number>;
 
-export function conv2d(x: Arr, n: number, cin: number, h: number, w: number, weight: Arr, bias: Arr, cout: number, k: number, pad: number): Float64Array {
+export function conv2d(
+  x: Arr,
+  n: number,
+  cin: number,
+  h: number,
+  w: number,
+  weight: Arr,
+  bias: Arr,
+  cout: number,
+  k: number,
+  pad: number,
+): Float64Array {
   const out = new Float64Array(n * cout * h * w);
   // Loop order for speed in JS (the innermost loop runs along a row); the sum is the textbook cross-correlation.
   for (let b = 0; b < n; b++)
@@ -21,7 +32,8 @@ export function conv2d(x: Arr, n: number, cin: number, h: number, w: number, wei
             const wt = weight[((o * cin + c) * k + u) * k + v];
             for (let y = Math.max(0, pad - u); y < Math.min(h, h + pad - u); y++) {
               const row = ((b * cin + c) * h + y + u - pad) * w + v - pad;
-              for (let xx = Math.max(0, pad - v); xx < Math.min(w, w + pad - v); xx++) out[base + y * w + xx] += wt * x[row + xx];
+              for (let xx = Math.max(0, pad - v); xx < Math.min(w, w + pad - v); xx++)
+                out[base + y * w + xx] += wt * x[row + xx];
             }
           }
     }
@@ -30,7 +42,16 @@ export function conv2d(x: Arr, n: number, cin: number, h: number, w: number, wei
 
 export const silu = (v: number) => v / (1 + Math.exp(-v));
 
-export function groupNorm(x: Arr, n: number, channels: number, plane: number, groups: number, eps: number, gamma: Arr, beta: Arr): Float64Array {
+export function groupNorm(
+  x: Arr,
+  n: number,
+  channels: number,
+  plane: number,
+  groups: number,
+  eps: number,
+  gamma: Arr,
+  beta: Arr,
+): Float64Array {
   const out = new Float64Array(n * channels * plane);
   const per = (channels / groups) * plane;
   for (let b = 0; b < n; b++)
@@ -62,7 +83,13 @@ export function linear(x: Arr, n: number, fin: number, weight: Arr, bias: Arr, f
 }
 
 /** 2×2 windows, stride 2, floor (odd sizes drop the last row and column), each reduced by `reduce`. */
-function pool2(x: Arr, planes: number, h: number, w: number, reduce: (a: number, b: number, c: number, d: number) => number): Float64Array {
+function pool2(
+  x: Arr,
+  planes: number,
+  h: number,
+  w: number,
+  reduce: (a: number, b: number, c: number, d: number) => number,
+): Float64Array {
   const ho = Math.floor(h / 2);
   const wo = Math.floor(w / 2);
   const out = new Float64Array(planes * ho * wo);
@@ -70,7 +97,12 @@ function pool2(x: Arr, planes: number, h: number, w: number, reduce: (a: number,
     for (let y = 0; y < ho; y++)
       for (let xx = 0; xx < wo; xx++) {
         const at = (yy: number, xi: number) => x[(p * h + yy) * w + xi];
-        out[(p * ho + y) * wo + xx] = reduce(at(2 * y, 2 * xx), at(2 * y, 2 * xx + 1), at(2 * y + 1, 2 * xx), at(2 * y + 1, 2 * xx + 1));
+        out[(p * ho + y) * wo + xx] = reduce(
+          at(2 * y, 2 * xx),
+          at(2 * y, 2 * xx + 1),
+          at(2 * y + 1, 2 * xx),
+          at(2 * y + 1, 2 * xx + 1),
+        );
       }
   return out;
 }
@@ -131,10 +163,22 @@ interface Value {
  * classifier's image), σ per sample (t = σ/(1+σ)), labels (the classifier reads neither: pass n of anything).
  * Returns every named value (the last write of each name), as graph_runner.py does.
  */
-export function runGraph(manifest: Pick<Manifest, 'architecture'> & { channels?: number }, tensors: Map<string, Float32Array>, z: Arr, sigma: Arr, labels: Arr, size: number): Map<string, Value> {
+export function runGraph(
+  manifest: Pick<Manifest, 'architecture'> & { channels?: number },
+  tensors: Map<string, Float32Array>,
+  z: Arr,
+  sigma: Arr,
+  labels: Arr,
+  size: number,
+): Map<string, Value> {
   const n = sigma.length;
   const env = new Map<string, Value>();
-  env.set(manifest.architecture.inputs[0]?.name ?? 'z', { data: Float64Array.from(z), c: manifest.channels ?? 1, h: size, w: size });
+  env.set(manifest.architecture.inputs[0]?.name ?? 'z', {
+    data: Float64Array.from(z),
+    c: manifest.channels ?? 1,
+    h: size,
+    w: size,
+  });
   const W = (name: string) => {
     const t = tensors.get(name);
     if (!t) throw new Error(`missing tensor ${name}`);
@@ -178,13 +222,23 @@ export function runGraph(manifest: Pick<Manifest, 'architecture'> & { channels?:
         break;
       }
       case 'conv2d':
-        out = { data: conv2d(x!.data, n, op.cin, x!.h, x!.w, W(op.weight), W(op.bias), op.cout, op.k, op.pad), c: op.cout, h: x!.h, w: x!.w };
+        out = {
+          data: conv2d(x!.data, n, op.cin, x!.h, x!.w, W(op.weight), W(op.bias), op.cout, op.k, op.pad),
+          c: op.cout,
+          h: x!.h,
+          w: x!.w,
+        };
         break;
       case 'group_norm':
         out = { ...x!, data: groupNorm(x!.data, n, x!.c, x!.h * x!.w, op.groups, op.eps, W(op.weight), W(op.bias)) };
         break;
       case 'avg_pool2d':
-        out = { data: avgPool2(x!.data, n * x!.c, x!.h, x!.w), c: x!.c, h: Math.floor(x!.h / 2), w: Math.floor(x!.w / 2) };
+        out = {
+          data: avgPool2(x!.data, n * x!.c, x!.h, x!.w),
+          c: x!.c,
+          h: Math.floor(x!.h / 2),
+          w: Math.floor(x!.w / 2),
+        };
         break;
       case 'upsample_nearest2x':
         out = { data: upsample2(x!.data, n * x!.c, x!.h, x!.w), c: x!.c, h: 2 * x!.h, w: 2 * x!.w };
@@ -199,7 +253,12 @@ export function runGraph(manifest: Pick<Manifest, 'architecture'> & { channels?:
         break;
       case 'max_pool2d':
         if (op.k !== 2) throw new Error(`max_pool2d: the reference has k = 2 only, got ${op.k}`);
-        out = { data: maxPool2(x!.data, n * x!.c, x!.h, x!.w), c: x!.c, h: Math.floor(x!.h / 2), w: Math.floor(x!.w / 2) };
+        out = {
+          data: maxPool2(x!.data, n * x!.c, x!.h, x!.w),
+          c: x!.c,
+          h: Math.floor(x!.h / 2),
+          w: Math.floor(x!.w / 2),
+        };
         break;
       case 'flatten':
         // [n, C, H, W] → [n, C·H·W] in CHW order is the same flat array.

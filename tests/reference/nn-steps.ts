@@ -4,7 +4,13 @@ import type { CompiledGraph } from '../../src/worlds/unet/graph';
 import { concatenate } from '../../src/worlds/unet/pack';
 import { avgPool2, concat, conv2d, groupNorm, linear, maxPool2, relu, silu, timeFeatures, upsample2 } from './nn-ops';
 
-export function runSteps(graph: CompiledGraph, tensors: Map<string, Float32Array>, z: ArrayLike<number>, sigma: ArrayLike<number>, labels: ArrayLike<number>): Map<string, Float64Array> {
+export function runSteps(
+  graph: CompiledGraph,
+  tensors: Map<string, Float32Array>,
+  z: ArrayLike<number>,
+  sigma: ArrayLike<number>,
+  labels: ArrayLike<number>,
+): Map<string, Float64Array> {
   const n = sigma.length;
   const env = new Map<string, Float64Array>([[graph.input, Float64Array.from(z)]]);
   const T = (name: string) => tensors.get(name)!;
@@ -18,17 +24,26 @@ export function runSteps(graph: CompiledGraph, tensors: Map<string, Float32Array
         out = timeFeatures(sigma, s.dim, s.scale, s.maxPeriod);
         break;
       case 'linear':
-        out = act(linear(get(s.input), n, s.fin, concatenate(s.weights.map(T)), concatenate(s.biases.map(T)), s.fout), s.silu);
+        out = act(
+          linear(get(s.input), n, s.fin, concatenate(s.weights.map(T)), concatenate(s.biases.map(T)), s.fout),
+          s.silu,
+        );
         if (s.relu) out = out.map(relu);
         break;
       case 'class_embedding': {
         const x = get(s.input);
         const table = T(s.table);
-        out = act(x.map((v, i) => v + table[labels[Math.floor(i / shape.c)] * shape.c + (i % shape.c)]), s.silu);
+        out = act(
+          x.map((v, i) => v + table[labels[Math.floor(i / shape.c)] * shape.c + (i % shape.c)]),
+          s.silu,
+        );
         break;
       }
       case 'group_norm':
-        out = act(groupNorm(get(s.input), n, shape.c, shape.h * shape.w, s.groups, s.eps, T(s.weight), T(s.bias)), s.silu);
+        out = act(
+          groupNorm(get(s.input), n, shape.c, shape.h * shape.w, s.groups, s.eps, T(s.weight), T(s.bias)),
+          s.silu,
+        );
         break;
       case 'conv3x3':
       case 'conv1x1': {
@@ -36,7 +51,14 @@ export function runSteps(graph: CompiledGraph, tensors: Map<string, Float32Array
         out = conv2d(get(s.input), n, s.cin, shape.h, shape.w, T(s.weight), T(s.bias), s.cout, k, (k - 1) / 2);
         const plane = shape.h * shape.w;
         const cb = s.channelBias;
-        if (cb) out = out.map((v, i) => v + get(cb.value)[Math.floor(i / (s.cout * plane)) * cb.stride + cb.offset + (Math.floor(i / plane) % s.cout)]);
+        if (cb)
+          out = out.map(
+            (v, i) =>
+              v +
+              get(cb.value)[
+                Math.floor(i / (s.cout * plane)) * cb.stride + cb.offset + (Math.floor(i / plane) % s.cout)
+              ],
+          );
         if (s.residual) {
           const r = get(s.residual);
           out = out.map((v, i) => v + r[i]);

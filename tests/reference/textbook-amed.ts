@@ -5,7 +5,14 @@ import type { CpuDenoiser } from '../../src/sampling/denoiser';
 type Vec = Float64Array<ArrayBufferLike>;
 const AB = [[1], [3 / 2, -1 / 2], [23 / 12, -16 / 12, 5 / 12], [55 / 24, -59 / 24, 37 / 24, -9 / 24]];
 
-export function amedTextbook(den: CpuDenoiser, variant: 'solver' | 'euler' | 'dpm2' | 'ipndm', afs: boolean, sigmas: ArrayLike<number>, params: Array<{ r: number; c: number }>, z: ArrayLike<number>): Vec {
+export function amedTextbook(
+  den: CpuDenoiser,
+  variant: 'solver' | 'euler' | 'dpm2' | 'ipndm',
+  afs: boolean,
+  sigmas: ArrayLike<number>,
+  params: Array<{ r: number; c: number }>,
+  z: ArrayLike<number>,
+): Vec {
   const D = (x: Vec, s: number) => {
     const out = new Float64Array(x.length);
     den.denoise(x, new Float64Array(x.length / den.dim).fill(s), out);

@@ -20,7 +20,9 @@ const start = (sigmas: ArrayLike<number>, z: ArrayLike<number>): Vec => Float64A
 /** k-diffusion noise_sampler(σ, σ') on our Brownian path. */
 function noiseSampler(den: CpuDenoiser, length: number, sigma0: number, seed: number) {
   return (sigma: number, sigmaNext: number): Vec =>
-    Float64Array.from({ length }, (_, k) => brownianIncrement(sigma / sigma0, sigmaNext / sigma0, seed, Math.floor(k / den.dim), k % den.dim));
+    Float64Array.from({ length }, (_, k) =>
+      brownianIncrement(sigma / sigma0, sigmaNext / sigma0, seed, Math.floor(k / den.dim), k % den.dim),
+    );
 }
 
 function getAncestralStep(sigmaFrom: number, sigmaTo: number, eta: number): [number, number] {
@@ -35,7 +37,12 @@ export interface Stochastic {
   seed: number;
 }
 
-export function eulerAncestralTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>, { eta, sNoise, seed }: Stochastic): Vec {
+export function eulerAncestralTextbook(
+  den: CpuDenoiser,
+  sigmas: ArrayLike<number>,
+  z: ArrayLike<number>,
+  { eta, sNoise, seed }: Stochastic,
+): Vec {
   let x = start(sigmas, z);
   const noise = noiseSampler(den, x.length, sigmas[0], seed);
   for (let i = 0; i < sigmas.length - 1; i++) {
@@ -69,7 +76,12 @@ export function dpm2Textbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: Arr
   return x;
 }
 
-export function dpm2AncestralTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>, { eta, sNoise, seed }: Stochastic): Vec {
+export function dpm2AncestralTextbook(
+  den: CpuDenoiser,
+  sigmas: ArrayLike<number>,
+  z: ArrayLike<number>,
+  { eta, sNoise, seed }: Stochastic,
+): Vec {
   let x = start(sigmas, z);
   const noise = noiseSampler(den, x.length, sigmas[0], seed);
   for (let i = 0; i < sigmas.length - 1; i++) {
@@ -125,7 +137,12 @@ export function lmsTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: Arra
   return x;
 }
 
-export function dpmpp2sAncestralTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>, { eta, sNoise, seed }: Stochastic): Vec {
+export function dpmpp2sAncestralTextbook(
+  den: CpuDenoiser,
+  sigmas: ArrayLike<number>,
+  z: ArrayLike<number>,
+  { eta, sNoise, seed }: Stochastic,
+): Vec {
   let x = start(sigmas, z);
   const noise = noiseSampler(den, x.length, sigmas[0], seed);
   const sigmaFn = (t: number) => Math.exp(-t);
@@ -152,7 +169,13 @@ export function dpmpp2sAncestralTextbook(den: CpuDenoiser, sigmas: ArrayLike<num
   return x;
 }
 
-export function dpmppSdeTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>, { eta, sNoise, seed }: Stochastic, r = 0.5): Vec {
+export function dpmppSdeTextbook(
+  den: CpuDenoiser,
+  sigmas: ArrayLike<number>,
+  z: ArrayLike<number>,
+  { eta, sNoise, seed }: Stochastic,
+  r = 0.5,
+): Vec {
   let x = start(sigmas, z);
   const noise = noiseSampler(den, x.length, sigmas[0], seed);
   const sigmaFn = (t: number) => Math.exp(-t);
@@ -184,7 +207,13 @@ export function dpmppSdeTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z:
   return x;
 }
 
-export function dpmpp2mSdeTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>, { eta, sNoise, seed }: Stochastic, solverType: 'midpoint' | 'heun' = 'midpoint'): Vec {
+export function dpmpp2mSdeTextbook(
+  den: CpuDenoiser,
+  sigmas: ArrayLike<number>,
+  z: ArrayLike<number>,
+  { eta, sNoise, seed }: Stochastic,
+  solverType: 'midpoint' | 'heun' = 'midpoint',
+): Vec {
   let x = start(sigmas, z);
   const noise = noiseSampler(den, x.length, sigmas[0], seed);
   let oldDenoised: Vec | null = null;
@@ -202,7 +231,8 @@ export function dpmpp2mSdeTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, 
       if (oldDenoised) {
         const r = hLast / h;
         const old = oldDenoised;
-        if (solverType === 'heun') x = x.map((v, k) => v + (-Math.expm1(-h - etaH) / (-h - etaH) + 1) * (1 / r) * (denoised[k] - old[k]));
+        if (solverType === 'heun')
+          x = x.map((v, k) => v + (-Math.expm1(-h - etaH) / (-h - etaH) + 1) * (1 / r) * (denoised[k] - old[k]));
         else x = x.map((v, k) => v + 0.5 * -Math.expm1(-h - etaH) * (1 / r) * (denoised[k] - old[k]));
       }
       if (eta) {
@@ -216,7 +246,12 @@ export function dpmpp2mSdeTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, 
   return x;
 }
 
-export function dpmpp3mSdeTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>, { eta, sNoise, seed }: Stochastic): Vec {
+export function dpmpp3mSdeTextbook(
+  den: CpuDenoiser,
+  sigmas: ArrayLike<number>,
+  z: ArrayLike<number>,
+  { eta, sNoise, seed }: Stochastic,
+): Vec {
   let x = start(sigmas, z);
   const noise = noiseSampler(den, x.length, sigmas[0], seed);
   let [denoised1, denoised2]: [Vec | null, Vec | null] = [null, null];
@@ -263,13 +298,29 @@ export function dpmpp3mSdeTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, 
 /** Cramer's rule for the ≤ 3×3 systems of UniPC (the builder eliminates; this checks it independently). */
 function cramer(a: number[][], b: number[]): number[] {
   const det = (m: number[][]): number =>
-    m.length === 1 ? m[0][0] : m.length === 2 ? m[0][0] * m[1][1] - m[0][1] * m[1][0] : m[0].reduce((acc, v, c) => acc + (c % 2 ? -1 : 1) * v * det(m.slice(1).map((row) => row.filter((_, k) => k !== c))), 0);
+    m.length === 1
+      ? m[0][0]
+      : m.length === 2
+        ? m[0][0] * m[1][1] - m[0][1] * m[1][0]
+        : m[0].reduce(
+            (acc, v, c) => acc + (c % 2 ? -1 : 1) * v * det(m.slice(1).map((row) => row.filter((_, k) => k !== c))),
+            0,
+          );
   const d = det(a);
   return b.map((_, c) => det(a.map((row, r) => row.map((v, k) => (k === c ? b[r] : v)))) / d);
 }
 
 /** diff-sampler unipc_update (predict_x0) on vectors: returns [x_t, model_t]. */
-function unipcUpdate(den: CpuDenoiser, x: Vec, modelPrev: Vec[], tPrev: number[], t: number, order: number, variant: 'bh1' | 'bh2', useCorrector: boolean): [Vec, Vec | null] {
+function unipcUpdate(
+  den: CpuDenoiser,
+  x: Vec,
+  modelPrev: Vec[],
+  tPrev: number[],
+  t: number,
+  order: number,
+  variant: 'bh1' | 'bh2',
+  useCorrector: boolean,
+): [Vec, Vec | null] {
   const tPrev0 = tPrev[tPrev.length - 1];
   const lambdaPrev0 = -Math.log(tPrev0);
   const lambdaT = -Math.log(t);
@@ -298,7 +349,14 @@ function unipcUpdate(den: CpuDenoiser, x: Vec, modelPrev: Vec[], tPrev: number[]
     hPhiK = hPhiK / hh - 1 / factorialI;
   }
   let rhosP: number[] = [];
-  if (D1s.length > 0) rhosP = order === 2 ? [0.5] : cramer(R.slice(0, -1).map((row) => row.slice(0, -1)), b.slice(0, -1));
+  if (D1s.length > 0)
+    rhosP =
+      order === 2
+        ? [0.5]
+        : cramer(
+            R.slice(0, -1).map((row) => row.slice(0, -1)),
+            b.slice(0, -1),
+          );
   const rhosC = order === 1 ? [0.5] : cramer(R, b);
   const xT_ = x.map((v, k) => (t / tPrev0) * v - hPhi1 * modelPrev0[k]);
   let xT = xT_.map((v, k) => v - Bh * D1s.reduce((acc, D1, j) => acc + rhosP[j] * D1[k], 0));
@@ -306,14 +364,25 @@ function unipcUpdate(den: CpuDenoiser, x: Vec, modelPrev: Vec[], tPrev: number[]
   if (useCorrector) {
     const m = model(den, xT, t);
     modelT = m;
-    xT = xT_.map((v, k) => v - Bh * (D1s.reduce((acc, D1, j) => acc + rhosC[j] * D1[k], 0) + rhosC[rhosC.length - 1] * (m[k] - modelPrev0[k])));
+    xT = xT_.map(
+      (v, k) =>
+        v -
+        Bh * (D1s.reduce((acc, D1, j) => acc + rhosC[j] * D1[k], 0) + rhosC[rhosC.length - 1] * (m[k] - modelPrev0[k])),
+    );
   }
   return [xT, modelT];
 }
 
 /** diff-sampler unipc_sampler (predict_x0, no thresholding) on t_steps = sigmas without the final 0, the corrector
  *  skipped on the last step (see ../../src/sampling/samplers/unipc.ts), then denoise_to_zero. */
-export function unipcTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>, maxOrder = 3, variant: 'bh1' | 'bh2' = 'bh2', lowerOrderFinal = true): Vec {
+export function unipcTextbook(
+  den: CpuDenoiser,
+  sigmas: ArrayLike<number>,
+  z: ArrayLike<number>,
+  maxOrder = 3,
+  variant: 'bh1' | 'bh2' = 'bh2',
+  lowerOrderFinal = true,
+): Vec {
   const tSteps = Array.from(sigmas).slice(0, -1);
   const numSteps = tSteps.length;
   let xNext = start(sigmas, z);
@@ -352,7 +421,8 @@ export function deisTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: Arr
   const vpBetaD = (2 * (Math.log1p(sigmaMin ** 2) / epsilonS - Math.log1p(sigmaMax ** 2))) / (epsilonS - 1);
   const vpBetaMin = Math.log1p(sigmaMax ** 2) - 0.5 * vpBetaD;
   const [beta0, beta1] = [vpBetaMin, vpBetaD + vpBetaMin];
-  const tOf = (sigma: number) => (Math.sqrt(vpBetaMin ** 2 + 2 * vpBetaD * Math.log1p(sigma ** 2)) - vpBetaMin) / vpBetaD;
+  const tOf = (sigma: number) =>
+    (Math.sqrt(vpBetaMin ** 2 + 2 * vpBetaD * Math.log1p(sigma ** 2)) - vpBetaMin) / vpBetaD;
   // integrand = −½·dlogα/dτ / √(α(1−α)), α = exp(−½τ²(β1−β0) − τβ0): dlogα/dτ = −τ(β1−β0) − β0.
   const integrand = (tau: number) => {
     const logAlpha = -0.5 * tau * tau * (beta1 - beta0) - tau * beta0;
@@ -399,7 +469,9 @@ export function deisTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: Arr
       x = x.map((v, k) => v + (sigmas[i + 1] - sigmas[i]) * d[k]);
     } else {
       const c = coeffs(i, order);
-      x = x.map((v, k) => v + c[0] * d[k] + c.slice(1).reduce((acc, cj, j) => acc + cj * buffer[buffer.length - 1 - j][k], 0));
+      x = x.map(
+        (v, k) => v + c[0] * d[k] + c.slice(1).reduce((acc, cj, j) => acc + cj * buffer[buffer.length - 1 - j][k], 0),
+      );
     }
     buffer.push(d);
     if (buffer.length > maxOrder - 1) buffer.shift();

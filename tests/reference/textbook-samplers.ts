@@ -87,7 +87,13 @@ export function ipndmTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: Ar
 }
 
 /** η-SDE with the increments supplied by the caller (xi[i] is the standard normal for step i, count × dim). */
-export function sdeTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: ArrayLike<number>, eta: number, xi: (step: number) => ArrayLike<number>): Vec {
+export function sdeTextbook(
+  den: CpuDenoiser,
+  sigmas: ArrayLike<number>,
+  z: ArrayLike<number>,
+  eta: number,
+  xi: (step: number) => ArrayLike<number>,
+): Vec {
   let x: Vec = Float64Array.from(z, (v) => v * sigmas[0]);
   for (let i = 0; i < sigmas.length - 1; i++) {
     const [s, sn] = [sigmas[i], sigmas[i + 1]];
@@ -97,7 +103,9 @@ export function sdeTextbook(den: CpuDenoiser, sigmas: ArrayLike<number>, z: Arra
       continue;
     }
     const noise = xi(i);
-    x = x.map((v, k) => v + (1 + eta * eta) * (sn - s) * ((v - D[k]) / s) + eta * Math.sqrt(2 * s * (s - sn)) * noise[k]);
+    x = x.map(
+      (v, k) => v + (1 + eta * eta) * (sn - s) * ((v - D[k]) / s) + eta * Math.sqrt(2 * s * (s - sn)) * noise[k],
+    );
   }
   return x;
 }

@@ -4,7 +4,11 @@ import type { CpuDenoiser } from '../../src/sampling/denoiser';
 import type { LoadedModel } from '../../src/worlds/unet/manifest';
 import { runGraph } from './nn-ops';
 
-export function unetCpuDenoiser(model: LoadedModel, labels: ArrayLike<number>, size = 28): CpuDenoiser & { calls: number } {
+export function unetCpuDenoiser(
+  model: LoadedModel,
+  labels: ArrayLike<number>,
+  size = 28,
+): CpuDenoiser & { calls: number } {
   let last: ReturnType<typeof runGraph> | null = null;
   const dim = (model.manifest.channels ?? 1) * size * size;
   return {

@@ -8,13 +8,24 @@ export function averagePool(image: ArrayLike<number>, count: number, size: numbe
     for (let r = 0; r < low; r++)
       for (let c = 0; c < low; c++) {
         let total = 0;
-        for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) total += image[n * size * size + (r * m + a) * size + c * m + b];
+        for (let a = 0; a < m; a++)
+          for (let b = 0; b < m; b++) total += image[n * size * size + (r * m + a) * size + c * m + b];
         out[n * low * low + r * low + c] = total / (m * m);
       }
   return out;
 }
 
-export function guided(dHigh: ArrayLike<number>, dLow: ArrayLike<number>, sigma: ArrayLike<number>, count: number, size: number, m: number, w: number, eta: number, channels = 1): Float64Array {
+export function guided(
+  dHigh: ArrayLike<number>,
+  dLow: ArrayLike<number>,
+  sigma: ArrayLike<number>,
+  count: number,
+  size: number,
+  m: number,
+  w: number,
+  eta: number,
+  channels = 1,
+): Float64Array {
   const low = size / m;
   const pooled = averagePool(dHigh, count * channels, size, m);
   const out = Float64Array.from(dHigh);

@@ -13,7 +13,8 @@ import { GMM_PRESETS } from '../../src/worlds/gmm-presets';
 import { lcg, randomMixture, randomNoise } from '../reference/random-mixture';
 import { amedTextbook } from '../reference/textbook-amed';
 
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 const grid = (steps: number) => timeUniform(steps + 1, O).slice(0, steps + 1);
 
 function cpuDenoise(spec: GmmSpec) {
@@ -47,24 +48,46 @@ describe('AMED plans follow the official update rules', () => {
 
 describe('forward-only calibration: AMED at 5 NFE beats Euler at 10 and DPM++(2M) at 5 on every preset', () => {
   for (const preset of GMM_PRESETS) {
-    it(preset.id, async () => {
-      const spec = preset.spec();
-      const count = 256;
-      const z = initialNoise(2, count, 2);
-      const den = gmmDenoiser(spec);
-      const reference = runPlanCpu(buildReferencePlan(80, 0.002), den, { noise: z, count }).samples;
-      const calibration = await calibrateAmed({ variant: 'solver', afs: true, sigmas: grid(3), denoise: cpuDenoise(spec), noise: initialNoise(777, 256, 2) });
-      expect(calibration.steps.length).toBe(3);
-      for (const s of calibration.steps) {
-        expect(s.r).toBeGreaterThan(0);
-        expect(s.r).toBeLessThan(1);
-      }
-      const amed = rmse(runPlanCpu(buildAmedPlan(grid(3), calibration), den, { noise: z, count }).samples, reference, 2);
-      const euler10 = rmse(runPlanCpu(samplerById('euler')!.build(karras(10, O), { eta: 0 }), den, { noise: z, count }).samples, reference, 2);
-      const dpm5 = rmse(runPlanCpu(samplerById('dpmpp_2m')!.build(karras(5, O), { eta: 0 }), den, { noise: z, count }).samples, reference, 2);
-      expect(amed).toBeLessThan(euler10);
-      expect(amed).toBeLessThan(dpm5);
-      if (preset.id === 'gmm:ring8') expect(amed).toBeLessThan(0.27); // measured.md: 0.23 offline at 512 samples
-    }, 120_000);
+    it(
+      preset.id,
+      async () => {
+        const spec = preset.spec();
+        const count = 256;
+        const z = initialNoise(2, count, 2);
+        const den = gmmDenoiser(spec);
+        const reference = runPlanCpu(buildReferencePlan(80, 0.002), den, { noise: z, count }).samples;
+        const calibration = await calibrateAmed({
+          variant: 'solver',
+          afs: true,
+          sigmas: grid(3),
+          denoise: cpuDenoise(spec),
+          noise: initialNoise(777, 256, 2),
+        });
+        expect(calibration.steps.length).toBe(3);
+        for (const s of calibration.steps) {
+          expect(s.r).toBeGreaterThan(0);
+          expect(s.r).toBeLessThan(1);
+        }
+        const amed = rmse(
+          runPlanCpu(buildAmedPlan(grid(3), calibration), den, { noise: z, count }).samples,
+          reference,
+          2,
+        );
+        const euler10 = rmse(
+          runPlanCpu(samplerById('euler')!.build(karras(10, O), { eta: 0 }), den, { noise: z, count }).samples,
+          reference,
+          2,
+        );
+        const dpm5 = rmse(
+          runPlanCpu(samplerById('dpmpp_2m')!.build(karras(5, O), { eta: 0 }), den, { noise: z, count }).samples,
+          reference,
+          2,
+        );
+        expect(amed).toBeLessThan(euler10);
+        expect(amed).toBeLessThan(dpm5);
+        if (preset.id === 'gmm:ring8') expect(amed).toBeLessThan(0.27); // measured.md: 0.23 offline at 512 samples
+      },
+      120_000,
+    );
   }
 });

@@ -21,8 +21,17 @@ describe('the Brownian path is indexed relative to the run’s σ_max (σ_max = 
   const sigmas = karras(12, { sigmaMax: 200, sigmaMin: 0.002, rho: 7 });
   const seed = 6;
   const xiRelative = (top: number) => (step: number) =>
-    Array.from({ length: count * 2 }, (_, k) => brownianIncrement(Math.min(1, sigmas[step] / top), Math.min(1, sigmas[step + 1] / top), seed, Math.floor(k / 2), k % 2));
-  const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    Array.from({ length: count * 2 }, (_, k) =>
+      brownianIncrement(
+        Math.min(1, sigmas[step] / top),
+        Math.min(1, sigmas[step + 1] / top),
+        seed,
+        Math.floor(k / 2),
+        k % 2,
+      ),
+    );
+  const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+    Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
   it('the grid has steps above 80, and the σ/80 clamp would zero their noise', () => {
     expect(sigmas[1]).toBeGreaterThan(80);
@@ -37,7 +46,9 @@ describe('the Brownian path is indexed relative to the run’s σ_max (σ_max = 
       expect(maxAbsDiff(got, sdeTextbook(den, sigmas, z, eta, xiRelative(200)))).toBeLessThan(1e-9);
       // Steps above 80 carry noise: the plan's first noisy combine starts at u = 1 and ends below 1.
       const first = plan.instrs.find((i) => i.op === 'combine' && i.noise);
-      expect(first && first.op === 'combine' && first.noise && first.noise.uFrom === 1 && first.noise.uTo < 1).toBe(true);
+      expect(first && first.op === 'combine' && first.noise && first.noise.uFrom === 1 && first.noise.uTo < 1).toBe(
+        true,
+      );
     }
   });
 

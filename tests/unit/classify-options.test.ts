@@ -5,12 +5,28 @@ import { resolveClassifyOptions, toClassifierInput, verdicts } from '../../src/a
 
 describe('classify arguments and verdicts', () => {
   it('infers the side from the count: 28 by default, 56 and 112 when the count says so', () => {
-    expect(resolveClassifyOptions({ images: new Float32Array(2 * 784) }, 28, 112)).toMatchObject({ count: 2, side: 28 });
-    expect(resolveClassifyOptions({ images: new Float32Array(2 * 784), count: 2 }, 28, 112)).toMatchObject({ count: 2, side: 28 });
-    expect(resolveClassifyOptions({ images: new Float32Array(3136), count: 1 }, 28, 112)).toMatchObject({ count: 1, side: 56 });
-    expect(resolveClassifyOptions({ images: new Float32Array(3 * 112 * 112), count: 3 }, 28, 112)).toMatchObject({ count: 3, side: 112 });
-    expect(() => resolveClassifyOptions({ images: new Float32Array(140 * 140), count: 1 }, 28, 112)).toThrow(/side 28, 56, 84, 112 .* got 19600/);
-    expect(() => resolveClassifyOptions(undefined, 28, 112)).toThrow('classify: needs an options object { images, count? }');
+    expect(resolveClassifyOptions({ images: new Float32Array(2 * 784) }, 28, 112)).toMatchObject({
+      count: 2,
+      side: 28,
+    });
+    expect(resolveClassifyOptions({ images: new Float32Array(2 * 784), count: 2 }, 28, 112)).toMatchObject({
+      count: 2,
+      side: 28,
+    });
+    expect(resolveClassifyOptions({ images: new Float32Array(3136), count: 1 }, 28, 112)).toMatchObject({
+      count: 1,
+      side: 56,
+    });
+    expect(resolveClassifyOptions({ images: new Float32Array(3 * 112 * 112), count: 3 }, 28, 112)).toMatchObject({
+      count: 3,
+      side: 112,
+    });
+    expect(() => resolveClassifyOptions({ images: new Float32Array(140 * 140), count: 1 }, 28, 112)).toThrow(
+      /side 28, 56, 84, 112 .* got 19600/,
+    );
+    expect(() => resolveClassifyOptions(undefined, 28, 112)).toThrow(
+      'classify: needs an options object { images, count? }',
+    );
   });
 
   it('clamps to [-1, 1], then averages m×m blocks: a 56-px image of 2×2 blocks becomes its 28-px original', () => {

@@ -4,14 +4,28 @@ import { pairFlowDenoiser } from '../../src/worlds/pair-flow';
 
 // key() must change exactly when the function changes: caches keyed on it alone rely on both directions.
 describe('denoiser key()', () => {
-  const spec = { type: 'gmm' as const, means: [[0, 0], [3, 1]], stds: [0.3, 0.5], weights: [1, 2] };
+  const spec = {
+    type: 'gmm' as const,
+    means: [
+      [0, 0],
+      [3, 1],
+    ],
+    stds: [0.3, 0.5],
+    weights: [1, 2],
+  };
 
   it('names a mixture by its parameters', () => {
     expect(gmmDenoiser(spec).key()).toBe(gmmDenoiser(structuredClone(spec)).key());
     for (const changed of [
       { ...spec, stds: [0.3, 0.51] },
       { ...spec, weights: [1, 3] },
-      { ...spec, means: [[0, 0], [3, 1.5]] },
+      {
+        ...spec,
+        means: [
+          [0, 0],
+          [3, 1.5],
+        ],
+      },
     ]) {
       expect(gmmDenoiser(changed).key()).not.toBe(gmmDenoiser(spec).key());
     }

@@ -15,7 +15,17 @@ describe('grid layout', () => {
   });
 
   it('places title, column labels, row labels and cells without overlap, exactly', () => {
-    const l = layoutGrid(50, 40, 3, 2, ['Steps: 5', 'Steps: 10', 'Steps: 20 and more'], ['Euler', 'Heun'], 'A grid', measure, 12);
+    const l = layoutGrid(
+      50,
+      40,
+      3,
+      2,
+      ['Steps: 5', 'Steps: 10', 'Steps: 20 and more'],
+      ['Euler', 'Heun'],
+      'A grid',
+      measure,
+      12,
+    );
     // lineHeight ⌈12·1.3⌉ = 16, pad 6, gap 3; row labels 30 px wide ("Euler"), so cells start at 30 + 12 = 42.
     expect(l.lineHeight).toBe(16);
     expect(l.cellLeft).toEqual([42, 95, 148]);
@@ -45,6 +55,8 @@ describe('grid layout', () => {
 
   it('composeGrid explains that it needs a browser when OffscreenCanvas is missing', () => {
     expect(typeof OffscreenCanvas).toBe('undefined');
-    expect(() => composeGrid([[{ data: new Uint8ClampedArray(4), width: 1, height: 1 }]], ['x'], ['y'])).toThrow('composeGrid: needs OffscreenCanvas (a browser); it is not available here');
+    expect(() => composeGrid([[{ data: new Uint8ClampedArray(4), width: 1, height: 1 }]], ['x'], ['y'])).toThrow(
+      'composeGrid: needs OffscreenCanvas (a browser); it is not available here',
+    );
   });
 });

@@ -37,12 +37,41 @@ describe('encodePng / decodePngState', () => {
 
   it('an image panel: the state chunk restores it exactly, the infotext alone restores class and size by name, hostile image values give notices', () => {
     const fmnist = WORLDS.find((w) => w.id === 'fmnist')!.image!;
-    const state = stateWith({ world: 'fmnist', count: 4, label: 9, cfg: 2, size: 56, panels: [{ ...defaultState().panels[0], upscale: 'naive' }, defaultState().panels[1]] });
+    const state = stateWith({
+      world: 'fmnist',
+      count: 4,
+      label: 9,
+      cfg: 2,
+      size: 56,
+      panels: [{ ...defaultState().panels[0], upscale: 'naive' }, defaultState().panels[1]],
+    });
     const infotext = toInfotext(state, 0, { nfe: 10, image: fmnist });
-    expect(decodePngState(encodePng(randomImage(1), state, infotext), WORLDS, SAMPLER_LIST)).toEqual({ state, notices: [], source: 'sandbox-state' });
-    const onlyInfotext = encode({ width: 1, height: 1, data: new Uint8Array(4), channels: 4, depth: 8, text: { [PARAMETERS_CHUNK]: textToLatin1(infotext) } });
-    expect(decodePngState(onlyInfotext, WORLDS, SAMPLER_LIST)).toEqual({ state: { ...state, panels: [state.panels[0], ...defaultState().panels.slice(1)] }, notices: [], source: 'parameters' });
-    const hostile = encode({ width: 1, height: 1, data: new Uint8Array(4), channels: 4, depth: 8, text: { [STATE_CHUNK]: JSON.stringify({ world: 'fmnist', count: 9999, label: '<img src=x>', size: 1e9 }) } });
+    expect(decodePngState(encodePng(randomImage(1), state, infotext), WORLDS, SAMPLER_LIST)).toEqual({
+      state,
+      notices: [],
+      source: 'sandbox-state',
+    });
+    const onlyInfotext = encode({
+      width: 1,
+      height: 1,
+      data: new Uint8Array(4),
+      channels: 4,
+      depth: 8,
+      text: { [PARAMETERS_CHUNK]: textToLatin1(infotext) },
+    });
+    expect(decodePngState(onlyInfotext, WORLDS, SAMPLER_LIST)).toEqual({
+      state: { ...state, panels: [state.panels[0], ...defaultState().panels.slice(1)] },
+      notices: [],
+      source: 'parameters',
+    });
+    const hostile = encode({
+      width: 1,
+      height: 1,
+      data: new Uint8Array(4),
+      channels: 4,
+      depth: 8,
+      text: { [STATE_CHUNK]: JSON.stringify({ world: 'fmnist', count: 9999, label: '<img src=x>', size: 1e9 }) },
+    });
     expect(decodePngState(hostile, WORLDS, SAMPLER_LIST).notices).toEqual([
       'count: must be an integer in 1–64, got 9999; using 16',
       'label: must be a class 0–9, "mixed" or "unconditional", got "<img src=x>"; using "mixed"',
@@ -52,7 +81,9 @@ describe('encodePng / decodePngState', () => {
 
   it('non-Latin-1 text survives in both chunks (η, en dash, emoji, backslashes)', () => {
     const samplers = [...CORE_SAMPLERS, { id: 'η\\u03b7😀–', stochastic: true, options: [] }];
-    const state = stateWith({ panels: [{ sampler: 'η\\u03b7😀–', steps: 3, schedule: 'karras', eta: 0.5 }, defaultState().panels[2]] });
+    const state = stateWith({
+      panels: [{ sampler: 'η\\u03b7😀–', steps: 3, schedule: 'karras', eta: 0.5 }, defaultState().panels[2]],
+    });
     const infotext = toInfotext(state, 1);
     expect(infotext).toContain('η-SDE (Euler–Maruyama)');
     const bytes = encodePng(randomImage(1), state, `${infotext} \\u00e9 \\`);
@@ -61,19 +92,40 @@ describe('encodePng / decodePngState', () => {
   });
 
   it('falls back to the infotext when there is no state chunk, or when it is not JSON', () => {
-    const state = stateWith({ seed: 77, panels: [{ sampler: 'heun', steps: 3, schedule: 'logsnr', eta: 0 }, defaultState().panels[2]] });
+    const state = stateWith({
+      seed: 77,
+      panels: [{ sampler: 'heun', steps: 3, schedule: 'logsnr', eta: 0 }, defaultState().panels[2]],
+    });
     const parameters = textToLatin1(toInfotext(state, 0));
-    const expected = stateWith({ seed: 77, panels: [{ sampler: 'heun', steps: 3, schedule: 'logsnr', eta: 0 }, ...defaultState().panels.slice(1)] });
+    const expected = stateWith({
+      seed: 77,
+      panels: [{ sampler: 'heun', steps: 3, schedule: 'logsnr', eta: 0 }, ...defaultState().panels.slice(1)],
+    });
     const only = encode({ ...randomImage(2), text: { [PARAMETERS_CHUNK]: parameters } });
     expect(read(only)).toEqual({ state: expected, notices: [], source: 'parameters' });
-    const broken = encode({ ...randomImage(2), text: { [PARAMETERS_CHUNK]: parameters, [STATE_CHUNK]: '{"seed": 5,' } });
-    expect(read(broken)).toEqual({ state: expected, notices: [`PNG: the "${STATE_CHUNK}" chunk is not valid JSON; ignored`], source: 'parameters' });
+    const broken = encode({
+      ...randomImage(2),
+      text: { [PARAMETERS_CHUNK]: parameters, [STATE_CHUNK]: '{"seed": 5,' },
+    });
+    expect(read(broken)).toEqual({
+      state: expected,
+      notices: [`PNG: the "${STATE_CHUNK}" chunk is not valid JSON; ignored`],
+      source: 'parameters',
+    });
     const neither = encode({ ...randomImage(2), text: { [STATE_CHUNK]: 'nope' } });
-    expect(read(neither)).toEqual({ state: defaultState(), notices: [`PNG: the "${STATE_CHUNK}" chunk is not valid JSON; ignored`, `PNG: no "${PARAMETERS_CHUNK}" chunk to fall back on; using the defaults`], source: 'none' });
+    expect(read(neither)).toEqual({
+      state: defaultState(),
+      notices: [
+        `PNG: the "${STATE_CHUNK}" chunk is not valid JSON; ignored`,
+        `PNG: no "${PARAMETERS_CHUNK}" chunk to fall back on; using the defaults`,
+      ],
+      source: 'none',
+    });
   });
 
   it('hostile JSON in the state chunk is sanitized field by field', () => {
-    const json = '{"__proto__": {"polluted": 1}, "world": "<img src=x onerror=alert(1)>", "seed": 5, "count": 1e308, "panels": "x"}';
+    const json =
+      '{"__proto__": {"polluted": 1}, "world": "<img src=x onerror=alert(1)>", "seed": 5, "count": 1e308, "panels": "x"}';
     const { state, notices, source } = read(encode({ ...randomImage(3), text: { [STATE_CHUNK]: json } }));
     expect(source).toBe('sandbox-state');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -88,7 +140,13 @@ describe('encodePng / decodePngState', () => {
 
   it('a PNG without our chunks, a truncated PNG, a PNG missing its header, not a PNG, not bytes', () => {
     const plain = encode(randomImage(4));
-    expect(read(plain)).toEqual({ state: defaultState(), notices: [`PNG: no sandbox settings in this image (no "${STATE_CHUNK}" or "${PARAMETERS_CHUNK}" chunk); using the defaults`], source: 'none' });
+    expect(read(plain)).toEqual({
+      state: defaultState(),
+      notices: [
+        `PNG: no sandbox settings in this image (no "${STATE_CHUNK}" or "${PARAMETERS_CHUNK}" chunk); using the defaults`,
+      ],
+      source: 'none',
+    });
     const full = encodePng(randomImage(5, 40, 40), defaultState(), 'Steps: 3');
     // Cuts inside the header, the pixels, the text chunks, and just before IEND (the text chunks follow IDAT).
     for (const cut of [9, 30, 60, full.length >> 1, full.length - 13, full.length - 12]) {
@@ -101,27 +159,41 @@ describe('encodePng / decodePngState', () => {
     const noHeader = full.slice();
     noHeader.set([0x58, 0x58, 0x58, 0x58], 12);
     expect(read(noHeader).notices).toEqual(['PNG: the file is damaged (no IHDR header); using the defaults']);
-    expect(read(new TextEncoder().encode('GIF89a not a png at all')).notices).toEqual(['PNG: not a PNG file (wrong signature); using the defaults']);
+    expect(read(new TextEncoder().encode('GIF89a not a png at all')).notices).toEqual([
+      'PNG: not a PNG file (wrong signature); using the defaults',
+    ]);
     expect(read(new Uint8Array(0)).notices).toEqual(['PNG: not a PNG file (wrong signature); using the defaults']);
-    expect(read('‰PNG' as unknown as Uint8Array).notices).toEqual(['PNG: expected the bytes of a file; using the defaults']);
-    expect(read(full.buffer as unknown as Uint8Array).notices).toEqual(['PNG: expected the bytes of a file; using the defaults']);
+    expect(read('‰PNG' as unknown as Uint8Array).notices).toEqual([
+      'PNG: expected the bytes of a file; using the defaults',
+    ]);
+    expect(read(full.buffer as unknown as Uint8Array).notices).toEqual([
+      'PNG: expected the bytes of a file; using the defaults',
+    ]);
   });
 
   it('refuses oversized files and headers that promise huge images, before decoding anything', () => {
     const big = new Uint8Array(MAX_PNG_BYTES + 1);
     big.set(encodePng(randomImage(6), defaultState(), ''));
-    expect(read(big).notices).toEqual([`PNG: the file is ${MAX_PNG_BYTES + 1} bytes, at most ${MAX_PNG_BYTES} allowed; using the defaults`]);
+    expect(read(big).notices).toEqual([
+      `PNG: the file is ${MAX_PNG_BYTES + 1} bytes, at most ${MAX_PNG_BYTES} allowed; using the defaults`,
+    ]);
     const huge = encodePng(randomImage(6), stateWith({ seed: 3 }), '');
     new DataView(huge.buffer).setUint32(16, 100_000);
     new DataView(huge.buffer).setUint32(20, 100_000);
     const t0 = performance.now();
-    expect(read(huge).notices).toEqual(['PNG: 100000 × 100000 pixels is too large to read (at most 67108864 pixels); using the defaults']);
+    expect(read(huge).notices).toEqual([
+      'PNG: 100000 × 100000 pixels is too large to read (at most 67108864 pixels); using the defaults',
+    ]);
     expect(performance.now() - t0).toBeLessThan(50);
   });
 
   it('encodePng checks the image', () => {
-    expect(() => encodePng({ width: 2, height: 2, data: new Uint8Array(15) }, defaultState(), '')).toThrow('image.data: must hold width × height × 4 = 16 RGBA bytes, got 15');
-    expect(() => encodePng({ width: 0, height: 2, data: new Uint8Array(0) }, defaultState(), '')).toThrow('image: width and height must be positive integers, got 0 × 2');
+    expect(() => encodePng({ width: 2, height: 2, data: new Uint8Array(15) }, defaultState(), '')).toThrow(
+      'image.data: must hold width × height × 4 = 16 RGBA bytes, got 15',
+    );
+    expect(() => encodePng({ width: 0, height: 2, data: new Uint8Array(0) }, defaultState(), '')).toThrow(
+      'image: width and height must be positive integers, got 0 × 2',
+    );
   });
 });
 
@@ -129,7 +201,9 @@ describe('Latin-1 text for tEXt chunks', () => {
   it('any UTF-16 text round-trips, and the escaped form is Latin-1', () => {
     const u = lcg(11);
     for (let i = 0; i < 300; i++) {
-      const text = String.fromCharCode(...Array.from({ length: 40 }, () => (u() < 0.3 ? 0x5c : u() < 0.5 ? 0x75 : Math.floor(u() * 0x10000))));
+      const text = String.fromCharCode(
+        ...Array.from({ length: 40 }, () => (u() < 0.3 ? 0x5c : u() < 0.5 ? 0x75 : Math.floor(u() * 0x10000))),
+      );
       expect(textToLatin1(text)).toMatch(LATIN1_ONLY);
       expect(textFromLatin1(textToLatin1(text))).toBe(text);
       const json = JSON.stringify({ text });

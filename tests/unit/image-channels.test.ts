@@ -26,10 +26,14 @@ describe('RGB image grids', () => {
       for (let y = 0; y < side; y++)
         for (let x = 0; x < side; x++) {
           const o = 4 * (y * image.width + n * (side + 1) + x);
-          const rgb = [0, 1, 2].map((c) => grayLevel(Math.min(1, Math.max(-1, values[((n * 3 + c) * side + y) * side + x]))));
+          const rgb = [0, 1, 2].map((c) =>
+            grayLevel(Math.min(1, Math.max(-1, values[((n * 3 + c) * side + y) * side + x]))),
+          );
           expect(Array.from(image.data.slice(o, o + 4))).toEqual([...rgb, 255]);
         }
-    expect(() => mosaic({ values, count, side, channels: 2 })).toThrow(/channels: must be 1 \(grey\) or 3 \(RGB\), got 2/);
+    expect(() => mosaic({ values, count, side, channels: 2 })).toThrow(
+      /channels: must be 1 \(grey\) or 3 \(RGB\), got 2/,
+    );
     expect(() => mosaic({ values: values.subarray(1), count, side, channels: 3 })).toThrow(/count × 3 × side² = 54/);
   });
 
@@ -44,10 +48,17 @@ describe('RGB image grids', () => {
 
   it('the scrubber and the exported grid draw RGB frames at full resolution', () => {
     const side = 2;
-    const run = { samples: random(3 * side * side), trajectory: [random(12), random(12)], denoised: [random(12), random(12)], sigmas: [2, 0] };
+    const run = {
+      samples: random(3 * side * side),
+      trajectory: [random(12), random(12)],
+      denoised: [random(12), random(12)],
+      sigmas: [2, 0],
+    };
     const [x, d] = imageFrames(run, 1, 0, 1, 3);
     expect([x.image.width, d.image.width]).toEqual([side, side]);
-    expect(Array.from(d.image.data.slice(0, 3))).toEqual([0, 1, 2].map((c) => grayLevel(run.denoised[0][c * side * side])));
+    expect(Array.from(d.image.data.slice(0, 3))).toEqual(
+      [0, 1, 2].map((c) => grayLevel(run.denoised[0][c * side * side])),
+    );
     const big = samplesImage(run, 1, 2, 3);
     expect([big.width, big.height]).toEqual([2 * side, 2 * side]);
   });
@@ -67,7 +78,9 @@ describe('RGB classifier input', () => {
     const images = random(count * channels * side * side);
     expect(resolveClassifyOptions({ images, count }, native, 4 * native, channels)).toEqual({ images, count, side });
     expect(resolveClassifyOptions({ images }, native, 4 * native, channels)).toMatchObject({ count: 8, side: native });
-    expect(() => resolveClassifyOptions({ images: images.subarray(5) }, native, 4 * native, channels)).toThrow(/multiple of 48 \(3×4×4 images\)/);
+    expect(() => resolveClassifyOptions({ images: images.subarray(5) }, native, 4 * native, channels)).toThrow(
+      /multiple of 48 \(3×4×4 images\)/,
+    );
     const got = toClassifierInput(images, count, side, native, channels);
     const clamp = (v: number) => Math.min(1, Math.max(-1, v));
     for (let n = 0; n < count; n++)
@@ -75,9 +88,13 @@ describe('RGB classifier input', () => {
         for (let y = 0; y < native; y++)
           for (let x = 0; x < native; x++) {
             let sum = 0;
-            for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) sum += clamp(images[((n * channels + c) * side + y * m + a) * side + x * m + b]);
+            for (let a = 0; a < m; a++)
+              for (let b = 0; b < m; b++)
+                sum += clamp(images[((n * channels + c) * side + y * m + a) * side + x * m + b]);
             // A mean of 4 float32 values in [−1, 1], stored as float32.
-            expect(Math.abs(got[((n * channels + c) * native + y) * native + x] - sum / (m * m))).toBeLessThan(2 ** -23);
+            expect(Math.abs(got[((n * channels + c) * native + y) * native + x] - sum / (m * m))).toBeLessThan(
+              2 ** -23,
+            );
           }
   });
 });
@@ -87,9 +104,25 @@ describe('an RGB world from an index', () => {
 
   it('lists its picker facts and takes C·side² values per sample', () => {
     const info = registry.list().find((w) => w.id === 'tiny-rgb')!;
-    expect(info).toMatchObject({ kind: 'image', dim: 3 * 8 * 8, image: { size: 8, maxSize: 32, channels: 3, classes: ['red', 'green', 'blue'], nullClass: 3, classifier: 'tiny-rgb-classifier' } });
-    const run = resolveSampleOptions({ world: 'tiny-rgb', sampler: 'euler', size: 16, label: 'mixed', count: 4 }, registry);
+    expect(info).toMatchObject({
+      kind: 'image',
+      dim: 3 * 8 * 8,
+      image: {
+        size: 8,
+        maxSize: 32,
+        channels: 3,
+        classes: ['red', 'green', 'blue'],
+        nullClass: 3,
+        classifier: 'tiny-rgb-classifier',
+      },
+    });
+    const run = resolveSampleOptions(
+      { world: 'tiny-rgb', sampler: 'euler', size: 16, label: 'mixed', count: 4 },
+      registry,
+    );
     expect([run.dim, run.size, Array.from(run.labels!)]).toEqual([3 * 16 * 16, 16, [0, 1, 2, 0]]);
-    expect(() => resolveSampleOptions({ world: 'tiny-rgb', sampler: 'euler', size: 12 }, registry)).toThrow(/size: must be a multiple of 8 from 8 to 32, got 12/);
+    expect(() => resolveSampleOptions({ world: 'tiny-rgb', sampler: 'euler', size: 12 }, registry)).toThrow(
+      /size: must be a multiple of 8 from 8 to 32, got 12/,
+    );
   });
 });

@@ -27,7 +27,10 @@ describe('fmnist options', () => {
     const big = sample({ size: 56, noise: new Float32Array(2 * 56 * 56) });
     expect([big.count, big.dim, big.size]).toEqual([2, 3136, 56]);
     expect(sample({ size: 112, cfg: 7.5 }).cfg).toBe(7.5);
-    const d = resolveDenoiseOptions({ world: 'fmnist', x: new Float32Array(2 * 3136), sigma: 1, size: 56, label: 2, cfg: 0 }, worlds);
+    const d = resolveDenoiseOptions(
+      { world: 'fmnist', x: new Float32Array(2 * 3136), sigma: 1, size: 56, label: 2, cfg: 0 },
+      worlds,
+    );
     expect([d.count, d.size, Array.from(d.labels!), d.cfg]).toEqual([2, 56, [2, 2], 0]);
   });
 
@@ -40,8 +43,12 @@ describe('fmnist options', () => {
     expect(() => sample({ size: 30 })).toThrow(/^size: must be a multiple of 28 from 28 to 112, got 30$/);
     expect(() => sample({ size: 140 })).toThrow(/^size: must be a multiple of 28 from 28 to 112, got 140$/);
     expect(() => sample({ size: 56, noise: new Float32Array(784) })).toThrow(/^count: must be an integer/);
-    expect(() => sample({ size: 56, count: 2, noise: new Float32Array(2 * 784) })).toThrow(/^noise: length must be 6272/);
-    expect(() => resolveDenoiseOptions({ world: 'fmnist', x: new Float32Array(784), sigma: 1, size: 56 }, worlds)).toThrow(/^x: must be a non-empty Float32Array whose length is a multiple of dim 3136$/);
+    expect(() => sample({ size: 56, count: 2, noise: new Float32Array(2 * 784) })).toThrow(
+      /^noise: length must be 6272/,
+    );
+    expect(() =>
+      resolveDenoiseOptions({ world: 'fmnist', x: new Float32Array(784), sigma: 1, size: 56 }, worlds),
+    ).toThrow(/^x: must be a non-empty Float32Array whose length is a multiple of dim 3136$/);
     const ring = (o: object) => resolveSampleOptions({ world: 'gmm:ring8', sampler: 'euler', ...o }, worlds);
     expect(() => ring({ label: 1 })).toThrow(/^label: world gmm:ring8 has no classes$/);
     expect(() => ring({ cfg: 2 })).toThrow(/^cfg: world gmm:ring8 has no classes to guide$/);

@@ -25,12 +25,21 @@ describe('the classifier graph', () => {
 
   it('the float64 reference interpreter reproduces the PyTorch goldens: features and logits', () => {
     const env = runGraph(model.manifest, model.tensors, images, none, none, 28);
-    for (const name of ['features', 'logits']) expect(relativeToScale(env.get(name)!.data, c.arrays.get(name)!.data), name).toBeLessThan(1e-6);
+    for (const name of ['features', 'logits'])
+      expect(relativeToScale(env.get(name)!.data, c.arrays.get(name)!.data), name).toBeLessThan(1e-6);
   }, 60_000);
 
   it('compiles to 3 convs and 2 linears with ReLU fused, 2 max-pools, and no step for the flatten', () => {
     const g = compileGraph(model.manifest, 28);
-    expect(g.steps.map((s) => `${s.op}${'relu' in s && s.relu ? '+relu' : ''}`)).toEqual(['conv3x3+relu', 'conv3x3+relu', 'max_pool', 'conv3x3+relu', 'max_pool', 'linear+relu', 'linear']);
+    expect(g.steps.map((s) => `${s.op}${'relu' in s && s.relu ? '+relu' : ''}`)).toEqual([
+      'conv3x3+relu',
+      'conv3x3+relu',
+      'max_pool',
+      'conv3x3+relu',
+      'max_pool',
+      'linear+relu',
+      'linear',
+    ]);
     // The flatten's output is its input's buffer, read by fc1 as [n, 6272].
     const fc1 = g.steps[5];
     expect(fc1.op === 'linear' && fc1.input).toBe(g.finalNames.get('h3p'));
@@ -46,7 +55,9 @@ describe('the classifier graph', () => {
     const graphEnv = runGraph(model.manifest, model.tensors, images, none, none, 28);
     const stepEnv = runSteps(g, model.tensors, images, none, none);
     for (const name of ['h1', 'h2p', 'h3p', 'features', 'logits']) {
-      expect(relativeToScale(stepEnv.get(g.finalNames.get(name)!)!, graphEnv.get(name)!.data), name).toBeLessThan(1e-12);
+      expect(relativeToScale(stepEnv.get(g.finalNames.get(name)!)!, graphEnv.get(name)!.data), name).toBeLessThan(
+        1e-12,
+      );
     }
   }, 60_000);
 
@@ -70,12 +81,35 @@ describe('the classifier graph', () => {
       return () => compileGraph(m, 28);
     };
     const graph = (m: WeightsManifest) => m.architecture.graph;
-    expect(edited((m) => Object.assign(graph(m).find((o) => o.op === 'flatten')!, { order: 'HWC' }))).toThrow(/op 8 \(flatten → flat\): only CHW order/);
-    expect(edited((m) => Object.assign(graph(m).find((o) => o.op === 'max_pool2d')!, { k: 3 }))).toThrow(/op 4 \(max_pool2d → h2p\): only 2×2 pooling/);
+    expect(
+      edited((m) =>
+        Object.assign(
+          graph(m).find((o) => o.op === 'flatten')!,
+          { order: 'HWC' },
+        ),
+      ),
+    ).toThrow(/op 8 \(flatten → flat\): only CHW order/);
+    expect(
+      edited((m) =>
+        Object.assign(
+          graph(m).find((o) => o.op === 'max_pool2d')!,
+          { k: 3 },
+        ),
+      ),
+    ).toThrow(/op 4 \(max_pool2d → h2p\): only 2×2 pooling/);
     // A ReLU on the input image follows no conv or linear.
-    expect(edited((m) => graph(m).unshift({ op: 'relu', input: 'image', output: 'image' }))).toThrow(/op 0 \(relu → image\): ReLU is only supported right after/);
+    expect(edited((m) => graph(m).unshift({ op: 'relu', input: 'image', output: 'image' }))).toThrow(
+      /op 0 \(relu → image\): ReLU is only supported right after/,
+    );
     // fc1 reading the un-pooled activations: 128·14·14 values, not 6272.
-    expect(edited((m) => Object.assign(graph(m).find((o) => o.op === 'flatten')!, { input: 'h3' }))).toThrow(/fc1\.weight: expects 6272 inputs, gets 128×14×14/);
+    expect(
+      edited((m) =>
+        Object.assign(
+          graph(m).find((o) => o.op === 'flatten')!,
+          { input: 'h3' },
+        ),
+      ),
+    ).toThrow(/fc1\.weight: expects 6272 inputs, gets 128×14×14/);
   });
 
   it('the manifest check names what a classifier must have', () => {
@@ -85,7 +119,9 @@ describe('the classifier graph', () => {
       return () => checkClassifierManifest(m, 'c.json');
     };
     expect(broken((m) => (m.architecture.type = 'unet'))).toThrow('c.json: architecture.type must be "cnn-classifier"');
-    expect(broken((m) => (m.architecture.outputs = [{ name: 'logits' }]))).toThrow('c.json: architecture.outputs must be [logits, features]');
+    expect(broken((m) => (m.architecture.outputs = [{ name: 'logits' }]))).toThrow(
+      'c.json: architecture.outputs must be [logits, features]',
+    );
     expect(broken((m) => (m.format = 'onnx'))).toThrow('c.json: format must be "diffusion-sandbox-weights"');
   });
 });

@@ -51,11 +51,20 @@ describe('manifest graph compiler', () => {
     for (const size of [28, 56]) {
       const g = compileGraph(model.manifest, size);
       const z = size === 28 ? z28 : Float64Array.from({ length: 2 * size * size }, (_, i) => Math.sin(i * 0.37) * 1.5);
-      const [sigma, labels] = size === 28 ? [unet28.sigma!, unet28.labels!] : [[0.7, 12], [4, 10]];
+      const [sigma, labels] =
+        size === 28
+          ? [unet28.sigma!, unet28.labels!]
+          : [
+              [0.7, 12],
+              [4, 10],
+            ];
       const graphEnv = runGraph(model.manifest, model.tensors, z, sigma, labels, size);
       const stepEnv = runSteps(g, model.tensors, z, sigma, labels);
       for (const name of ['h.in', 'down.0.out', 'mid.out', 'up.2.out', 'v']) {
-        expect(relativeToScale(stepEnv.get(g.finalNames.get(name)!)!, graphEnv.get(name)!.data), `${size} ${name}`).toBeLessThan(1e-12);
+        expect(
+          relativeToScale(stepEnv.get(g.finalNames.get(name)!)!, graphEnv.get(name)!.data),
+          `${size} ${name}`,
+        ).toBeLessThan(1e-12);
       }
     }
   }, 60_000);
@@ -66,11 +75,31 @@ describe('manifest graph compiler', () => {
       edit(m);
       return () => compileGraph(m, 28);
     };
-    expect(edited((m) => Object.assign(m.architecture.graph.find((o) => o.op === 'conv2d')!, { k: 5, pad: 2 }))).toThrow(/op \d+ \(conv2d → h\.in\): only k=3 pad=1 and k=1 pad=0 at stride 1 are implemented, got k=5 pad=2/);
-    expect(edited((m) => Object.assign(m.architecture.graph.find((o) => o.op === 'avg_pool2d')!, { k: 4 }))).toThrow(/only 2×2 pooling/);
-    expect(edited((m) => m.architecture.graph.splice(1, 0, { op: 'silu', input: 'z', output: 'z2' }))).toThrow(/op 1 \(silu → z2\): SiLU is only supported/);
-    expect(edited((m) => (m.architecture.graph[1] = { ...m.architecture.graph[1], op: 'gelu' } as never))).toThrow(/op 1 \(gelu → temb\): unknown op/);
-    expect(edited((m) => Object.assign(m.architecture.graph[1], { input: 'nothing' }))).toThrow(/reads "nothing" before anything writes it/);
+    expect(
+      edited((m) =>
+        Object.assign(
+          m.architecture.graph.find((o) => o.op === 'conv2d')!,
+          { k: 5, pad: 2 },
+        ),
+      ),
+    ).toThrow(/op \d+ \(conv2d → h\.in\): only k=3 pad=1 and k=1 pad=0 at stride 1 are implemented, got k=5 pad=2/);
+    expect(
+      edited((m) =>
+        Object.assign(
+          m.architecture.graph.find((o) => o.op === 'avg_pool2d')!,
+          { k: 4 },
+        ),
+      ),
+    ).toThrow(/only 2×2 pooling/);
+    expect(edited((m) => m.architecture.graph.splice(1, 0, { op: 'silu', input: 'z', output: 'z2' }))).toThrow(
+      /op 1 \(silu → z2\): SiLU is only supported/,
+    );
+    expect(edited((m) => (m.architecture.graph[1] = { ...m.architecture.graph[1], op: 'gelu' } as never))).toThrow(
+      /op 1 \(gelu → temb\): unknown op/,
+    );
+    expect(edited((m) => Object.assign(m.architecture.graph[1], { input: 'nothing' }))).toThrow(
+      /reads "nothing" before anything writes it/,
+    );
     expect(() => compileGraph(model.manifest, 30)).toThrow(/concat .*differ; the image size must be a multiple of 4/);
   });
 });
@@ -82,11 +111,17 @@ function checkPlan(g: CompiledGraph, keep: string[] = []) {
   for (const s of g.steps) {
     for (const v of stepInputs(s)) expect(holder.get(plan.slotOf.get(v)!), `${s.output} reads ${v}`).toBe(v);
     const slot = plan.slotOf.get(s.output)!;
-    expect(stepInputs(s).map((v) => plan.slotOf.get(v)), `${s.output} writes a slot it reads`).not.toContain(slot);
-    expect(plan.slotElements[slot]).toBeGreaterThanOrEqual(g.shapes.get(s.output)!.c * g.shapes.get(s.output)!.h * g.shapes.get(s.output)!.w);
+    expect(
+      stepInputs(s).map((v) => plan.slotOf.get(v)),
+      `${s.output} writes a slot it reads`,
+    ).not.toContain(slot);
+    expect(plan.slotElements[slot]).toBeGreaterThanOrEqual(
+      g.shapes.get(s.output)!.c * g.shapes.get(s.output)!.h * g.shapes.get(s.output)!.w,
+    );
     holder.set(slot, s.output);
   }
-  for (const v of [g.input, g.output, ...keep]) expect(holder.get(plan.slotOf.get(v)!), `${v} survives to the end`).toBe(v);
+  for (const v of [g.input, g.output, ...keep])
+    expect(holder.get(plan.slotOf.get(v)!), `${v} survives to the end`).toBe(v);
   return plan;
 }
 
@@ -105,9 +140,15 @@ describe('activation memory plan', () => {
     const plan = planMemory(compileGraph(model.manifest, 112));
     const perSample = 4 * plan.slotElements.reduce((a, b) => a + b, 0);
     const largest = 4 * Math.max(...plan.slotElements);
-    expect(maxChunkSamples(plan, { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 }, 10 * perSample)).toBe(10);
-    expect(maxChunkSamples(plan, { maxStorageBufferBindingSize: 3 * largest, maxBufferSize: 2 ** 30 }, 100 * perSample)).toBe(3);
+    expect(
+      maxChunkSamples(plan, { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 }, 10 * perSample),
+    ).toBe(10);
+    expect(
+      maxChunkSamples(plan, { maxStorageBufferBindingSize: 3 * largest, maxBufferSize: 2 ** 30 }, 100 * perSample),
+    ).toBe(3);
     expect(maxChunkSamples(plan, { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 }, 1)).toBe(1);
-    expect(() => maxChunkSamples(plan, { maxStorageBufferBindingSize: largest - 4, maxBufferSize: 2 ** 30 })).toThrow(/size: one sample needs a \d+-byte activation buffer/);
+    expect(() => maxChunkSamples(plan, { maxStorageBufferBindingSize: largest - 4, maxBufferSize: 2 ** 30 })).toThrow(
+      /size: one sample needs a \d+-byte activation buffer/,
+    );
   });
 });

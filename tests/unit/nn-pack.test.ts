@@ -14,7 +14,8 @@ describe('weight packing', () => {
     for (let o = 0; o < 16; o++)
       for (let c = 0; c < cin; c++)
         for (let u = 0; u < 3; u++)
-          for (let v = 0; v < 3; v++) expect(packed[((c * 3 + u) * 3 + v) * 16 + o]).toBe(o < cout ? w[((o * cin + c) * 3 + u) * 3 + v] : 0);
+          for (let v = 0; v < 3; v++)
+            expect(packed[((c * 3 + u) * 3 + v) * 16 + o]).toBe(o < cout ? w[((o * cin + c) * 3 + u) * 3 + v] : 0);
     expect(Array.from(packConvBias(Float32Array.of(1, 2, 3), 3))).toEqual([1, 2, 3, 0, 0, 0, 0, 0]);
     expect(() => packConvWeight(w, cout, cin + 1, k)).toThrow(/expected 11×4×3×3 values, got 297/);
     expect(Array.from(concatenate([Float32Array.of(1, 2), Float32Array.of(3)]))).toEqual([1, 2, 3]);
@@ -44,14 +45,22 @@ describe('manifest checks', () => {
     expect(broken((m) => (m.version = 2))).toThrow('test.json: version must be 1');
     expect(broken((m) => (m.parameterisation.type = 'eps'))).toThrow('test.json: parameterisation.type must be "rf-v"');
     expect(broken((m) => (m.channels = 2))).toThrow('test.json: channels must be 1 or 3');
-    expect(broken((m) => (m.architecture.graph = []))).toThrow('test.json: architecture.graph must be a non-empty op list');
-    expect(broken((m) => (m.tensors[2].length = 7))).toThrow(/test\.json: tensors\[2\] \(.+\)\.length must be the product of its shape/);
-    expect(broken((m) => (m.tensors[3].offset = m.byte_length))).toThrow(/tensors\[3\] \(.+\)\.offset must be 4-aligned and inside byte_length/);
+    expect(broken((m) => (m.architecture.graph = []))).toThrow(
+      'test.json: architecture.graph must be a non-empty op list',
+    );
+    expect(broken((m) => (m.tensors[2].length = 7))).toThrow(
+      /test\.json: tensors\[2\] \(.+\)\.length must be the product of its shape/,
+    );
+    expect(broken((m) => (m.tensors[3].offset = m.byte_length))).toThrow(
+      /tensors\[3\] \(.+\)\.offset must be 4-aligned and inside byte_length/,
+    );
   });
 
   it('views each tensor in weights.bin, refusing a file of the wrong length', () => {
     const first = model.manifest.tensors[0];
     expect(model.tensors.get(first.name)!.length).toBe(first.length);
-    expect(() => tensorViews(model.manifest, new ArrayBuffer(model.manifest.byte_length - 16))).toThrow(/expected \d+ bytes \(manifest byte_length\), got \d+/);
+    expect(() => tensorViews(model.manifest, new ArrayBuffer(model.manifest.byte_length - 16))).toThrow(
+      /expected \d+ bytes \(manifest byte_length\), got \d+/,
+    );
   });
 });

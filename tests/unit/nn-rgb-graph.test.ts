@@ -17,7 +17,10 @@ describe('the RGB test world on the CPU', () => {
   it('its goldens were made from its weights; the network reads and writes 3 × side² per sample', () => {
     expect(golden.weightsSha256).toBe(model.manifest.sha256);
     const g = compileGraph(model.manifest, 16);
-    expect([g.shapes.get(g.input), g.shapes.get(g.output)]).toEqual([{ c: 3, h: 16, w: 16 }, { c: 3, h: 16, w: 16 }]);
+    expect([g.shapes.get(g.input), g.shapes.get(g.output)]).toEqual([
+      { c: 3, h: 16, w: 16 },
+      { c: 3, h: 16, w: 16 },
+    ]);
   });
 
   it('the float64 interpreter and the fused steps reproduce the PyTorch goldens (native side and 2×)', () => {
@@ -32,7 +35,10 @@ describe('the RGB test world on the CPU', () => {
       for (const [tap, { data }] of c.arrays) {
         if (['x', 'z', 'D', 'time_features'].includes(tap)) continue;
         expect(relativeToScale(env.get(tap)!.data, data), `${name} ${tap}`).toBeLessThan(1e-6);
-        expect(relativeToScale(steps.get(g.finalNames.get(tap)!)!, env.get(tap)!.data), `${name} ${tap} steps`).toBeLessThan(1e-12);
+        expect(
+          relativeToScale(steps.get(g.finalNames.get(tap)!)!, env.get(tap)!.data),
+          `${name} ${tap} steps`,
+        ).toBeLessThan(1e-12);
       }
     }
   });
@@ -41,6 +47,7 @@ describe('the RGB test world on the CPU', () => {
     const c = golden.cases.get('classifier')!;
     const none = new Array(c.arrays.get('image')!.shape[0]).fill(0);
     const env = runGraph(classifier.manifest, classifier.tensors, c.arrays.get('image')!.data, none, none, 8);
-    for (const name of ['logits', 'features']) expect(relativeToScale(env.get(name)!.data, c.arrays.get(name)!.data), name).toBeLessThan(1e-6);
+    for (const name of ['logits', 'features'])
+      expect(relativeToScale(env.get(name)!.data, c.arrays.get(name)!.data), name).toBeLessThan(1e-6);
   });
 });

@@ -48,15 +48,19 @@ describe('counter-based RNG (TypeScript side)', () => {
     }
     expect(Math.abs(varQuarter / n - 0.25)).toBeLessThan(0.25 * 5 * Math.sqrt(2 / n));
     expect(Math.abs(varHalf / n - 0.5)).toBeLessThan(0.5 * 5 * Math.sqrt(2 / n));
-    expect(Math.abs(cov / n)).toBeLessThan(5 * Math.sqrt(0.25 * 0.3) / Math.sqrt(n));
+    expect(Math.abs(cov / n)).toBeLessThan((5 * Math.sqrt(0.25 * 0.3)) / Math.sqrt(n));
   });
 
   it('Brownian increments over a refined grid sum to the coarse increment (same path for any step count)', () => {
     const grid = [1, 0.61, 0.3, 0.07, 0.0013];
     for (let sample = 0; sample < 20; sample++) {
-      const coarse = brownianIncrement(grid[0], grid[4], 9, sample, 1) * Math.sqrt(Math.fround(grid[0]) - Math.fround(grid[4]));
+      const coarse =
+        brownianIncrement(grid[0], grid[4], 9, sample, 1) * Math.sqrt(Math.fround(grid[0]) - Math.fround(grid[4]));
       let fine = 0;
-      for (let k = 0; k < 4; k++) fine += brownianIncrement(grid[k], grid[k + 1], 9, sample, 1) * Math.sqrt(Math.fround(grid[k]) - Math.fround(grid[k + 1]));
+      for (let k = 0; k < 4; k++)
+        fine +=
+          brownianIncrement(grid[k], grid[k + 1], 9, sample, 1) *
+          Math.sqrt(Math.fround(grid[k]) - Math.fround(grid[k + 1]));
       expect(Math.abs(fine - coarse)).toBeLessThan(1e-12);
     }
   });

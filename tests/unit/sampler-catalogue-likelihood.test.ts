@@ -22,12 +22,21 @@ import { gmmDenoiser, gmmLogDensity, gmmSample, type GmmSpec } from '../../src/w
  */
 const COUNT = 2048;
 const STEPS = 200;
-const spec: GmmSpec = { type: 'gmm', means: [[-2, 0.5], [1.5, -1]], stds: [0.4, 0.7], weights: [0.8, 0.2] };
+const spec: GmmSpec = {
+  type: 'gmm',
+  means: [
+    [-2, 0.5],
+    [1.5, -1],
+  ],
+  stds: [0.4, 0.7],
+  weights: [0.8, 0.2],
+};
 const sigmas = karras(STEPS, O);
 const z = initialNoise(17, COUNT, 2);
 const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0) / a.length;
 const targetMean = mean(gmmLogDensity(spec, gmmSample(spec, 65536, 3), 65536));
-const sampleMean = (plan: Plan) => mean(gmmLogDensity(spec, runPlanCpu(plan, gmmDenoiser(spec), { noise: z, count: COUNT, seed: 29 }).samples, COUNT));
+const sampleMean = (plan: Plan) =>
+  mean(gmmLogDensity(spec, runPlanCpu(plan, gmmDenoiser(spec), { noise: z, count: COUNT, seed: 29 }).samples, COUNT));
 
 describe('stochastic samplers reach the target log-likelihood (200 steps, lopsided 2-component mixture)', () => {
   const cases: Array<[string, () => Plan]> = [
@@ -40,7 +49,11 @@ describe('stochastic samplers reach the target log-likelihood (200 steps, lopsid
     ['dpmpp_3m_sde', () => buildDpmpp3mSde(sigmas)],
   ];
   for (const [name, build] of cases) {
-    it(`${name}: |mean log p − E_p log p| < 0.1`, () => expect(Math.abs(sampleMean(build()) - targetMean)).toBeLessThan(0.1), 60_000);
+    it(
+      `${name}: |mean log p − E_p log p| < 0.1`,
+      () => expect(Math.abs(sampleMean(build()) - targetMean)).toBeLessThan(0.1),
+      60_000,
+    );
   }
   it('the test has power: s_noise = 0.7 misses by more than 0.1', () => {
     expect(Math.abs(sampleMean(buildEulerAncestral(sigmas, { sNoise: 0.7 })) - targetMean)).toBeGreaterThan(0.1);

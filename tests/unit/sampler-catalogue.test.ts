@@ -33,9 +33,12 @@ import {
 
 const COUNT = 32;
 /** max |a − b| / max(1, |b|): the agreement measure (samples are O(1)–O(5) here). */
-const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]) / Math.max(1, Math.abs(b[i]))), 0);
-const rms = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((m, v, i) => m + (v - b[i]) ** 2, 0) / a.length);
-const run = (plan: Plan, spec: GmmSpec, z: Float32Array, seed = 0) => runPlanCpu(plan, gmmDenoiser(spec), { noise: z, count: z.length / 2, seed }).samples;
+const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]) / Math.max(1, Math.abs(b[i]))), 0);
+const rms = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Math.sqrt(Array.from(a).reduce((m, v, i) => m + (v - b[i]) ** 2, 0) / a.length);
+const run = (plan: Plan, spec: GmmSpec, z: Float32Array, seed = 0) =>
+  runPlanCpu(plan, gmmDenoiser(spec), { noise: z, count: z.length / 2, seed }).samples;
 
 describe('catalogue samplers reproduce k-diffusion / diff-sampler loops (float64, random mixtures)', () => {
   const spec = randomMixture(21);
@@ -54,26 +57,44 @@ describe('catalogue samplers reproduce k-diffusion / diff-sampler loops (float64
     ['dpmpp_sde', (s) => buildDpmppSde(s, st), (s) => dpmppSdeTextbook(den, s, z, st)],
     ['dpmpp_sde r = 0.3', (s) => buildDpmppSde(s, { ...st, r: 0.3 }), (s) => dpmppSdeTextbook(den, s, z, st, 0.3)],
     ['dpmpp_2m_sde midpoint', (s) => buildDpmpp2mSde(s, st), (s) => dpmpp2mSdeTextbook(den, s, z, st, 'midpoint')],
-    ['dpmpp_2m_sde heun', (s) => buildDpmpp2mSde(s, { ...st, solverType: 'heun' }), (s) => dpmpp2mSdeTextbook(den, s, z, st, 'heun')],
+    [
+      'dpmpp_2m_sde heun',
+      (s) => buildDpmpp2mSde(s, { ...st, solverType: 'heun' }),
+      (s) => dpmpp2mSdeTextbook(den, s, z, st, 'heun'),
+    ],
     ['dpmpp_3m_sde', (s) => buildDpmpp3mSde(s, st), (s) => dpmpp3mSdeTextbook(den, s, z, st)],
-    ['dpmpp_3m_sde η = 0', (s) => buildDpmpp3mSde(s, { eta: 0 }), (s) => dpmpp3mSdeTextbook(den, s, z, { eta: 0, sNoise: 1, seed })],
+    [
+      'dpmpp_3m_sde η = 0',
+      (s) => buildDpmpp3mSde(s, { eta: 0 }),
+      (s) => dpmpp3mSdeTextbook(den, s, z, { eta: 0, sNoise: 1, seed }),
+    ],
     ['unipc bh2 order 3', (s) => buildUniPc(s), (s) => unipcTextbook(den, s, z, 3, 'bh2')],
     ['unipc bh1 order 3', (s) => buildUniPc(s, { variant: 'bh1' }), (s) => unipcTextbook(den, s, z, 3, 'bh1')],
     ['unipc bh2 order 2', (s) => buildUniPc(s, { order: 2 }), (s) => unipcTextbook(den, s, z, 2, 'bh2')],
-    ['unipc bh1 order 1', (s) => buildUniPc(s, { order: 1, variant: 'bh1' }), (s) => unipcTextbook(den, s, z, 1, 'bh1')],
-    ['unipc bh2 order 3, no lower-order final', (s) => buildUniPc(s, { lowerOrderFinal: false }), (s) => unipcTextbook(den, s, z, 3, 'bh2', false)],
+    [
+      'unipc bh1 order 1',
+      (s) => buildUniPc(s, { order: 1, variant: 'bh1' }),
+      (s) => unipcTextbook(den, s, z, 1, 'bh1'),
+    ],
+    [
+      'unipc bh2 order 3, no lower-order final',
+      (s) => buildUniPc(s, { lowerOrderFinal: false }),
+      (s) => unipcTextbook(den, s, z, 3, 'bh2', false),
+    ],
     ['deis order 3', (s) => buildDeis(s), (s) => deisTextbook(den, s, z, 3)],
     ['deis order 2', (s) => buildDeis(s, { order: 2 }), (s) => deisTextbook(den, s, z, 2)],
   ];
   for (const [name, build, textbook] of cases) {
     it(`${name} agrees with the textbook loop to 1e-12`, () => {
-      for (const sigmas of grids) expect(relDiff(run(build(sigmas), spec, z, seed), textbook(sigmas))).toBeLessThan(1e-12);
+      for (const sigmas of grids)
+        expect(relDiff(run(build(sigmas), spec, z, seed), textbook(sigmas))).toBeLessThan(1e-12);
     });
   }
 
   it('η = 0 is the ODE counterpart, bit for bit', () => {
     for (const sigmas of grids) {
-      const same = (a: Plan, b: Plan) => expect(Array.from(run(a, spec, z, seed))).toEqual(Array.from(run(b, spec, z, seed)));
+      const same = (a: Plan, b: Plan) =>
+        expect(Array.from(run(a, spec, z, seed))).toEqual(Array.from(run(b, spec, z, seed)));
       same(buildEulerAncestral(sigmas, { eta: 0 }), buildEuler(sigmas, { eta: 0 }));
       same(buildDpmpp2mSde(sigmas, { eta: 0 }), buildDpmpp2m(sigmas, { eta: 0 }));
       same(buildDpm2Ancestral(sigmas, { eta: 0 }), buildDpm2(sigmas));
@@ -93,11 +114,23 @@ describe('catalogue samplers reproduce k-diffusion / diff-sampler loops (float64
       [(s) => buildUniPc(s), (n) => n],
       [(s) => buildDeis(s), (n) => n],
     ];
-    for (const [build, formula] of nfe) for (const n of [1, 2, 3, 4, 9]) expect(build(karras(n, O)).nfe).toBe(formula(n));
+    for (const [build, formula] of nfe)
+      for (const n of [1, 2, 3, 4, 9]) expect(build(karras(n, O)).nfe).toBe(formula(n));
   });
 
   it('catalogue metadata: NFE formulas hold, numeric options are refused just outside their ranges, schedules end in 0', () => {
-    expect(CATALOGUE_SAMPLERS.map((e) => e.id)).toEqual(['euler_ancestral', 'dpm_2', 'dpm_2_ancestral', 'lms', 'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m_sde', 'dpmpp_3m_sde', 'unipc', 'deis']);
+    expect(CATALOGUE_SAMPLERS.map((e) => e.id)).toEqual([
+      'euler_ancestral',
+      'dpm_2',
+      'dpm_2_ancestral',
+      'lms',
+      'dpmpp_2s_ancestral',
+      'dpmpp_sde',
+      'dpmpp_2m_sde',
+      'dpmpp_3m_sde',
+      'unipc',
+      'deis',
+    ]);
     for (const entry of CATALOGUE_SAMPLERS) {
       for (const n of [1, 2, 5]) expect(entry.build(karras(n, O)).nfe).toBe(entry.nfe(n));
       for (const option of entry.options) {
@@ -140,12 +173,17 @@ describe('convergence orders on a Gaussian target (exact solution in closed form
   const NS = [16, 32, 64, 128];
   // Measured least-squares slopes (N = 16…128, this target): dpm_2 2.10, lms 3.47 (order 2: 1.87), deis 2.93
   // (order 2: 1.92), unipc bh2 order 3 4.04 (bh1 4.17), unipc bh2 order 2 3.12.
-  it('dpm_2 is second order (slope 2 ± 0.25)', () => expect(Math.abs(slope((s) => buildDpm2(s), NS) - 2)).toBeLessThan(0.25));
+  it('dpm_2 is second order (slope 2 ± 0.25)', () =>
+    expect(Math.abs(slope((s) => buildDpm2(s), NS) - 2)).toBeLessThan(0.25));
   it('lms order 4 is at least third order', () => expect(slope((s) => buildLms(s), NS)).toBeGreaterThan(3));
-  it('lms order 2 is second order (slope 2 ± 0.3), so the order option is live', () => expect(Math.abs(slope((s) => buildLms(s, { order: 2 }), NS) - 2)).toBeLessThan(0.3));
-  it('deis order 3 is third order (slope 3 ± 0.3)', () => expect(Math.abs(slope((s) => buildDeis(s), NS) - 3)).toBeLessThan(0.3));
+  it('lms order 2 is second order (slope 2 ± 0.3), so the order option is live', () =>
+    expect(Math.abs(slope((s) => buildLms(s, { order: 2 }), NS) - 2)).toBeLessThan(0.3));
+  it('deis order 3 is third order (slope 3 ± 0.3)', () =>
+    expect(Math.abs(slope((s) => buildDeis(s), NS) - 3)).toBeLessThan(0.3));
   // UniC raises the predictor's order of accuracy by one (Zhao et al. 2023, §3.2): UniPC with order-3 UniP is fourth
   // order, with order-2 UniP third order. Its first steps and lower-order final steps are too few to show here.
-  it('unipc bh2 order 3 (UniP-3 + UniC) is fourth order (slope 4 ± 0.3)', () => expect(Math.abs(slope((s) => buildUniPc(s), NS) - 4)).toBeLessThan(0.3));
-  it('unipc bh2 order 2 (UniP-2 + UniC) is third order (slope 3 ± 0.3)', () => expect(Math.abs(slope((s) => buildUniPc(s, { order: 2 }), NS) - 3)).toBeLessThan(0.3));
+  it('unipc bh2 order 3 (UniP-3 + UniC) is fourth order (slope 4 ± 0.3)', () =>
+    expect(Math.abs(slope((s) => buildUniPc(s), NS) - 4)).toBeLessThan(0.3));
+  it('unipc bh2 order 2 (UniP-2 + UniC) is third order (slope 3 ± 0.3)', () =>
+    expect(Math.abs(slope((s) => buildUniPc(s, { order: 2 }), NS) - 3)).toBeLessThan(0.3));
 });

@@ -4,15 +4,25 @@ import { SAMPLERS, samplerById, stepsForNfe } from '../../src/sampling/samplers'
 import { DEFAULT_SCHEDULE_OPTIONS as O, karras, logSnr } from '../../src/sampling/schedules';
 import { brownianIncrement } from '../../src/sampling/noise';
 import { gmmDenoiser, type GmmSpec } from '../../src/worlds/gmm';
-import { dpmpp2mTextbook, eulerTextbook, gaussianExact, heunTextbook, ipndmTextbook, sdeTextbook } from '../reference/textbook-samplers';
+import {
+  dpmpp2mTextbook,
+  eulerTextbook,
+  gaussianExact,
+  heunTextbook,
+  ipndmTextbook,
+  sdeTextbook,
+} from '../reference/textbook-samplers';
 import { randomMixture, randomNoise } from '../reference/random-mixture';
 
 const COUNT = 64;
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
-const rms = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((m, v, i) => m + (v - b[i]) ** 2, 0) / a.length);
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+const rms = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Math.sqrt(Array.from(a).reduce((m, v, i) => m + (v - b[i]) ** 2, 0) / a.length);
 
 function runPlan(id: string, spec: GmmSpec, sigmas: Float64Array, z: Float32Array, eta = 0, seed = 0) {
-  return runPlanCpu(samplerById(id)!.build(sigmas, { eta }), gmmDenoiser(spec), { noise: z, count: z.length / 2, seed }).samples;
+  return runPlanCpu(samplerById(id)!.build(sigmas, { eta }), gmmDenoiser(spec), { noise: z, count: z.length / 2, seed })
+    .samples;
 }
 
 describe('sampler plans reproduce the published update rules (float64)', () => {
@@ -40,7 +50,10 @@ describe('sampler plans reproduce the published update rules (float64)', () => {
         const sigmas = karras(n, O);
         const plan = samplerById('ipndm')!.build(sigmas, { maxOrder });
         const out = runPlanCpu(plan, den, { noise: z, count: COUNT }).samples;
-        expect(maxAbsDiff(out, ipndmTextbook(den, sigmas, z, maxOrder)), `max_order ${maxOrder}, ${n} steps`).toBeLessThan(1e-9);
+        expect(
+          maxAbsDiff(out, ipndmTextbook(den, sigmas, z, maxOrder)),
+          `max_order ${maxOrder}, ${n} steps`,
+        ).toBeLessThan(1e-9);
         if (maxOrder === 1) expect(maxAbsDiff(out, eulerTextbook(den, sigmas, z))).toBeLessThan(1e-9);
       }
     }
@@ -52,8 +65,13 @@ describe('sampler plans reproduce the published update rules (float64)', () => {
   it('sde matches Euler–Maruyama with the Brownian-path increments, and η = 0 is Euler', () => {
     const sigmas = karras(12, O);
     for (const eta of [0.3, 1]) {
-      const xi = (step: number) => Array.from({ length: COUNT * 2 }, (_, k) => brownianIncrement(sigmas[step] / 80, sigmas[step + 1] / 80, 5, Math.floor(k / 2), k % 2));
-      expect(maxAbsDiff(runPlan('sde', spec, sigmas, z, eta, 5), sdeTextbook(den, sigmas, z, eta, xi))).toBeLessThan(1e-9);
+      const xi = (step: number) =>
+        Array.from({ length: COUNT * 2 }, (_, k) =>
+          brownianIncrement(sigmas[step] / 80, sigmas[step + 1] / 80, 5, Math.floor(k / 2), k % 2),
+        );
+      expect(maxAbsDiff(runPlan('sde', spec, sigmas, z, eta, 5), sdeTextbook(den, sigmas, z, eta, xi))).toBeLessThan(
+        1e-9,
+      );
     }
     expect(maxAbsDiff(runPlan('sde', spec, sigmas, z, 0), eulerTextbook(den, sigmas, z))).toBeLessThan(1e-9);
   });
@@ -85,7 +103,8 @@ describe('convergence orders on a Gaussian target with a known exact solution', 
   it('Heun is second order', () => expect(slope('heun', [32, 64, 128])).toBeGreaterThan(1.8));
   it('DPM++(2M) is second order', () => expect(slope('dpmpp_2m', [32, 64, 128])).toBeGreaterThan(1.8));
   // Fourth-order Adams–Bashforth, but its first (Euler) warm-up step leaves an O(h²) error: global order 2.
-  it('iPNDM is second order (its Euler warm-up caps it)', () => expect(slope('ipndm', [32, 64, 128])).toBeGreaterThan(1.8));
+  it('iPNDM is second order (its Euler warm-up caps it)', () =>
+    expect(slope('ipndm', [32, 64, 128])).toBeGreaterThan(1.8));
   it('iPNDM beats Heun at equal NFE', () => {
     const err = (id: string, n: number) => rms(runPlan(id, spec, logSnr(n, O), z), exact);
     expect(err('ipndm', 20)).toBeLessThan(err('heun', 10));

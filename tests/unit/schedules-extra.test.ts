@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCHEDULE_OPTIONS as O, logSnr, type ScheduleOptions } from '../../src/sampling/schedules';
-import { beta, BETA_SCHEDULE_DEFAULTS, exponential, klOptimal, polyexponential, simple, vp, VP_SCHEDULE_DEFAULTS } from '../../src/sampling/schedules-extra';
+import {
+  beta,
+  BETA_SCHEDULE_DEFAULTS,
+  exponential,
+  klOptimal,
+  polyexponential,
+  simple,
+  vp,
+  VP_SCHEDULE_DEFAULTS,
+} from '../../src/sampling/schedules-extra';
 import { betaCdf, betaQuantile, logGamma } from '../../src/sampling/beta-distribution';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
@@ -42,12 +51,15 @@ describe('closed forms', () => {
     for (let i = 0; i < 9; i++) expect(rel(a[i], b[i])).toBeLessThan(1e-14);
     const s = polyexponential(5, { ...O, rho: 3 });
     const [lo, hi] = [Math.log(O.sigmaMin), Math.log(O.sigmaMax)];
-    for (let i = 0; i < 5; i++) expect(Math.abs((Math.log(s[i]) - lo) / (hi - lo) - (1 - i / 4) ** 3)).toBeLessThan(1e-14);
+    for (let i = 0; i < 5; i++)
+      expect(Math.abs((Math.log(s[i]) - lo) / (hi - lo) - (1 - i / 4) ** 3)).toBeLessThan(1e-14);
   });
   it('vp: k-diffusion get_sigmas_vp with β_d = 19.9, β_min = 0.1, ε_s = 1e−3 (t uniform)', () => {
     expect(VP_SCHEDULE_DEFAULTS).toEqual({ betaD: 19.9, betaMin: 0.1, epsilonS: 1e-3 });
     const s = vp(4);
-    [1, 1 - 0.999 / 3, 1 - (2 * 0.999) / 3, 1e-3].forEach((t, i) => expect(rel(s[i], Math.sqrt(Math.exp((19.9 * t * t) / 2 + 0.1 * t) - 1))).toBeLessThan(1e-9));
+    [1, 1 - 0.999 / 3, 1 - (2 * 0.999) / 3, 1e-3].forEach((t, i) =>
+      expect(rel(s[i], Math.sqrt(Math.exp((19.9 * t * t) / 2 + 0.1 * t) - 1))).toBeLessThan(1e-9),
+    );
     expect(s[0]).toBeCloseTo(152.167, 3);
     expect(s[3]).toBeCloseTo(0.010486, 6);
   });

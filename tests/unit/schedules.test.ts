@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCHEDULE_OPTIONS as O, karras, linearT, logSnr, timeUniform, SCHEDULES } from '../../src/sampling/schedules';
+import {
+  DEFAULT_SCHEDULE_OPTIONS as O,
+  karras,
+  linearT,
+  logSnr,
+  timeUniform,
+  SCHEDULES,
+} from '../../src/sampling/schedules';
 
-const close = (a: number, b: number, rel = 1e-12) => expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(b)));
+const close = (a: number, b: number, rel = 1e-12) =>
+  expect(Math.abs(a - b)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(b)));
 
 describe('schedules (algorithms.md formulas)', () => {
   it('karras: endpoints, final zero, and uniform spacing in σ^{1/ρ}', () => {
@@ -26,7 +34,10 @@ describe('schedules (algorithms.md formulas)', () => {
     const B = Math.log1p(0.002 * 0.002);
     const betaD = (2 * (B / 1e-3 - A)) / (1e-3 - 1);
     const betaMin = A - betaD / 2;
-    const ts = Array.from(s.subarray(0, 8), (v) => (-betaMin + Math.sqrt(betaMin ** 2 + 2 * betaD * Math.log1p(v * v))) / betaD);
+    const ts = Array.from(
+      s.subarray(0, 8),
+      (v) => (-betaMin + Math.sqrt(betaMin ** 2 + 2 * betaD * Math.log1p(v * v))) / betaD,
+    );
     for (let i = 0; i < 8; i++) close(ts[i], 1 + (i / 7) * (1e-3 - 1), 1e-9);
   });
 

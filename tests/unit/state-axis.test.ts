@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { SCHEDULES } from '../../src/sampling/schedules';
-import { AXIS_PARAMS, axisLabel, gridAxesText, gridCellCount, gridRuns, MAX_GRID_CELLS, parseAxis, type AxisParam } from '../../src/state/axis';
+import {
+  AXIS_PARAMS,
+  axisLabel,
+  gridAxesText,
+  gridCellCount,
+  gridRuns,
+  MAX_GRID_CELLS,
+  parseAxis,
+  type AxisParam,
+} from '../../src/state/axis';
 import { defaultState } from '../../src/state/params';
 import { SAMPLER_LIST, stateWith } from './state-random-state';
 
@@ -10,7 +19,9 @@ const parse = (param: AxisParam, text: string) => parseAxis(param, text, CORE, S
 describe('parseAxis: the A1111 X/Y plot syntax', () => {
   it('lists of samplers and schedules, by id or label, any case', () => {
     expect(parse('sampler', 'euler, heun')).toEqual({ values: ['euler', 'heun'] });
-    expect(parse('sampler', ' Euler ,HEUN,DPM++(2M), η-SDE (Euler–Maruyama) ')).toEqual({ values: ['euler', 'heun', 'dpmpp_2m', 'sde'] });
+    expect(parse('sampler', ' Euler ,HEUN,DPM++(2M), η-SDE (Euler–Maruyama) ')).toEqual({
+      values: ['euler', 'heun', 'dpmpp_2m', 'sde'],
+    });
     expect(parse('schedule', 'karras, Linear t (RF), LOGSNR')).toEqual({ values: ['karras', 'linear_t', 'logsnr'] });
   });
 
@@ -43,22 +54,32 @@ describe('parseAxis: the A1111 X/Y plot syntax', () => {
     expect(parse('steps', 'abc')).toEqual({ error: `steps: "abc" is not a number or a range; ${usage}` });
     expect(parse('steps', '10, 2.5')).toEqual({ error: 'steps: 2.5 (from "2.5") is not a whole number' });
     expect(parse('steps', '0')).toEqual({ error: 'steps: 0 (from "0") is outside 1–1000' });
-    expect(parse('steps', '990-1010 (+10)')).toEqual({ error: 'steps: 1010 (from "990-1010 (+10)") is outside 1–1000' });
+    expect(parse('steps', '990-1010 (+10)')).toEqual({
+      error: 'steps: 1010 (from "990-1010 (+10)") is outside 1–1000',
+    });
     expect(parse('steps', '1-2 (+0.5)')).toEqual({ error: 'steps: 1.5 (from "1-2 (+0.5)") is not a whole number' });
     expect(parse('steps', '1-10 (-1)')).toEqual({ error: 'steps: the step in "1-10 (-1)" goes away from 10' });
     expect(parse('steps', '1-10 (+0)')).toEqual({ error: 'steps: the step in "1-10 (+0)" must not be 0' });
     expect(parse('steps', '1-5 [0]')).toEqual({ error: `steps: a count [n] must be 1–${MAX_GRID_CELLS}, got [0]` });
-    expect(parse('steps', '1-1000')).toEqual({ error: `steps: "1-1000" gives 1000 values, at most ${MAX_GRID_CELLS} allowed` });
+    expect(parse('steps', '1-1000')).toEqual({
+      error: `steps: "1-1000" gives 1000 values, at most ${MAX_GRID_CELLS} allowed`,
+    });
     expect(parse('steps', '1-40, 1-40')).toEqual({ error: `steps: 80 values, at most ${MAX_GRID_CELLS} allowed` });
     expect(parse('steps', '-5')).toEqual({ error: 'steps: -5 (from "-5") is outside 1–1000' });
     expect(parse('steps', '5-')).toEqual({ error: `steps: "5-" is not a number or a range; ${usage}` });
     expect(parse('steps', ' , ')).toEqual({ error: `steps: give at least one value; ${usage}` });
     expect(parse('eta', '1.5')).toEqual({ error: 'eta: 1.5 (from "1.5") is outside 0–1' });
     expect(parse('eta', '0-2 [3]')).toEqual({ error: 'eta: 2 (from "0-2 [3]") is outside 0–1' });
-    expect(parse('sampler', 'euler, ddim')).toEqual({ error: 'sampler: unknown "ddim"; known: euler, heun, dpmpp_2m, ipndm, sde' });
-    expect(parse('schedule', '<script>')).toEqual({ error: 'schedule: unknown "<script>"; known: karras, time_uniform, logsnr, linear_t' });
+    expect(parse('sampler', 'euler, ddim')).toEqual({
+      error: 'sampler: unknown "ddim"; known: euler, heun, dpmpp_2m, ipndm, sde',
+    });
+    expect(parse('schedule', '<script>')).toEqual({
+      error: 'schedule: unknown "<script>"; known: karras, time_uniform, logsnr, linear_t',
+    });
     expect(parse('sampler', '')).toEqual({ error: 'sampler: give at least one value; e.g. "euler, heun"' });
-    expect(parse('cfg' as AxisParam, '1')).toEqual({ error: `axis: must be one of ${AXIS_PARAMS.join(', ')}, got "cfg"` });
+    expect(parse('cfg' as AxisParam, '1')).toEqual({
+      error: `axis: must be one of ${AXIS_PARAMS.join(', ')}, got "cfg"`,
+    });
     // The axes are sampler, steps, schedule, then every option a sampler declares.
     expect(AXIS_PARAMS.slice(0, 3)).toEqual(['sampler', 'steps', 'schedule']);
     expect(AXIS_PARAMS).toEqual(expect.arrayContaining(['eta', 'sigmaVar', 'afs', 'base']));
@@ -73,7 +94,9 @@ describe('parseAxis: the A1111 X/Y plot syntax', () => {
 });
 
 describe('gridRuns', () => {
-  const base = stateWith({ panels: [{ sampler: 'sde', steps: 10, schedule: 'karras', eta: 0.5 }, defaultState().panels[1]] });
+  const base = stateWith({
+    panels: [{ sampler: 'sde', steps: 10, schedule: 'karras', eta: 0.5 }, defaultState().panels[1]],
+  });
 
   it('rows follow Y, columns follow X; other settings come from panel 0', () => {
     const x = { param: 'steps' as const, values: [5, 10, 20] };
@@ -84,7 +107,10 @@ describe('gridRuns', () => {
       [5, 10, 20].map((steps) => ({ sampler: 'heun', steps, schedule: 'karras', eta: 0.5 })),
     ]);
     expect(gridRuns(base, { param: 'eta', values: [0, 1] }, { param: 'schedule', values: ['logsnr'] })).toEqual([
-      [{ sampler: 'sde', steps: 10, schedule: 'logsnr', eta: 0 }, { sampler: 'sde', steps: 10, schedule: 'logsnr', eta: 1 }],
+      [
+        { sampler: 'sde', steps: 10, schedule: 'logsnr', eta: 0 },
+        { sampler: 'sde', steps: 10, schedule: 'logsnr', eta: 1 },
+      ],
     ]);
   });
 
@@ -93,10 +119,18 @@ describe('gridRuns', () => {
     const etas = (n: number) => ({ param: 'eta' as const, values: Array.from({ length: n }, (_, i) => i / n) });
     expect(gridRuns(base, steps(8), etas(8)).flat()).toHaveLength(64);
     expect(() => gridRuns(base, steps(9), etas(8))).toThrow('grid: 9 × 8 = 72 runs, at most 64 allowed');
-    expect(() => gridRuns(base, steps(2), steps(3))).toThrow('grid: the X and Y axes must vary different settings, both vary steps');
-    expect(() => gridRuns(base, { param: 'steps', values: ['10'] }, etas(2))).toThrow('x.values[0]: steps needs a number, got "10"');
-    expect(() => gridRuns(base, steps(2), { param: 'sampler', values: [3] })).toThrow('y.values[0]: sampler needs a string, got 3');
-    expect(() => gridRuns(base, steps(2), { param: 'sampler', values: [] })).toThrow('y.values: at least one value needed');
+    expect(() => gridRuns(base, steps(2), steps(3))).toThrow(
+      'grid: the X and Y axes must vary different settings, both vary steps',
+    );
+    expect(() => gridRuns(base, { param: 'steps', values: ['10'] }, etas(2))).toThrow(
+      'x.values[0]: steps needs a number, got "10"',
+    );
+    expect(() => gridRuns(base, steps(2), { param: 'sampler', values: [3] })).toThrow(
+      'y.values[0]: sampler needs a string, got 3',
+    );
+    expect(() => gridRuns(base, steps(2), { param: 'sampler', values: [] })).toThrow(
+      'y.values: at least one value needed',
+    );
   });
 
   it('labels and the infotext description', () => {
@@ -104,7 +138,9 @@ describe('gridRuns', () => {
     expect(axisLabel('schedule', 'linear_t')).toBe('Schedule: Linear t (RF)');
     expect(axisLabel('steps', 12)).toBe('Steps: 12');
     expect(axisLabel('eta', 0.25)).toBe('η: 0.25');
-    expect(gridAxesText({ param: 'steps', values: [5, 10] }, { param: 'sampler', values: ['euler', 'heun'] })).toBe('X steps: 5, 10; Y sampler: euler, heun');
+    expect(gridAxesText({ param: 'steps', values: [5, 10] }, { param: 'sampler', values: ['euler', 'heun'] })).toBe(
+      'X steps: 5, 10; Y sampler: euler, heun',
+    );
   });
 });
 
@@ -119,9 +155,20 @@ describe('axes over the options samplers declare', () => {
   });
 
   it('cells hold the option as the panel stores it (switches as booleans), labelled by its declaration', () => {
-    const amed = stateWith({ panels: [{ sampler: 'amed_plugin', steps: 3, schedule: 'time_uniform', eta: 0 }, defaultState().panels[1]] });
+    const amed = stateWith({
+      panels: [{ sampler: 'amed_plugin', steps: 3, schedule: 'time_uniform', eta: 0 }, defaultState().panels[1]],
+    });
     const rows = gridRuns(amed, { param: 'afs', values: ['on', 'off'] }, { param: 'base', values: ['euler'] });
-    expect(rows).toEqual([[true, false].map((afs) => ({ sampler: 'amed_plugin', steps: 3, schedule: 'time_uniform', eta: 0, afs, base: 'euler' }))]);
+    expect(rows).toEqual([
+      [true, false].map((afs) => ({
+        sampler: 'amed_plugin',
+        steps: 3,
+        schedule: 'time_uniform',
+        eta: 0,
+        afs,
+        base: 'euler',
+      })),
+    ]);
     expect(axisLabel('base', 'dpm2')).toBe('Base: DPM-Solver-2');
     expect(axisLabel('sigmaVar', 0.5)).toBe('σ_var: 0.5');
     expect(axisLabel('afs', 'off')).toBe('AFS: off');

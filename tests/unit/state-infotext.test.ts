@@ -34,14 +34,36 @@ function restorable(state: SandboxState, i: number): SandboxState {
 describe('toInfotext', () => {
   it('A1111 style for the default panels', () => {
     const d = defaultState();
-    expect(toInfotext(d, 0, { nfe: 10 })).toBe('Steps: 10, Sampler: Euler, Schedule type: Karras, Seed: 42, World: gmm:ring8, NFE: 10, Count: 2048');
-    expect(toInfotext(d, 1, { nfe: 9 })).toBe('Steps: 5, Sampler: Heun, Schedule type: Karras, Seed: 42, World: gmm:ring8, NFE: 9, Count: 2048');
-    expect(toInfotext(d, 2)).toBe('Steps: 10, Sampler: η-SDE (Euler–Maruyama), Schedule type: Karras, Seed: 42, World: gmm:ring8, Eta: 1, Count: 2048');
+    expect(toInfotext(d, 0, { nfe: 10 })).toBe(
+      'Steps: 10, Sampler: Euler, Schedule type: Karras, Seed: 42, World: gmm:ring8, NFE: 10, Count: 2048',
+    );
+    expect(toInfotext(d, 1, { nfe: 9 })).toBe(
+      'Steps: 5, Sampler: Heun, Schedule type: Karras, Seed: 42, World: gmm:ring8, NFE: 9, Count: 2048',
+    );
+    expect(toInfotext(d, 2)).toBe(
+      'Steps: 10, Sampler: η-SDE (Euler–Maruyama), Schedule type: Karras, Seed: 42, World: gmm:ring8, Eta: 1, Count: 2048',
+    );
   });
 
   it('σ settings only when not default; the NFE budget in equal-NFE mode; the mixture; quoted grid axes', () => {
-    const custom = { type: 'gmm' as const, means: [[1, 2], [-3, 0.5]], stds: [0.5, 1], weights: [1, 2] };
-    const state = stateWith({ world: 'custom', custom, equalNfe: true, nfe: 20, sigmaMax: 14.6, rho: 3, panels: [{ sampler: 'dpmpp_2m', steps: 20, schedule: 'linear_t', eta: 0 }, defaultState().panels[1]] });
+    const custom = {
+      type: 'gmm' as const,
+      means: [
+        [1, 2],
+        [-3, 0.5],
+      ],
+      stds: [0.5, 1],
+      weights: [1, 2],
+    };
+    const state = stateWith({
+      world: 'custom',
+      custom,
+      equalNfe: true,
+      nfe: 20,
+      sigmaMax: 14.6,
+      rho: 3,
+      panels: [{ sampler: 'dpmpp_2m', steps: 20, schedule: 'linear_t', eta: 0 }, defaultState().panels[1]],
+    });
     expect(toInfotext(state, 0, { gridAxes: 'X steps: 5, 10; Y sampler: euler, heun' })).toBe(
       'Steps: 20, Sampler: DPM++(2M), Schedule type: Linear t (RF), Seed: 42, World: custom, Count: 2048, NFE budget: 20, Sigma max: 14.6, Rho: 3, ' +
         'Mixture: "1,2,0.5,1;-3,0.5,1,2", Grid: "X steps: 5, 10; Y sampler: euler, heun"',
@@ -59,18 +81,34 @@ describe('fromInfotext', () => {
     for (let seed = 1; seed <= 200; seed++) {
       const state = randomState(seed);
       state.panels.forEach((_, i) => {
-        const text = toInfotext(state, i, { nfe: 7, gridAxes: 'X eta: 0, 0.5; Y steps: 3, 4', image: imageOf(state.world) });
-        expect(fromInfotext(text, WORLDS, SAMPLER_LIST), `seed ${seed}, panel ${i}: ${text.slice(0, 200)}`).toEqual({ state: restorable(state, i), notices: [] });
+        const text = toInfotext(state, i, {
+          nfe: 7,
+          gridAxes: 'X eta: 0, 0.5; Y steps: 3, 4',
+          image: imageOf(state.world),
+        });
+        expect(fromInfotext(text, WORLDS, SAMPLER_LIST), `seed ${seed}, panel ${i}: ${text.slice(0, 200)}`).toEqual({
+          state: restorable(state, i),
+          notices: [],
+        });
       });
     }
   });
 
   it('reads an A1111 infotext: prompt lines above, ids or labels in any case, unknown keys reported', () => {
-    const text = 'a photo of a cat, best quality\nNegative prompt: blurry\nSteps: 20, Sampler: HEUN, CFG scale: 7, Seed: 5, Size: 512x512, Schedule type: logsnr, Model: sd15';
+    const text =
+      'a photo of a cat, best quality\nNegative prompt: blurry\nSteps: 20, Sampler: HEUN, CFG scale: 7, Seed: 5, Size: 512x512, Schedule type: logsnr, Model: sd15';
     const { state, notices } = parse(text);
-    expect(state).toEqual(stateWith({ seed: 5, panels: [{ sampler: 'heun', steps: 20, schedule: 'logsnr', eta: 0 }, ...defaultState().panels.slice(1)] }));
+    expect(state).toEqual(
+      stateWith({
+        seed: 5,
+        panels: [{ sampler: 'heun', steps: 20, schedule: 'logsnr', eta: 0 }, ...defaultState().panels.slice(1)],
+      }),
+    );
     // Without a World key the world is the default 2D one, which has no CFG or size.
-    expect(notices).toEqual(['infotext: ignored unknown key "Model"', 'cfg, size: only image worlds have these settings; ignored']);
+    expect(notices).toEqual([
+      'infotext: ignored unknown key "Model"',
+      'cfg, size: only image worlds have these settings; ignored',
+    ]);
   });
 
   it('an empty text is the defaults; a stochastic sampler without Eta gets η = 1', () => {
@@ -79,7 +117,9 @@ describe('fromInfotext', () => {
   });
 
   it('bad values fall back with notices naming the field and range', () => {
-    const { state, notices } = parse('Steps: <script>alert(1)</script>, Sampler: DPM++ 2M Karras, Seed: 1e999, Eta: -1, World: gmm:mars, Count: 12.5');
+    const { state, notices } = parse(
+      'Steps: <script>alert(1)</script>, Sampler: DPM++ 2M Karras, Seed: 1e999, Eta: -1, World: gmm:mars, Count: 12.5',
+    );
     expect(state).toEqual(defaultState());
     expect(notices).toEqual([
       'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, got "gmm:mars"; using "gmm:ring8"',
@@ -92,9 +132,14 @@ describe('fromInfotext', () => {
   });
 
   it('malformed text: no key, stray words between pairs, an unterminated quote, a bad mixture', () => {
-    expect(parse('hello world')).toEqual({ state: defaultState(), notices: ['infotext: ignored "hello world" (not "Key: value")'] });
+    expect(parse('hello world')).toEqual({
+      state: defaultState(),
+      notices: ['infotext: ignored "hello world" (not "Key: value")'],
+    });
     expect(parse('Steps: 3, junk, Seed: 4').notices).toEqual(['infotext: ignored "junk" (not "Key: value")']);
-    expect(parse('Steps: 3, junk, Seed: 4').state).toEqual(stateWith({ seed: 4, panels: [{ ...defaultState().panels[0], steps: 3 }, ...defaultState().panels.slice(1)] }));
+    expect(parse('Steps: 3, junk, Seed: 4').state).toEqual(
+      stateWith({ seed: 4, panels: [{ ...defaultState().panels[0], steps: 3 }, ...defaultState().panels.slice(1)] }),
+    );
     const open = parse('Seed: 9, Grid: "X steps, Steps: 2');
     expect(open.notices).toEqual(['infotext: the quoted value of "Grid" is malformed; ignored the rest']);
     expect(open.state.seed).toBe(9);
@@ -115,7 +160,10 @@ describe('fromInfotext', () => {
     const text = `Steps: 5, Seed: ${'9'.repeat(10 * 2 ** 20)}`;
     const huge = parse(text);
     expect(performance.now() - t0).toBeLessThan(100);
-    expect(huge).toEqual({ state: defaultState(), notices: [`infotext: ${text.length} characters, at most ${MAX_INFOTEXT_CHARS} allowed; using the defaults`] });
+    expect(huge).toEqual({
+      state: defaultState(),
+      notices: [`infotext: ${text.length} characters, at most ${MAX_INFOTEXT_CHARS} allowed; using the defaults`],
+    });
     expect(parse(null as unknown as string).notices).toEqual(['infotext: must be text, got null; using the defaults']);
   });
 

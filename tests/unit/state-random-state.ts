@@ -21,7 +21,11 @@ export const CORE_SAMPLERS = [
 ];
 
 /** Panel options away from their defaults, each present about a third of the time. */
-function randomPanelOptions(u: () => number, pick: <T>(list: readonly T[]) => T, family: string[]): Partial<PanelState> {
+function randomPanelOptions(
+  u: () => number,
+  pick: <T>(list: readonly T[]) => T,
+  family: string[],
+): Partial<PanelState> {
   const options: Partial<PanelState> = {};
   if (family.length > 0 && u() < 0.4) options.world = pick(family);
   if (u() < 0.3) options.sigmaVar = u() * 2 || 0.5;
@@ -39,14 +43,30 @@ export function randomState(seed: number): SandboxState {
   const custom = u() < 0.5 ? randomMixture(seed, 1 + Math.floor(u() * 12)) : undefined;
   // Sometimes a 2D world's reflow level, which the page makes again when a link names it.
   const preset = pick(WORLDS);
-  const world = custom && u() < 0.7 ? 'custom' : preset.kind === '2d' && u() < 0.3 ? liveReflowId(preset.id, int([2, MAX_REFLOW_LEVEL])) : preset.id;
+  const world =
+    custom && u() < 0.7
+      ? 'custom'
+      : preset.kind === '2d' && u() < 0.3
+        ? liveReflowId(preset.id, int([2, MAX_REFLOW_LEVEL]))
+        : preset.id;
   const base = world.replace(/:\d+rf$/, '');
   // The other members of the shared world's family, for panels that take their own (the shared one is left out).
-  const family = world === 'custom' || preset.kind === 'image' ? [] : [base, ...Array.from({ length: MAX_REFLOW_LEVEL - 1 }, (_, k) => liveReflowId(base, k + 2))].filter((id) => id !== world);
+  const family =
+    world === 'custom' || preset.kind === 'image'
+      ? []
+      : [base, ...Array.from({ length: MAX_REFLOW_LEVEL - 1 }, (_, k) => liveReflowId(base, k + 2))].filter(
+          (id) => id !== world,
+        );
   const panels = Array.from({ length: int(LIMITS.panels) }, () => {
     const sampler = pick(SAMPLERS);
     // Deterministic samplers ignore η, and the infotext leaves it out for them; keep it 0 there.
-    return { sampler: sampler.id, steps: int(LIMITS.steps), schedule: pick(SCHEDULES).id, eta: sampler.stochastic ? u() : 0, ...randomPanelOptions(u, pick, family) };
+    return {
+      sampler: sampler.id,
+      steps: int(LIMITS.steps),
+      schedule: pick(SCHEDULES).id,
+      eta: sampler.stochastic ? u() : 0,
+      ...randomPanelOptions(u, pick, family),
+    };
   });
   const image = WORLDS.find((w) => w.id === world)?.image;
   return {
@@ -66,7 +86,10 @@ export function randomState(seed: number): SandboxState {
 }
 
 /** Image settings away from their defaults (each present about half the time). */
-function randomImageFields(u: () => number, image: { size: number; maxSize: number; classes: readonly string[] }): Partial<SandboxState> {
+function randomImageFields(
+  u: () => number,
+  image: { size: number; maxSize: number; classes: readonly string[] },
+): Partial<SandboxState> {
   const fields: Partial<SandboxState> = {};
   if (u() < 0.5) fields.label = u() < 0.2 ? 'unconditional' : Math.floor(u() * image.classes.length);
   if (u() < 0.5) fields.cfg = u() * 20;

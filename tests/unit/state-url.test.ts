@@ -14,8 +14,18 @@ describe('URL hash', () => {
   });
 
   it('a drawn mixture as x,y,std,weight;…', () => {
-    const custom = { type: 'gmm' as const, means: [[1.5, -2], [0, 3e-7]], stds: [0.25, 1], weights: [1, 0.5] };
-    expect(stateToHash(stateWith({ world: 'custom', custom }))).toMatch(/^#world=custom&.*&mix=1\.5,-2,0\.25,1;0,3e-7,1,0\.5$/);
+    const custom = {
+      type: 'gmm' as const,
+      means: [
+        [1.5, -2],
+        [0, 3e-7],
+      ],
+      stds: [0.25, 1],
+      weights: [1, 0.5],
+    };
+    expect(stateToHash(stateWith({ world: 'custom', custom }))).toMatch(
+      /^#world=custom&.*&mix=1\.5,-2,0\.25,1;0,3e-7,1,0\.5$/,
+    );
   });
 
   it('round-trips 200 random states exactly (full-precision doubles, custom mixtures, 2–6 panels)', () => {
@@ -28,7 +38,10 @@ describe('URL hash', () => {
   it('ids with separators and non-ASCII characters are escaped and restored', () => {
     const samplers = [...CORE_SAMPLERS, { id: 'a:b~c&d=e%f η😀', stochastic: true, options: [] }];
     const worlds = [...WORLDS, { id: 'w&x=y#z' }];
-    const state = stateWith({ world: 'w&x=y#z', panels: [{ sampler: 'a:b~c&d=e%f η😀', steps: 3, schedule: 'logsnr', eta: 0.25 }, defaultState().panels[0]] });
+    const state = stateWith({
+      world: 'w&x=y#z',
+      panels: [{ sampler: 'a:b~c&d=e%f η😀', steps: 3, schedule: 'logsnr', eta: 0.25 }, defaultState().panels[0]],
+    });
     const hash = stateToHash(state);
     expect(hash.slice(1)).not.toMatch(/#/);
     expect(stateFromHash(hash, worlds, samplers)).toEqual({ state, notices: [] });
@@ -44,7 +57,9 @@ describe('URL hash', () => {
 
 describe('URL hash: garbage is survived with notices', () => {
   it('bad numbers, booleans and ids name the field and its range', () => {
-    const { state, notices } = fromHash('#seed=abc&count=1e400&equal=yes&nfe=-3&smax=0x10&world=%3Cscript%3Ealert(1)%3C%2Fscript%3E');
+    const { state, notices } = fromHash(
+      '#seed=abc&count=1e400&equal=yes&nfe=-3&smax=0x10&world=%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+    );
     expect(state).toEqual(defaultState());
     expect(notices).toEqual([
       'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, got "<script>alert(1)</script>"; using "gmm:ring8"',
@@ -59,13 +74,21 @@ describe('URL hash: garbage is survived with notices', () => {
   it('malformed %-escapes, keys without values and unknown keys', () => {
     const { state, notices } = fromHash('#seed=%E0%A4%A&world&__proto__=1&constructor=2&seed2=5&count=12');
     expect(state).toEqual(stateWith({ count: 12 }));
-    expect(notices).toEqual(['URL: "seed" has a malformed %-escape; ignored', 'URL: "world" has no value; ignored', 'URL: ignored unknown keys "__proto__", "constructor", "seed2"']);
+    expect(notices).toEqual([
+      'URL: "seed" has a malformed %-escape; ignored',
+      'URL: "world" has no value; ignored',
+      'URL: ignored unknown keys "__proto__", "constructor", "seed2"',
+    ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('panels: wrong part counts, bad parts, too few and too many', () => {
     const bad = fromHash('#p=euler:10~heun:x:karras:0~ddim:5:cosine:2');
-    expect(bad.state.panels).toEqual([defaultState().panels[0], { sampler: 'heun', steps: 5, schedule: 'karras', eta: 0 }, { sampler: 'sde', steps: 5, schedule: 'karras', eta: 1 }]);
+    expect(bad.state.panels).toEqual([
+      defaultState().panels[0],
+      { sampler: 'heun', steps: 5, schedule: 'karras', eta: 0 },
+      { sampler: 'sde', steps: 5, schedule: 'karras', eta: 1 },
+    ]);
     expect(bad.notices).toEqual([
       'panels[0]: must be { sampler, steps, schedule, eta }, got "euler:10"; using the default panel',
       'panels[1].steps: must be an integer in 1–1000, got "x"; using 5',
@@ -90,7 +113,9 @@ describe('URL hash: garbage is survived with notices', () => {
       'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, got "custom"; using "gmm:ring8"',
     ]);
     const custom = randomMixture(9, 3);
-    expect(fromHash(stateToHash(stateWith({ world: 'gmm:moons', custom }))).state).toEqual(stateWith({ world: 'gmm:moons', custom }));
+    expect(fromHash(stateToHash(stateWith({ world: 'gmm:moons', custom }))).state).toEqual(
+      stateWith({ world: 'gmm:moons', custom }),
+    );
   });
 
   it('a 10 MB hash and a non-string are refused at once', () => {
@@ -98,8 +123,12 @@ describe('URL hash: garbage is survived with notices', () => {
     const huge = fromHash(`#seed=1&p=${'euler:10:karras:0~'.repeat(600_000)}`);
     expect(performance.now() - t0).toBeLessThan(100);
     expect(huge.state).toEqual(defaultState());
-    expect(huge.notices).toEqual([`URL: the hash is 10800010 characters, at most ${MAX_HASH_CHARS} allowed; using the defaults`]);
-    expect(fromHash(42 as unknown as string).notices).toEqual(['URL: the hash must be text, got 42; using the defaults']);
+    expect(huge.notices).toEqual([
+      `URL: the hash is 10800010 characters, at most ${MAX_HASH_CHARS} allowed; using the defaults`,
+    ]);
+    expect(fromHash(42 as unknown as string).notices).toEqual([
+      'URL: the hash must be text, got 42; using the defaults',
+    ]);
   });
 
   it('a hash just under the cap with 100 000 junk pairs is read in well under a second', () => {

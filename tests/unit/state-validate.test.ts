@@ -38,7 +38,15 @@ describe('sanitizeState keeps valid states exactly', () => {
   it('missing fields take their defaults silently; a stochastic sampler defaults to η = 1, others to 0', () => {
     const { state, notices } = sanitize({ seed: 7, panels: [{ sampler: 'sde', steps: 4 }, { sampler: 'heun' }] });
     expect(notices).toEqual([]);
-    expect(state).toEqual(stateWith({ seed: 7, panels: [{ sampler: 'sde', steps: 4, schedule: 'karras', eta: 1 }, { sampler: 'heun', steps: 5, schedule: 'karras', eta: 0 }] }));
+    expect(state).toEqual(
+      stateWith({
+        seed: 7,
+        panels: [
+          { sampler: 'sde', steps: 4, schedule: 'karras', eta: 1 },
+          { sampler: 'heun', steps: 5, schedule: 'karras', eta: 0 },
+        ],
+      }),
+    );
   });
 });
 
@@ -66,7 +74,10 @@ describe('sanitizeState replaces each bad field by its default and says which an
   it('booleans and ids', () => {
     rejectsField({ equalNfe: 'yes' }, /^equalNfe: must be true or false, got "yes"; using false$/);
     rejectsField({ showTrajectories: 1 }, /^showTrajectories: must be true or false, got 1/);
-    rejectsField({ world: 'gmm:nowhere' }, /^world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, got "gmm:nowhere"; using "gmm:ring8"$/);
+    rejectsField(
+      { world: 'gmm:nowhere' },
+      /^world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, got "gmm:nowhere"; using "gmm:ring8"$/,
+    );
     rejectsField({ world: 'custom' }, /^world: must be one of .* got "custom"/);
   });
 
@@ -84,7 +95,10 @@ describe('sanitizeState replaces each bad field by its default and says which an
 
   it('2–6 panels: too few are padded with defaults, too many cut to six, a non-list replaced', () => {
     const one = sanitize({ panels: [{ sampler: 'ipndm', steps: 3, schedule: 'logsnr', eta: 0 }] });
-    expect(one.state.panels).toEqual([{ sampler: 'ipndm', steps: 3, schedule: 'logsnr', eta: 0 }, defaultState().panels[1]]);
+    expect(one.state.panels).toEqual([
+      { sampler: 'ipndm', steps: 3, schedule: 'logsnr', eta: 0 },
+      defaultState().panels[1],
+    ]);
     expect(one.notices).toEqual(['panels: at least 2 panels needed, got 1; adding defaults']);
     const many = Array.from({ length: 9 }, (_, i) => ({ sampler: 'euler', steps: i + 1, schedule: 'karras', eta: 0 }));
     const nine = sanitize({ panels: many });
@@ -110,16 +124,43 @@ describe('sanitizeState replaces each bad field by its default and says which an
   it('custom mixtures: holes, wrong shapes, too many components, an overflowing weight sum', () => {
     const notice = (custom: unknown) => sanitize({ custom }).notices;
     // eslint-disable-next-line no-sparse-arrays
-    expect(notice({ type: 'gmm', means: [, [0, 0]], stds: [1, 1], weights: [1, 1] })).toEqual([expect.stringMatching(/^custom.means\[0\]: must be \[x, y\]/)]);
-    expect(notice({ type: 'gmm', means: [[0, 0, 0]], stds: [1], weights: [1] })).toEqual([expect.stringMatching(/^custom.means\[0\]/)]);
-    expect(notice({ type: 'gmm', means: [[0, 'a']], stds: [1], weights: [1] })).toEqual([expect.stringMatching(/^custom.means\[0\]/)]);
-    expect(notice({ means: [[0, 0]], stds: [1], weights: [1] })).toEqual([expect.stringMatching(/^custom: must be \{ type: 'gmm'/)]);
-    expect(notice({ type: 'gmm', means: new Array(2000).fill([0, 0]), stds: new Array(2000).fill(1), weights: new Array(2000).fill(1) })).toEqual([expect.stringMatching(/^custom.means: 1–1024 components allowed, got 2000/)]);
-    expect(notice({ type: 'gmm', means: [[0, 0], [1, 1]], stds: [1, 1], weights: [1e308, 1e308] })).toEqual([expect.stringMatching(/^custom.weights: the sum must be finite/)]);
+    expect(notice({ type: 'gmm', means: [, [0, 0]], stds: [1, 1], weights: [1, 1] })).toEqual([
+      expect.stringMatching(/^custom.means\[0\]: must be \[x, y\]/),
+    ]);
+    expect(notice({ type: 'gmm', means: [[0, 0, 0]], stds: [1], weights: [1] })).toEqual([
+      expect.stringMatching(/^custom.means\[0\]/),
+    ]);
+    expect(notice({ type: 'gmm', means: [[0, 'a']], stds: [1], weights: [1] })).toEqual([
+      expect.stringMatching(/^custom.means\[0\]/),
+    ]);
+    expect(notice({ means: [[0, 0]], stds: [1], weights: [1] })).toEqual([
+      expect.stringMatching(/^custom: must be \{ type: 'gmm'/),
+    ]);
+    expect(
+      notice({
+        type: 'gmm',
+        means: new Array(2000).fill([0, 0]),
+        stds: new Array(2000).fill(1),
+        weights: new Array(2000).fill(1),
+      }),
+    ).toEqual([expect.stringMatching(/^custom.means: 1–1024 components allowed, got 2000/)]);
+    expect(
+      notice({
+        type: 'gmm',
+        means: [
+          [0, 0],
+          [1, 1],
+        ],
+        stds: [1, 1],
+        weights: [1e308, 1e308],
+      }),
+    ).toEqual([expect.stringMatching(/^custom.weights: the sum must be finite/)]);
   });
 
   it('a deterministic sampler list without euler: the fallback is the first known sampler', () => {
-    const { state, notices } = sanitizeState({ panels: [{ sampler: 'euler' }, { sampler: 'x' }] }, WORLDS, [{ id: 'heun', stochastic: false, options: [] }]);
+    const { state, notices } = sanitizeState({ panels: [{ sampler: 'euler' }, { sampler: 'x' }] }, WORLDS, [
+      { id: 'heun', stochastic: false, options: [] },
+    ]);
     expect(state.panels.map((p) => p.sampler)).toEqual(['heun', 'heun']);
     expect(notices).toHaveLength(2);
   });
@@ -148,13 +189,23 @@ describe('sanitizeState survives hostile input', () => {
   });
 
   it('__proto__ and constructor keys pollute nothing and are reported as unknown', () => {
-    const input = JSON.parse('{"__proto__": {"polluted": true, "seed": 9}, "constructor": {"prototype": {"polluted": true}}, "seed": 7, "panels": [{"__proto__": {"steps": 3}, "sampler": "heun"}, {}]}');
+    const input = JSON.parse(
+      '{"__proto__": {"polluted": true, "seed": 9}, "constructor": {"prototype": {"polluted": true}}, "seed": 7, "panels": [{"__proto__": {"steps": 3}, "sampler": "heun"}, {}]}',
+    );
     const { state, notices } = sanitize(input);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(state)).toBe(Object.prototype);
     expect(Object.keys(state).sort()).toEqual(Object.keys(defaultState()).sort());
-    expect(state).toEqual(stateWith({ seed: 7, panels: [{ sampler: 'heun', steps: 10, schedule: 'karras', eta: 0 }, defaultState().panels[1]] }));
-    expect(notices).toEqual(['state: ignored unknown fields "__proto__", "constructor"', 'panels[0]: ignored unknown field "__proto__"']);
+    expect(state).toEqual(
+      stateWith({
+        seed: 7,
+        panels: [{ sampler: 'heun', steps: 10, schedule: 'karras', eta: 0 }, defaultState().panels[1]],
+      }),
+    );
+    expect(notices).toEqual([
+      'state: ignored unknown fields "__proto__", "constructor"',
+      'panels[0]: ignored unknown field "__proto__"',
+    ]);
   });
 
   it('inherited properties are not read', () => {
@@ -162,9 +213,26 @@ describe('sanitizeState survives hostile input', () => {
   });
 
   it('nested junk and wrong types everywhere', () => {
-    const junk = { world: { id: 'gmm:ring8' }, seed: [42], count: { valueOf: () => 5 }, equalNfe: 'false', panels: [[1, 2], null, 'heun', { sampler: ['euler'], steps: '10', eta: { a: { b: {} } } }], custom: 'gmm', extra: { deep: [[[]]] } };
+    const junk = {
+      world: { id: 'gmm:ring8' },
+      seed: [42],
+      count: { valueOf: () => 5 },
+      equalNfe: 'false',
+      panels: [[1, 2], null, 'heun', { sampler: ['euler'], steps: '10', eta: { a: { b: {} } } }],
+      custom: 'gmm',
+      extra: { deep: [[[]]] },
+    };
     const { state, notices } = sanitize(junk);
-    expect(state).toEqual(stateWith({ panels: [defaultState().panels[0], defaultState().panels[1], defaultState().panels[2], defaultState().panels[0]] }));
+    expect(state).toEqual(
+      stateWith({
+        panels: [
+          defaultState().panels[0],
+          defaultState().panels[1],
+          defaultState().panels[2],
+          defaultState().panels[0],
+        ],
+      }),
+    );
     expect(notices).toEqual([
       'state: ignored unknown field "extra"',
       "custom: must be { type: 'gmm', means, stds, weights }; the custom mixture was dropped",
@@ -201,15 +269,46 @@ describe('sanitizeState survives hostile input', () => {
   });
 
   it('never throws on 500 random junk values', () => {
-    const atoms: unknown[] = [0, -1, Infinity, NaN, '', '<b>', 'euler', 'custom', null, true, [], {}, [[0, 0]], { type: 'gmm' }];
+    const atoms: unknown[] = [
+      0,
+      -1,
+      Infinity,
+      NaN,
+      '',
+      '<b>',
+      'euler',
+      'custom',
+      null,
+      true,
+      [],
+      {},
+      [[0, 0]],
+      { type: 'gmm' },
+    ];
     let s = 1;
     const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const any = (depth: number): unknown => {
       const r = next();
       if (depth > 2 || r < 0.6) return atoms[Math.floor(next() * atoms.length)];
       if (r < 0.8) return Array.from({ length: Math.floor(next() * 8) }, () => any(depth + 1));
-      const keys = ['world', 'custom', 'seed', 'count', 'panels', 'sampler', 'steps', 'eta', 'means', 'stds', 'weights', 'type', 'x'];
-      return Object.fromEntries(Array.from({ length: Math.floor(next() * 6) }, () => [keys[Math.floor(next() * keys.length)], any(depth + 1)]));
+      const keys = [
+        'world',
+        'custom',
+        'seed',
+        'count',
+        'panels',
+        'sampler',
+        'steps',
+        'eta',
+        'means',
+        'stds',
+        'weights',
+        'type',
+        'x',
+      ];
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(next() * 6) }, () => [keys[Math.floor(next() * keys.length)], any(depth + 1)]),
+      );
     };
     for (let i = 0; i < 500; i++) {
       const { state, notices } = sanitize(any(0));

@@ -4,7 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { imageTitles, judgedByClassifier, verdictSummary, type Verdict } from '../../src/ui/runs/classifier-verdict';
 
 /** Fashion-MNIST's label names (Xiao, Rasul & Vollgraf 2017), as the shipped index lists them. */
-const classes = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const classes = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
 /** A verdict whose image i has probability 0.9 on labels[i]. */
 const verdict = (labels: number[], asked: Verdict['asked']): Verdict => {
   const probabilities = new Float32Array(labels.length * 10).fill(0.1 / 9);
@@ -14,7 +25,10 @@ const verdict = (labels: number[], asked: Verdict['asked']): Verdict => {
 
 describe('classifier verdict', () => {
   it('a picked class: how many of the images look like it, the rest in the details', () => {
-    expect(verdictSummary(verdict([7, 7, 5, 7], 7))).toEqual({ text: '3/4 look like Sneaker', detail: "The classifier's verdicts: Sneaker 3, Sandal 1" });
+    expect(verdictSummary(verdict([7, 7, 5, 7], 7))).toEqual({
+      text: '3/4 look like Sneaker',
+      detail: "The classifier's verdicts: Sneaker 3, Sandal 1",
+    });
     expect(verdictSummary(verdict([5], 7)).text).toBe('0/1 look like Sneaker');
   });
 
@@ -29,13 +43,21 @@ describe('classifier verdict', () => {
   });
 
   it('tooltips name the verdict, its probability, and the class asked for when it differs', () => {
-    expect(imageTitles(verdict([7, 5], 7))).toEqual(['classifier: Sneaker (90 %)', 'classifier: Sandal (90 %); asked for Sneaker']);
-    expect(imageTitles(verdict([0, 3], 'mixed'))).toEqual(['classifier: T-shirt/top (90 %)', 'classifier: Dress (90 %); asked for Trouser']);
+    expect(imageTitles(verdict([7, 5], 7))).toEqual([
+      'classifier: Sneaker (90 %)',
+      'classifier: Sandal (90 %); asked for Sneaker',
+    ]);
+    expect(imageTitles(verdict([0, 3], 'mixed'))).toEqual([
+      'classifier: T-shirt/top (90 %)',
+      'classifier: Dress (90 %); asked for Trouser',
+    ]);
     expect(imageTitles(verdict([9], undefined))).toEqual(['classifier: Ankle boot (90 %)']);
   });
 
   it('judges the worlds whose manifest names a classifier, and only those', () => {
-    expect(judgedByClassifier({ size: 28, maxSize: 112, classes, nullClass: 10, classifier: 'fmnist-classifier' })).toBe(true);
+    expect(
+      judgedByClassifier({ size: 28, maxSize: 112, classes, nullClass: 10, classifier: 'fmnist-classifier' }),
+    ).toBe(true);
     expect(judgedByClassifier({ size: 28, maxSize: 112, classes, nullClass: 10, classifier: null })).toBe(false);
     expect(judgedByClassifier({ size: 28, maxSize: 112, classes, nullClass: 10 })).toBe(false);
     expect(judgedByClassifier(undefined)).toBe(false);

@@ -10,7 +10,14 @@ const sandbox = {
   worlds: [
     { id: 'gmm:ring8', label: 'Ring of 8', kind: '2d' as const, dim: 2, description: '' },
     { id: 'gmm:moons', label: 'Two moons', kind: '2d' as const, dim: 2, description: '' },
-    { id: 'fmnist', label: 'Fashion-MNIST', kind: 'image' as const, dim: 784, description: '', image: { size: 28, maxSize: 112, classes: ['a', 'b'], nullClass: 2 } },
+    {
+      id: 'fmnist',
+      label: 'Fashion-MNIST',
+      kind: 'image' as const,
+      dim: 784,
+      description: '',
+      image: { size: 28, maxSize: 112, classes: ['a', 'b'], nullClass: 2 },
+    },
   ],
   samplers: SAMPLERS,
 };
@@ -26,10 +33,16 @@ describe('initial state', () => {
   });
 
   it('an image world opens with its own count limits; a 2D reflow level is kept for the page to make', () => {
-    expect(initialState('#world=fmnist&class=1&size=56', sandbox)).toEqual({ state: { ...defaultState(), world: 'fmnist', count: 16, label: 1, size: 56 }, notices: [] });
+    expect(initialState('#world=fmnist&class=1&size=56', sandbox)).toEqual({
+      state: { ...defaultState(), world: 'fmnist', count: 16, label: 1, size: 56 },
+      notices: [],
+    });
     const { state, notices } = initialState(stateToHash({ ...defaultState(), world: 'fmnist' }), sandbox);
     expect(state).toEqual({ ...defaultState(), world: 'fmnist', count: 16 });
     expect(notices).toEqual(['count: must be an integer in 1–64, got 2048; using 16']);
-    expect(initialState('#world=gmm:moons:2rf', sandbox)).toEqual({ state: { ...defaultState(), world: 'gmm:moons:2rf' }, notices: [] });
+    expect(initialState('#world=gmm:moons:2rf', sandbox)).toEqual({
+      state: { ...defaultState(), world: 'gmm:moons:2rf' },
+      notices: [],
+    });
   });
 });

@@ -6,7 +6,14 @@ import { CancelledError } from '../../src/gpu/errors';
 import { parseBounded } from '../../src/ui/form';
 import { formatSecondsLeft, ProgressClock } from '../../src/ui/runs/progress-clock';
 import { ReferenceSolves } from '../../src/ui/runs/reference-solves';
-import { panelRequest, panelSteps, recordsTrajectory, referenceRequest, requestKey, TRAJECTORY_VALUE_BUDGET } from '../../src/ui/runs/run-request';
+import {
+  panelRequest,
+  panelSteps,
+  recordsTrajectory,
+  referenceRequest,
+  requestKey,
+  TRAJECTORY_VALUE_BUDGET,
+} from '../../src/ui/runs/run-request';
 import { resolveSampleOptions } from '../../src/api/options';
 import { buildAmedPlan } from '../../src/sampling/samplers/amed';
 import { WorldRegistry } from '../../src/worlds/registry';
@@ -36,7 +43,11 @@ describe('requests from the state', () => {
     const panel: PanelState = { sampler: 'amed', steps: 3, schedule: 'time_uniform', eta: 0, afs: false };
     const state = { ...defaultState(), equalNfe: true, nfe: 9, panels: [panel, panel] };
     const run = resolveSampleOptions(panelRequest(state, 0, SAMPLERS, []), new WorldRegistry());
-    const plan = buildAmedPlan(run.sigmas, { variant: 'solver', afs: false, steps: Array.from({ length: run.steps }, () => ({ r: 0.5, c: 1 })) });
+    const plan = buildAmedPlan(run.sigmas, {
+      variant: 'solver',
+      afs: false,
+      steps: Array.from({ length: run.steps }, () => ({ r: 0.5, c: 1 })),
+    });
     expect(panelSteps(state, 0, SAMPLERS)).toBe(4);
     expect(run.steps).toBe(4);
     expect(plan.nfe).toBe(8);
@@ -158,7 +169,11 @@ describe('run cache and progress', () => {
   it('typed numbers outside their range are refused with the field and the range', () => {
     expect(parseBounded('12', 'steps', [1, 1000], true)).toEqual({ value: 12 });
     expect(parseBounded('5000', 'steps', [1, 1000], true)).toEqual({ error: 'steps: must be in 1–1000, got 5000' });
-    expect(parseBounded('2.5', 'steps', [1, 1000], true)).toEqual({ error: 'steps: must be a whole number in 1–1000, got 2.5' });
-    expect(parseBounded('abc', 'sigmaMax', [0.1, 1000], false)).toEqual({ error: 'sigmaMax: enter a number in 0.1–1000' });
+    expect(parseBounded('2.5', 'steps', [1, 1000], true)).toEqual({
+      error: 'steps: must be a whole number in 1–1000, got 2.5',
+    });
+    expect(parseBounded('abc', 'sigmaMax', [0.1, 1000], false)).toEqual({
+      error: 'sigmaMax: enter a number in 0.1–1000',
+    });
   });
 });

@@ -2,8 +2,24 @@
 import { describe, expect, it } from 'vitest';
 import { lcg, randomMixture } from '../reference/random-mixture';
 import { MAX_COMPONENTS, validateGmm, type GmmSpec } from '../../src/worlds/gmm';
-import { DEFAULT_CAMERA, panByPixels, pixelToWorld, worldToClip, worldToPixel, zoomAt, ZOOM_LIMITS } from '../../src/ui/view/camera';
-import { addComponent, EDIT_LIMITS, hitComponent, moveComponent, removeComponent, scaleStd, scaleWeight } from '../../src/ui/view/mixture-edit';
+import {
+  DEFAULT_CAMERA,
+  panByPixels,
+  pixelToWorld,
+  worldToClip,
+  worldToPixel,
+  zoomAt,
+  ZOOM_LIMITS,
+} from '../../src/ui/view/camera';
+import {
+  addComponent,
+  EDIT_LIMITS,
+  hitComponent,
+  moveComponent,
+  removeComponent,
+  scaleStd,
+  scaleWeight,
+} from '../../src/ui/view/mixture-edit';
 
 const viewport = { width: 300, height: 200 };
 
@@ -49,7 +65,16 @@ describe('camera', () => {
 });
 
 describe('mixture edits', () => {
-  const spec: GmmSpec = { type: 'gmm', means: [[0, 0], [2, 0], [2.3, 0]], stds: [0.5, 0.1, 0.1], weights: [1, 1, 1] };
+  const spec: GmmSpec = {
+    type: 'gmm',
+    means: [
+      [0, 0],
+      [2, 0],
+      [2.3, 0],
+    ],
+    stds: [0.5, 0.1, 0.1],
+    weights: [1, 1, 1],
+  };
 
   it('hit-testing picks the nearest handle within its width or the minimum radius', () => {
     const [px, py] = worldToPixel(DEFAULT_CAMERA, viewport, 2.1, 0);
@@ -88,12 +113,28 @@ describe('mixture edits', () => {
   it('the last component cannot be removed, and a full mixture refuses another', () => {
     const one: GmmSpec = { type: 'gmm', means: [[0, 0]], stds: [1], weights: [1] };
     expect(removeComponent(one, 0)).toBe(one);
-    const full: GmmSpec = { type: 'gmm', means: Array.from({ length: MAX_COMPONENTS }, () => [0, 0]), stds: Array(MAX_COMPONENTS).fill(1), weights: Array(MAX_COMPONENTS).fill(1) };
+    const full: GmmSpec = {
+      type: 'gmm',
+      means: Array.from({ length: MAX_COMPONENTS }, () => [0, 0]),
+      stds: Array(MAX_COMPONENTS).fill(1),
+      weights: Array(MAX_COMPONENTS).fill(1),
+    };
     expect(() => addComponent(full, [0, 0])).toThrow(/custom: at most 1024 components/);
   });
 
   it('a new component takes the mean weight, so it is as prominent as the others', () => {
-    const next = addComponent({ type: 'gmm', means: [[0, 0], [1, 1]], stds: [1, 1], weights: [1, 3] }, [5, 5]);
+    const next = addComponent(
+      {
+        type: 'gmm',
+        means: [
+          [0, 0],
+          [1, 1],
+        ],
+        stds: [1, 1],
+        weights: [1, 3],
+      },
+      [5, 5],
+    );
     expect(next.weights[2]).toBe(2);
     expect(next.means[2]).toEqual([5, 5]);
   });

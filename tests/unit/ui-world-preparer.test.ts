@@ -5,7 +5,13 @@ import type { ReflowOptions, ReflowResult } from '../../src/api/reflow';
 import type { LoadProgress, WorldInfo } from '../../src/worlds/types';
 import { WorldPreparer } from '../../src/ui/runs/world-preparer';
 
-const world = (id: string, kind: '2d' | 'image' = '2d'): WorldInfo => ({ id, label: id === 'fmnist' ? 'Fashion-MNIST' : `World ${id}`, kind, dim: kind === 'image' ? 784 : 2, description: '' });
+const world = (id: string, kind: '2d' | 'image' = '2d'): WorldInfo => ({
+  id,
+  label: id === 'fmnist' ? 'Fashion-MNIST' : `World ${id}`,
+  kind,
+  dim: kind === 'image' ? 784 : 2,
+  description: '',
+});
 
 /** An engine whose loads and reflows finish when the test says so, recording what was asked. */
 function fakeEngine() {
@@ -18,11 +24,15 @@ function fakeEngine() {
     },
     loadWorld(id: string, progress?: LoadProgress) {
       calls.push(`load ${id}`);
-      return new Promise<void>((resolve, reject) => loads.push({ progress, finish: (error) => (error ? reject(error) : resolve()) }));
+      return new Promise<void>((resolve, reject) =>
+        loads.push({ progress, finish: (error) => (error ? reject(error) : resolve()) }),
+      );
     },
     loadClassifier(progress?: LoadProgress) {
       calls.push('load classifier');
-      return new Promise<void>((resolve, reject) => loads.push({ progress, finish: (error) => (error ? reject(error) : resolve()) }));
+      return new Promise<void>((resolve, reject) =>
+        loads.push({ progress, finish: (error) => (error ? reject(error) : resolve()) }),
+      );
     },
     async reflow(options: ReflowOptions): Promise<ReflowResult> {
       const parent = String(options.world);
@@ -31,7 +41,13 @@ function fakeEngine() {
       const level = Number(/:(\d+)rf$/.exec(parent)?.[1] ?? 1) + 1;
       const id = `${parent.replace(/:\d+rf$/, '')}:${level}rf`;
       worlds.push(world(id));
-      return { world: id, straightnessBefore: 2 / level, straightnessAfter: 0.01 / level, bandwidth: 0.03, pairs: 10_000 };
+      return {
+        world: id,
+        straightnessBefore: 2 / level,
+        straightnessAfter: 0.01 / level,
+        bandwidth: 0.03,
+        pairs: 10_000,
+      };
     },
   };
   return { engine, calls, loads };
@@ -68,14 +84,16 @@ describe('WorldPreparer', () => {
     expect(changes).toBeGreaterThanOrEqual(4);
   });
 
-  it('the classifier loads once, with its progress beside the worlds\' (the same display)', async () => {
+  it("the classifier loads once, with its progress beside the worlds' (the same display)", async () => {
     const { engine, calls, loads } = fakeEngine();
     const preparer = new WorldPreparer(engine);
     const first = preparer.classifier('fmnist');
     const second = preparer.classifier('fmnist');
     expect(calls).toEqual(['load classifier']);
     loads[0].progress!.onProgress!(3 * 2 ** 20, 6.5 * 2 ** 20);
-    expect(preparer.current).toEqual([{ label: 'Loading the Fashion-MNIST classifier weights: 3.0 of 6.5 MB', fraction: 3 / 6.5 }]);
+    expect(preparer.current).toEqual([
+      { label: 'Loading the Fashion-MNIST classifier weights: 3.0 of 6.5 MB', fraction: 3 / 6.5 },
+    ]);
     loads[0].finish();
     await Promise.all([first, second]);
     expect(preparer.current).toEqual([]);

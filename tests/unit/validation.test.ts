@@ -4,7 +4,8 @@ import { WorldRegistry } from '../../src/worlds/registry';
 import { shippedWorlds } from '../reference/shipped-worlds';
 
 const worlds = new WorldRegistry(shippedWorlds());
-const sample = (o: Record<string, unknown>) => () => resolveSampleOptions({ world: 'gmm:ring8', sampler: 'euler', ...o } as never, worlds);
+const sample = (o: Record<string, unknown>) => () =>
+  resolveSampleOptions({ world: 'gmm:ring8', sampler: 'euler', ...o } as never, worlds);
 
 describe('argument validation names the field and its range', () => {
   it('steps 1–1000', () => {
@@ -19,8 +20,13 @@ describe('argument validation names the field and its range', () => {
   it('sampler options by their declarations: σ_var 0–2, AFS a switch, AMED base one of its solvers', () => {
     expect(sample({ sampler: 'reflow', sigmaVar: 2.5 })).toThrow('sigmaVar: must be a number in [0, 2], got 2.5');
     expect(sample({ sampler: 'amed', afs: 'no' })).toThrow('afs: must be true or false, got "no"');
-    expect(sample({ sampler: 'amed_plugin', base: 'rk4' })).toThrow('base: must be one of ipndm, euler, dpm2, got "rk4"');
-    const plugin = resolveSampleOptions({ world: 'gmm:ring8', sampler: 'amed_plugin', base: 'euler', afs: false, nfe: 9 }, worlds);
+    expect(sample({ sampler: 'amed_plugin', base: 'rk4' })).toThrow(
+      'base: must be one of ipndm, euler, dpm2, got "rk4"',
+    );
+    const plugin = resolveSampleOptions(
+      { world: 'gmm:ring8', sampler: 'amed_plugin', base: 'euler', afs: false, nfe: 9 },
+      worlds,
+    );
     expect(plugin.options).toEqual({ base: 'euler', afs: false });
     // AFS off: two evaluations every step, so a budget of 9 gives 4 steps (AFS on: 5).
     expect(plugin.steps).toBe(4);
@@ -28,7 +34,8 @@ describe('argument validation names the field and its range', () => {
     // A sampler receives only the options it declares.
     expect(resolveSampleOptions({ world: 'gmm:ring8', sampler: 'euler', sigmaVar: 1 }, worlds).options).toEqual({});
   });
-  it('a known sampler id', () => expect(sample({ sampler: 'nope' })).toThrow(/sampler: must be one of euler, heun, dpmpp_2m, ipndm, sde/));
+  it('a known sampler id', () =>
+    expect(sample({ sampler: 'nope' })).toThrow(/sampler: must be one of euler, heun, dpmpp_2m, ipndm, sde/));
   it('a known schedule and world', () => {
     expect(sample({ schedule: 'cosine' })).toThrow(/schedule: must be one of karras/);
     expect(sample({ world: 'gmm:nowhere' })).toThrow(/world: unknown world/);
@@ -39,10 +46,29 @@ describe('argument validation names the field and its range', () => {
     expect(resolveSampleOptions({ world: 'gmm:ring8', sampler: 'heun', nfe: 10 }, worlds).steps).toBe(5);
   });
   it('mixtures: std > 0 and matching lengths', () => {
-    const world = { type: 'gmm', means: [[0, 0], [1, 1]], stds: [0.5, 0], weights: [1, 1] };
+    const world = {
+      type: 'gmm',
+      means: [
+        [0, 0],
+        [1, 1],
+      ],
+      stds: [0.5, 0],
+      weights: [1, 1],
+    };
     expect(sample({ world })).toThrow(/world.stds\[1\]: std must be > 0/);
     expect(sample({ world: { ...world, stds: [0.5] } })).toThrow(/matching lengths/);
-    expect(sample({ world: { ...world, means: [[0, 0, 0], [1, 1]], stds: [1, 1] } })).toThrow(/world.means\[0\]/);
+    expect(
+      sample({
+        world: {
+          ...world,
+          means: [
+            [0, 0, 0],
+            [1, 1],
+          ],
+          stds: [1, 1],
+        },
+      }),
+    ).toThrow(/world.means\[0\]/);
   });
   it('noise: count × dim finite values', () => {
     expect(sample({ count: 4, noise: new Float32Array(7) })).toThrow(/noise: length must be 8/);
@@ -55,9 +81,15 @@ describe('argument validation names the field and its range', () => {
     expect(sample({ seed: -1 })).toThrow(/seed: must be an integer in 0–4294967295/);
   });
   it('denoise: x length a multiple of dim, σ > 0', () => {
-    expect(() => resolveDenoiseOptions({ world: 'gmm:ring8', x: new Float32Array(3), sigma: 1 }, worlds)).toThrow(/x: must be a non-empty Float32Array whose length is a multiple of dim 2/);
-    expect(() => resolveDenoiseOptions({ world: 'gmm:ring8', x: new Float32Array(4), sigma: 0 }, worlds)).toThrow(/sigma: must be a number in \(0, 1000\]/);
-    expect(() => resolveDenoiseOptions({ world: 'gmm:ring8', x: new Float32Array(4), sigma: new Float32Array(3) }, worlds)).toThrow(/sigma: length must be 2/);
+    expect(() => resolveDenoiseOptions({ world: 'gmm:ring8', x: new Float32Array(3), sigma: 1 }, worlds)).toThrow(
+      /x: must be a non-empty Float32Array whose length is a multiple of dim 2/,
+    );
+    expect(() => resolveDenoiseOptions({ world: 'gmm:ring8', x: new Float32Array(4), sigma: 0 }, worlds)).toThrow(
+      /sigma: must be a number in \(0, 1000\]/,
+    );
+    expect(() =>
+      resolveDenoiseOptions({ world: 'gmm:ring8', x: new Float32Array(4), sigma: new Float32Array(3) }, worlds),
+    ).toThrow(/sigma: length must be 2/);
   });
   it('defaults: each sampler has a schedule; stochastic samplers default to η = 1', () => {
     const r = resolveSampleOptions({ world: 'gmm:ring8', sampler: 'sde' }, worlds);

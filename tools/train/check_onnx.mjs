@@ -17,7 +17,10 @@ const meta = JSON.parse(fs.readFileSync(goldenJson));
 const bin = fs.readFileSync(path.join(path.dirname(goldenJson), meta.data));
 const get = (c, n) => {
   const a = c.arrays.find((a) => a.name === n);
-  return [new Float32Array(bin.buffer.slice(bin.byteOffset + a.offset, bin.byteOffset + a.offset + 4 * a.length)), a.shape];
+  return [
+    new Float32Array(bin.buffer.slice(bin.byteOffset + a.offset, bin.byteOffset + a.offset + 4 * a.length)),
+    a.shape,
+  ];
 };
 const sess = await ort.InferenceSession.create(fs.readFileSync(onnxPath));
 for (const name of ['unet_28', 'unet_56']) {
@@ -31,7 +34,11 @@ for (const name of ['unet_28', 'unet_56']) {
     label: new ort.Tensor('int64', BigInt64Array.from(c.labels.map(BigInt)), [B]),
   };
   const out = (await sess.run(feeds)).v.data;
-  let err = 0, mx = 0;
-  for (let i = 0; i < v.length; i++) { err = Math.max(err, Math.abs(out[i] - v[i])); mx = Math.max(mx, Math.abs(v[i])); }
+  let err = 0,
+    mx = 0;
+  for (let i = 0; i < v.length; i++) {
+    err = Math.max(err, Math.abs(out[i] - v[i]));
+    mx = Math.max(mx, Math.abs(v[i]));
+  }
   console.log(`${name}: max |Δv| ${err.toExponential(2)} (max |v| ${mx.toFixed(3)})`);
 }

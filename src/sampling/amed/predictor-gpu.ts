@@ -41,7 +41,11 @@ export class GpuAmedPredictor {
     }
     const data = new Float32Array(length);
     for (const name of PREDICTOR_TENSORS) data.set(weights.tensors.get(name)!, offsets[name]);
-    const buffer = gpu.device.createBuffer({ label: `amed predictor NFE ${weights.nfe}`, size: Math.max(16, data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    const buffer = gpu.device.createBuffer({
+      label: `amed predictor NFE ${weights.nfe}`,
+      size: Math.max(16, data.byteLength),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
     gpu.device.queue.writeBuffer(buffer, 0, data);
     const [predictor, reduce, step] = await Promise.all([
       gpu.pipelines.get('amed/predictor', predictorCode),
@@ -97,7 +101,11 @@ export class PredictorRun {
     const slots = plan.instrs.filter((i) => i.op === 'predict' || i.op === 'amed_step').length;
     this.uniformData = new ArrayBuffer(Math.max(1, slots) * SLOT);
     this.uniforms = take(this.uniformData.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'amed params');
-    this.tap = { value: w.tap, encode: (pass, activation, firstSample, n, perSample) => this.encodeReduce(pass, activation, firstSample, n, perSample) };
+    this.tap = {
+      value: w.tap,
+      encode: (pass, activation, firstSample, n, perSample) =>
+        this.encodeReduce(pass, activation, firstSample, n, perSample),
+    };
   }
 
   private get stepBytes(): number {
@@ -129,10 +137,23 @@ export class PredictorRun {
     const emb = [...timeEmbedding(w, instr.t), ...timeEmbedding(w, instr.tNext)];
     const o = predictor.offsets;
     makeStructuredView(defs.predictor, this.uniformData, offset).set({
-      emb, log_t: Math.log(instr.t), log_ratio: Math.log(instr.tNext / instr.t), scale_dir: w.scaleDir,
-      count: this.count, input_dim: w.inputDim, hidden: w.hidden, has_bottleneck: instr.bottleneck ? 1 : 0, column: this.column,
-      enc0_w: o['enc_layer0.weight'], enc0_b: o['enc_layer0.bias'], enc1_w: o['enc_layer1.weight'], enc1_b: o['enc_layer1.bias'],
-      fc_r_w: o['fc_r.weight'], fc_r_b: o['fc_r.bias'], fc_sd_w: o['fc_scale_dir.weight'], fc_sd_b: o['fc_scale_dir.bias'],
+      emb,
+      log_t: Math.log(instr.t),
+      log_ratio: Math.log(instr.tNext / instr.t),
+      scale_dir: w.scaleDir,
+      count: this.count,
+      input_dim: w.inputDim,
+      hidden: w.hidden,
+      has_bottleneck: instr.bottleneck ? 1 : 0,
+      column: this.column,
+      enc0_w: o['enc_layer0.weight'],
+      enc0_b: o['enc_layer0.bias'],
+      enc1_w: o['enc_layer1.weight'],
+      enc1_b: o['enc_layer1.bias'],
+      fc_r_w: o['fc_r.weight'],
+      fc_r_b: o['fc_r.bias'],
+      fc_sd_w: o['fc_scale_dir.weight'],
+      fc_sd_b: o['fc_scale_dir.bias'],
     });
     const bindGroup = this.gpu.device.createBindGroup({
       label: `amed predict step ${instr.step}`,
@@ -153,12 +174,25 @@ export class PredictorRun {
 
   step(instr: AmedStepInstr, reg: (name: string) => GPUBufferBinding): Encode {
     const offset = this.nextSlot();
-    makeStructuredView(defs.step, this.uniformData, offset).set({ t: instr.t, t_next: instr.tNext, dim: this.dim, count: this.count, column: this.column, stage: instr.stage === 'y' ? 0 : 1 });
+    makeStructuredView(defs.step, this.uniformData, offset).set({
+      t: instr.t,
+      t_next: instr.tNext,
+      dim: this.dim,
+      count: this.count,
+      column: this.column,
+      stage: instr.stage === 'y' ? 0 : 1,
+    });
     const pipeline = this.predictor.pipelines.step;
     const bindGroup = this.gpu.device.createBindGroup({
       label: `amed step ${instr.step} ${instr.stage}`,
       layout: pipeline.getBindGroupLayout(0),
-      entries: [{ buffer: this.uniforms, offset, size: SLOT }, reg(instr.dst), reg(instr.a), reg(instr.b), this.coefsOf(instr.step)].map((resource, binding) => ({ binding, resource })),
+      entries: [
+        { buffer: this.uniforms, offset, size: SLOT },
+        reg(instr.dst),
+        reg(instr.a),
+        reg(instr.b),
+        this.coefsOf(instr.step),
+      ].map((resource, binding) => ({ binding, resource })),
     });
     return (pass) => {
       pass.setPipeline(pipeline);
@@ -169,7 +203,13 @@ export class PredictorRun {
 
   /** r, c and s of every predicted step, per sample. */
   async read(steps: number[]): Promise<Map<number, PredictedStep>> {
-    const sources = steps.flatMap((n) => [0, 1, 2].map((k) => ({ buffer: this.coefs, offset: n * this.stepBytes + k * this.column * 4, bytes: 4 * this.count })));
+    const sources = steps.flatMap((n) =>
+      [0, 1, 2].map((k) => ({
+        buffer: this.coefs,
+        offset: n * this.stepBytes + k * this.column * 4,
+        bytes: 4 * this.count,
+      })),
+    );
     const values = await readBuffers(this.gpu.device, this.gpu.pool, sources);
     return new Map(steps.map((n, j) => [n, { r: values[3 * j], c: values[3 * j + 1], s: values[3 * j + 2] }]));
   }
@@ -180,21 +220,43 @@ export class PredictorRun {
 
   /** Called by the denoiser after each chunk's network run: reduces that chunk's bottleneck into its rows of b.
    *  Bind groups (and their small uniforms) are made once per chunk position and reused by every later step. */
-  private encodeReduce(pass: GPUComputePassEncoder, activation: GPUBufferBinding, firstSample: number, n: number, perSample: number): void {
+  private encodeReduce(
+    pass: GPUComputePassEncoder,
+    activation: GPUBufferBinding,
+    firstSample: number,
+    n: number,
+    perSample: number,
+  ): void {
     const w = this.predictor.weights;
     const key = `${idOf(activation.buffer)}:${activation.offset ?? 0}:${firstSample}:${n}`;
     let bindGroup = this.reduceGroups.get(key);
     if (!bindGroup) {
       const { device } = this.gpu;
-      const uniform = device.createBuffer({ label: 'amed reduce params', size: SLOT, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true });
-      const [channels, plane] = w.reduce === 'channel-mean' ? [perSample / w.inputDim, w.inputDim] : [w.inputDim, perSample / w.inputDim];
-      makeStructuredView(defs.reduce, uniform.getMappedRange()).set({ channels, plane, input_dim: w.inputDim, first_sample: firstSample, invocations: n * w.inputDim, spatial_mean: w.reduce === 'spatial-mean' ? 1 : 0 });
+      const uniform = device.createBuffer({
+        label: 'amed reduce params',
+        size: SLOT,
+        usage: GPUBufferUsage.UNIFORM,
+        mappedAtCreation: true,
+      });
+      const [channels, plane] =
+        w.reduce === 'channel-mean' ? [perSample / w.inputDim, w.inputDim] : [w.inputDim, perSample / w.inputDim];
+      makeStructuredView(defs.reduce, uniform.getMappedRange()).set({
+        channels,
+        plane,
+        input_dim: w.inputDim,
+        first_sample: firstSample,
+        invocations: n * w.inputDim,
+        spatial_mean: w.reduce === 'spatial-mean' ? 1 : 0,
+      });
       uniform.unmap();
       this.reduceUniforms.push(uniform);
       bindGroup = device.createBindGroup({
         label: 'amed bottleneck reduce',
         layout: this.predictor.pipelines.reduce.getBindGroupLayout(0),
-        entries: [{ buffer: uniform }, activation, { buffer: this.bottleneck }].map((resource, binding) => ({ binding, resource })),
+        entries: [{ buffer: uniform }, activation, { buffer: this.bottleneck }].map((resource, binding) => ({
+          binding,
+          resource,
+        })),
       });
       this.reduceGroups.set(key, bindGroup);
     }

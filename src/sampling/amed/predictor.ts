@@ -15,8 +15,16 @@
 export type BottleneckReduce = 'channel-mean' | 'spatial-mean';
 
 export const PREDICTOR_TENSORS = [
-  'map_layer0.weight', 'map_layer0.bias', 'enc_layer0.weight', 'enc_layer0.bias', 'enc_layer1.weight', 'enc_layer1.bias',
-  'fc_r.weight', 'fc_r.bias', 'fc_scale_dir.weight', 'fc_scale_dir.bias',
+  'map_layer0.weight',
+  'map_layer0.bias',
+  'enc_layer0.weight',
+  'enc_layer0.bias',
+  'enc_layer1.weight',
+  'enc_layer1.bias',
+  'fc_r.weight',
+  'fc_r.bias',
+  'fc_scale_dir.weight',
+  'fc_scale_dir.bias',
 ] as const;
 export type PredictorTensor = (typeof PREDICTOR_TENSORS)[number];
 
@@ -42,14 +50,21 @@ export interface AmedPredictorWeights {
 }
 
 /** Shapes [out, in] (PyTorch Linear) each tensor must have; biases are [out]. */
-export function predictorShapes(w: Pick<AmedPredictorWeights, 'inputDim' | 'hidden' | 'noiseChannels' | 'bottleneckOutput'>): Record<PredictorTensor, number[]> {
+export function predictorShapes(
+  w: Pick<AmedPredictorWeights, 'inputDim' | 'hidden' | 'noiseChannels' | 'bottleneckOutput'>,
+): Record<PredictorTensor, number[]> {
   const u = w.bottleneckOutput + 2 * w.noiseChannels;
   return {
-    'map_layer0.weight': [w.noiseChannels, w.noiseChannels], 'map_layer0.bias': [w.noiseChannels],
-    'enc_layer0.weight': [w.hidden, w.inputDim], 'enc_layer0.bias': [w.hidden],
-    'enc_layer1.weight': [w.bottleneckOutput, w.hidden], 'enc_layer1.bias': [w.bottleneckOutput],
-    'fc_r.weight': [1, u], 'fc_r.bias': [1],
-    'fc_scale_dir.weight': [1, u], 'fc_scale_dir.bias': [1],
+    'map_layer0.weight': [w.noiseChannels, w.noiseChannels],
+    'map_layer0.bias': [w.noiseChannels],
+    'enc_layer0.weight': [w.hidden, w.inputDim],
+    'enc_layer0.bias': [w.hidden],
+    'enc_layer1.weight': [w.bottleneckOutput, w.hidden],
+    'enc_layer1.bias': [w.bottleneckOutput],
+    'fc_r.weight': [1, u],
+    'fc_r.bias': [1],
+    'fc_scale_dir.weight': [1, u],
+    'fc_scale_dir.bias': [1],
   };
 }
 
@@ -84,14 +99,25 @@ function swappedPositionalEmbedding(sigma: number, channels: number): Float64Arr
 /** e(σ) = silu(map_layer0(swap(pe(σ)))): per step, not per sample, so the GPU path uploads it. */
 export function timeEmbedding(w: AmedPredictorWeights, sigma: number): Float64Array {
   const T = w.tensors;
-  return linear(T.get('map_layer0.weight')!, T.get('map_layer0.bias')!, swappedPositionalEmbedding(sigma, w.noiseChannels)).map(silu);
+  return linear(
+    T.get('map_layer0.weight')!,
+    T.get('map_layer0.bias')!,
+    swappedPositionalEmbedding(sigma, w.noiseChannels),
+  ).map(silu);
 }
 
 /** The bottleneck activation (count × C × H·W, NCHW per sample) reduced to count × inputDim. */
-export function reduceBottleneck(reduce: BottleneckReduce, inputDim: number, activation: ArrayLike<number>, count: number): Float64Array {
+export function reduceBottleneck(
+  reduce: BottleneckReduce,
+  inputDim: number,
+  activation: ArrayLike<number>,
+  count: number,
+): Float64Array {
   const perSample = activation.length / count;
-  const [channels, plane] = reduce === 'channel-mean' ? [perSample / inputDim, inputDim] : [inputDim, perSample / inputDim];
-  if (!Number.isInteger(channels) || !Number.isInteger(plane)) throw new RangeError(`bottleneck: ${perSample} values per sample do not reduce to ${inputDim} (${reduce})`);
+  const [channels, plane] =
+    reduce === 'channel-mean' ? [perSample / inputDim, inputDim] : [inputDim, perSample / inputDim];
+  if (!Number.isInteger(channels) || !Number.isInteger(plane))
+    throw new RangeError(`bottleneck: ${perSample} values per sample do not reduce to ${inputDim} (${reduce})`);
   const out = new Float64Array(count * inputDim);
   for (let s = 0; s < count; s++) {
     for (let c = 0; c < channels; c++) {
@@ -113,7 +139,13 @@ export interface PerSampleAmed {
 }
 
 /** r, c and s per sample for one step t → tNext; `bottleneck` is count × inputDim, or null for zeros (AFS step). */
-export function predictAmed(w: AmedPredictorWeights, bottleneck: ArrayLike<number> | null, count: number, t: number, tNext: number): PerSampleAmed {
+export function predictAmed(
+  w: AmedPredictorWeights,
+  bottleneck: ArrayLike<number> | null,
+  count: number,
+  t: number,
+  tNext: number,
+): PerSampleAmed {
   const T = w.tensors;
   const times = [...timeEmbedding(w, t), ...timeEmbedding(w, tNext)];
   const zeros = new Float64Array(w.inputDim);
@@ -124,7 +156,10 @@ export function predictAmed(w: AmedPredictorWeights, bottleneck: ArrayLike<numbe
     const h = linear(T.get('enc_layer1.weight')!, T.get('enc_layer1.bias')!, hidden);
     const u = [...h, ...times];
     const r = sigmoid(linear(T.get('fc_r.weight')!, T.get('fc_r.bias')!, u)[0]);
-    const c = 1 - w.scaleDir + 2 * w.scaleDir * sigmoid(linear(T.get('fc_scale_dir.weight')!, T.get('fc_scale_dir.bias')!, u)[0]);
+    const c =
+      1 -
+      w.scaleDir +
+      2 * w.scaleDir * sigmoid(linear(T.get('fc_scale_dir.weight')!, T.get('fc_scale_dir.bias')!, u)[0]);
     out.r[i] = r;
     out.c[i] = c;
     out.s[i] = tNext ** r * t ** (1 - r);

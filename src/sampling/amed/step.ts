@@ -47,13 +47,31 @@ export function amedStepForms(variant: AmedVariant, t: number, tNext: number, r:
   if (variant === 'ipndm') {
     const first = adamsBashforth('d', hist);
     const second = adamsBashforth('ds', ['d', ...hist]);
-    return { s, y: [['x', 1], ...scale(first, s - t)], base: [['y', 1]], direction: scale(second, tNext - s), historyUsed: Math.min(hist.length + 1, 3) };
+    return {
+      s,
+      y: [['x', 1], ...scale(first, s - t)],
+      base: [['y', 1]],
+      direction: scale(second, tNext - s),
+      historyUsed: Math.min(hist.length + 1, 3),
+    };
   }
-  const y: Form = [['x', 1], ['d', s - t]];
+  const y: Form = [
+    ['x', 1],
+    ['d', s - t],
+  ];
   if (variant === 'euler') return { s, y, base: [['y', 1]], direction: [['ds', tNext - s]], historyUsed: 0 };
   if (variant === 'dpm2') {
     const h = tNext - t;
-    return { s, y, base: [['x', 1]], direction: [['ds', h / (2 * r)], ['d', h * (1 - 1 / (2 * r))]], historyUsed: 0 };
+    return {
+      s,
+      y,
+      base: [['x', 1]],
+      direction: [
+        ['ds', h / (2 * r)],
+        ['d', h * (1 - 1 / (2 * r))],
+      ],
+      historyUsed: 0,
+    };
   }
   return { s, y, base: [['x', 1]], direction: [['ds', tNext - t]], historyUsed: 0 };
 }

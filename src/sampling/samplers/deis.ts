@@ -102,7 +102,10 @@ export function buildDeis(sigmas: Float64Array, options: Partial<DeisOptions> = 
       plan.combine('x', [['D', 1]]);
       continue;
     }
-    plan.combine(slot(i), [['x', 1 / s], ['D', -1 / s]]);
+    plan.combine(slot(i), [
+      ['x', 1 / s],
+      ['D', -1 / s],
+    ]);
     const current = Math.min(i + 1, order);
     const coefficients = current === 1 ? [sNext - s] : deisCoefficients(sigmas, i, current);
     plan.combine('x', [['x', 1], ...coefficients.map((c, j): [string, number] => [slot(i - j), c])]);

@@ -33,10 +33,21 @@ export function buildDpm2Ancestral(sigmas: Float64Array, options: Partial<Dpm2An
     }
     const mid = logMidpoint(s, sigmaDown);
     const a = (mid - s) / s;
-    plan.combine('y', [['x', 1 + a], ['D', -a]]);
+    plan.combine('y', [
+      ['x', 1 + a],
+      ['D', -a],
+    ]);
     plan.denoise('y', mid, 'Dy');
     const b = (sigmaDown - s) / mid;
-    plan.combine('x', [['x', 1], ['y', b], ['Dy', -b]], brownianNoise(sNoise * sigmaUp, s, sNext, sigmas[0]));
+    plan.combine(
+      'x',
+      [
+        ['x', 1],
+        ['y', b],
+        ['Dy', -b],
+      ],
+      brownianNoise(sNoise * sigmaUp, s, sNext, sigmas[0]),
+    );
   }
   return plan.record(steps, 'x', 'x').build();
 }

@@ -24,10 +24,17 @@ export function buildDpm2(sigmas: Float64Array): Plan {
     }
     const mid = logMidpoint(s, sNext);
     const a = (mid - s) / s;
-    plan.combine('y', [['x', 1 + a], ['D', -a]]);
+    plan.combine('y', [
+      ['x', 1 + a],
+      ['D', -a],
+    ]);
     plan.denoise('y', mid, 'Dy');
     const b = (sNext - s) / mid;
-    plan.combine('x', [['x', 1], ['y', b], ['Dy', -b]]);
+    plan.combine('x', [
+      ['x', 1],
+      ['y', b],
+      ['Dy', -b],
+    ]);
   }
   return plan.record(steps, 'x', 'x').build();
 }

@@ -25,7 +25,8 @@ export function buildDpmpp2mSde(sigmas: Float64Array, options: Partial<Dpmpp2mSd
   const { eta, sNoise, solverType } = { ...DPMPP_2M_SDE_DEFAULTS, ...options };
   checkRange('dpmpp_2m_sde', 'eta', eta, 0, 1);
   checkRange('dpmpp_2m_sde', 'sNoise', sNoise, 0, 2);
-  if (solverType !== 'midpoint' && solverType !== 'heun') throw new RangeError(`dpmpp_2m_sde: solverType must be 'midpoint' or 'heun', got ${String(solverType)}`);
+  if (solverType !== 'midpoint' && solverType !== 'heun')
+    throw new RangeError(`dpmpp_2m_sde: solverType must be 'midpoint' or 'heun', got ${String(solverType)}`);
   const plan = new PlanBuilder(sigmas);
   const steps = sigmas.length - 1;
   const lambda = (sigma: number) => -Math.log(sigma);
@@ -42,18 +43,42 @@ export function buildDpmpp2mSde(sigmas: Float64Array, options: Partial<Dpmpp2mSd
     const etaH = eta * h;
     const weight = -Math.expm1(-h - etaH);
     const xCoef = (sNext / s) * Math.exp(-etaH);
-    const noise = eta > 0 ? brownianNoise(sNoise * sNext * Math.sqrt(-Math.expm1(-2 * etaH)), s, sNext, sigmas[0]) : undefined;
+    const noise =
+      eta > 0 ? brownianNoise(sNoise * sNext * Math.sqrt(-Math.expm1(-2 * etaH)), s, sNext, sigmas[0]) : undefined;
     if (i === 0) {
-      plan.combine('x', [['x', xCoef], [current, weight]], noise);
+      plan.combine(
+        'x',
+        [
+          ['x', xCoef],
+          [current, weight],
+        ],
+        noise,
+      );
       continue;
     }
     // r as ./dpmpp-2m.ts computes it, so that η = 0 reproduces its coefficients exactly.
     const r = (lambda(s) - lambda(sigmas[i - 1])) / h;
     if (solverType === 'midpoint') {
-      plan.combine('x', [['x', xCoef], [current, weight * (1 + 1 / (2 * r))], [previous, -weight / (2 * r)]], noise);
+      plan.combine(
+        'x',
+        [
+          ['x', xCoef],
+          [current, weight * (1 + 1 / (2 * r))],
+          [previous, -weight / (2 * r)],
+        ],
+        noise,
+      );
     } else {
       const c = (weight / (-h - etaH) + 1) / r;
-      plan.combine('x', [['x', xCoef], [current, weight + c], [previous, -c]], noise);
+      plan.combine(
+        'x',
+        [
+          ['x', xCoef],
+          [current, weight + c],
+          [previous, -c],
+        ],
+        noise,
+      );
     }
   }
   return plan.record(steps, 'x', 'x').build();

@@ -34,10 +34,20 @@ export function buildDpmpp2sAncestral(sigmas: Float64Array, options: Partial<Dpm
     const lambda = -Math.log(s);
     const h = -Math.log(sigmaDown) - lambda;
     const sigmaS = Math.exp(-(lambda + 0.5 * h));
-    plan.combine('u', [['x', sigmaS / s], ['D', -Math.expm1(-0.5 * h)]]);
+    plan.combine('u', [
+      ['x', sigmaS / s],
+      ['D', -Math.expm1(-0.5 * h)],
+    ]);
     plan.denoise('u', sigmaS, 'Du');
     const noise = sNext > 0 ? brownianNoise(sNoise * sigmaUp, s, sNext, sigmas[0]) : undefined;
-    plan.combine('x', [['x', sigmaDown / s], ['Du', -Math.expm1(-h)]], noise);
+    plan.combine(
+      'x',
+      [
+        ['x', sigmaDown / s],
+        ['Du', -Math.expm1(-h)],
+      ],
+      noise,
+    );
   }
   return plan.record(steps, 'x', 'x').build();
 }

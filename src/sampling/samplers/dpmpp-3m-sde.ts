@@ -39,7 +39,10 @@ export function buildDpmpp3mSde(sigmas: Float64Array, options: Partial<Dpmpp3mSd
     }
     const h = lambda(sNext) - lambda(s);
     const hEta = h * (eta + 1);
-    const terms = new Map<string, number>([['x', Math.exp(-hEta)], [d0, -Math.expm1(-hEta)]]);
+    const terms = new Map<string, number>([
+      ['x', Math.exp(-hEta)],
+      [d0, -Math.expm1(-hEta)],
+    ]);
     const add = (reg: string, c: number) => terms.set(reg, (terms.get(reg) ?? 0) + c);
     const phi2 = Math.expm1(-hEta) / hEta + 1;
     if (h2 !== null && h1 !== null) {
@@ -59,7 +62,8 @@ export function buildDpmpp3mSde(sigmas: Float64Array, options: Partial<Dpmpp3mSd
       add(d0, phi2 / r);
       add(dm1, -phi2 / r);
     }
-    const noise = eta > 0 ? brownianNoise(sNoise * sNext * Math.sqrt(-Math.expm1(-2 * h * eta)), s, sNext, sigmas[0]) : undefined;
+    const noise =
+      eta > 0 ? brownianNoise(sNoise * sNext * Math.sqrt(-Math.expm1(-2 * h * eta)), s, sNext, sigmas[0]) : undefined;
     plan.combine('x', [...terms.entries()], noise);
     [h1, h2] = [h, h1];
   }

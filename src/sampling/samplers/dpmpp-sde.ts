@@ -42,11 +42,26 @@ export function buildDpmppSde(sigmas: Float64Array, options: Partial<DpmppSdeOpt
     const sigmaS = Math.exp(-(lambda + h * r));
     const first = ancestralStep(s, sigmaS, eta);
     const w1 = -Math.expm1(lambda + Math.log(first.sigmaDown));
-    plan.combine('u', [['x', first.sigmaDown / s], ['D', w1]], brownianNoise(sNoise * first.sigmaUp, s, sigmaS, sigmas[0]));
+    plan.combine(
+      'u',
+      [
+        ['x', first.sigmaDown / s],
+        ['D', w1],
+      ],
+      brownianNoise(sNoise * first.sigmaUp, s, sigmaS, sigmas[0]),
+    );
     plan.denoise('u', sigmaS, 'Du');
     const second = ancestralStep(s, sNext, eta);
     const w2 = -Math.expm1(lambda + Math.log(second.sigmaDown));
-    plan.combine('x', [['x', second.sigmaDown / s], ['D', w2 * (1 - fac)], ['Du', w2 * fac]], brownianNoise(sNoise * second.sigmaUp, s, sNext, sigmas[0]));
+    plan.combine(
+      'x',
+      [
+        ['x', second.sigmaDown / s],
+        ['D', w2 * (1 - fac)],
+        ['Du', w2 * fac],
+      ],
+      brownianNoise(sNoise * second.sigmaUp, s, sNext, sigmas[0]),
+    );
   }
   return plan.record(steps, 'x', 'x').build();
 }

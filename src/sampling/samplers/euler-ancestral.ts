@@ -28,7 +28,14 @@ export function buildEulerAncestral(sigmas: Float64Array, options: Partial<Euler
     const ratio = sigmaDown / s;
     plan.denoise('x', s, 'D').record(i, 'x', 'D');
     const noise = sNext > 0 ? brownianNoise(sNoise * sigmaUp, s, sNext, sigmas[0]) : undefined;
-    plan.combine('x', [['x', ratio], ['D', 1 - ratio]], noise);
+    plan.combine(
+      'x',
+      [
+        ['x', ratio],
+        ['D', 1 - ratio],
+      ],
+      noise,
+    );
   }
   return plan.record(steps, 'x', 'x').build();
 }

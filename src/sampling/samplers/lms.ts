@@ -51,7 +51,10 @@ export function buildLms(sigmas: Float64Array, options: Partial<LmsOptions> = {}
   for (let i = 0; i < steps; i++) {
     const s = sigmas[i];
     plan.denoise('x', s, 'D').record(i, 'x', 'D');
-    plan.combine(slot(i), [['x', 1 / s], ['D', -1 / s]]);
+    plan.combine(slot(i), [
+      ['x', 1 / s],
+      ['D', -1 / s],
+    ]);
     const coefficients = lmsCoefficients(sigmas, i, Math.min(i + 1, order));
     plan.combine('x', [['x', 1], ...coefficients.map((c, j): [string, number] => [slot(i - j), c])]);
   }

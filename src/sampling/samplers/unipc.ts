@@ -48,7 +48,12 @@ interface UniPcStepCoefficients {
 /** UniPC with data prediction (Zhao et al. 2023; zju-pi/diff-sampler solver_utils.unipc_update),
  *  in λ = −log σ: h = λ_t − λ_0, r_k = (λ_k − λ_0)/h, with φ's of hh = −h and B(h) per variant; the predictor's ρ solve
  *  R_{p−1}·ρ = b_{p−1} (ρ = ½ at order 2), the corrector's R_p·ρ = b_p (ρ = ½ at order 1), R_{ik} = r_k^{i−1}. */
-function unipcCoefficients(previous: number[], sigmaT: number, order: number, variant: UniPcVariant): UniPcStepCoefficients {
+function unipcCoefficients(
+  previous: number[],
+  sigmaT: number,
+  order: number,
+  variant: UniPcVariant,
+): UniPcStepCoefficients {
   const lambda = (s: number) => -Math.log(s);
   const l0 = lambda(previous[0]);
   const h = lambda(sigmaT) - l0;
@@ -78,7 +83,15 @@ function unipcCoefficients(previous: number[], sigmaT: number, order: number, va
     });
     return prev;
   };
-  const rhosP = order === 1 ? [] : order === 2 ? [0.5] : solve(R.slice(0, -1).map((row) => row.slice(0, -1)), b.slice(0, -1));
+  const rhosP =
+    order === 1
+      ? []
+      : order === 2
+        ? [0.5]
+        : solve(
+            R.slice(0, -1).map((row) => row.slice(0, -1)),
+            b.slice(0, -1),
+          );
   const predPrev = spread(rhosP, -bH);
   predPrev[0] += -hPhi1;
   const rhosC = order === 1 ? [0.5] : solve(R, b);
@@ -104,7 +117,8 @@ export function buildUniPc(sigmas: Float64Array, options: Partial<UniPcOptions> 
   const { order: maxOrder, variant, lowerOrderFinal } = { ...UNIPC_DEFAULTS, ...options };
   checkRange('unipc', 'order', maxOrder, 1, 3);
   if (!Number.isInteger(maxOrder)) throw new RangeError(`unipc: order must be an integer, got ${maxOrder}`);
-  if (variant !== 'bh1' && variant !== 'bh2') throw new RangeError(`unipc: variant must be 'bh1' or 'bh2', got ${String(variant)}`);
+  if (variant !== 'bh1' && variant !== 'bh2')
+    throw new RangeError(`unipc: variant must be 'bh1' or 'bh2', got ${String(variant)}`);
   const steps = sigmas.length - 1;
   if (sigmas[steps] !== 0) throw new RangeError('unipc: the grid must end at σ = 0');
   const plan = new PlanBuilder(sigmas);
@@ -118,13 +132,25 @@ export function buildUniPc(sigmas: Float64Array, options: Partial<UniPcOptions> 
     const order = i + 1 < maxOrder ? i + 1 : lowerOrderFinal ? Math.min(maxOrder, timestamps - i - 1) : maxOrder;
     const useCorrector = i + 1 < timestamps - 1;
     const used = history.slice(0, order);
-    const c = unipcCoefficients(used.map(([, s]) => s), sigmaT, order, variant);
+    const c = unipcCoefficients(
+      used.map(([, s]) => s),
+      sigmaT,
+      order,
+      variant,
+    );
     const target = useCorrector ? 'y' : 'x';
-    plan.combine(target, [['x', c.predictor.x], ...used.map(([reg], k): [string, number] => [reg, c.predictor.prev[k]])]);
+    plan.combine(target, [
+      ['x', c.predictor.x],
+      ...used.map(([reg], k): [string, number] => [reg, c.predictor.prev[k]]),
+    ]);
     const fresh = slot(i + 1);
     plan.denoise(target, sigmaT, fresh);
     if (useCorrector) {
-      plan.combine('x', [['x', c.corrector.x], ...used.map(([reg], k): [string, number] => [reg, c.corrector.prev[k]]), [fresh, c.corrector.next]]);
+      plan.combine('x', [
+        ['x', c.corrector.x],
+        ...used.map(([reg], k): [string, number] => [reg, c.corrector.prev[k]]),
+        [fresh, c.corrector.next],
+      ]);
     }
     plan.record(i + 1, 'x', fresh);
     history = [[fresh, sigmaT] as [string, number], ...history].slice(0, maxOrder);

@@ -27,16 +27,30 @@ export function verdictSummary(v: Pick<Verdict, 'labels' | 'classes' | 'asked'>)
   const n = v.labels.length;
   const counts = new Array(v.classes.length).fill(0);
   v.labels.forEach((l) => counts[l]++);
-  const seen = counts.map((k, c) => [k, c]).filter(([k]) => k > 0).sort((a, b) => b[0] - a[0]).map(([k, c]) => `${v.classes[c]} ${k}`).join(', ');
+  const seen = counts
+    .map((k, c) => [k, c])
+    .filter(([k]) => k > 0)
+    .sort((a, b) => b[0] - a[0])
+    .map(([k, c]) => `${v.classes[c]} ${k}`)
+    .join(', ');
   if (typeof v.asked === 'number') {
-    return { text: `${counts[v.asked]}/${n} look like ${v.classes[v.asked]}`, detail: `The classifier's verdicts: ${seen}` };
+    return {
+      text: `${counts[v.asked]}/${n} look like ${v.classes[v.asked]}`,
+      detail: `The classifier's verdicts: ${seen}`,
+    };
   }
   if (v.asked === 'mixed') {
     const hits = v.labels.filter((l, i) => l === i % v.classes.length).length;
-    return { text: `${hits}/${n} match their class`, detail: `Image i asked for class i mod ${v.classes.length}. The classifier's verdicts: ${seen}` };
+    return {
+      text: `${hits}/${n} match their class`,
+      detail: `Image i asked for class i mod ${v.classes.length}. The classifier's verdicts: ${seen}`,
+    };
   }
   const top = counts.indexOf(Math.max(...counts));
-  return { text: `most look like ${v.classes[top]} (${counts[top]}/${n})`, detail: `Unconditional samples. The classifier's verdicts: ${seen}` };
+  return {
+    text: `most look like ${v.classes[top]} (${counts[top]}/${n})`,
+    detail: `Unconditional samples. The classifier's verdicts: ${seen}`,
+  };
 }
 
 /** One tooltip per image: the predicted class, its probability, and the class asked for when it differs. */

@@ -47,9 +47,20 @@ export async function runGrid(
       const images: RgbaImage[] = [];
       for (const panel of row) {
         // A grid cell is a plain run: its own steps even in equal-NFE mode (an axis may vary the steps), no trajectory.
-        const request = { ...panelRequest({ ...job.base, equalNfe: false, panels: [panel] }, 0, sandbox.samplers, sandbox.worlds), trajectory: false };
+        const request = {
+          ...panelRequest({ ...job.base, equalNfe: false, panels: [panel] }, 0, sandbox.samplers, sandbox.worlds),
+          trajectory: false,
+        };
         const result = await sandbox.sample({ ...request, signal });
-        images.push(image ? gridCell(samplesImage(result, job.base.count, panelUpscale(job.base, 0, image), image.channels)) : await view.render({ spec: job.spec!, camera: job.camera, dots: [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: 1.5 }] }));
+        images.push(
+          image
+            ? gridCell(samplesImage(result, job.base.count, panelUpscale(job.base, 0, image), image.channels))
+            : await view.render({
+                spec: job.spec!,
+                camera: job.camera,
+                dots: [{ positions: result.samples, color: SAMPLE_COLOR, radiusPx: 1.5 }],
+              }),
+        );
         onProgress(++done / total);
       }
       cells.push(images);
@@ -57,9 +68,13 @@ export async function runGrid(
   } finally {
     view.destroy();
   }
-  return composeGrid(cells, job.x.values.map((v) => axisLabel(job.x.param, v)), job.y.values.map((v) => axisLabel(job.y.param, v)), job.title);
+  return composeGrid(
+    cells,
+    job.x.values.map((v) => axisLabel(job.x.param, v)),
+    job.y.values.map((v) => axisLabel(job.y.param, v)),
+    job.title,
+  );
 }
-
 
 /** An image cell enlarged by whole pixels to about the size of a 2D cell, so the labels do not dwarf it. */
 function gridCell(image: RgbaImage): RgbaImage {

@@ -29,7 +29,11 @@ export interface SweepPlan {
 
 /** The series of a sweep: one per distinct (sampler, schedule, η, sampler options) among the panels on the shared
  *  world (the reference belongs to it), first panel wins. */
-export function planSweep(state: SandboxState, samplers: readonly SamplerMeta[], schedules: ReadonlyArray<{ id: string; label: string }>): SweepPlan {
+export function planSweep(
+  state: SandboxState,
+  samplers: readonly SamplerMeta[],
+  schedules: ReadonlyArray<{ id: string; label: string }>,
+): SweepPlan {
   const seen = new Set<string>();
   const plan: SweepPlan = { series: [], steps: [] };
   state.panels.forEach((p, i) => {
@@ -53,7 +57,11 @@ export async function runSweep(
   sandbox: Pick<Sandbox, 'sample' | 'evaluate' | 'samplers' | 'schedules' | 'worlds'>,
   references: ReferenceSolves,
   state: SandboxState,
-  { signal, onPoint, onProgress }: { signal: AbortSignal; onPoint: (series: SweepSeries[]) => void; onProgress: (fraction: number) => void },
+  {
+    signal,
+    onPoint,
+    onProgress,
+  }: { signal: AbortSignal; onPoint: (series: SweepSeries[]) => void; onProgress: (fraction: number) => void },
 ): Promise<SweepSeries[]> {
   const plan = planSweep(state, sandbox.samplers, sandbox.schedules);
   const total = plan.steps.reduce((a, s) => a + s.length, 0) + 1;
@@ -64,7 +72,15 @@ export async function runSweep(
   for (const [k, series] of plan.series.entries()) {
     const panelState = { ...state, equalNfe: false, panels: [state.panels[series.panel]] };
     for (const steps of plan.steps[k]) {
-      const request = { ...panelRequest({ ...panelState, panels: [{ ...panelState.panels[0], steps }] }, 0, sandbox.samplers, sandbox.worlds), trajectory: false };
+      const request = {
+        ...panelRequest(
+          { ...panelState, panels: [{ ...panelState.panels[0], steps }] },
+          0,
+          sandbox.samplers,
+          sandbox.worlds,
+        ),
+        trajectory: false,
+      };
       const result = await sandbox.sample({ ...request, signal });
       const { rmse } = sandbox.evaluate({ world: request.world, samples: result.samples, reference, seed: state.seed });
       series.points.push({ nfe: result.nfe, rmse: rmse! });

@@ -15,7 +15,15 @@ import type { SandboxState } from '../../state/params';
 import { judgedByClassifier, type Verdict } from './classifier-verdict';
 import type { ReferenceSolves } from './reference-solves';
 import type { RunCache } from './run-cache';
-import { metricsFor, panelImage, panelRequest, panelWorldArg, referenceRequest, requestKey, type PanelRequest } from './run-request';
+import {
+  metricsFor,
+  panelImage,
+  panelRequest,
+  panelWorldArg,
+  referenceRequest,
+  requestKey,
+  type PanelRequest,
+} from './run-request';
 import type { RunLane } from './run-lane';
 import type { WorldPreparer } from './world-preparer';
 
@@ -98,7 +106,15 @@ export class PanelRun {
       if (!run || kind === 'none') return run && { key: run.key };
       const reference = kind === 'rmse' ? await this.source().references.get(this.reference(), signal) : undefined;
       const { sandbox, state, index } = this.source();
-      return { key: run.key, metrics: sandbox.evaluate({ world: panelWorldArg(state, index), samples: run.result.samples, reference, seed: state.seed }) };
+      return {
+        key: run.key,
+        metrics: sandbox.evaluate({
+          world: panelWorldArg(state, index),
+          samples: run.result.samples,
+          reference,
+          seed: state.seed,
+        }),
+      };
     },
     onError: (error) => this.onError(error),
   });
@@ -116,7 +132,13 @@ export class PanelRun {
       await preparer.classifier(world);
       const result = await sandbox.classify({ images: run.result.samples, count: run.count, world, signal });
       const label = this.request().label;
-      const verdict: Verdict = { key: run.key, labels: result.labels, probabilities: result.probabilities, classes: result.classes, asked: typeof label === 'number' || label === 'mixed' ? label : undefined };
+      const verdict: Verdict = {
+        key: run.key,
+        labels: result.labels,
+        probabilities: result.probabilities,
+        classes: result.classes,
+        asked: typeof label === 'number' || label === 'mixed' ? label : undefined,
+      };
       this.verdicts.set(run.key, verdict);
       if (this.verdicts.size > MAX_VERDICTS) this.verdicts.delete(this.verdicts.keys().next().value!);
       return verdict;
@@ -160,7 +182,8 @@ export class PanelRun {
     const value = this.verdict.value;
     if (value && value.key === this.sample.value?.key) return value;
     const error = this.verdict.error;
-    if (this.verdict.status === TaskStatus.ERROR && !(error instanceof Error && error.name === 'AbortError')) return error instanceof Error ? error : new Error(String(error));
+    if (this.verdict.status === TaskStatus.ERROR && !(error instanceof Error && error.name === 'AbortError'))
+      return error instanceof Error ? error : new Error(String(error));
     return 'pending';
   }
 

@@ -28,7 +28,11 @@ export class ReferenceSolves {
     let solve = this.solves.get(key);
     if (!solve) {
       const controller = new AbortController();
-      const created: Solve = { promise: this.sandbox.reference({ ...request, signal: controller.signal }), controller, users: 0 };
+      const created: Solve = {
+        promise: this.sandbox.reference({ ...request, signal: controller.signal }),
+        controller,
+        users: 0,
+      };
       const forget = () => {
         if (this.solves.get(key) === created) this.solves.delete(key);
       };

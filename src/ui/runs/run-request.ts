@@ -31,7 +31,11 @@ export function panelWorldArg(state: SandboxState, index: number): string | GmmS
 }
 
 /** The image facts of the world a panel runs on, or undefined for a 2D world. */
-export function panelImage(state: SandboxState, index: number, worlds: readonly WorldInfo[]): ImageWorldInfo | undefined {
+export function panelImage(
+  state: SandboxState,
+  index: number,
+  worlds: readonly WorldInfo[],
+): ImageWorldInfo | undefined {
   const world = panelWorldArg(state, index);
   return typeof world === 'string' ? worlds.find((w) => w.id === world)?.image : undefined;
 }
@@ -39,12 +43,18 @@ export function panelImage(state: SandboxState, index: number, worlds: readonly 
 /** How much the view enlarges an image panel's samples: a bilinear panel ran at the native size, and is enlarged to
  *  the shared size in the view only (Hwang et al. 2024's baseline). */
 export function panelUpscale(state: SandboxState, index: number, image: ImageWorldInfo): number {
-  return (state.panels[index].upscale ?? PANEL_DEFAULTS.upscale) === 'bilinear' ? (state.size ?? image.size) / image.size : 1;
+  return (state.panels[index].upscale ?? PANEL_DEFAULTS.upscale) === 'bilinear'
+    ? (state.size ?? image.size) / image.size
+    : 1;
 }
 
 /** Exact metrics need the world's density (2D worlds); RMSE also needs a reference solve, which for a reflowed world
  *  means 1000 RK4 steps of a kernel regression over all its pairs: too costly to run beside every change. */
-export function metricsFor(state: SandboxState, index: number, worlds: readonly WorldInfo[]): 'rmse' | 'likelihood' | 'none' {
+export function metricsFor(
+  state: SandboxState,
+  index: number,
+  worlds: readonly WorldInfo[],
+): 'rmse' | 'likelihood' | 'none' {
   if (panelImage(state, index, worlds)) return 'none';
   const world = panelWorldArg(state, index);
   return typeof world === 'string' && isReflowed(world) ? 'likelihood' : 'rmse';
@@ -60,7 +70,9 @@ function imageRequest(state: SandboxState, index: number, image: ImageWorldInfo)
     ...(label === 'unconditional' ? {} : { label }),
     cfg: state.cfg ?? IMAGE_DEFAULTS.cfg,
     size,
-    ...(size > image.size && upscale === 'guided' ? { upsampleGuidance: { w: state.ugWeight ?? IMAGE_DEFAULTS.ugWeight, eta: state.ugEta ?? IMAGE_DEFAULTS.ugEta } } : {}),
+    ...(size > image.size && upscale === 'guided'
+      ? { upsampleGuidance: { w: state.ugWeight ?? IMAGE_DEFAULTS.ugWeight, eta: state.ugEta ?? IMAGE_DEFAULTS.ugEta } }
+      : {}),
   };
 }
 
@@ -76,7 +88,12 @@ export function recordsTrajectory(count: number, steps: number, dim: number): bo
   return count * dim * (steps + 1) <= TRAJECTORY_VALUE_BUDGET;
 }
 
-export function panelRequest(state: SandboxState, index: number, samplers: readonly SamplerMeta[], worlds: readonly WorldInfo[]): PanelRequest {
+export function panelRequest(
+  state: SandboxState,
+  index: number,
+  samplers: readonly SamplerMeta[],
+  worlds: readonly WorldInfo[],
+): PanelRequest {
   const panel = state.panels[index];
   const meta = samplers.find((s) => s.id === panel.sampler);
   const image = panelImage(state, index, worlds);
@@ -94,7 +111,11 @@ export function panelRequest(state: SandboxState, index: number, samplers: reado
     // Only the options this sampler declares, so that other panels' keys do not depend on them (η, σ_var, AFS, …).
     ...panelOptionValues(panel, meta),
     ...imageOptions,
-    trajectory: recordsTrajectory(state.count, panelSteps(state, index, samplers), imageOptions.size ? (image?.channels ?? 1) * imageOptions.size ** 2 : 2),
+    trajectory: recordsTrajectory(
+      state.count,
+      panelSteps(state, index, samplers),
+      imageOptions.size ? (image?.channels ?? 1) * imageOptions.size ** 2 : 2,
+    ),
   };
 }
 

@@ -62,7 +62,14 @@ export class WorldPreparer extends EventTarget {
       const label = `Loading the ${info?.label ?? world} classifier weights`;
       this.progress(key, { label, fraction: 0 });
       try {
-        await this.engine.loadClassifier({ world, onProgress: (loaded, total) => this.progress(key, { label: `${label}: ${megabytes(loaded)} of ${megabytes(total)} MB`, fraction: total > 0 ? loaded / total : 0 }) });
+        await this.engine.loadClassifier({
+          world,
+          onProgress: (loaded, total) =>
+            this.progress(key, {
+              label: `${label}: ${megabytes(loaded)} of ${megabytes(total)} MB`,
+              fraction: total > 0 ? loaded / total : 0,
+            }),
+        });
       } finally {
         this.progress(key, undefined);
       }
@@ -93,7 +100,11 @@ export class WorldPreparer extends EventTarget {
     this.progress(key, { label: `Loading ${label} weights`, fraction: 0 });
     try {
       await this.engine.loadWorld(world, {
-        onProgress: (loaded, total) => this.progress(key, { label: `Loading ${label} weights: ${megabytes(loaded)} of ${megabytes(total)} MB`, fraction: total > 0 ? loaded / total : 0 }),
+        onProgress: (loaded, total) =>
+          this.progress(key, {
+            label: `Loading ${label} weights: ${megabytes(loaded)} of ${megabytes(total)} MB`,
+            fraction: total > 0 ? loaded / total : 0,
+          }),
       });
     } finally {
       this.progress(key, undefined);
@@ -106,7 +117,11 @@ export class WorldPreparer extends EventTarget {
     const target = reflowLabel(liveReflowId(reflowLevel(parent).base, reflowLevel(parent).level + 1));
     this.progress(key, { label: `Reflowing ${name} → ${target}`, fraction: 0 });
     try {
-      const result = await this.engine.reflow({ world: parent, onProgress: (fraction, phase) => this.progress(key, { label: `Reflowing ${name} → ${target} (${phase})`, fraction }) });
+      const result = await this.engine.reflow({
+        world: parent,
+        onProgress: (fraction, phase) =>
+          this.progress(key, { label: `Reflowing ${name} → ${target} (${phase})`, fraction }),
+      });
       this.reflows.set(result.world, result);
     } finally {
       this.progress(key, undefined);

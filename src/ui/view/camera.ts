@@ -46,7 +46,10 @@ export function worldToPixel(camera: Camera, viewport: Viewport, x: number, y: n
 
 /** Zooms by `factor` (> 1 zooms in) about pixel (px, py), which keeps pointing at the same world point. */
 export function zoomAt(camera: Camera, viewport: Viewport, px: number, py: number, factor: number): Camera {
-  const halfHeight = Math.min(ZOOM_LIMITS.maxHalfHeight, Math.max(ZOOM_LIMITS.minHalfHeight, camera.halfHeight / factor));
+  const halfHeight = Math.min(
+    ZOOM_LIMITS.maxHalfHeight,
+    Math.max(ZOOM_LIMITS.minHalfHeight, camera.halfHeight / factor),
+  );
   const [wx, wy] = pixelToWorld(camera, viewport, px, py);
   const zoomed = { ...camera, halfHeight };
   const [nx, ny] = pixelToWorld(zoomed, viewport, px, py);

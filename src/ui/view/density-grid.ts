@@ -40,36 +40,62 @@ export class DensityGrid {
   constructor(private readonly device: GPUDevice) {}
 
   /** Encodes the recomputation if needed; returns the buffer (width × height f32, row-major from the top-left). */
-  update(encoder: GPUCommandEncoder, pipeline: GPUComputePipeline, spec: GmmSpec, camera: Camera, viewport: Viewport): GPUBuffer {
+  update(
+    encoder: GPUCommandEncoder,
+    pipeline: GPUComputePipeline,
+    spec: GmmSpec,
+    camera: Camera,
+    viewport: Viewport,
+  ): GPUBuffer {
     const key = JSON.stringify([camera, viewport.width, viewport.height]);
     const bytes = viewport.width * viewport.height * 4;
     if (this.output && this.holds && this.holds.key === key && this.holds.spec === spec) return this.output;
     if (!this.output || this.output.size < bytes) {
       this.output?.destroy();
-      this.output = this.device.createBuffer({ label: 'log-density grid', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+      this.output = this.device.createBuffer({
+        label: 'log-density grid',
+        size: bytes,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+      });
     }
     const packed = packViewComponents(spec);
     if (!this.components || this.components.size < packed.byteLength) {
       this.components?.destroy();
-      this.components = this.device.createBuffer({ label: 'view components', size: packed.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      this.components = this.device.createBuffer({
+        label: 'view components',
+        size: packed.byteLength,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      });
     }
     this.device.queue.writeBuffer(this.components, 0, packed);
     const u = unitsPerPixel(camera, viewport);
     const params = makeStructuredView(VIEW_DEFS.logDensity.uniforms.params);
-    params.set({ origin: [camera.cx - (viewport.width / 2) * u, camera.cy + (viewport.height / 2) * u], texel: [u, -u], width: viewport.width, height: viewport.height });
-    this.params ??= this.device.createBuffer({ label: 'log-density params', size: params.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    params.set({
+      origin: [camera.cx - (viewport.width / 2) * u, camera.cy + (viewport.height / 2) * u],
+      texel: [u, -u],
+      width: viewport.width,
+      height: viewport.height,
+    });
+    this.params ??= this.device.createBuffer({
+      label: 'log-density params',
+      size: params.arrayBuffer.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     this.device.queue.writeBuffer(this.params, 0, params.arrayBuffer);
 
     const pass = encoder.beginComputePass({ label: 'log-density' });
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: this.params } },
-        { binding: 1, resource: { buffer: this.components, size: packed.byteLength } },
-        { binding: 2, resource: { buffer: this.output, size: bytes } },
-      ],
-    }));
+    pass.setBindGroup(
+      0,
+      this.device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: this.params } },
+          { binding: 1, resource: { buffer: this.components, size: packed.byteLength } },
+          { binding: 2, resource: { buffer: this.output, size: bytes } },
+        ],
+      }),
+    );
     pass.dispatchWorkgroups(Math.ceil(viewport.width / 8), Math.ceil(viewport.height / 8));
     pass.end();
     this.holds = { key, spec };

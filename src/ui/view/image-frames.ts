@@ -31,12 +31,28 @@ export function samplesImage(run: ImageRun, count: number, upscale: number, chan
 
 /** The frames to show: the samples (step null or the last record), else x_t (variance-preserving scale, so the
  *  noise does not saturate) and D(x_t). */
-export function imageFrames(run: ImageRun, count: number, step: number | null, upscale: number, channels = 1): ImageFrame[] {
+export function imageFrames(
+  run: ImageRun,
+  count: number,
+  step: number | null,
+  upscale: number,
+  channels = 1,
+): ImageFrame[] {
   const records = run.trajectory?.length ?? 0;
-  if (step === null || !run.trajectory || !run.denoised || step >= records - 1) return [{ caption: 'samples', image: samplesImage(run, count, upscale, channels) }];
+  if (step === null || !run.trajectory || !run.denoised || step >= records - 1)
+    return [{ caption: 'samples', image: samplesImage(run, count, upscale, channels) }];
   const sigma = Number(run.sigmas[step]);
   return [
-    { caption: `x_t (shown as x_t/√(1+σ²)), σ = ${sigma.toPrecision(3)}`, image: mosaic(batch(run.trajectory[step], count, upscale, channels), { gap: GAP_PX, scale: 1 / Math.sqrt(1 + sigma * sigma) }) },
-    { caption: 'D(x_t): the denoiser’s guess', image: mosaic(batch(run.denoised[step], count, upscale, channels), { gap: GAP_PX }) },
+    {
+      caption: `x_t (shown as x_t/√(1+σ²)), σ = ${sigma.toPrecision(3)}`,
+      image: mosaic(batch(run.trajectory[step], count, upscale, channels), {
+        gap: GAP_PX,
+        scale: 1 / Math.sqrt(1 + sigma * sigma),
+      }),
+    },
+    {
+      caption: 'D(x_t): the denoiser’s guess',
+      image: mosaic(batch(run.denoised[step], count, upscale, channels), { gap: GAP_PX }),
+    },
   ];
 }

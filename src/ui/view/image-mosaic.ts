@@ -25,7 +25,8 @@ const GAP_RGB = [11, 13, 30] as const;
  * the edges.
  */
 export function upscaleBilinear(batch: ImageBatch, factor: number): ImageBatch {
-  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`factor: must be a positive integer, got ${factor}`);
+  if (!Number.isInteger(factor) || factor < 1)
+    throw new RangeError(`factor: must be a positive integer, got ${factor}`);
   const { values, count, side } = batch;
   const channels = batch.channels ?? 1;
   const out = side * factor;
@@ -81,7 +82,10 @@ export function mosaic(batch: ImageBatch, { gap = 1, scale = 1 }: { gap?: number
   if (channels !== 1 && channels !== 3) throw new RangeError(`channels: must be 1 (grey) or 3 (RGB), got ${channels}`);
   const plane = side * side;
   const per = channels === 1 ? 'side²' : `${channels} × side²`;
-  if (values.length !== count * channels * plane) throw new RangeError(`values: must hold count × ${per} = ${count * channels * plane} numbers, got ${values.length}`);
+  if (values.length !== count * channels * plane)
+    throw new RangeError(
+      `values: must hold count × ${per} = ${count * channels * plane} numbers, got ${values.length}`,
+    );
   const columns = mosaicColumns(count);
   const rows = Math.ceil(count / columns);
   const width = columns * side + (columns - 1) * gap;
@@ -104,7 +108,8 @@ export function mosaic(batch: ImageBatch, { gap = 1, scale = 1 }: { gap?: number
 
 /** Each pixel as a factor × factor block: larger without inventing values (grid cells of small images). */
 export function enlargeNearest(image: RgbaImage, factor: number): RgbaImage {
-  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`factor: must be a positive integer, got ${factor}`);
+  if (!Number.isInteger(factor) || factor < 1)
+    throw new RangeError(`factor: must be a positive integer, got ${factor}`);
   const width = image.width * factor;
   const height = image.height * factor;
   const data = new Uint8ClampedArray(width * height * 4);

@@ -17,7 +17,14 @@ function copy(spec: GmmSpec): GmmSpec {
 }
 
 /** The component whose handle is under pixel (px, py): within its std or `minRadiusPx`, the nearest one; or −1. */
-export function hitComponent(spec: GmmSpec, camera: Camera, viewport: Viewport, px: number, py: number, minRadiusPx: number): number {
+export function hitComponent(
+  spec: GmmSpec,
+  camera: Camera,
+  viewport: Viewport,
+  px: number,
+  py: number,
+  minRadiusPx: number,
+): number {
   const pixelsPerUnit = viewport.height / (2 * camera.halfHeight);
   let best = -1;
   let bestDistance = Infinity;

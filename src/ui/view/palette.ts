@@ -32,7 +32,12 @@ export function logDensityUpperBound(spec: GmmSpec): number {
 }
 
 /** The heatmap colour of a log-density value, as heatmap.wgsl computes it. */
-export function heatmapColor(logDensity: number, top: number, range: number, stops: readonly Rgba[] = HEATMAP_STOPS): Rgba {
+export function heatmapColor(
+  logDensity: number,
+  top: number,
+  range: number,
+  stops: readonly Rgba[] = HEATMAP_STOPS,
+): Rgba {
   const t = Math.min(1, Math.max(0, (logDensity - top) / range + 1));
   const s = t * (stops.length - 1);
   const i = Math.min(Math.floor(s), stops.length - 2);

@@ -9,7 +9,12 @@ import particlesCode from '../../../shaders/view/particles.wgsl?raw';
 import trajectoriesCode from '../../../shaders/view/trajectories.wgsl?raw';
 import { GpuError } from '../../gpu/errors';
 
-export const VIEW_SHADERS = { logDensity: logDensityCode, heatmap: heatmapCode, particles: particlesCode, trajectories: trajectoriesCode } as const;
+export const VIEW_SHADERS = {
+  logDensity: logDensityCode,
+  heatmap: heatmapCode,
+  particles: particlesCode,
+  trajectories: trajectoriesCode,
+} as const;
 
 export const VIEW_DEFS = {
   logDensity: makeShaderDataDefinitions(logDensityCode),
@@ -32,7 +37,11 @@ export class ViewPipelines {
 
   logDensity(): Promise<GPUComputePipeline> {
     return this.cached('log-density', async () =>
-      this.device.createComputePipelineAsync({ label: 'log-density', layout: 'auto', compute: { module: await this.module('logDensity'), entryPoint: 'main' } }),
+      this.device.createComputePipelineAsync({
+        label: 'log-density',
+        layout: 'auto',
+        compute: { module: await this.module('logDensity'), entryPoint: 'main' },
+      }),
     ) as Promise<GPUComputePipeline>;
   }
 
@@ -48,7 +57,12 @@ export class ViewPipelines {
     return this.render('trajectories', format, 'line-list', ALPHA_BLEND);
   }
 
-  private render(name: keyof typeof VIEW_SHADERS, format: GPUTextureFormat, topology: GPUPrimitiveTopology, blend: GPUBlendState | undefined): Promise<GPURenderPipeline> {
+  private render(
+    name: keyof typeof VIEW_SHADERS,
+    format: GPUTextureFormat,
+    topology: GPUPrimitiveTopology,
+    blend: GPUBlendState | undefined,
+  ): Promise<GPURenderPipeline> {
     return this.cached(`${name}:${format}`, async () => {
       const module = await this.module(name);
       return this.device.createRenderPipelineAsync({
@@ -66,7 +80,9 @@ export class ViewPipelines {
     if (!pipeline) {
       pipeline = create().catch((e: unknown) => {
         this.pipelines.delete(key);
-        throw e instanceof GpuError ? e : new GpuError(`Pipeline ${key} failed: ${e instanceof Error ? e.message : String(e)}`, 'validation');
+        throw e instanceof GpuError
+          ? e
+          : new GpuError(`Pipeline ${key} failed: ${e instanceof Error ? e.message : String(e)}`, 'validation');
       });
       this.pipelines.set(key, pipeline);
     }
@@ -80,7 +96,10 @@ export class ViewPipelines {
         const compiled = this.device.createShaderModule({ label: name, code: VIEW_SHADERS[name] });
         const errors = (await compiled.getCompilationInfo()).messages.filter((m) => m.type === 'error');
         if (errors.length > 0) {
-          throw new GpuError(`WGSL compilation failed\n${errors.map((m) => `${name}:${m.lineNum}:${m.linePos}: ${m.message}`).join('\n')}`, 'compilation');
+          throw new GpuError(
+            `WGSL compilation failed\n${errors.map((m) => `${name}:${m.lineNum}:${m.linePos}: ${m.message}`).join('\n')}`,
+            'compilation',
+          );
         }
         return compiled;
       })();

@@ -52,7 +52,12 @@ export class ViewScene {
    * The target is asked for only after the pipelines are ready: a canvas's current texture expires at the next
    * frame, so it must not be held across an await.
    */
-  async draw(target: () => GPUTexture, format: GPUTextureFormat, viewport: Viewport, content: SceneContent): Promise<void> {
+  async draw(
+    target: () => GPUTexture,
+    format: GPUTextureFormat,
+    viewport: Viewport,
+    content: SceneContent,
+  ): Promise<void> {
     const [densityPipeline, heatmap, particles, trajectories] = await Promise.all([
       this.pipelines.logDensity(),
       this.pipelines.heatmap(format),
@@ -62,10 +67,13 @@ export class ViewScene {
     const encoder = this.device.createCommandEncoder({ label: 'view' });
     const density = this.density.update(encoder, densityPipeline, content.spec, content.camera, viewport);
     const pass = encoder.beginRenderPass({
-      colorAttachments: [{ view: target().createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } }],
+      colorAttachments: [
+        { view: target().createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 0, g: 0, b: 0, a: 1 } },
+      ],
     });
     this.drawHeatmap(pass, heatmap, density, viewport, content.spec);
-    if (content.paths && content.paths.records.length > 1) this.drawPaths(pass, trajectories, viewport, content.camera, content.paths);
+    if (content.paths && content.paths.records.length > 1)
+      this.drawPaths(pass, trajectories, viewport, content.camera, content.paths);
     content.dots.forEach((layer, i) => this.drawDots(pass, particles, viewport, content, layer, i));
     pass.end();
     this.device.queue.submit([encoder.finish()]);
@@ -78,23 +86,39 @@ export class ViewScene {
     this.density.destroy();
   }
 
-  private drawHeatmap(pass: GPURenderPassEncoder, pipeline: GPURenderPipeline, density: GPUBuffer, viewport: Viewport, spec: GmmSpec): void {
+  private drawHeatmap(
+    pass: GPURenderPassEncoder,
+    pipeline: GPURenderPipeline,
+    density: GPUBuffer,
+    viewport: Viewport,
+    spec: GmmSpec,
+  ): void {
     const params = makeStructuredView(VIEW_DEFS.heatmap.uniforms.params);
     params.set({ stops: HEATMAP_STOPS, width: viewport.width, top: logDensityUpperBound(spec), range: HEATMAP_RANGE });
     const paramBuffer = this.buffer('heatmap-params', params.arrayBuffer.byteLength, UNIFORM_USAGE);
     this.device.queue.writeBuffer(paramBuffer, 0, params.arrayBuffer);
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: paramBuffer } },
-        { binding: 1, resource: { buffer: density, size: viewport.width * viewport.height * 4 } },
-      ],
-    }));
+    pass.setBindGroup(
+      0,
+      this.device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: paramBuffer } },
+          { binding: 1, resource: { buffer: density, size: viewport.width * viewport.height * 4 } },
+        ],
+      }),
+    );
     pass.draw(3);
   }
 
-  private drawDots(pass: GPURenderPassEncoder, pipeline: GPURenderPipeline, viewport: Viewport, content: SceneContent, layer: DotLayer, index: number): void {
+  private drawDots(
+    pass: GPURenderPassEncoder,
+    pipeline: GPURenderPipeline,
+    viewport: Viewport,
+    content: SceneContent,
+    layer: DotLayer,
+    index: number,
+  ): void {
     const count = layer.positions.length / 2;
     if (count === 0) return;
     const positions = this.upload(`dots-${index}`, layer.positions);
@@ -109,17 +133,26 @@ export class ViewScene {
     const paramBuffer = this.buffer(`dots-params-${index}`, params.arrayBuffer.byteLength, UNIFORM_USAGE);
     this.device.queue.writeBuffer(paramBuffer, 0, params.arrayBuffer);
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: paramBuffer } },
-        { binding: 1, resource: { buffer: positions, size: layer.positions.byteLength } },
-      ],
-    }));
+    pass.setBindGroup(
+      0,
+      this.device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: paramBuffer } },
+          { binding: 1, resource: { buffer: positions, size: layer.positions.byteLength } },
+        ],
+      }),
+    );
     pass.draw(6, count);
   }
 
-  private drawPaths(pass: GPURenderPassEncoder, pipeline: GPURenderPipeline, viewport: Viewport, camera: Camera, paths: PathLayer): void {
+  private drawPaths(
+    pass: GPURenderPassEncoder,
+    pipeline: GPURenderPipeline,
+    viewport: Viewport,
+    camera: Camera,
+    paths: PathLayer,
+  ): void {
     const records = paths.records.length;
     const count = paths.records[0].length / 2;
     if (count === 0) return;
@@ -132,13 +165,16 @@ export class ViewScene {
     const paramBuffer = this.buffer('paths-params', params.arrayBuffer.byteLength, UNIFORM_USAGE);
     this.device.queue.writeBuffer(paramBuffer, 0, params.arrayBuffer);
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: paramBuffer } },
-        { binding: 1, resource: { buffer, size: records * count * 8 } },
-      ],
-    }));
+    pass.setBindGroup(
+      0,
+      this.device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: paramBuffer } },
+          { binding: 1, resource: { buffer, size: records * count * 8 } },
+        ],
+      }),
+    );
     pass.draw(2 * (records - 1) * drawn);
   }
 

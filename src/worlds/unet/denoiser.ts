@@ -91,7 +91,8 @@ export class UnetDenoiser implements GpuDenoiser {
     const chunks = Math.ceil(io.count / network.capacity);
     this.ensureChunkUniforms(chunks, network.capacity);
     const labels = io.labels ?? this.nullLabelsFor(io.count);
-    if (io.tap && !this.kept.includes(io.tap.value)) throw new Error(`tap: "${io.tap.value}" is not kept by this network (keep: ${this.kept.join(', ') || 'none'})`);
+    if (io.tap && !this.kept.includes(io.tap.value))
+      throw new Error(`tap: "${io.tap.value}" is not kept by this network (keep: ${this.kept.join(', ') || 'none'})`);
     for (let j = 0; j < chunks; j++) {
       const n = Math.min(network.capacity, io.count - j * network.capacity);
       const [enter, exit] = this.chunkBindGroups(network, io, labels, j);
@@ -136,7 +137,11 @@ export class UnetDenoiser implements GpuDenoiser {
       writeParams('edmInput', data, 2 * j * UNIFORM_SLOT, values);
       writeParams('edmOutput', data, (2 * j + 1) * UNIFORM_SLOT, values);
     }
-    this.chunkUniforms = this.gpu.device.createBuffer({ label: 'unet chunk params', size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.chunkUniforms = this.gpu.device.createBuffer({
+      label: 'unet chunk params',
+      size: data.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     this.gpu.device.queue.writeBuffer(this.chunkUniforms, 0, data);
     this.chunkSlots = slots;
     this.chunkCapacity = capacity;
@@ -147,31 +152,59 @@ export class UnetDenoiser implements GpuDenoiser {
   private nullLabelsFor(count: number): GPUBufferBinding {
     if (!this.nullLabels || this.nullLabels.size < 4 * count) {
       const size = Math.max(16, 4 * count);
-      this.nullLabels = this.gpu.device.createBuffer({ label: 'unet null labels', size, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
+      this.nullLabels = this.gpu.device.createBuffer({
+        label: 'unet null labels',
+        size,
+        usage: GPUBufferUsage.STORAGE,
+        mappedAtCreation: true,
+      });
       new Uint32Array(this.nullLabels.getMappedRange()).fill(this.nullClass);
       this.nullLabels.unmap();
     }
     return { buffer: this.nullLabels, offset: 0, size: 4 * count };
   }
 
-  private chunkBindGroups(network: CompiledNetwork, io: DenoiseIO, labels: GPUBufferBinding, chunk: number): [GPUBindGroup, GPUBindGroup] {
+  private chunkBindGroups(
+    network: CompiledNetwork,
+    io: DenoiseIO,
+    labels: GPUBufferBinding,
+    chunk: number,
+  ): [GPUBindGroup, GPUBindGroup] {
     const key = [io.x, io.sigma, labels, io.out].map(bindingKey).join('|') + `|${chunk}`;
     const enterKey = `in|${key}`;
     const exitKey = `out|${key}`;
     let enter = this.ioBindGroups.get(enterKey);
     let exit = this.ioBindGroups.get(exitKey);
     if (!enter || !exit) {
-      const uniform = (k: number) => ({ buffer: this.chunkUniforms!, offset: (2 * chunk + k) * UNIFORM_SLOT, size: UNIFORM_SLOT });
+      const uniform = (k: number) => ({
+        buffer: this.chunkUniforms!,
+        offset: (2 * chunk + k) * UNIFORM_SLOT,
+        size: UNIFORM_SLOT,
+      });
       const { device } = this.gpu;
       enter = device.createBindGroup({
         label: 'unet edm-input',
         layout: this.pipelines.edmInput.getBindGroupLayout(0),
-        entries: [uniform(0), io.x, io.sigma, labels, network.binding(this.graph.input), { buffer: network.sigma }, { buffer: network.labels }].map((resource, binding) => ({ binding, resource })),
+        entries: [
+          uniform(0),
+          io.x,
+          io.sigma,
+          labels,
+          network.binding(this.graph.input),
+          { buffer: network.sigma },
+          { buffer: network.labels },
+        ].map((resource, binding) => ({ binding, resource })),
       });
       exit = device.createBindGroup({
         label: 'unet edm-output',
         layout: this.pipelines.edmOutput.getBindGroupLayout(0),
-        entries: [uniform(1), network.binding(this.graph.input), network.binding(this.graph.output), { buffer: network.sigma }, io.out].map((resource, binding) => ({ binding, resource })),
+        entries: [
+          uniform(1),
+          network.binding(this.graph.input),
+          network.binding(this.graph.output),
+          { buffer: network.sigma },
+          io.out,
+        ].map((resource, binding) => ({ binding, resource })),
       });
       // A run binds one σ row per evaluation; keep the cache bounded across runs.
       if (this.ioBindGroups.size > 1024) this.ioBindGroups.clear();
@@ -183,7 +216,12 @@ export class UnetDenoiser implements GpuDenoiser {
 }
 
 /** Compiles the manifest graph for an image size, uploads (or reuses) the weights and builds the denoiser. */
-export async function createUnetDenoiser(gpu: GpuResources, model: LoadedModel, options: UnetDenoiserOptions, weights?: GpuWeights): Promise<UnetDenoiser> {
+export async function createUnetDenoiser(
+  gpu: GpuResources,
+  model: LoadedModel,
+  options: UnetDenoiserOptions,
+  weights?: GpuWeights,
+): Promise<UnetDenoiser> {
   const graph = compileGraph(model.manifest, options.size);
   const keep = (options.keep ?? []).map((name) => {
     const ssa = graph.finalNames.get(name);
@@ -192,5 +230,15 @@ export async function createUnetDenoiser(gpu: GpuResources, model: LoadedModel, 
   });
   const plan = planMemory(graph, keep);
   const pipelines = await nnPipelines(gpu);
-  return new UnetDenoiser(gpu, pipelines, weights ?? uploadWeights(gpu.device, graph.steps, model.tensors), graph, plan, model.manifest.null_class, options.maxChunk, options.keep ?? [], model.manifest.sha256);
+  return new UnetDenoiser(
+    gpu,
+    pipelines,
+    weights ?? uploadWeights(gpu.device, graph.steps, model.tensors),
+    graph,
+    plan,
+    model.manifest.null_class,
+    options.maxChunk,
+    options.keep ?? [],
+    model.manifest.sha256,
+  );
 }

@@ -75,7 +75,12 @@ export function uploadWeights(device: GPUDevice, steps: Step[], tensors: Map<str
     offsets.set(key, bytes);
     bytes = Math.ceil((bytes + a.byteLength) / align) * align;
   }
-  const buffer = device.createBuffer({ label: 'unet weights', size: Math.max(bytes, 16), usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
+  const buffer = device.createBuffer({
+    label: 'unet weights',
+    size: Math.max(bytes, 16),
+    usage: GPUBufferUsage.STORAGE,
+    mappedAtCreation: true,
+  });
   const view = new Float32Array(buffer.getMappedRange());
   const bindings = new Map<string, GPUBufferBinding>();
   for (const [key, a] of arrays) {

@@ -29,10 +29,40 @@ interface ChannelBias {
 
 export type Step =
   | { op: 'time_features'; output: string; dim: number; scale: number; maxPeriod: number }
-  | { op: 'linear'; input: string; output: string; weights: string[]; biases: string[]; fin: number; fout: number; silu: boolean; relu?: boolean }
+  | {
+      op: 'linear';
+      input: string;
+      output: string;
+      weights: string[];
+      biases: string[];
+      fin: number;
+      fout: number;
+      silu: boolean;
+      relu?: boolean;
+    }
   | { op: 'class_embedding'; input: string; output: string; table: string; rows: number; silu: boolean }
-  | { op: 'group_norm'; input: string; output: string; weight: string; bias: string; groups: number; eps: number; silu: boolean }
-  | { op: 'conv3x3' | 'conv1x1'; input: string; output: string; weight: string; bias: string; cin: number; cout: number; channelBias?: ChannelBias; residual?: string; relu?: boolean }
+  | {
+      op: 'group_norm';
+      input: string;
+      output: string;
+      weight: string;
+      bias: string;
+      groups: number;
+      eps: number;
+      silu: boolean;
+    }
+  | {
+      op: 'conv3x3' | 'conv1x1';
+      input: string;
+      output: string;
+      weight: string;
+      bias: string;
+      cin: number;
+      cout: number;
+      channelBias?: ChannelBias;
+      residual?: string;
+      relu?: boolean;
+    }
   | { op: 'avg_pool' | 'max_pool'; input: string; output: string }
   | { op: 'upsample'; input: string; output: string }
   | { op: 'concat'; inputs: [string, string]; output: string };
@@ -56,15 +86,27 @@ export function stepInputs(step: Step): string[] {
       return [...step.inputs];
     case 'conv3x3':
     case 'conv1x1':
-      return [step.input, ...(step.channelBias ? [step.channelBias.value] : []), ...(step.residual ? [step.residual] : [])];
+      return [
+        step.input,
+        ...(step.channelBias ? [step.channelBias.value] : []),
+        ...(step.residual ? [step.residual] : []),
+      ];
     default:
       return [step.input];
   }
 }
 
-const opInputs = (op: GraphOp): string[] => (op.op === 'add' || op.op === 'concat_channels' ? op.inputs : op.op === 'add_channel_bias' ? [op.input, op.vector] : [op.input]);
+const opInputs = (op: GraphOp): string[] =>
+  op.op === 'add' || op.op === 'concat_channels'
+    ? op.inputs
+    : op.op === 'add_channel_bias'
+      ? [op.input, op.vector]
+      : [op.input];
 
-export function compileGraph(manifest: Pick<WeightsManifest, 'architecture'> & { channels?: number }, size: number): CompiledGraph {
+export function compileGraph(
+  manifest: Pick<WeightsManifest, 'architecture'> & { channels?: number },
+  size: number,
+): CompiledGraph {
   const graph = manifest.architecture.graph;
   const inputName = manifest.architecture.inputs[0]?.name ?? 'z';
   const outputName = manifest.architecture.outputs[0]?.name ?? 'v';
@@ -81,7 +123,10 @@ export function compileGraph(manifest: Pick<WeightsManifest, 'architecture'> & {
     const renamed = { ...op } as GraphOp & { input?: string; inputs?: string[]; vector?: string };
     if (renamed.input !== undefined) renamed.input = rename(renamed.input);
     if (op.op === 'flatten') {
-      if (op.order !== 'CHW') throw new Error(`manifest graph op ${index} (flatten → ${op.output}): only CHW order matches the NCHW buffers, got ${op.order}`);
+      if (op.order !== 'CHW')
+        throw new Error(
+          `manifest graph op ${index} (flatten → ${op.output}): only CHW order matches the NCHW buffers, got ${op.order}`,
+        );
       version.set(op.output, renamed.input!);
       return { ...renamed, output: renamed.input! } as GraphOp;
     }
@@ -95,7 +140,8 @@ export function compileGraph(manifest: Pick<WeightsManifest, 'architecture'> & {
     return renamed as GraphOp;
   });
   const readers = new Map<string, number>();
-  for (const op of ssa) if (op.op !== 'flatten') for (const v of opInputs(op)) readers.set(v, (readers.get(v) ?? 0) + 1);
+  for (const op of ssa)
+    if (op.op !== 'flatten') for (const v of opInputs(op)) readers.set(v, (readers.get(v) ?? 0) + 1);
   const soleReader = (v: string) => readers.get(v) === 1 && v !== version.get(outputName);
 
   // 2. Fusion into steps; `producer` finds the step that wrote a value, to fold the next op into it.
@@ -116,22 +162,44 @@ export function compileGraph(manifest: Pick<WeightsManifest, 'architecture'> & {
   };
   const embeddings = new Map<string, { table: string; rows: number }>();
   ssa.forEach((op, index) => {
-    const unsupported = (what: string) => new Error(`manifest graph op ${index} (${op.op} → ${graph[index].output}): ${what}`);
+    const unsupported = (what: string) =>
+      new Error(`manifest graph op ${index} (${op.op} → ${graph[index].output}): ${what}`);
     const from = op.input !== undefined ? producer.get(op.input) : undefined;
     switch (op.op) {
       case 'time_features':
-        if (op.order !== 'cos_then_sin' || op.dim % 2 !== 0) throw unsupported('needs an even dim and cos_then_sin order');
+        if (op.order !== 'cos_then_sin' || op.dim % 2 !== 0)
+          throw unsupported('needs an even dim and cos_then_sin order');
         return emit({ op: 'time_features', output: op.output, dim: op.dim, scale: op.scale, maxPeriod: op.max_period });
       case 'linear':
-        return emit({ op: 'linear', input: op.input, output: op.output, weights: [op.weight], biases: [op.bias], fin: op.fin, fout: op.fout, silu: false });
+        return emit({
+          op: 'linear',
+          input: op.input,
+          output: op.output,
+          weights: [op.weight],
+          biases: [op.bias],
+          fin: op.fin,
+          fout: op.fout,
+          silu: false,
+        });
       case 'silu':
-        if (from && (from.op === 'linear' || from.op === 'group_norm' || from.op === 'class_embedding') && !from.silu && !(from.op === 'linear' && from.relu) && soleReader(op.input)) {
+        if (
+          from &&
+          (from.op === 'linear' || from.op === 'group_norm' || from.op === 'class_embedding') &&
+          !from.silu &&
+          !(from.op === 'linear' && from.relu) &&
+          soleReader(op.input)
+        ) {
           from.silu = true;
           return retarget(from, op.output);
         }
         throw unsupported('SiLU is only supported right after linear, group_norm or the class embedding');
       case 'relu':
-        if (from && ((from.op === 'linear' && !from.silu) || from.op === 'conv3x3') && !from.relu && soleReader(op.input)) {
+        if (
+          from &&
+          ((from.op === 'linear' && !from.silu) || from.op === 'conv3x3') &&
+          !from.relu &&
+          soleReader(op.input)
+        ) {
           from.relu = true;
           return retarget(from, op.output);
         }
@@ -143,8 +211,18 @@ export function compileGraph(manifest: Pick<WeightsManifest, 'architecture'> & {
       case 'add': {
         const [a, b] = op.inputs;
         const emb = embeddings.get(b) ?? embeddings.get(a);
-        if (emb) return emit({ op: 'class_embedding', input: embeddings.has(b) ? a : b, output: op.output, table: emb.table, rows: emb.rows, silu: false });
-        const conv = [a, b].map((v) => producer.get(v)).find((s, k) => s?.op === 'conv3x3' && !s.residual && !s.relu && soleReader(op.inputs[k]));
+        if (emb)
+          return emit({
+            op: 'class_embedding',
+            input: embeddings.has(b) ? a : b,
+            output: op.output,
+            table: emb.table,
+            rows: emb.rows,
+            silu: false,
+          });
+        const conv = [a, b]
+          .map((v) => producer.get(v))
+          .find((s, k) => s?.op === 'conv3x3' && !s.residual && !s.relu && soleReader(op.inputs[k]));
         if (conv?.op === 'conv3x3') {
           conv.residual = conv.output === a ? b : a;
           return retarget(conv, op.output);
@@ -152,18 +230,44 @@ export function compileGraph(manifest: Pick<WeightsManifest, 'architecture'> & {
         throw unsupported('add is only supported as the class embedding or a residual after a 3×3 conv');
       }
       case 'add_channel_bias':
-        if ((from?.op === 'conv3x3' || from?.op === 'conv1x1') && !from.channelBias && !from.residual && !from.relu && soleReader(op.input)) {
+        if (
+          (from?.op === 'conv3x3' || from?.op === 'conv1x1') &&
+          !from.channelBias &&
+          !from.residual &&
+          !from.relu &&
+          soleReader(op.input)
+        ) {
           from.channelBias = { value: op.vector, offset: 0, stride: 0 };
           return retarget(from, op.output);
         }
         throw unsupported('a channel bias is only supported right after a conv');
       case 'conv2d': {
         const kind = op.k === 3 && op.pad === 1 ? 'conv3x3' : op.k === 1 && op.pad === 0 ? 'conv1x1' : null;
-        if (!kind || op.stride !== 1) throw unsupported(`only k=3 pad=1 and k=1 pad=0 at stride 1 are implemented, got k=${op.k} pad=${op.pad} stride=${op.stride}`);
-        return emit({ op: kind, input: op.input, output: op.output, weight: op.weight, bias: op.bias, cin: op.cin, cout: op.cout });
+        if (!kind || op.stride !== 1)
+          throw unsupported(
+            `only k=3 pad=1 and k=1 pad=0 at stride 1 are implemented, got k=${op.k} pad=${op.pad} stride=${op.stride}`,
+          );
+        return emit({
+          op: kind,
+          input: op.input,
+          output: op.output,
+          weight: op.weight,
+          bias: op.bias,
+          cin: op.cin,
+          cout: op.cout,
+        });
       }
       case 'group_norm':
-        return emit({ op: 'group_norm', input: op.input, output: op.output, weight: op.weight, bias: op.bias, groups: op.groups, eps: op.eps, silu: false });
+        return emit({
+          op: 'group_norm',
+          input: op.input,
+          output: op.output,
+          weight: op.weight,
+          bias: op.bias,
+          groups: op.groups,
+          eps: op.eps,
+          silu: false,
+        });
       case 'avg_pool2d':
         if (op.k !== 2) throw unsupported(`only 2×2 pooling is implemented, got k=${op.k}`);
         return emit({ op: 'avg_pool', input: op.input, output: op.output });
@@ -199,11 +303,21 @@ function stackChannelBiasLinears(steps: Step[]): void {
   }
   const groups = new Map<string, Array<Extract<Step, { op: 'linear' }>>>();
   for (const s of steps) {
-    if (s.op === 'linear' && !s.silu && !s.relu && biasReaders.has(s.output) && !otherReaders.has(s.output)) groups.set(s.input, [...(groups.get(s.input) ?? []), s]);
+    if (s.op === 'linear' && !s.silu && !s.relu && biasReaders.has(s.output) && !otherReaders.has(s.output))
+      groups.set(s.input, [...(groups.get(s.input) ?? []), s]);
   }
   for (const [input, linears] of groups) {
     const fout = linears.reduce((a, l) => a + l.fout, 0);
-    const stacked: Step = { op: 'linear', input, output: `stacked(${input})`, weights: linears.flatMap((l) => l.weights), biases: linears.flatMap((l) => l.biases), fin: linears[0].fin, fout, silu: false };
+    const stacked: Step = {
+      op: 'linear',
+      input,
+      output: `stacked(${input})`,
+      weights: linears.flatMap((l) => l.weights),
+      biases: linears.flatMap((l) => l.biases),
+      fin: linears[0].fin,
+      fout,
+      silu: false,
+    };
     let offset = 0;
     for (const l of linears) {
       if (l.fin !== stacked.fin) throw new Error(`linears on ${input} disagree on fin (${l.fin} vs ${stacked.fin})`);
@@ -229,7 +343,8 @@ function inferShapes(steps: Step[], input: string, inputShape: Shape): Map<strin
         break;
       case 'linear': {
         const x = get(s.input);
-        if (elements(x) !== s.fin) throw new Error(`${s.weights.join('+')}: expects ${s.fin} inputs, gets ${x.c}×${x.h}×${x.w}`);
+        if (elements(x) !== s.fin)
+          throw new Error(`${s.weights.join('+')}: expects ${s.fin} inputs, gets ${x.c}×${x.h}×${x.w}`);
         shape = vector(s.fout);
         break;
       }
@@ -257,7 +372,10 @@ function inferShapes(steps: Step[], input: string, inputShape: Shape): Map<strin
       }
       case 'concat': {
         const [a, b] = s.inputs.map(get);
-        if (a.h !== b.h || a.w !== b.w) throw new Error(`concat ${s.output}: ${a.h}×${a.w} and ${b.h}×${b.w} differ; the image size must be a multiple of 4`);
+        if (a.h !== b.h || a.w !== b.w)
+          throw new Error(
+            `concat ${s.output}: ${a.h}×${a.w} and ${b.h}×${b.w} differ; the image size must be a multiple of 4`,
+          );
         shape = { c: a.c + b.c, h: a.h, w: a.w };
         break;
       }

@@ -32,13 +32,20 @@ const NN_SHADERS = {
 
 export type KernelName = keyof typeof NN_SHADERS;
 
-const definitions = Object.fromEntries(Object.entries(NN_SHADERS).map(([name, code]) => [name, makeShaderDataDefinitions(code).uniforms.params])) as Record<KernelName, ReturnType<typeof makeShaderDataDefinitions>['uniforms'][string]>;
+const definitions = Object.fromEntries(
+  Object.entries(NN_SHADERS).map(([name, code]) => [name, makeShaderDataDefinitions(code).uniforms.params]),
+) as Record<KernelName, ReturnType<typeof makeShaderDataDefinitions>['uniforms'][string]>;
 
 /** Every kernel's uniform block lives in a 256-byte slot of one buffer (the minimum uniform offset alignment). */
 export const UNIFORM_SLOT = 256;
 
 /** Writes a kernel's params struct at `offset` of `data`, laid out as its WGSL declares. */
-export function writeParams(kernel: KernelName, data: ArrayBuffer, offset: number, values: Record<string, number>): void {
+export function writeParams(
+  kernel: KernelName,
+  data: ArrayBuffer,
+  offset: number,
+  values: Record<string, number>,
+): void {
   makeStructuredView(definitions[kernel], data, offset).set(values);
 }
 

@@ -32,7 +32,17 @@ export type GraphOp = OpBase &
     | { op: 'embedding'; input: string; weight: string; rows: number }
     | { op: 'add'; input?: undefined; inputs: [string, string] }
     | { op: 'add_channel_bias'; input: string; vector: string }
-    | { op: 'conv2d'; input: string; weight: string; bias: string; cin: number; cout: number; k: number; stride: number; pad: number }
+    | {
+        op: 'conv2d';
+        input: string;
+        weight: string;
+        bias: string;
+        cin: number;
+        cout: number;
+        k: number;
+        stride: number;
+        pad: number;
+      }
     | { op: 'group_norm'; input: string; weight: string; bias: string; groups: number; eps: number; channels: number }
     | { op: 'avg_pool2d'; input: string; k: number }
     | { op: 'upsample_nearest2x'; input: string }
@@ -104,15 +114,18 @@ export interface LoadedModel<M extends WeightsManifest = Manifest> {
 
 type Fail = (field: string, expected: string) => never;
 
-const failIn = (where: string): Fail => (field, expected) => {
-  throw new Error(`${where}: ${field} must be ${expected}`);
-};
+const failIn =
+  (where: string): Fail =>
+  (field, expected) => {
+    throw new Error(`${where}: ${field} must be ${expected}`);
+  };
 
 /** Throws a message naming the first field that does not match the UNet format this runtime reads. */
 export function checkManifest(json: unknown, where = 'manifest.json'): Manifest {
   const fail = failIn(where);
   const m = checkWeightsFormat(json, fail) as Manifest;
-  if (m.parameterisation?.type !== 'rf-v') fail('parameterisation.type', '"rf-v" (v-prediction in rectified-flow time)');
+  if (m.parameterisation?.type !== 'rf-v')
+    fail('parameterisation.type', '"rf-v" (v-prediction in rectified-flow time)');
   if (!Number.isInteger(m.null_class) || m.null_class < 0) fail('null_class', 'a non-negative integer');
   return m;
 }
@@ -126,7 +139,11 @@ export function checkClassifierManifest(json: unknown, where = 'manifest.json'):
   if (!Number.isInteger(m.num_classes) || m.num_classes < 2) fail('num_classes', 'an integer ≥ 2');
   const outputs = (m.architecture.outputs ?? []).map((o) => o.name);
   if (outputs[0] !== 'logits' || !outputs.includes('features')) fail('architecture.outputs', '[logits, features]');
-  if (!Array.isArray(m.class_names) || m.class_names.length !== m.num_classes || !m.class_names.every((c) => typeof c === 'string')) {
+  if (
+    !Array.isArray(m.class_names) ||
+    m.class_names.length !== m.num_classes ||
+    !m.class_names.every((c) => typeof c === 'string')
+  ) {
     fail('class_names', `num_classes (${m.num_classes}) strings`);
   }
   return m;
@@ -139,12 +156,14 @@ function checkWeightsFormat(json: unknown, fail: Fail): WeightsManifest {
   if (m.version !== 1) fail('version', '1');
   if (!(IMAGE_CHANNELS as readonly number[]).includes(m.channels)) fail('channels', IMAGE_CHANNELS.join(' or '));
   if (!Number.isInteger(m.image_size) || m.image_size < 4) fail('image_size', 'an integer ≥ 4');
-  if (!Array.isArray(m.architecture?.graph) || m.architecture.graph.length === 0) fail('architecture.graph', 'a non-empty op list');
+  if (!Array.isArray(m.architecture?.graph) || m.architecture.graph.length === 0)
+    fail('architecture.graph', 'a non-empty op list');
   if (!Array.isArray(m.tensors)) fail('tensors', 'an array');
   for (const [k, t] of m.tensors.entries()) {
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (t.length !== count) fail(`tensors[${k}] (${t.name}).length`, `the product of its shape (${count})`);
-    if (t.offset % 4 !== 0 || t.offset + 4 * t.length > m.byte_length) fail(`tensors[${k}] (${t.name}).offset`, `4-aligned and inside byte_length ${m.byte_length}`);
+    if (t.offset % 4 !== 0 || t.offset + 4 * t.length > m.byte_length)
+      fail(`tensors[${k}] (${t.name}).offset`, `4-aligned and inside byte_length ${m.byte_length}`);
   }
   return m;
 }
@@ -152,7 +171,9 @@ function checkWeightsFormat(json: unknown, fail: Fail): WeightsManifest {
 /** Views every tensor of a weights.bin that has been checked against the manifest. */
 export function tensorViews(manifest: WeightsManifest, weights: ArrayBuffer): Map<string, Float32Array> {
   if (weights.byteLength !== manifest.byte_length) {
-    throw new Error(`${manifest.weights}: expected ${manifest.byte_length} bytes (manifest byte_length), got ${weights.byteLength}`);
+    throw new Error(
+      `${manifest.weights}: expected ${manifest.byte_length} bytes (manifest byte_length), got ${weights.byteLength}`,
+    );
   }
   return new Map(manifest.tensors.map((t) => [t.name, new Float32Array(weights, t.offset, t.length)]));
 }
@@ -165,9 +186,17 @@ export interface LoadOptions {
 
 /** Fetches manifest.json, then weights.bin with progress, and checks length and SHA-256. `baseUrl` ends with '/'.
  *  `check` is the manifest check of the model kind expected (the UNet's by default). */
-export async function loadModel<M extends WeightsManifest>(baseUrl: string, options: LoadOptions, check: (json: unknown, where: string) => M): Promise<LoadedModel<M>>;
+export async function loadModel<M extends WeightsManifest>(
+  baseUrl: string,
+  options: LoadOptions,
+  check: (json: unknown, where: string) => M,
+): Promise<LoadedModel<M>>;
 export async function loadModel(baseUrl: string, options?: LoadOptions): Promise<LoadedModel>;
-export async function loadModel(baseUrl: string, options: LoadOptions = {}, check: (json: unknown, where: string) => WeightsManifest = checkManifest): Promise<LoadedModel<WeightsManifest>> {
+export async function loadModel(
+  baseUrl: string,
+  options: LoadOptions = {},
+  check: (json: unknown, where: string) => WeightsManifest = checkManifest,
+): Promise<LoadedModel<WeightsManifest>> {
   const manifestUrl = new URL('manifest.json', baseUrl);
   const response = await fetch(manifestUrl, { signal: options.signal });
   if (!response.ok) throw new Error(`Loading ${manifestUrl} failed: HTTP ${response.status}`);
@@ -176,7 +205,8 @@ export async function loadModel(baseUrl: string, options: LoadOptions = {}, chec
   const weights = await fetchWithProgress(weightsUrl, manifest.byte_length, options);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', weights));
   const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-  if (hex !== manifest.sha256) throw new Error(`${weightsUrl}: SHA-256 ${hex} does not match the manifest's ${manifest.sha256}`);
+  if (hex !== manifest.sha256)
+    throw new Error(`${weightsUrl}: SHA-256 ${hex} does not match the manifest's ${manifest.sha256}`);
   return { manifest, tensors: tensorViews(manifest, weights) };
 }
 

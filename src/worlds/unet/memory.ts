@@ -25,7 +25,9 @@ export function planMemory(graph: CompiledGraph, keep: string[] = []): MemoryPla
   holder.push(graph.input);
   graph.steps.forEach((step, i) => {
     const need = elements(graph.shapes.get(step.output)!);
-    const free = holder.map((v, slot) => ({ slot, size: slotElements[slot], free: (lastUse.get(v) ?? -1) < i })).filter((s) => s.free);
+    const free = holder
+      .map((v, slot) => ({ slot, size: slotElements[slot], free: (lastUse.get(v) ?? -1) < i }))
+      .filter((s) => s.free);
     const fitting = free.filter((s) => s.size >= need).sort((a, b) => a.size - b.size)[0];
     const chosen = fitting ?? free.sort((a, b) => b.size - a.size)[0];
     let slot: number;
@@ -52,10 +54,17 @@ export interface MemoryLimits {
 const DEFAULT_ACTIVATION_BUDGET = 256 * 2 ** 20;
 
 /** Samples per chunk: every slot must fit one storage binding, and all slots together the budget. */
-export function maxChunkSamples(plan: MemoryPlan, limits: MemoryLimits, budgetBytes = DEFAULT_ACTIVATION_BUDGET): number {
+export function maxChunkSamples(
+  plan: MemoryPlan,
+  limits: MemoryLimits,
+  budgetBytes = DEFAULT_ACTIVATION_BUDGET,
+): number {
   const largest = 4 * Math.max(...plan.slotElements);
   const perSample = 4 * plan.slotElements.reduce((a, b) => a + b, 0);
   const byBinding = Math.floor(Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize) / largest);
-  if (byBinding < 1) throw new RangeError(`size: one sample needs a ${largest}-byte activation buffer, above this device's storage binding limit ${limits.maxStorageBufferBindingSize}`);
+  if (byBinding < 1)
+    throw new RangeError(
+      `size: one sample needs a ${largest}-byte activation buffer, above this device's storage binding limit ${limits.maxStorageBufferBindingSize}`,
+    );
   return Math.max(1, Math.min(byBinding, Math.floor(budgetBytes / perSample)));
 }

@@ -9,7 +9,14 @@
 import type { GpuResources } from '../../gpu/context';
 import { elements, type CompiledGraph, type Step } from './graph';
 import { weightKeys, type GpuWeights } from './gpu-weights';
-import { invocationGroups, UNIFORM_SLOT, workgroupGrid, writeParams, type KernelName, type NnPipelines } from './kernels';
+import {
+  invocationGroups,
+  UNIFORM_SLOT,
+  workgroupGrid,
+  writeParams,
+  type KernelName,
+  type NnPipelines,
+} from './kernels';
 import type { MemoryPlan } from './memory';
 import { CONV_CHANNEL_BLOCK, paddedChannels } from './pack';
 
@@ -19,7 +26,6 @@ interface Dispatch {
   /** Workgroups for a chunk of n samples. */
   grid(n: number): [number, number];
 }
-
 
 export class CompiledNetwork {
   readonly slots: GPUBuffer[];
@@ -38,11 +44,17 @@ export class CompiledNetwork {
   ) {
     const { device } = gpu;
     const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.slots = plan.slotElements.map((e, k) => device.createBuffer({ label: `network activations ${k}`, size: 4 * e * capacity, usage: STORAGE }));
+    this.slots = plan.slotElements.map((e, k) =>
+      device.createBuffer({ label: `network activations ${k}`, size: 4 * e * capacity, usage: STORAGE }),
+    );
     this.sigma = device.createBuffer({ label: 'network sigma', size: Math.max(16, 4 * capacity), usage: STORAGE });
     this.labels = device.createBuffer({ label: 'network labels', size: Math.max(16, 4 * capacity), usage: STORAGE });
     const data = new ArrayBuffer(UNIFORM_SLOT * graph.steps.length);
-    this.uniforms = device.createBuffer({ label: 'network params', size: data.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniforms = device.createBuffer({
+      label: 'network params',
+      size: data.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     this.dispatches = graph.steps.map((step, k) => this.prepare(step, data, k * UNIFORM_SLOT));
     device.queue.writeBuffer(this.uniforms, 0, data);
   }
@@ -90,7 +102,13 @@ export class CompiledNetwork {
       }
       case 'linear':
         kernel = 'linear';
-        params = { fin: step.fin, fout: step.fout, invocations: cap * step.fout, apply_silu: step.silu ? 1 : 0, apply_relu: step.relu ? 1 : 0 };
+        params = {
+          fin: step.fin,
+          fout: step.fout,
+          invocations: cap * step.fout,
+          apply_silu: step.silu ? 1 : 0,
+          apply_relu: step.relu ? 1 : 0,
+        };
         resources = [value(step.input), weight(keys.weight), weight(keys.bias), value(step.output)];
         grid = perSample(step.fout);
         break;
@@ -102,8 +120,16 @@ export class CompiledNetwork {
         break;
       case 'group_norm':
         kernel = 'groupNormSilu';
-        if (shape.c % step.groups !== 0) throw new Error(`${step.weight}: ${shape.c} channels do not split into ${step.groups} groups`);
-        params = { channels: shape.c, groups: step.groups, plane: shape.h * shape.w, workgroups: cap * step.groups, eps: step.eps, apply_silu: step.silu ? 1 : 0 };
+        if (shape.c % step.groups !== 0)
+          throw new Error(`${step.weight}: ${shape.c} channels do not split into ${step.groups} groups`);
+        params = {
+          channels: shape.c,
+          groups: step.groups,
+          plane: shape.h * shape.w,
+          workgroups: cap * step.groups,
+          eps: step.eps,
+          apply_silu: step.silu ? 1 : 0,
+        };
         resources = [value(step.input), weight(keys.weight), weight(keys.bias), value(step.output)];
         grid = (n) => workgroupGrid(n * step.groups);
         break;
@@ -113,13 +139,29 @@ export class CompiledNetwork {
         const per = groups * shape.h * runs;
         kernel = 'conv3x3';
         params = {
-          cin: step.cin, cout: step.cout, height: shape.h, width: shape.w, runs_per_row: runs, channel_groups: groups, invocations: cap * per,
-          channel_bias_stride: step.channelBias?.stride ?? 0, channel_bias_offset: step.channelBias?.offset ?? 0,
-          has_channel_bias: step.channelBias ? 1 : 0, has_residual: step.residual ? 1 : 0, apply_relu: step.relu ? 1 : 0,
+          cin: step.cin,
+          cout: step.cout,
+          height: shape.h,
+          width: shape.w,
+          runs_per_row: runs,
+          channel_groups: groups,
+          invocations: cap * per,
+          channel_bias_stride: step.channelBias?.stride ?? 0,
+          channel_bias_offset: step.channelBias?.offset ?? 0,
+          has_channel_bias: step.channelBias ? 1 : 0,
+          has_residual: step.residual ? 1 : 0,
+          apply_relu: step.relu ? 1 : 0,
         };
         // Absent optional inputs bind the (read-only) weights: never read, and never the written buffer.
         const unused = weight(keys.bias);
-        resources = [value(step.input), weight(keys.weight), weight(keys.bias), step.channelBias ? value(step.channelBias.value) : unused, step.residual ? value(step.residual) : unused, value(step.output)];
+        resources = [
+          value(step.input),
+          weight(keys.weight),
+          weight(keys.bias),
+          step.channelBias ? value(step.channelBias.value) : unused,
+          step.residual ? value(step.residual) : unused,
+          value(step.output),
+        ];
         grid = perSample(per);
         break;
       }
@@ -128,7 +170,14 @@ export class CompiledNetwork {
         const plane = shape.h * shape.w;
         const runs = Math.ceil(plane / 4);
         kernel = 'conv1x1';
-        params = { cin: step.cin, cout: step.cout, plane, runs, channel_groups: groups, invocations: cap * groups * runs };
+        params = {
+          cin: step.cin,
+          cout: step.cout,
+          plane,
+          runs,
+          channel_groups: groups,
+          invocations: cap * groups * runs,
+        };
         resources = [value(step.input), weight(keys.weight), weight(keys.bias), value(step.output)];
         grid = perSample(groups * runs);
         break;
@@ -146,7 +195,12 @@ export class CompiledNetwork {
       case 'concat': {
         const [a, b] = step.inputs.map((v) => this.graph.shapes.get(v)!);
         kernel = 'concatChannels';
-        params = { first_channels: a.c, second_channels: b.c, plane: shape.h * shape.w, invocations: cap * elements(shape) };
+        params = {
+          first_channels: a.c,
+          second_channels: b.c,
+          plane: shape.h * shape.w,
+          invocations: cap * elements(shape),
+        };
         resources = [value(step.inputs[0]), value(step.inputs[1]), value(step.output)];
         grid = perSample(elements(shape));
         break;
@@ -157,7 +211,10 @@ export class CompiledNetwork {
     const bindGroup = this.gpu.device.createBindGroup({
       label: `${step.op} → ${step.output}`,
       layout: pipeline.getBindGroupLayout(0),
-      entries: [{ binding: 0, resource: { buffer: this.uniforms, offset, size: UNIFORM_SLOT } }, ...resources.map((resource, k) => ({ binding: k + 1, resource }))],
+      entries: [
+        { binding: 0, resource: { buffer: this.uniforms, offset, size: UNIFORM_SLOT } },
+        ...resources.map((resource, k) => ({ binding: k + 1, resource })),
+      ],
     });
     return { pipeline, bindGroup, grid };
   }

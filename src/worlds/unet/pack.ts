@@ -12,7 +12,8 @@ export const paddedChannels = (cout: number) => Math.ceil(cout / CONV_CHANNEL_BL
 
 /** OIHW [cout, cin, k, k] → [cin][k][k][cout padded]. */
 export function packConvWeight(weight: Float32Array, cout: number, cin: number, k: number): Float32Array {
-  if (weight.length !== cout * cin * k * k) throw new Error(`conv weight: expected ${cout}×${cin}×${k}×${k} values, got ${weight.length}`);
+  if (weight.length !== cout * cin * k * k)
+    throw new Error(`conv weight: expected ${cout}×${cin}×${k}×${k} values, got ${weight.length}`);
   const coutPadded = paddedChannels(cout);
   const packed = new Float32Array(cin * k * k * coutPadded);
   for (let o = 0; o < cout; o++)
