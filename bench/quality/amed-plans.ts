@@ -1,16 +1,15 @@
 /**
  * AMED plan exporter (time-only AMED-Solver / AMED-Plugin): resolves a config exactly as `Sandbox.sample` does
  * (resolveSampleOptions + WorldRegistry), then builds the page's own AMED plan from a calibration in the
- * 'diffusion-sandbox/amed-calibration@1' format (validated by the page's own importer, importCalibration, and
+ * 'diffusion-sandbox/amed-calibration@1' format (validated by the page's own importer, parseCalibration, and
  * turned into plan parameters by toPlanParams), as Sandbox.sample does after calibrating. Without a calibration it
  * only resolves the run (σ grid, labels), which the Python side uses to calibrate on the page's exact grid.
  *   node bench/quality/ts.mjs bench/quality/amed-plans.ts <configs.json> <plans.json>
  * configs: [{ config: <sample options>, calibration?: <amed-calibration@1 object> }]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { importCalibration, toPlanParams } from '../../src/sampling/amed/calibrations';
+import { parseCalibration, toPlanParams } from '../../src/sampling/amed/calibrations';
 import { resolveSampleOptions, type SampleOptionsWithout } from '../../src/api/options';
-import { PrepareMemo } from '../../src/sampling/prepare';
 import { amedVariant } from '../../src/sampling/samplers/amed';
 import { WorldRegistry } from '../../src/worlds/registry';
 import { shippedWorlds } from '../../tests/reference/shipped-worlds';
@@ -49,7 +48,7 @@ export function exportAmedPlan(
   };
   if (entry.calibration === undefined) return resolved;
   // The page's importer (no GPU is touched by import): same validation, same cache key inputs.
-  const calibration = importCalibration(new PrepareMemo(), entry.calibration);
+  const calibration = parseCalibration(entry.calibration);
   if (calibration.variant !== variant || calibration.afs !== afs)
     throw new RangeError('calibration: variant/afs differ from the run');
   if (

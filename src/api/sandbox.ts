@@ -181,8 +181,11 @@ export class Sandbox {
     // progress under the name it gives the preparation; then it runs like any other plan.
     const preparing = run.sampler.preparing;
     const onPrepareProgress = options.onProgress && ((f: number) => options.onProgress!(f, preparing));
-    const context = this.prepareContext(run, { signal: options.signal, onProgress: onPrepareProgress });
-    const prepared: Prepared | undefined = await run.sampler.prepare?.(context);
+    const prepared: Prepared | undefined = run.sampler.prepare
+      ? await run.sampler.prepare(
+          await this.prepareContext(run, { signal: options.signal, onProgress: onPrepareProgress }),
+        )
+      : undefined;
     const plan = run.sampler.build(run.sigmas, run.options, prepared?.plan);
     const result = await this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
@@ -217,22 +220,29 @@ export class Sandbox {
     options: SampleOptionsWithout<'sampler'> & { sampler?: 'amed' | 'amed_plugin' },
   ): Promise<AmedCalibration> {
     const run = resolveSampleOptions({ ...options, sampler: options.sampler ?? 'amed' }, this.registry);
-    return calibrationForRun(this.prepareContext(run, options));
+    return this.prepareContext(run, options).then(calibrationForRun);
   }
 
-  /** Installs a calibration exported by calibrateAmed (JSON text or object); later AMED runs on that grid use it. */
-  importAmedCalibration(calibration: unknown): AmedCalibration {
-    return importCalibration(this.prepared, calibration);
+  /** Installs a calibration exported by calibrateAmed (JSON text or object); later AMED runs on that grid and
+   *  denoiser use it. Rejects with a message naming the field when the calibration is invalid. */
+  async importAmedCalibration(calibration: unknown): Promise<AmedCalibration> {
+    return importCalibration(this.prepared, calibration, (world, facts) => {
+      const { size, cfg, upsampleGuidance } = facts;
+      return this.denoiserKey(this.registry.resolve(world), { size, cfg, upsampleGuidance });
+    });
   }
 
   /** What a sampler's prepare hook may use: the run, forward solves on its own denoiser, this sandbox's memo. */
-  private prepareContext(
+  private async prepareContext(
     run: ResolvedSample,
     { signal, onProgress }: { signal?: AbortSignal; onProgress?: (fraction: number) => void },
-  ): PrepareContext {
+  ): Promise<PrepareContext> {
     const classes = run.world.image?.classes.length ?? 1;
     const conditional = run.labels !== undefined;
+    const { size, cfg, upsampleGuidance } = run;
+    const denoiserKey = await this.denoiserKey(run.world, { size, cfg, upsampleGuidance });
     return {
+      denoiserKey,
       samplerId: run.sampler.id,
       world: run.world.id,
       nativeSize: run.world.image?.size,
@@ -249,7 +259,6 @@ export class Sandbox {
       denoise: async (x, sigma, count) => {
         const labels = conditional ? Uint32Array.from({ length: count }, (_, i) => i % classes) : undefined;
         const out = await this.gpu.run(async (gpu) => {
-          const { size, cfg, upsampleGuidance } = run;
           const network = await this.guided.denoiser(gpu, run.world, { size, cfg, upsampleGuidance });
           const sigmas = new Float32Array(count).fill(sigma);
           return withErrorScopes(gpu.device, () => denoiseGpu(gpu, network, Float32Array.from(x), sigmas, labels));
@@ -293,7 +302,7 @@ export class Sandbox {
    *  referenceKey. */
   async reference(options: ReferenceOptions): Promise<Float32Array> {
     const run = resolveReference(options, this.registry);
-    const key = referenceKey(await this.denoiserKey(run, referenceDenoiser(run)), run);
+    const key = referenceKey(await this.denoiserKey(run.world, referenceDenoiser(run)), run);
     let cached = this.references.get(key);
     if (!cached) {
       cached = this.solveReference(run, options.signal);
@@ -307,19 +316,19 @@ export class Sandbox {
   /** Names the result of reference() with these options: its denoiser's key() plus the noise and σ range. */
   async referenceKey(options: ReferenceOptions): Promise<string> {
     const run = resolveReference(options, this.registry);
-    return referenceKey(await this.denoiserKey(run, referenceDenoiser(run)), run);
+    return referenceKey(await this.denoiserKey(run.world, referenceDenoiser(run)), run);
   }
 
   /** Names the result of sample() with these options: its denoiser's key() plus the noise and the plan. */
   async sampleKey(options: SampleOptions): Promise<string> {
     const run = resolveSampleOptions(options, this.registry);
     const denoiser = { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance };
-    return sampleKey(await this.denoiserKey(run, denoiser), run);
+    return sampleKey(await this.denoiserKey(run.world, denoiser), run);
   }
 
   /** A world builds each denoiser once per device and keeps it, so the one the run will use is asked for its key. */
-  private denoiserKey(run: ResolvedSample, options: GuidanceOptions): Promise<string> {
-    return this.gpu.run(async (gpu) => (await this.guided.denoiser(gpu, run.world, options)).key());
+  private denoiserKey(world: World, options: GuidanceOptions): Promise<string> {
+    return this.gpu.run(async (gpu) => (await this.guided.denoiser(gpu, world, options)).key());
   }
 
   private solveReference(run: ResolvedSample, signal?: AbortSignal): Promise<Float32Array> {

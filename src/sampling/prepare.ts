@@ -42,6 +42,8 @@ export interface PrepareContext {
   schedule: ScheduleId;
   options: OptionValues;
   denoiser: DenoiserFacts;
+  /** The run's denoiser's key() (src/sampling/denoiser.ts): what a memo of anything computed with it keys on. */
+  denoiserKey: string;
   /** D(x; σ) for `count` float64 samples on the run's own denoiser: the forward solves a calibration needs. */
   denoise(x: Float64Array, sigma: number, count: number): Promise<Float64Array>;
   /** The engine's memo: `compute` runs once per key (a failure is forgotten, so a later call retries). */

@@ -167,7 +167,7 @@ export class AmedTable extends LitElement {
     if (!file) return;
     try {
       if (file.size > 1 << 20) throw new RangeError(`the file is ${file.size} bytes, at most 1 MB allowed`);
-      const calibration = this.sandbox.importAmedCalibration(await file.text());
+      const calibration = await this.sandbox.importAmedCalibration(await file.text());
       this.dispatchEvent(
         new CustomEvent('calibration-imported', { detail: calibration, bubbles: true, composed: true }),
       );

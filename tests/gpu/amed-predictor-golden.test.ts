@@ -141,9 +141,9 @@ describe('the public API chooses the learned predictor where it was trained', ()
           steps: Array.from({ length: steps }, () => ({ r: 0.5, c: 1 })),
           denoiser: { size: 28, cfg, conditional: true },
         });
-      install(3, 2);
-      install(6, 1);
-      install(2, 1);
+      await install(3, 2);
+      await install(6, 1);
+      await install(2, 1);
       const guided = await sandbox.sample({ ...base, nfe: 5, count: 1, cfg: 2 });
       const untrained = await sandbox.sample({ ...base, nfe: 11, count: 1 });
       const nfe4 = await sandbox.sample({ ...base, nfe: 4, count: 1 });

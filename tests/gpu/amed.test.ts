@@ -46,13 +46,13 @@ describe('AMED through the public API on the GPU', () => {
       const a = await first.sample(options);
       first.destroy();
       const second = await h.createSandbox();
-      second.importAmedCalibration(calibration);
+      await second.importAmedCalibration(calibration);
       const started = performance.now();
       const b = await second.sample(options);
       const ms = performance.now() - started;
       let bad = '';
       try {
-        second.importAmedCalibration({ ...JSON.parse(calibration), steps: [{ r: 2, c: 1 }] });
+        await second.importAmedCalibration({ ...JSON.parse(calibration), steps: [{ r: 2, c: 1 }] });
       } catch (e) {
         bad = (e as Error).message;
       }

@@ -95,7 +95,7 @@ describe('world "fmnist" through the public API', () => {
           // minutes on SwiftShader; the plan then runs on the network like any other.
           const sigmas = Array.from(sandbox.sigmas({ schedule: 'time_uniform', steps: 3 }) as Float64Array).slice(0, 3);
           const step = { r: 0.5, c: 1 };
-          sandbox.importAmedCalibration({
+          await sandbox.importAmedCalibration({
             format: 'diffusion-sandbox/amed-calibration@1',
             world: 'fmnist',
             denoiser: { size: 28, cfg: 1, conditional: true },

@@ -98,7 +98,7 @@ describe('Upsample Guidance wraps the network', () => {
           // A live calibration of the 56×56 network takes minutes on SwiftShader; AMED composes with UG like any
           // plan, so install fixed (r, c) for its grid (3 timestamps of the time-uniform schedule ending at σ_min).
           const sigmas = Array.from(sandbox.sigmas({ schedule: 'time_uniform', steps: 3 }) as Float64Array).slice(0, 3);
-          sandbox.importAmedCalibration({
+          await sandbox.importAmedCalibration({
             format: 'diffusion-sandbox/amed-calibration@1',
             world: 'fmnist',
             variant: s.id === 'amed' ? 'solver' : 'ipndm',

@@ -13,8 +13,10 @@ import { GMM_PRESETS } from '../../src/worlds/gmm-presets';
 
 const spec = GMM_PRESETS.find((p) => p.id === 'gmm:ring8')!.spec();
 
+const den0 = gmmDenoiser(spec).key();
+
 /** A context on the exact float64 ring-of-8 denoiser, counting its forward solves. */
-function context(samplerId: string, options: Record<string, unknown>, memo = new PrepareMemo()) {
+function context(samplerId: string, options: Record<string, unknown>, memo = new PrepareMemo(), denoiserKey = den0) {
   const den = gmmDenoiser(spec);
   const calls = { denoise: 0 };
   const ctx: PrepareContext = {
@@ -25,6 +27,7 @@ function context(samplerId: string, options: Record<string, unknown>, memo = new
     schedule: 'time_uniform',
     options: options as PrepareContext['options'],
     denoiser: { cfg: 1, conditional: false },
+    denoiserKey,
     denoise: async (x, sigma, count) => {
       calls.denoise++;
       const out = new Float64Array(x.length);
@@ -73,11 +76,22 @@ describe('the prepare hook', () => {
     const made: AmedCalibration = await calibrationForRun(first.ctx);
     const steps = made.steps.map(() => ({ r: 0.25, c: 1 }));
     const memo = new PrepareMemo();
-    const imported = importCalibration(memo, JSON.stringify({ ...made, steps }));
+    const keys: string[] = [];
+    const imported = await importCalibration(memo, JSON.stringify({ ...made, steps }), async (world, facts) => {
+      keys.push(`${world} cfg ${facts.cfg}`);
+      return den0;
+    });
+    expect(keys).toEqual(['gmm:ring8 cfg 1']);
     const second = context('amed', { afs: true }, memo);
     const prepared = await samplerById('amed')!.prepare!(second.ctx);
     expect(second.calls.denoise).toBe(0);
     expect((prepared.report!({ nfe: 5 }).amed as AmedRunInfo).calibration).toBe(imported);
+    // The memo keys on the denoiser's key(): the same facts on another function (a reflowed world under the same
+    // id, a Skip-Tuning factor) calibrate anew.
+    const other = context('amed', { afs: true }, memo, `${den0}:other`);
+    const recalibrated = await samplerById('amed')!.prepare!(other.ctx);
+    expect(other.calls.denoise).toBeGreaterThan(0);
+    expect((recalibrated.report!({ nfe: 5 }).amed as AmedRunInfo).calibration).not.toBe(imported);
     expect(() => calibrationForRun(context('euler', {}).ctx)).toThrow(
       'sampler: must be one of amed, amed_plugin, got "euler"',
     );

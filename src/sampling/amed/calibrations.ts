@@ -1,7 +1,9 @@
 /**
- * AMED calibrations per world, denoiser and grid: computed on first use (forward-only, ./calibrate.ts) with the
- * run's own denoiser through the prepare hook's services, memoised by (world, denoiser, variant, AFS, grid), and
- * exportable/importable as JSON.
+ * AMED calibrations per denoiser and grid: computed on first use (forward-only, ./calibrate.ts) with the run's own
+ * denoiser through the prepare hook's services, memoised by (denoiser key(), labels, variant, AFS, grid), and
+ * exportable/importable as JSON. The JSON names the denoiser by its facts (world, size, CFG, guidance): readable, and
+ * stable across versions; an import maps them to the key of the denoiser they describe, so a calibration is only ever
+ * reused for the very function it was made with.
  */
 import { initialNoise } from '../noise';
 import type { DenoiserFacts, PrepareContext, PrepareMemo } from '../prepare';
@@ -24,29 +26,20 @@ export interface AmedCalibration extends CalibrationResult {
 }
 
 function memoKey(
-  world: string,
-  denoiser: DenoiserFacts,
+  denoiserKey: string,
+  conditional: boolean,
   variant: string,
   afs: boolean,
   sigmas: ArrayLike<number>,
 ): string {
   const grid = Array.from(sigmas, (s) => Math.fround(s));
-  return JSON.stringify([
-    'amed-calibration',
-    world,
-    denoiser.size ?? null,
-    denoiser.cfg,
-    denoiser.upsampleGuidance ?? null,
-    denoiser.conditional,
-    variant,
-    afs,
-    grid,
-  ]);
+  return JSON.stringify(['amed-calibration', denoiserKey, conditional, variant, afs, grid]);
 }
 
 /** The calibration for a run, computed on first request (2D worlds: 512 samples; image worlds: 16). */
 export function calibrationFor(context: PrepareContext, variant: AmedVariant, afs: boolean): Promise<AmedCalibration> {
-  return context.memo(memoKey(context.world, context.denoiser, variant, afs, context.sigmas), async () => {
+  const key = memoKey(context.denoiserKey, context.denoiser.conditional, variant, afs, context.sigmas);
+  return context.memo(key, async () => {
     const count = context.nativeSize === undefined ? 512 : 16;
     const result = await calibrateAmed({
       variant,
@@ -69,8 +62,21 @@ export function calibrationFor(context: PrepareContext, variant: AmedVariant, af
 }
 
 /** Accepts a calibration exported earlier (JSON text or object), validating every field, and installs it so the
- *  runs it was made for use it. */
-export function importCalibration(memo: PrepareMemo, input: unknown): AmedCalibration {
+ *  runs it was made for use it: `denoiserKey` maps its world and denoiser facts to the key() of that denoiser. */
+export async function importCalibration(
+  memo: PrepareMemo,
+  input: unknown,
+  denoiserKey: (world: string, denoiser: DenoiserFacts) => Promise<string>,
+): Promise<AmedCalibration> {
+  const calibration = parseCalibration(input);
+  const key = await denoiserKey(calibration.world, calibration.denoiser);
+  const { variant, afs, sigmas } = calibration;
+  memo.set(memoKey(key, calibration.denoiser.conditional, variant, afs, sigmas), calibration);
+  return calibration;
+}
+
+/** Validates an exported calibration (JSON text or object) without installing it. */
+export function parseCalibration(input: unknown): AmedCalibration {
   const c = (typeof input === 'string' ? JSON.parse(input) : input) as Partial<AmedCalibration>;
   if (!c || c.format !== CALIBRATION_FORMAT)
     throw new RangeError(`calibration.format: must be "${CALIBRATION_FORMAT}"`);
@@ -99,14 +105,12 @@ export function importCalibration(memo: PrepareMemo, input: unknown): AmedCalibr
     ...(d.upsampleGuidance ? { upsampleGuidance: d.upsampleGuidance } : {}),
     conditional: d.conditional,
   };
-  const calibration = {
+  return {
     ...c,
     denoiser,
     losses: Array.isArray(c.losses) ? c.losses : [],
     count: c.count ?? 0,
   } as AmedCalibration;
-  memo.set(memoKey(calibration.world, denoiser, calibration.variant, calibration.afs, calibration.sigmas), calibration);
-  return calibration;
 }
 
 export function toPlanParams(c: AmedCalibration): AmedParams {
