@@ -20,7 +20,21 @@ export function packComponents(spec: GmmSpec): ArrayBuffer {
 export async function createGmmDenoiser(gpu: GpuResources, spec: GmmSpec): Promise<GpuDenoiser> {
   const pipeline = await gpu.pipelines.get('gmm-denoise', SHADERS.gmmDenoise);
   const data = packComponents(spec);
-  const components = gpu.device.createBuffer({ label: 'gmm-components', size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  const components = gpu.device.createBuffer({
+    label: 'gmm-components',
+    size: data.byteLength,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+  });
   gpu.device.queue.writeBuffer(components, 0, data);
-  return pointDenoiser(gpu.device, pipeline, [{ binding: 1, resource: { buffer: components } }], spec.means.length, gmmKey(spec));
+  return pointDenoiser(
+    gpu.device,
+    pipeline,
+    [{ binding: 1, resource: { buffer: components } }],
+    spec.means.length,
+    gmmKey(spec),
+    {
+      wgsl: SHADERS.gmmPoint,
+      key: 'gmm-point',
+    },
+  );
 }

@@ -25,7 +25,8 @@ const definitions = makeShaderDataDefinitions(SHADERS.pairFlowDenoise);
 export function pairFlowKey(pairs: Pairs, bandwidth: number): string {
   let h = 0x811c9dc5;
   for (const array of [pairs.noise, pairs.data]) {
-    for (const byte of new Uint8Array(array.buffer, array.byteOffset, array.byteLength)) h = Math.imul(h ^ byte, 0x01000193);
+    for (const byte of new Uint8Array(array.buffer, array.byteOffset, array.byteLength))
+      h = Math.imul(h ^ byte, 0x01000193);
   }
   return `pairflow:${bandwidth}:${pairs.noise.length / 2}:${(h >>> 0).toString(16)}`;
 }
@@ -70,14 +71,36 @@ export async function createPairFlowDenoiser(gpu: GpuResources, pairs: Pairs, ba
   const pipeline = await gpu.pipelines.get('pair-flow-denoise', SHADERS.pairFlowDenoise);
   const count = pairs.noise.length / 2;
   const interleaved = new Float32Array(4 * count);
-  for (let j = 0; j < count; j++) interleaved.set([pairs.noise[2 * j], pairs.noise[2 * j + 1], pairs.data[2 * j], pairs.data[2 * j + 1]], 4 * j);
-  const pairBuffer = gpu.device.createBuffer({ label: 'reflow pairs', size: interleaved.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  for (let j = 0; j < count; j++)
+    interleaved.set([pairs.noise[2 * j], pairs.noise[2 * j + 1], pairs.data[2 * j], pairs.data[2 * j + 1]], 4 * j);
+  const pairBuffer = gpu.device.createBuffer({
+    label: 'reflow pairs',
+    size: interleaved.byteLength,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+  });
   gpu.device.queue.writeBuffer(pairBuffer, 0, interleaved);
   const params = makeStructuredView(definitions.uniforms.params);
   params.set({ bandwidth });
-  const paramBuffer = gpu.device.createBuffer({ label: 'reflow params', size: params.arrayBuffer.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const paramBuffer = gpu.device.createBuffer({
+    label: 'reflow params',
+    size: params.arrayBuffer.byteLength,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
   gpu.device.queue.writeBuffer(paramBuffer, 0, params.arrayBuffer);
-  return pointDenoiser(gpu.device, pipeline, [{ binding: 0, resource: { buffer: paramBuffer } }, { binding: 1, resource: { buffer: pairBuffer } }], count, pairFlowKey(pairs, bandwidth));
+  return pointDenoiser(
+    gpu.device,
+    pipeline,
+    [
+      { binding: 0, resource: { buffer: paramBuffer } },
+      { binding: 1, resource: { buffer: pairBuffer } },
+    ],
+    count,
+    pairFlowKey(pairs, bandwidth),
+    {
+      wgsl: SHADERS.pairFlowPoint,
+      key: 'pair-flow-point',
+    },
+  );
 }
 
 export function pairFlowWorld(id: string, label: string, parent: World, pairs: Pairs, bandwidth: number): World {

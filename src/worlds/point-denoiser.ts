@@ -4,19 +4,31 @@ import type { GpuDenoiser } from '../sampling/denoiser';
 /**
  * The GpuDenoiser of a 2D world whose kernel runs one invocation per sample with the world's own data at
  * bindings 0–1 and x, σ, out at bindings 2, 3, 4 (gmm-denoise.wgsl, pair-flow-denoise.wgsl). `key` names the world's
- * function, as its float64 twin's key does.
+ * function, as its float64 twin's key does. `pointWgsl` is the world's `denoise_point` (the same WGSL the pipeline
+ * was built from, without its kernel), offered to the fused executor with the same world entries.
  */
-export function pointDenoiser(device: GPUDevice, pipeline: GPUComputePipeline, worldEntries: GPUBindGroupEntry[], costPerSample: number,
+export function pointDenoiser(
+  device: GPUDevice,
+  pipeline: GPUComputePipeline,
+  worldEntries: GPUBindGroupEntry[],
+  costPerSample: number,
   key: string,
+  point: { wgsl: string; key: string },
 ): GpuDenoiser {
   return {
     dim: 2,
     key: () => key,
     costPerSample,
+    point: { ...point, bindings: worldEntries },
     encode(pass, io) {
       const bindGroup = device.createBindGroup({
         layout: pipeline.getBindGroupLayout(0),
-        entries: [...worldEntries, { binding: 2, resource: io.x }, { binding: 3, resource: io.sigma }, { binding: 4, resource: io.out }],
+        entries: [
+          ...worldEntries,
+          { binding: 2, resource: io.x },
+          { binding: 3, resource: io.sigma },
+          { binding: 4, resource: io.out },
+        ],
       });
       pass.setPipeline(pipeline);
       pass.setBindGroup(0, bindGroup);
