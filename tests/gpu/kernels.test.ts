@@ -91,7 +91,7 @@ describe('WGSL kernels against float64 references', () => {
       const ctx = await h.GpuContext.create();
       const gpu = ctx.resources;
       const denoiser = await h.createGmmDenoiser(gpu, spec);
-      const out = await h.withErrorScopes(gpu.device, () => h.runPlanGpu(gpu, { plan: { ...plan, sigmas: new Float64Array(plan.sigmas) }, denoiser, count, seed: 21 }));
+      const out = await h.withErrorScopes(gpu.device, () => h.runPlanGpu(gpu, { plan: { ...plan, sigmas: new Float64Array(plan.sigmas) }, denoiser, count, seed: 21, executor: 'per-instruction' }));
       ctx.dispose();
       return Array.from(out.samples as Float32Array);
     }, { ...plan, sigmas: Array.from(plan.sigmas) } as unknown as typeof plan, spec, count);
