@@ -3,38 +3,67 @@
 // particles × 50 steps with trajectory on gmm:ring8, plus the RK4 reference solve of the first page load.
 // Configurations are interleaved round-robin (the machine is shared: wall time swings 2–5× between identical runs),
 // and each run is measured by the CPU time of Chromium's GPU process (SwiftShader runs the shaders there): the first
-// field of /proc/<pid>/schedstat before and after (docs/measured.md). Writes bench/results/fused-executor.md.
+// field of /proc/<pid>/task/*/schedstat, summed, before and after (docs/measured.md). Writes bench/results/fused-executor.md.
 // Usage: node bench/fused.mjs [rounds, default 5]
 import { readdirSync, readFileSync } from 'node:fs';
 import { launchWebGpuChromium, resultHeader, startDevServer, writeResult } from './browser.mjs';
 
 const ROUNDS = Math.max(3, Number(process.argv[2] ?? 5));
+/** `quick`: the three samplers only (for trying kernel variants; the committed result has the reference too). */
+const QUICK = process.argv[3] === 'quick';
 const COUNT = 4096;
 const CASES = [
   { sampler: 'euler', label: 'Euler', steps: 50, count: COUNT, trajectory: true },
   { sampler: 'heun', label: 'Heun', steps: 50, count: COUNT, trajectory: true },
   { sampler: 'dpmpp_2m', label: 'DPM++(2M)', steps: 50, count: COUNT, trajectory: true },
+  // A small run, where the fixed cost per dispatch is a larger share.
+  { sampler: 'euler', label: 'Euler, 256 particles', steps: 50, count: 256, trajectory: true },
   { sampler: 'rk4', label: 'RK4 reference (1000 steps)', steps: 1000, count: COUNT, trajectory: false },
-];
+].filter((c) => !QUICK || c.sampler !== 'rk4');
 const EXECUTORS = ['fused', 'per-instruction'];
 
-/** The launched browser's child process whose command line says --type=gpu-process. */
+/** The launched browser's descendant (a child of its zygote here) whose command line says --type=gpu-process. */
 function gpuProcessPid(browserPid) {
+  const parent = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== browserPid) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('--type=gpu-process')) return Number(entry);
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
       // The process ended while we looked.
+    }
+  }
+  const descends = (pid) => pid === browserPid || (parent.has(pid) && pid > 1 && descends(parent.get(pid)));
+  for (const pid of parent.keys()) {
+    try {
+      if (
+        pid !== browserPid &&
+        descends(pid) &&
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=gpu-process')
+      )
+        return pid;
+    } catch {
+      // As above.
     }
   }
   throw new Error('no GPU process found under the browser');
 }
 
-const cpuNs = (pid) => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+/** CPU nanoseconds of every thread of the process (SwiftShader's workers are threads of it; the process's own
+ *  schedstat counts its main thread only). */
+function cpuNs(pid) {
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // A thread that ended between listing and reading.
+    }
+  }
+  return ns;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
 
@@ -71,7 +100,7 @@ try {
   const rows = [];
   for (const c of CASES) {
     const [fused, oracle] = EXECUTORS.map((executor) =>
-      measured.get(configs.find((x) => x.sampler === c.sampler && x.executor === executor)),
+      measured.get(configs.find((x) => x.label === c.label && x.executor === executor)),
     );
     for (const [executor, m] of [
       ['fused', fused],
@@ -94,8 +123,10 @@ try {
       `- What: gmm:ring8, ${COUNT} particles, Karras grid, seed 7; Euler/Heun/DPM++(2M) at 50 steps with trajectory (x_t and D(x_t)`,
       '  written and read back at every step), and the RK4 reference plan (4001 evaluations) without. Each configuration ran',
       `  once to warm up, then ${ROUNDS} rounds, the configurations interleaved round-robin within each round.`,
-      "- GPU-process CPU: the first field of /proc/<pid>/schedstat of Chromium's --type=gpu-process around each run (SwiftShader",
-      '  executes the shaders there); the stable figure on this shared, loaded machine. Wall: performance.now() around',
+      "- GPU-process CPU: the first field of /proc/<pid>/task/<tid>/schedstat summed over the threads of Chromium's",
+      '  --type=gpu-process around each run (SwiftShader executes the shaders there, on worker threads): the stable figure',
+      "  on this shared, loaded machine (2 cores shared with a PyTorch training job and other engineers' tests).",
+      '  Wall: performance.now() around',
       "  runPlanGpu including the readback. GPU ms: the executor's own figure (wall time around each submission here).",
       "- Max deviation: between the two executors' samples of the same run (0 = bit-identical).",
     ],

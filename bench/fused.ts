@@ -43,7 +43,7 @@ async function run(config: Config) {
   const result = await runPlanGpu(gpu, { ...request, executor: config.executor });
   const wallMs = performance.now() - start;
   // The other executor's samples of the same run, when already seen: the two must agree bit for bit.
-  const key = `${config.sampler}:${config.steps}:${config.count}`;
+  const key = `${config.sampler}:${config.steps}:${config.count}:${config.trajectory}`;
   const other = lastSamples.get(key);
   let deviation = 0;
   if (other)

@@ -1,14 +1,20 @@
 // A whole sampler plan in one dispatch, for point worlds (dim 2): one invocation per particle, the plan's registers
-// in private memory, the plan itself read as an instruction stream. On adapters where each dispatch has a fixed
-// cost (and SwiftShader, where it dominates 2D runs) this replaces one dispatch per instruction by one per chunk.
+// in private memory, the plan itself read as an instruction stream: one dispatch per chunk instead of one per
+// instruction, and no register round trips through storage between instructions.
 // The arithmetic of each op is written exactly as in init-noise.wgsl, combine.wgsl and the world's standalone
 // kernel (same f32 operands, same order), so results equal the per-instruction executor's bit for bit.
-// Needs rng.wgsl, brownian.wgsl and a point world's WGSL (fn denoise_point(vec2f, f32) -> vec2f, group 0).
+// Needs rng.wgsl, brownian.wgsl, a point world's WGSL (fn denoise_point(vec2f, f32) -> vec2f, group 0) and
+// `const FUSED_NOISE: bool` (whether the plan has Brownian noise), all prepended by fusedPointShader (shaders.ts).
+// Cost note: SwiftShader cannot tell that every invocation reads the same op, so it runs every arm of the switch
+// under a lane mask (wrapping each arm in a loop did not help either, measured): whatever sits in the loop is paid
+// at every instruction.
+// Hence the initial draw before the loop and the Brownian code compiled in only when the plan needs it (2.4× less
+// GPU-process CPU on the RK4 reference than with both inside).
 // Encoded by src/sampling/fused-program.ts: FUSED_WORDS u32 per instruction (f32 fields by bitcast).
 //   word 0 op; 1 a; 2 b; 3 c; 4 f (σ or the dst coefficient); 5 noise scale; 6 u_from; 7 u_to;
 //   8–13 input registers; 14–19 input coefficients.
-//   INIT_DRAW   regs[a] = f·z, z drawn from (seed, sample, element)   (init-noise.wgsl)
-//   INIT_LOAD   regs[a] = f·z, z from fused_noise                     (combine x = σ_0·x)
+//   INIT_DRAW   regs[a] = f·z, z drawn from (seed, sample, element)   (init-noise.wgsl)   } instruction 0 only,
+//   INIT_LOAD   regs[a] = f·z, z from fused_noise                     (combine x = σ_0·x) } run before the loop
 //   DENOISE     regs[a] = D(regs[b]; f)
 //   COMBINE     regs[a] = [f·regs[a] if c & 1] + Σ_{k<b} coef_k·regs[in_k] [+ scale·ξ if c & 2]   (combine.wgsl)
 //   RECORD      trajectory slot c: x = regs[a], D = regs[b]
@@ -60,7 +66,23 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   if (fused_params.load_state != 0u) {
     for (var r = 0u; r < nregs; r++) { regs[r] = fused_state[sample * nregs + r]; }
   }
-  for (var pc = fused_params.instr_begin; pc < fused_params.instr_end; pc++) {
+  // The initial state (instruction 0) outside the loop, or the RNG of the draw would be paid at every instruction
+  // (see the cost note above).
+  var begin = fused_params.instr_begin;
+  if (begin == 0u) {
+    let f0 = fused_f32(4u);
+    let x0 = fused_program[1u];
+    if (fused_program[0u] == OP_INIT_DRAW) {
+      regs[x0] = vec2f(
+        f0 * normal_from_key(hash_key(RNG_STREAM_INITIAL, seed, sample, 0u)),
+        f0 * normal_from_key(hash_key(RNG_STREAM_INITIAL, seed, sample, 1u)),
+      );
+    } else {
+      regs[x0] = f0 * fused_noise[sample];
+    }
+    begin = 1u;
+  }
+  for (var pc = begin; pc < fused_params.instr_end; pc++) {
     let base = pc * FUSED_WORDS;
     let op = fused_program[base];
     let a = fused_program[base + 1u];
@@ -68,15 +90,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     let c = fused_program[base + 3u];
     let f = fused_f32(base + 4u);
     switch op {
-      case OP_INIT_DRAW: {
-        regs[a] = vec2f(
-          f * normal_from_key(hash_key(RNG_STREAM_INITIAL, seed, sample, 0u)),
-          f * normal_from_key(hash_key(RNG_STREAM_INITIAL, seed, sample, 1u)),
-        );
-      }
-      case OP_INIT_LOAD: {
-        regs[a] = f * fused_noise[sample];
-      }
       case OP_DENOISE: {
         regs[a] = denoise_point(regs[b], f);
       }
@@ -87,7 +100,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
         for (var k = 0u; k < b; k++) {
           acc += fused_f32(base + 14u + k) * regs[fused_program[base + 8u + k]];
         }
-        if ((c & 2u) != 0u) {
+        // Compiled in only for plans with noise (the cost note above).
+        if (FUSED_NOISE && (c & 2u) != 0u) {
           let scale = fused_f32(base + 5u);
           let u_from = fused_f32(base + 6u);
           let u_to = fused_f32(base + 7u);

@@ -22,9 +22,10 @@ export const SHADERS = {
   upsampleGuidance,
 } as const;
 
-/** The fused plan executor for a point world: `pointWgsl` defines `denoise_point` and its group-0 bindings. */
-export function fusedPointShader(pointWgsl: string): string {
-  return [rng, brownian, pointWgsl, fusedPoint].join('\n');
+/** The fused plan executor for a point world: `pointWgsl` defines `denoise_point` and its group-0 bindings; `noise`
+ *  compiles in the Brownian increments (plans without them skip that code entirely, see fused-point.wgsl). */
+export function fusedPointShader(pointWgsl: string, noise: boolean): string {
+  return [rng, brownian, pointWgsl, `const FUSED_NOISE: bool = ${noise};`, fusedPoint].join('\n');
 }
 
 /** A 1D element count as a 2D dispatch of 64-wide workgroups (past 65535 groups a single dimension overflows);

@@ -49,8 +49,9 @@ export async function runPlanFused(gpu: GpuResources, request: FusedRunRequest):
   const { plan, denoiser, count } = request;
   const point = denoiser.point!;
   const { device, pool } = gpu;
-  const code = fusedPointShader(point.wgsl);
-  const pipeline = await gpu.pipelines.get(`fused ${point.key}`, code);
+  const noisy = plan.instrs.some((i) => i.op === 'combine' && i.noise !== undefined);
+  const code = fusedPointShader(point.wgsl, noisy);
+  const pipeline = await gpu.pipelines.get(`fused ${point.key}${noisy ? ' noise' : ''}`, code);
   paramsDefs ??= makeShaderDataDefinitions(code);
 
   const program = encodeFusedProgram(plan, request.noise !== undefined);
