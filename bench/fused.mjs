@@ -16,6 +16,8 @@ const CASES = [
   { sampler: 'euler', label: 'Euler', steps: 50, count: COUNT, trajectory: true },
   { sampler: 'heun', label: 'Heun', steps: 50, count: COUNT, trajectory: true },
   { sampler: 'dpmpp_2m', label: 'DPM++(2M)', steps: 50, count: COUNT, trajectory: true },
+  // Brownian noise at every step (η = 1): the tree descent dominates either way.
+  { sampler: 'sde', label: 'η-SDE (η = 1)', steps: 50, count: COUNT, trajectory: true },
   // A small run, where the fixed cost per dispatch is a larger share.
   { sampler: 'euler', label: 'Euler, 256 particles', steps: 50, count: 256, trajectory: true },
   { sampler: 'rk4', label: 'RK4 reference (1000 steps)', steps: 1000, count: COUNT, trajectory: false },
@@ -121,13 +123,14 @@ try {
     adapter,
     [
       `- What: gmm:ring8, ${COUNT} particles, Karras grid, seed 7; Euler/Heun/DPM++(2M) at 50 steps with trajectory (x_t and D(x_t)`,
-      '  written and read back at every step), and the RK4 reference plan (4001 evaluations) without. Each configuration ran',
+      '  written and read back at every step; the η-SDE at η = 1, and Euler at 256 particles too), and the RK4 reference plan',
+      '  (4001 evaluations, the bulk of the first page load) without trajectory. Each configuration ran',
       `  once to warm up, then ${ROUNDS} rounds, the configurations interleaved round-robin within each round.`,
       "- GPU-process CPU: the first field of /proc/<pid>/task/<tid>/schedstat summed over the threads of Chromium's",
       '  --type=gpu-process around each run (SwiftShader executes the shaders there, on worker threads): the stable figure',
       "  on this shared, loaded machine (2 cores shared with a PyTorch training job and other engineers' tests).",
-      '  Wall: performance.now() around',
-      "  runPlanGpu including the readback. GPU ms: the executor's own figure (wall time around each submission here).",
+      "  Wall: performance.now() around runPlanGpu, readback included. GPU ms: the executor's own figure (wall time",
+      '  around each submission here: SwiftShader has no timestamp queries).',
       "- Max deviation: between the two executors' samples of the same run (0 = bit-identical).",
     ],
   );

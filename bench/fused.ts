@@ -36,7 +36,9 @@ async function run(config: Config) {
   const plan =
     config.sampler === 'rk4'
       ? buildReferencePlan(80, 0.002)
-      : samplerById(config.sampler)!.build(karras(config.steps, DEFAULT_SCHEDULE_OPTIONS), { eta: 0 });
+      : samplerById(config.sampler)!.build(karras(config.steps, DEFAULT_SCHEDULE_OPTIONS), {
+          eta: config.sampler === 'sde' ? 1 : 0,
+        });
   const request = { plan, denoiser: await denoiser, count: config.count, seed: 7, trajectory: config.trajectory };
   dispatches = 0;
   const start = performance.now();
