@@ -7,6 +7,7 @@ import { splitCombine } from './combine-terms';
 import type { Plan } from './plan';
 
 const FUSED_WORDS = 20;
+export const FUSED_INSTRUCTION_BYTES = 4 * FUSED_WORDS;
 /** Registers live in a private array of this size (FUSED_MAX_REGISTERS in the WGSL). */
 const FUSED_MAX_REGISTERS = 16;
 const MAX_INPUTS = 6;

@@ -11,7 +11,7 @@ import { readBuffers } from '../gpu/readback';
 import { dispatchFor, fusedPointShader } from '../gpu/shaders';
 import type { GpuDenoiser } from './denoiser';
 import { planFusedChunks } from './fused-chunks';
-import { encodeFusedProgram, fusedPlanUnsupported } from './fused-program';
+import { encodeFusedProgram, FUSED_INSTRUCTION_BYTES, fusedPlanUnsupported } from './fused-program';
 import type { Plan } from './plan';
 import { DEFAULT_MAX_WORK, submitChunks } from './submit-chunks';
 
@@ -39,10 +39,20 @@ const UNIFORM_STRIDE = 256;
 /** The kernel's params struct: any point world's composition declares the same FusedParams. */
 let paramsDefs: ReturnType<typeof makeShaderDataDefinitions> | null = null;
 
-/** Why this run cannot go fused (no point form, or ops the kernel lacks), or null when it can. */
-export function fusedUnsupported(plan: Plan, denoiser: GpuDenoiser): string | null {
+/** Why this run cannot go fused (no point form, ops the kernel lacks, or a buffer past the device's binding
+ *  limit: the trajectory is one binding here, where the per-instruction executor binds it slot by slot), or null. */
+export function fusedUnsupported(device: GPUDevice, request: FusedRunRequest): string | null {
+  const { plan, denoiser, count } = request;
   if (!denoiser.point || denoiser.dim !== 2) return 'the denoiser has no point form';
-  return fusedPlanUnsupported(plan);
+  const unsupported = fusedPlanUnsupported(plan);
+  if (unsupported !== null) return unsupported;
+  const largest = Math.max(
+    (request.trajectory ? 2 * plan.records : 0) * count * 8,
+    plan.registers.length * count * 8,
+    (plan.instrs.length + 1) * FUSED_INSTRUCTION_BYTES,
+  );
+  if (largest > device.limits.maxStorageBufferBindingSize) return `a ${largest}-byte buffer exceeds the binding limit`;
+  return null;
 }
 
 export async function runPlanFused(gpu: GpuResources, request: FusedRunRequest): Promise<FusedRunResult> {

@@ -56,7 +56,7 @@ type Step = (pass: GPUComputePassEncoder) => void;
 
 export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Promise<GpuRunResult> {
   if (request.executor !== 'per-instruction') {
-    const unsupported = fusedUnsupported(request.plan, request.denoiser);
+    const unsupported = fusedUnsupported(gpu.device, request);
     if (unsupported === null) return runPlanFused(gpu, request);
     if (request.executor === 'fused') throw new Error(`runPlanGpu: the fused executor cannot run this plan: ${unsupported}`);
   }

@@ -4,8 +4,8 @@ import type { GpuDenoiser } from '../sampling/denoiser';
 /**
  * The GpuDenoiser of a 2D world whose kernel runs one invocation per sample with the world's own data at
  * bindings 0–1 and x, σ, out at bindings 2, 3, 4 (gmm-denoise.wgsl, pair-flow-denoise.wgsl). `key` names the world's
- * function, as its float64 twin's key does. `pointWgsl` is the world's `denoise_point` (the same WGSL the pipeline
- * was built from, without its kernel), offered to the fused executor with the same world entries.
+ * function, as its float64 twin's key does. `point` is the world's `denoise_point` WGSL (the pipeline's own WGSL
+ * without its kernel) and a name for it, offered to the fused executor with the same world entries.
  */
 export function pointDenoiser(
   device: GPUDevice,
