@@ -58,7 +58,9 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
   if (request.executor !== 'per-instruction') {
     const unsupported = fusedUnsupported(gpu.device, request);
     if (unsupported === null) return runPlanFused(gpu, request);
-    if (request.executor === 'fused') throw new Error(`runPlanGpu: the fused executor cannot run this plan: ${unsupported}`);
+    if (request.executor === 'fused') {
+      throw new Error(`runPlanGpu: the fused executor cannot run this plan: ${unsupported}`);
+    }
   }
   const { plan, denoiser, count } = request;
   const { device, pool } = gpu;
@@ -212,7 +214,10 @@ async function submitInChunks(gpu: GpuResources, steps: Array<{ step: Step; eval
   }
   return submitChunks(
     gpu,
-    chunks.map((chunk) => ({ encode: (pass) => chunk.forEach((s) => s.step(pass)), evals: chunk.reduce((a, s) => a + s.evals, 0) })),
+    chunks.map((chunk) => ({
+      encode: (pass) => chunk.forEach((s) => s.step(pass)),
+      evals: chunk.reduce((a, s) => a + s.evals, 0),
+    })),
     request,
   );
 }
