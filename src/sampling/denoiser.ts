@@ -55,4 +55,20 @@ export interface GpuDenoiser {
   /** A relative cost per sample of one evaluation, used to split long runs into short submissions. */
   costPerSample: number;
   key(): string;
+  /** Present when D(x; σ) of one sample depends only on that sample's 2D point: the executor may then inline the
+   *  denoiser into a whole-plan kernel (run-fused.ts). Wrappers that change D must not pass it on. */
+  point?: PointForm;
+}
+
+/** A point world's denoiser as WGSL, for kernels that evaluate it inline. */
+interface PointForm {
+  /** Defines `fn denoise_point(point: vec2f, point_sigma: f32) -> vec2f` (the same function the world's
+   *  standalone kernel calls) with its helpers and its data at @group(0); group 1 and names starting `fused_`
+   *  are the fused kernel's. */
+  wgsl: string;
+  /** The group-0 entries that bind the world's data. */
+  bindings: GPUBindGroupEntry[];
+  /** Names the WGSL (pipeline label): equal keys, equal WGSL. The data is in `bindings`, so one key serves every
+   *  mixture. */
+  key: string;
 }

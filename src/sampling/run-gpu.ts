@@ -6,14 +6,15 @@
 import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import { storageUsage } from '../gpu/buffer-pool';
 import type { GpuResources } from '../gpu/context';
-import { CancelledError } from '../gpu/errors';
-import { PassTimer } from '../gpu/pass-timer';
 import { align256, readBuffers } from '../gpu/readback';
 import { dispatchFor, SHADERS } from '../gpu/shaders';
 import type { GpuDenoiser } from './denoiser';
 import { predictorOnDevice, PredictorRun, type GpuAmedPredictor, type PredictedStep } from './amed/predictor-gpu';
 import type { PlanRuntime } from './prepare';
+import { splitCombine } from './combine-terms';
 import type { CombineInstr, DenoiseInstr, Plan } from './plan';
+import { fusedUnsupported, runPlanFused } from './run-fused';
+import { DEFAULT_MAX_WORK, submitChunks } from './submit-chunks';
 
 export interface GpuRunRequest {
   plan: Plan;
@@ -34,6 +35,10 @@ export interface GpuRunRequest {
   predictor?: GpuAmedPredictor;
   /** What the sampler's prepare hook left for the run (../prepare.ts); its predictor is uploaded once per device. */
   runtime?: PlanRuntime;
+  /** 'auto' (default): the whole plan in one dispatch per submission (run-fused.ts) when the denoiser has a point
+   *  form and the plan only denoises, combines and records; else one dispatch per instruction. The other two force
+   *  one path (tests and benchmarks compare them; 'fused' rejects a plan it cannot run). */
+  executor?: 'auto' | 'fused' | 'per-instruction';
 }
 
 export interface GpuRunResult {
@@ -49,11 +54,17 @@ export interface GpuRunResult {
 const combineDefs = makeShaderDataDefinitions(SHADERS.combine);
 const initDefs = makeShaderDataDefinitions(SHADERS.initNoise);
 const UNIFORM_STRIDE = 256;
-const DEFAULT_MAX_WORK = 1 << 22;
 
 type Step = (pass: GPUComputePassEncoder) => void;
 
 export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Promise<GpuRunResult> {
+  if (request.executor !== 'per-instruction') {
+    const unsupported = fusedUnsupported(gpu.device, request);
+    if (unsupported === null) return runPlanFused(gpu, request);
+    if (request.executor === 'fused') {
+      throw new Error(`runPlanGpu: the fused executor cannot run this plan: ${unsupported}`);
+    }
+  }
   const { plan, denoiser, count } = request;
   const { device, pool } = gpu;
   const dim = denoiser.dim;
@@ -109,11 +120,7 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
     const steps: Array<{ step: Step; evals: number }> = [];
     const combineStep = (dst: GPUBufferBinding, instr: CombineInstr): Step => {
       const offset = nextSlot();
-      const merged = mergeTerms(instr);
-      const dstName = instr.dst;
-      const selfCoef = merged.get(dstName) ?? 0;
-      merged.delete(dstName);
-      const inputs = [...merged.entries()];
+      const { selfCoef, inputs } = splitCombine(instr);
       const coefs = [selfCoef, ...inputs.map(([, c]) => c)];
       while (coefs.length < 8) coefs.push(0);
       makeStructuredView(combineDefs.uniforms.params, params.data, offset).set({
@@ -240,22 +247,13 @@ export async function runPlanGpu(gpu: GpuResources, request: GpuRunRequest): Pro
   }
 }
 
-/** Sums the coefficients of repeated registers, so each input binds once. */
-function mergeTerms(instr: CombineInstr): Map<string, number> {
-  const merged = new Map<string, number>();
-  for (const [name, coef] of instr.terms) merged.set(name, (merged.get(name) ?? 0) + coef);
-  return merged;
-}
-
-/** Encodes the steps into submissions of bounded work, awaiting each so a cancel lands between them and the
- *  page never queues more than one short submission ahead. Returns the GPU time. */
+/** Groups the steps into submissions of bounded work (submitChunks runs them). Returns the GPU time. */
 async function submitInChunks(
   gpu: GpuResources,
   steps: Array<{ step: Step; evals: number }>,
   workPerEval: number,
   request: GpuRunRequest,
 ): Promise<number> {
-  const { device } = gpu;
   const maxEvals = Math.max(1, Math.floor((request.maxWorkPerSubmit ?? DEFAULT_MAX_WORK) / Math.max(workPerEval, 1)));
   const chunks: Array<typeof steps> = [[]];
   let evalsInChunk = 0;
@@ -267,29 +265,12 @@ async function submitInChunks(
     chunks[chunks.length - 1].push(s);
     evalsInChunk += s.evals;
   }
-  const totalEvals = Math.max(
-    1,
-    steps.reduce((a, s) => a + s.evals, 0),
+  return submitChunks(
+    gpu,
+    chunks.map((chunk) => ({
+      encode: (pass) => chunk.forEach((s) => s.step(pass)),
+      evals: chunk.reduce((a, s) => a + s.evals, 0),
+    })),
+    request,
   );
-  const timer = new PassTimer(gpu, chunks.length);
-  let done = 0;
-  try {
-    for (const [index, chunk] of chunks.entries()) {
-      if (request.signal?.aborted) throw new CancelledError();
-      const encoder = device.createCommandEncoder({ label: 'sampler chunk' });
-      const pass = encoder.beginComputePass(timer.descriptor(index));
-      for (const s of chunk) s.step(pass);
-      pass.end();
-      timer.afterPass(encoder, index);
-      const start = performance.now();
-      device.queue.submit([encoder.finish()]);
-      await device.queue.onSubmittedWorkDone();
-      timer.addWallTime(performance.now() - start);
-      done += chunk.reduce((a, s) => a + s.evals, 0);
-      request.onProgress?.(done / totalEvals);
-    }
-    return await timer.totalMs();
-  } finally {
-    timer.dispose();
-  }
 }

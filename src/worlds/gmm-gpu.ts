@@ -32,5 +32,9 @@ export async function createGmmDenoiser(gpu: GpuResources, spec: GmmSpec): Promi
     [{ binding: 1, resource: { buffer: components } }],
     spec.means.length,
     gmmKey(spec),
+    {
+      wgsl: SHADERS.gmmPoint,
+      key: 'gmm-point',
+    },
   );
 }

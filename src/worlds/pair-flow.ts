@@ -96,6 +96,10 @@ export async function createPairFlowDenoiser(gpu: GpuResources, pairs: Pairs, ba
     ],
     count,
     pairFlowKey(pairs, bandwidth),
+    {
+      wgsl: SHADERS.pairFlowPoint,
+      key: 'pair-flow-point',
+    },
   );
 }
 

@@ -4,7 +4,8 @@ import type { GpuDenoiser } from '../sampling/denoiser';
 /**
  * The GpuDenoiser of a 2D world whose kernel runs one invocation per sample with the world's own data at
  * bindings 0–1 and x, σ, out at bindings 2, 3, 4 (gmm-denoise.wgsl, pair-flow-denoise.wgsl). `key` names the world's
- * function, as its float64 twin's key does.
+ * function, as its float64 twin's key does. `point` is the world's `denoise_point` WGSL (the pipeline's own WGSL
+ * without its kernel) and a name for it, offered to the fused executor with the same world entries.
  */
 export function pointDenoiser(
   device: GPUDevice,
@@ -12,11 +13,13 @@ export function pointDenoiser(
   worldEntries: GPUBindGroupEntry[],
   costPerSample: number,
   key: string,
+  point: { wgsl: string; key: string },
 ): GpuDenoiser {
   return {
     dim: 2,
     key: () => key,
     costPerSample,
+    point: { ...point, bindings: worldEntries },
     encode(pass, io) {
       const bindGroup = device.createBindGroup({
         layout: pipeline.getBindGroupLayout(0),

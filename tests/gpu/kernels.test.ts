@@ -118,9 +118,10 @@ describe('WGSL kernels against float64 references', () => {
         const ctx = await h.GpuContext.create();
         const gpu = ctx.resources;
         const denoiser = await h.createGmmDenoiser(gpu, spec);
-        const out = await h.withErrorScopes(gpu.device, () =>
-          h.runPlanGpu(gpu, { plan: { ...plan, sigmas: new Float64Array(plan.sigmas) }, denoiser, count, seed: 21 }),
-        );
+        // combine.wgsl itself: by default this plan would run fused (fused.test.ts compares the two paths).
+        const request = { plan: { ...plan, sigmas: new Float64Array(plan.sigmas) }, denoiser, count, seed: 21 };
+        const run = () => h.runPlanGpu(gpu, { ...request, executor: 'per-instruction' });
+        const out = await h.withErrorScopes(gpu.device, run);
         ctx.dispose();
         return Array.from(out.samples as Float32Array);
       },
