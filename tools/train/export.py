@@ -154,24 +154,35 @@ def export_unet(state, ckpt_path, out_dir, name="fmnist"):
     return model, full
 
 
-def export_classifier(state, ckpt_path, out_dir):
-    model = Classifier()
+def export_classifier(state, ckpt_path, out_dir, dataset="fmnist"):
+    """The scoring CNN of a data set (train_classifier.py --dataset) as `<dataset>-classifier`, checked like the UNet."""
+    config = state["config"]
+    model = Classifier(**{k: config[k] for k in ("widths", "features", "num_classes", "image_size", "channels")
+                          if k in config})
     model.load_state_dict(state["model"])
     model.eval()
+    data, classes, _ = dataset_facts(dataset)
+    c = model.config
+    side, channels, num_classes = c["image_size"], c["channels"], c["num_classes"]
+    assert num_classes == len(classes), f"{num_classes} logits for {len(classes)} class names"
     arch = dict(type="cnn-classifier", config=model.config,
-                inputs=[dict(name="image", shape=["B", 1, 28, 28], dtype="float32", note="[-1, 1], clamp samples first")],
-                outputs=[dict(name="logits", shape=["B", 10]), dict(name="features", shape=["B", 256],
-                                                                   note="FD-FMNIST features (post-ReLU fc1)")],
+                inputs=[dict(name="image", shape=["B", channels, side, side], dtype="float32",
+                             note="[-1, 1], clamp samples first")],
+                outputs=[dict(name="logits", shape=["B", num_classes]),
+                         dict(name="features", shape=["B", c["features"]], note="FD features (post-ReLU fc1)")],
                 op_semantics={k: unet_graph.OP_SEMANTICS[k] for k in
                               ("conv2d", "relu", "max_pool2d", "flatten", "linear")},
                 graph=model.graph())
     rep = state.get("report", {})
     manifest = dict(
-        name="fmnist-classifier", architecture=arch, data=DATA, image_size=28, channels=1, num_classes=10,
-        class_names=FASHION_MNIST_CLASSES, metrics=dict(test_accuracy=rep.get("test_acc"), fd_floor=dict(
-            note="FD-FMNIST of real test vs real train images; FD is biased upward at small n",
-            n200=rep.get("fd_floor_test_vs_train_n200"), n1000=rep.get("fd_floor_test_vs_train_n1000"),
-            full=rep.get("fd_floor_test_vs_train_full"))),
+        name=f"{dataset}-classifier", architecture=arch, data=data, image_size=side, channels=channels,
+        num_classes=num_classes, class_names=list(classes), metrics=dict(
+            test_accuracy=rep.get("test_acc"), fd_floor=dict(
+                note="FD of real test (held-out) vs real train images in these features; biased upward at small n",
+                n200=rep.get("fd_floor_test_vs_train_n200"), n1000=rep.get("fd_floor_test_vs_train_n1000"),
+                full=rep.get("fd_floor_test_vs_train_full")),
+            **({"test_accuracy_balanced": rep["test_acc_balanced"], "test_accuracy_per_class": rep["test_acc_per_class"],
+                "split": "held out by emoji identity (emoji_data.py)"} if "test_acc_balanced" in rep else {})),
         training=dict(iter=state["iter"], minutes=round(state["seconds"] / 60, 1), batch=state["args"]["batch"],
                       lr=state["args"]["lr"], optimizer="Adam", finished="report" in state,
                       command=command_line("train_classifier.py", state["args"]),
@@ -179,7 +190,7 @@ def export_classifier(state, ckpt_path, out_dir):
         exported_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     tensors, layouts = weights_format.tensors_and_layouts(model)
     weights_format.write(out_dir, tensors, layouts, manifest)
-    x = torch.rand(3, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    x = torch.rand(3, channels, side, side, generator=torch.Generator().manual_seed(0)) * 2 - 1
     with torch.no_grad():
         ref = model.double()(x.double())
     model.float()
