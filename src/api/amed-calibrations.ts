@@ -10,6 +10,8 @@ import { initialNoise } from '../sampling/noise';
 import type { AmedParams } from '../sampling/samplers/amed';
 import type { GpuDenoiser } from '../sampling/denoiser';
 import type { ResolvedSample } from './options';
+import { parseSkipTuning } from './image-options';
+import type { SkipTuning } from '../worlds/unet/skip-tuning';
 
 export const CALIBRATION_FORMAT = 'diffusion-sandbox/amed-calibration@1';
 /** A seed of its own: calibrating on the evaluation noise would flatter the result. */
@@ -20,6 +22,8 @@ export interface CalibratedDenoiser {
   size?: number;
   cfg: number;
   upsampleGuidance?: { weight: number; eta: number };
+  /** Skip-Tuning's ρ the network ran with (absent: untuned), so a calibration is never reused at another ρ. */
+  skipTuning?: SkipTuning;
   /** Calibrated on class-conditional samples (sample i gets class i mod the class count) or on the null class. */
   conditional: boolean;
 }
@@ -43,7 +47,7 @@ export class AmedCalibrations {
   ) {}
 
   private key(world: string, denoiser: CalibratedDenoiser, variant: string, afs: boolean, sigmas: ArrayLike<number>): string {
-    return JSON.stringify([world, denoiser.size ?? null, denoiser.cfg, denoiser.upsampleGuidance ?? null, denoiser.conditional, variant, afs, Array.from(sigmas, (s) => Math.fround(s))]);
+    return JSON.stringify([world, denoiser.size ?? null, denoiser.cfg, denoiser.upsampleGuidance ?? null, denoiser.skipTuning ?? null, denoiser.conditional, variant, afs, Array.from(sigmas, (s) => Math.fround(s))]);
   }
 
   /** The calibration for a resolved run, computing it on first request. */
@@ -99,8 +103,9 @@ export class AmedCalibrations {
       if (!(s && s.c >= 0.5 && s.c <= 1.5)) throw new RangeError(`calibration.steps[${i}].c: must be in [0.5, 1.5]`);
     });
     const d = (c.denoiser ?? { cfg: 1, conditional: false }) as Partial<CalibratedDenoiser>;
-    if (!(typeof d.cfg === 'number' && Number.isFinite(d.cfg)) || typeof d.conditional !== 'boolean') throw new RangeError('calibration.denoiser: must be { size?, cfg, upsampleGuidance?, conditional }');
-    const denoiser: CalibratedDenoiser = { ...(d.size ? { size: d.size } : {}), cfg: d.cfg, ...(d.upsampleGuidance ? { upsampleGuidance: d.upsampleGuidance } : {}), conditional: d.conditional };
+    if (!(typeof d.cfg === 'number' && Number.isFinite(d.cfg)) || typeof d.conditional !== 'boolean') throw new RangeError('calibration.denoiser: must be { size?, cfg, upsampleGuidance?, skipTuning?, conditional }');
+    const skipTuning = d.skipTuning === undefined ? undefined : parseSkipTuning(d.skipTuning);
+    const denoiser: CalibratedDenoiser = { ...(d.size ? { size: d.size } : {}), cfg: d.cfg, ...(d.upsampleGuidance ? { upsampleGuidance: d.upsampleGuidance } : {}), ...(skipTuning ? { skipTuning } : {}), conditional: d.conditional };
     const calibration = { ...c, denoiser, losses: Array.isArray(c.losses) ? c.losses : [], count: c.count ?? 0 } as AmedCalibration;
     this.cache.set(this.key(calibration.world, denoiser, calibration.variant, calibration.afs, calibration.sigmas), Promise.resolve(calibration));
     return calibration;
@@ -108,7 +113,7 @@ export class AmedCalibrations {
 }
 
 function denoiserOf(run: ResolvedSample): CalibratedDenoiser {
-  return { ...(run.size ? { size: run.size } : {}), cfg: run.cfg, ...(run.upsampleGuidance ? { upsampleGuidance: run.upsampleGuidance } : {}), conditional: run.labels !== undefined };
+  return { ...(run.size ? { size: run.size } : {}), cfg: run.cfg, ...(run.upsampleGuidance ? { upsampleGuidance: run.upsampleGuidance } : {}), ...(run.skipTuning ? { skipTuning: run.skipTuning } : {}), conditional: run.labels !== undefined };
 }
 
 export function toPlanParams(c: AmedCalibration): AmedParams {

@@ -44,6 +44,8 @@ export class AmedPredictors {
     if (run.size !== undefined && run.size !== run.world.image?.size) return { reason: `the learned predictor runs at ${run.world.image?.size}×${run.world.image?.size} only` };
     if (run.cfg !== 1) return { reason: 'the learned predictor was trained at CFG 1' };
     if (run.upsampleGuidance) return { reason: 'the learned predictor does not cover Upsample Guidance' };
+    // Skip-Tuning changes the network (and its bottleneck, the predictor's input); it was trained without it.
+    if (run.skipTuning) return { reason: 'the learned predictor was trained without Skip-Tuning' };
     if (run.schedule !== 'time_uniform') return { reason: 'the learned predictor was trained on the time_uniform schedule' };
     const predictors = await this.load(model, folder.folder);
     if (typeof predictors === 'string') return { reason: predictors };

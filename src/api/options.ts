@@ -5,7 +5,8 @@ import type { WorldArg, WorldRegistry } from '../worlds/registry';
 import type { World } from '../worlds/types';
 import { amedNfe, type AmedVariant } from '../sampling/amed/step';
 import { finiteArray, integerIn, numberIn, oneOf } from './validate';
-import { defaultCount, resolveCfg, resolveLabels, resolveSize, resolveUpsampleGuidance, type ImageOptions } from './image-options';
+import { defaultCount, resolveCfg, resolveLabels, resolveSize, resolveSkipTuning, resolveUpsampleGuidance, type ImageOptions } from './image-options';
+import type { SkipTuning } from '../worlds/unet/skip-tuning';
 
 const MAX_STEPS = 1000;
 const MAX_COUNT = 1 << 18;
@@ -66,6 +67,8 @@ export interface ResolvedSample {
   cfg: number;
   /** Image worlds above the native size: Upsample Guidance settings, when asked for. */
   upsampleGuidance?: { weight: number; eta: number };
+  /** Image worlds: Skip-Tuning's ρ, absent when off. */
+  skipTuning?: SkipTuning;
 }
 
 export const DEFAULT_ETA = 1;
@@ -104,10 +107,11 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const labels = resolveLabels(world, options.label, count);
   const cfg = resolveCfg(world, options.cfg);
   const upsampleGuidance = resolveUpsampleGuidance(world, size, options.upsampleGuidance);
+  const skipTuning = resolveSkipTuning(world, options.skipTuning);
   const build = scheduleById(schedule)!.build;
   // AMED walks steps + 1 timestamps ending at σ_min (no final denoise), the others steps intervals ending at 0.
   const sigmas = sampler.endsAtSigmaMin ? build(steps + 1, { sigmaMax, sigmaMin, rho }).slice(0, steps + 1) : build(steps, { sigmaMax, sigmaMin, rho });
-  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, eta, seed, count, noise, trajectory: options.trajectory === true, amedVariant, afs, sigmaVar, dim, size, labels, cfg, upsampleGuidance };
+  return { world, sampler, steps, schedule, sigmas, sigmaMax, sigmaMin, rho, eta, seed, count, noise, trajectory: options.trajectory === true, amedVariant, afs, sigmaVar, dim, size, labels, cfg, upsampleGuidance, ...(skipTuning ? { skipTuning } : {}) };
 }
 
 export interface DenoiseOptions extends ImageOptions {
@@ -125,6 +129,7 @@ export interface ResolvedDenoise {
   labels?: Uint32Array;
   cfg: number;
   upsampleGuidance?: { weight: number; eta: number };
+  skipTuning?: SkipTuning;
 }
 
 export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegistry): ResolvedDenoise {
@@ -143,5 +148,5 @@ export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegi
     sigma = finiteArray(options.sigma, 'sigma', count);
     sigma.forEach((s, i) => numberIn(s, `sigma[${i}]`, 0, 1000, { exclusiveMin: true }));
   }
-  return { world, x, sigma, count, size, labels: resolveLabels(world, options.label, count), cfg: resolveCfg(world, options.cfg), upsampleGuidance: resolveUpsampleGuidance(world, size, options.upsampleGuidance) };
+  return { world, x, sigma, count, size, labels: resolveLabels(world, options.label, count), cfg: resolveCfg(world, options.cfg), upsampleGuidance: resolveUpsampleGuidance(world, size, options.upsampleGuidance), skipTuning: resolveSkipTuning(world, options.skipTuning) };
 }

@@ -135,8 +135,8 @@ export class Sandbox {
 
   /** D(x; σ) for a batch; σ is one number or one per sample. */
   async denoise(options: DenoiseOptions): Promise<Float32Array> {
-    const { world, x, sigma, size, labels, cfg, upsampleGuidance } = resolveDenoiseOptions(options, this.registry);
-    return this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => denoiseGpu(gpu, await this.guided.denoiser(gpu, world, { size, cfg, upsampleGuidance }), x, sigma, labels)));
+    const { world, x, sigma, size, labels, cfg, upsampleGuidance, skipTuning } = resolveDenoiseOptions(options, this.registry);
+    return this.gpu.run((gpu) => withErrorScopes(gpu.device, async () => denoiseGpu(gpu, await this.guided.denoiser(gpu, world, { size, cfg, upsampleGuidance, skipTuning }), x, sigma, labels)));
   }
 
   async sample(options: SampleOptions): Promise<SampleResult> {
@@ -227,7 +227,7 @@ export class Sandbox {
   /** Names the result of sample() with these options: its denoiser's key() plus the noise and the plan. */
   async sampleKey(options: SampleOptions): Promise<string> {
     const run = resolveSampleOptions(options, this.registry);
-    const denoiser = { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance };
+    const denoiser = { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance, skipTuning: run.skipTuning };
     return sampleKey(await this.denoiserKey(run, denoiser), run);
   }
 
@@ -277,9 +277,10 @@ function resolveReference(options: ReferenceOptions, registry: WorldRegistry): R
   return resolveSampleOptions({ ...options, sampler: options.sampler ?? 'euler', trajectory: false }, registry);
 }
 
-/** The reference solves the network unguided: Upsample Guidance is a sampling aid, not part of the target. */
+/** The reference solves the network unguided: Upsample Guidance is a sampling aid, not part of the target. Skip-Tuning
+ *  changes the network itself, so the reference solves the tuned network's ODE. */
 function referenceDenoiser(run: ResolvedSample): GuidanceOptions {
-  return { size: run.size, cfg: run.cfg };
+  return { size: run.size, cfg: run.cfg, skipTuning: run.skipTuning };
 }
 
 function upsampleGuidanceCost(plan: Plan, run: ResolvedSample): number {
