@@ -63,11 +63,11 @@ const model = (url = '/models/fmnist/') => {
  * D(x; σ) of the UNet at `size`, through the GpuDenoiser interface; also reads back the `keep` values (the network's
  * intermediate activations, first `count` samples) when the whole batch fits one chunk.
  */
-async function unetDenoise(options: { x: number[]; sigma: number[]; labels?: number[]; size: number; keep?: string[]; maxChunk?: number; model?: string }) {
+async function unetDenoise(options: { x: number[]; sigma: number[]; labels?: number[]; size: number; keep?: string[]; maxChunk?: number; model?: string; skipTuning?: { bottom: number; top: number } }) {
   const resources = await gpu();
   const loaded = await model(options.model);
   return withErrorScopes(resources.device, async () => {
-    const denoiser = await createUnetDenoiser(resources, loaded, { size: options.size, keep: options.keep, maxChunk: options.maxChunk });
+    const denoiser = await createUnetDenoiser(resources, loaded, { size: options.size, keep: options.keep, maxChunk: options.maxChunk, skipTuning: options.skipTuning });
     const count = options.sigma.length;
     const out = await denoiseGpu(resources, denoiser, Float32Array.from(options.x), Float32Array.from(options.sigma), options.labels ? Uint32Array.from(options.labels) : undefined);
     const kept: Record<string, number[]> = {};
@@ -77,7 +77,7 @@ async function unetDenoise(options: { x: number[]; sigma: number[]; labels?: num
       const [values] = await readBuffers(resources.device, resources.pool, [{ buffer: binding.buffer, bytes: 4 * count * shape.c * shape.h * shape.w }]);
       kept[name] = Array.from(values);
     }
-    const info = { maxChunk: denoiser.maxChunk, capacity: denoiser.current!.capacity, flopsPerSample: denoiser.flopsPerSample, slots: denoiser.current!.plan.slotElements.length };
+    const info = { key: denoiser.key(), maxChunk: denoiser.maxChunk, capacity: denoiser.current!.capacity, flopsPerSample: denoiser.flopsPerSample, slots: denoiser.current!.plan.slotElements.length };
     denoiser.destroy();
     return { out: Array.from(out), kept, info };
   });
