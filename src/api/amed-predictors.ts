@@ -41,12 +41,14 @@ export class AmedPredictors {
     if (!model || !folder) return { reason: `no learned predictor for world ${run.world.id}` };
     if (run.amedVariant !== 'solver') return { reason: 'the learned predictor is for AMED-Solver' };
     if (!run.afs) return { reason: 'the learned predictor was trained with AFS' };
-    if (run.size !== undefined && run.size !== run.world.image?.size) return { reason: `the learned predictor runs at ${run.world.image?.size}×${run.world.image?.size} only` };
+    if (run.size !== undefined && run.size !== run.world.image?.size)
+      return { reason: `the learned predictor runs at ${run.world.image?.size}×${run.world.image?.size} only` };
     if (run.cfg !== 1) return { reason: 'the learned predictor was trained at CFG 1' };
     if (run.upsampleGuidance) return { reason: 'the learned predictor does not cover Upsample Guidance' };
     // Skip-Tuning changes the network (and its bottleneck, the predictor's input); it was trained without it.
     if (run.skipTuning) return { reason: 'the learned predictor was trained without Skip-Tuning' };
-    if (run.schedule !== 'time_uniform') return { reason: 'the learned predictor was trained on the time_uniform schedule' };
+    if (run.schedule !== 'time_uniform')
+      return { reason: 'the learned predictor was trained on the time_uniform schedule' };
     const predictors = await this.load(model, folder.folder);
     if (typeof predictors === 'string') return { reason: predictors };
     const chosen = selectPredictor(predictors, run.sigmas, run.afs);
@@ -74,7 +76,8 @@ export class AmedPredictors {
       entry = (async () => {
         try {
           const [{ manifest, predictors }, network] = await Promise.all([loadPredictors(url), model.manifest()]);
-          if (manifest.model_sha256 !== network.sha256) return `the learned predictor was trained against other ${network.name} weights (SHA-256 ${String(manifest.model_sha256).slice(0, 12)}…)`;
+          if (manifest.model_sha256 !== network.sha256)
+            return `the learned predictor was trained against other ${network.name} weights (SHA-256 ${String(manifest.model_sha256).slice(0, 12)}…)`;
           return predictors;
         } catch (error) {
           this.files.delete(url);
@@ -93,9 +96,11 @@ export function summarisePredicted(steps: Map<number, PredictedStep>): AmedStepS
     const mean = a.reduce((s, v) => s + v, 0) / a.length;
     return { mean, std: Math.sqrt(a.reduce((s, v) => s + (v - mean) ** 2, 0) / a.length) };
   };
-  return [...steps.keys()].sort((a, b) => a - b).map((n) => {
-    const r = stats(steps.get(n)!.r);
-    const c = stats(steps.get(n)!.c);
-    return { r: r.mean, c: c.mean, rStd: r.std, cStd: c.std };
-  });
+  return [...steps.keys()]
+    .sort((a, b) => a - b)
+    .map((n) => {
+      const r = stats(steps.get(n)!.r);
+      const c = stats(steps.get(n)!.c);
+      return { r: r.mean, c: c.mean, rStd: r.std, cStd: c.std };
+    });
 }

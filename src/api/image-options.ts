@@ -25,11 +25,17 @@ export interface ImageOptions {
 export const DEFAULT_UPSAMPLE_GUIDANCE = { weight: 1, eta: 0.6 };
 
 /** Upsample Guidance settings, only meaningful above the native size (Hwang et al. 2024). */
-export function resolveUpsampleGuidance(world: World, size: number | undefined, ug: unknown): { weight: number; eta: number } | undefined {
+export function resolveUpsampleGuidance(
+  world: World,
+  size: number | undefined,
+  ug: unknown,
+): { weight: number; eta: number } | undefined {
   if (ug === undefined) return undefined;
   const native = world.image?.size;
   if (!native || size === undefined || size <= native) {
-    throw new RangeError(`upsampleGuidance: needs an image world at a size above its native ${native ?? '(none)'}, got size ${String(size)}`);
+    throw new RangeError(
+      `upsampleGuidance: needs an image world at a size above its native ${native ?? '(none)'}, got size ${String(size)}`,
+    );
   }
   if (!ug || typeof ug !== 'object') throw new TypeError('upsampleGuidance: must be an object { w, eta }');
   const { w, eta } = ug as { w?: unknown; eta?: unknown };
@@ -47,8 +53,16 @@ export function resolveSize(world: World, size: unknown): { size?: number; dim: 
     return { dim: world.dim };
   }
   const side = size ?? image.size;
-  if (typeof side !== 'number' || !Number.isInteger(side) || side % image.size !== 0 || side < image.size || side > image.maxSize) {
-    throw new RangeError(`size: must be a multiple of ${image.size} from ${image.size} to ${image.maxSize}, got ${String(side).slice(0, 40)}`);
+  if (
+    typeof side !== 'number' ||
+    !Number.isInteger(side) ||
+    side % image.size !== 0 ||
+    side < image.size ||
+    side > image.maxSize
+  ) {
+    throw new RangeError(
+      `size: must be a multiple of ${image.size} from ${image.size} to ${image.maxSize}, got ${String(side).slice(0, 40)}`,
+    );
   }
   return { size: side, dim: (image.channels ?? 1) * side * side };
 }
@@ -60,7 +74,9 @@ export function resolveLabels(world: World, label: unknown, count: number): Uint
   if (!classes) throw new RangeError(`label: world ${world.id} has no classes`);
   if (label === 'mixed') return Uint32Array.from({ length: count }, (_, i) => i % classes);
   if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= classes) {
-    throw new RangeError(`label: must be an integer in 0–${classes - 1} or 'mixed', got ${typeof label === 'string' ? JSON.stringify(label.slice(0, 40)) : String(label)}`);
+    throw new RangeError(
+      `label: must be an integer in 0–${classes - 1} or 'mixed', got ${typeof label === 'string' ? JSON.stringify(label.slice(0, 40)) : String(label)}`,
+    );
   }
   return new Uint32Array(count).fill(label);
 }
@@ -77,7 +93,7 @@ export function defaultCount(world: World, dim: number, noise: Float32Array | un
 }
 
 /** The paper tunes ρ below 1 (its best ImageNet-64 settings are around 0.8); above 1 is allowed for comparison. */
-export const MAX_SKIP_SCALE = 1.5;
+const MAX_SKIP_SCALE = 1.5;
 
 /** Skip-Tuning's ρ, or undefined when off (ρ = 1 everywhere is the untuned network, with the untuned key). */
 export function resolveSkipTuning(world: World, value: unknown): SkipTuning | undefined {
@@ -90,7 +106,8 @@ export function resolveSkipTuning(world: World, value: unknown): SkipTuning | un
 export function parseSkipTuning(value: unknown): SkipTuning | undefined {
   if (!value || typeof value !== 'object') throw new TypeError('skipTuning: must be an object { bottom, top? }');
   const { bottom, top } = value as { bottom?: unknown; top?: unknown };
-  const rho = (v: unknown, field: string) => (v === undefined ? 1 : numberIn(v, `skipTuning.${field}`, 0, MAX_SKIP_SCALE, { exclusiveMin: true }));
+  const rho = (v: unknown, field: string) =>
+    v === undefined ? 1 : numberIn(v, `skipTuning.${field}`, 0, MAX_SKIP_SCALE, { exclusiveMin: true });
   const tuning = { bottom: rho(bottom, 'bottom'), top: rho(top, 'top') };
   return skipTuningOff(tuning) ? undefined : tuning;
 }

@@ -21,7 +21,9 @@ interface Request {
   keep?: string[];
   skipTuning?: { bottom: number; top: number };
 }
-const unetDenoise = (request: Request): Promise<{ out: number[]; kept: Record<string, number[]>; info: { key: string } }> =>
+const unetDenoise = (
+  request: Request,
+): Promise<{ out: number[]; kept: Record<string, number[]>; info: { key: string } }> =>
   holder.session.page.evaluate((r) => (window as any).harness.unetDenoise(r), request);
 
 /** Runs `fn(sandbox, arg)` against a sandbox whose world index is the RGB fixture's (one per page). */
@@ -40,9 +42,17 @@ describe('Skip-Tuning in the WGSL UNet', () => {
   it('unet_28_skip_tuning (ρ_top 0.9, ρ_bottom 0.7): the deepest decoder block, v and D against PyTorch', async () => {
     const c = golden.cases.get('unet_28_skip_tuning')!;
     const skipTuning = (c as unknown as { skip_tuning: { bottom: number; top: number } }).skip_tuning;
-    const r = await unetDenoise({ x: Array.from(c.arrays.get('x')!.data), sigma: c.sigma!, labels: c.labels!, size: 28, keep: ['up.0.out', 'v'], skipTuning });
+    const r = await unetDenoise({
+      x: Array.from(c.arrays.get('x')!.data),
+      sigma: c.sigma!,
+      labels: c.labels!,
+      size: 28,
+      keep: ['up.0.out', 'v'],
+      skipTuning,
+    });
     // The same f32 accumulation as the untuned network (nn-network.test.ts), plus one rounding per scaled skip.
-    for (const tap of ['up.0.out', 'v']) expect(relativeToScale(r.kept[tap], c.arrays.get(tap)!.data), tap).toBeLessThan(1e-5);
+    for (const tap of ['up.0.out', 'v'])
+      expect(relativeToScale(r.kept[tap], c.arrays.get(tap)!.data), tap).toBeLessThan(1e-5);
     expect(relativeToScale(r.out, c.arrays.get('D')!.data), 'D').toBeLessThan(1e-5);
     expect(r.info.key).toBe(`unet:${golden.weightsSha256}:28:skip(0.9,0.7)`);
   });
@@ -69,10 +79,17 @@ describe('Skip-Tuning through the API (RGB fixture world)', () => {
       const one = await sandbox.denoise({ ...base, skipTuning: { bottom: 1 } });
       const tuned = await sandbox.denoise({ ...base, skipTuning: { bottom: 0.8 } });
       const run = { world: 'tiny-rgb', sampler: 'euler', steps: 2, count: 2, seed: 5 };
-      const keys = async (o: object) => [await sandbox.sampleKey({ ...run, ...o }), await sandbox.referenceKey({ ...run, ...o })];
+      const keys = async (o: object) => [
+        await sandbox.sampleKey({ ...run, ...o }),
+        await sandbox.referenceKey({ ...run, ...o }),
+      ];
       return {
-        plain: Array.from(plain as Float32Array), one: Array.from(one as Float32Array), tuned: Array.from(tuned as Float32Array),
-        none: await keys({}), atOne: await keys({ skipTuning: { bottom: 1, top: 1 } }), at08: await keys({ skipTuning: { bottom: 0.8 } }),
+        plain: Array.from(plain as Float32Array),
+        one: Array.from(one as Float32Array),
+        tuned: Array.from(tuned as Float32Array),
+        none: await keys({}),
+        atOne: await keys({ skipTuning: { bottom: 1, top: 1 } }),
+        at08: await keys({ skipTuning: { bottom: 0.8 } }),
       };
     });
     expect(r.one).toEqual(r.plain);
@@ -105,7 +122,13 @@ describe('Skip-Tuning through the API (RGB fixture world)', () => {
       const tuned = await sandbox.calibrateAmed({ ...run, skipTuning: { bottom: 0.8 } });
       const again = await sandbox.calibrateAmed({ ...run, skipTuning: { bottom: 0.8, top: 1 } });
       const sampled = await sandbox.sample({ ...run, count: 2, skipTuning: { bottom: 0.8 } });
-      return { reused: one === tuned, cached: tuned === again, denoisers: [one.denoiser, tuned.denoiser], steps: [one.steps, tuned.steps], amed: sampled.amed };
+      return {
+        reused: one === tuned,
+        cached: tuned === again,
+        denoisers: [one.denoiser, tuned.denoiser],
+        steps: [one.steps, tuned.steps],
+        amed: sampled.amed,
+      };
     });
     expect(r.reused).toBe(false);
     expect(r.cached).toBe(true);

@@ -132,7 +132,7 @@ interface Value {
  * as tools/train/graph_runner.py does: the skips j = 0 … k in the order the encoder wrote them (the op index of the
  * last write of each concat's second input), ρ_j = ρ_top + (ρ_bottom − ρ_top)·j/k.
  */
-export function referenceSkipScales(graph: GraphOp[], tuning?: { bottom: number; top: number }): Map<number, number> {
+function referenceSkipScales(graph: GraphOp[], tuning?: { bottom: number; top: number }): Map<number, number> {
   const writtenAt = new Map<string, number>();
   const producedAt = new Map<number, number>();
   graph.forEach((op, i) => {

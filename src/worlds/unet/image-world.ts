@@ -3,8 +3,8 @@
  * class-conditional UNet (tools/train/) as the world's own denoiser at any multiple of its native side. The manifest
  * and weights load lazily, relative to the index (so a built dist/ works from any static path); the manifest must
  * agree with the entry the picker listed. Per device it keeps one weight upload and one network per image side and
- * Skip-Tuning ρ, cached on the network's key (weights SHA-256 + side + ρ). Guidance is not this layer's business: src/guidance/compose.ts
- * wraps these denoisers.
+ * Skip-Tuning ρ, cached on the network's key (weights SHA-256 + side + ρ). Guidance is not this layer's business:
+ * src/guidance/compose.ts wraps these denoisers.
  */
 import type { GpuResources } from '../../gpu/context';
 import type { ImageWorldInfo, LoadProgress, NetworkOptions, World } from '../types';
@@ -87,7 +87,12 @@ export function imageWorld(entry: WorldIndexEntry, folderUrl: (folder: string) =
     return manifest;
   };
 
-  const network = async (gpu: GpuResources, state: DeviceState, size: number, options: NetworkOptions): Promise<UnetDenoiser> => {
+  const network = async (
+    gpu: GpuResources,
+    state: DeviceState,
+    size: number,
+    options: NetworkOptions,
+  ): Promise<UnetDenoiser> => {
     const loaded = await load();
     const { skipTuning } = options;
     const key = unetKey(loaded.manifest.sha256, size, skipTuning);
