@@ -40,6 +40,8 @@ export interface ExportedPlan {
   upsampleGuidance: { weight: number; eta: number } | null;
   /** Network cost in full-size evaluations, as Sandbox.sample reports it: nfe + 1/m² per guided denoise. */
   cost: number;
+  /** Skip-Tuning's ρ as resolved (null when off): the Python side passes it to the network (model.py rho_*). */
+  skipTuning: { bottom: number; top: number } | null;
 }
 
 export function exportPlan(config: PlanConfig, registry = new WorldRegistry(shippedWorlds())): ExportedPlan {
@@ -75,6 +77,7 @@ export function exportPlan(config: PlanConfig, registry = new WorldRegistry(ship
     size: run.size ?? null,
     upsampleGuidance: run.upsampleGuidance ?? null,
     cost: upsampleGuidanceCost(plan.instrs, plan.nfe, run.upsampleGuidance, run.size, run.world.image?.size),
+    skipTuning: run.skipTuning ?? null,
   };
 }
 

@@ -10,9 +10,11 @@ import {
   resolveCfg,
   resolveLabels,
   resolveSize,
+  resolveSkipTuning,
   resolveUpsampleGuidance,
   type ImageOptions,
 } from './image-options';
+import type { SkipTuning } from '../worlds/unet/skip-tuning';
 
 const MAX_STEPS = 1000;
 const MAX_COUNT = 1 << 18;
@@ -72,6 +74,8 @@ export interface ResolvedSample {
   cfg: number;
   /** Image worlds above the native size: Upsample Guidance settings, when asked for. */
   upsampleGuidance?: { weight: number; eta: number };
+  /** Image worlds: Skip-Tuning's ρ, absent when off. */
+  skipTuning?: SkipTuning;
 }
 
 const DEFAULT_COUNT = 1024;
@@ -125,6 +129,7 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const labels = resolveLabels(world, options.label, count);
   const cfg = resolveCfg(world, options.cfg);
   const upsampleGuidance = resolveUpsampleGuidance(world, size, options.upsampleGuidance);
+  const skipTuning = resolveSkipTuning(world, options.skipTuning);
   const build = scheduleById(schedule)!.build;
   // AMED walks steps + 1 timestamps ending at σ_min (no final denoise), the others steps intervals ending at 0.
   const sigmas = sampler.endsAtSigmaMin
@@ -149,6 +154,7 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
     labels,
     cfg,
     upsampleGuidance,
+    ...(skipTuning ? { skipTuning } : {}),
   };
 }
 
@@ -167,6 +173,7 @@ export interface ResolvedDenoise {
   labels?: Uint32Array;
   cfg: number;
   upsampleGuidance?: { weight: number; eta: number };
+  skipTuning?: SkipTuning;
 }
 
 export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegistry): ResolvedDenoise {
@@ -194,5 +201,6 @@ export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegi
     labels: resolveLabels(world, options.label, count),
     cfg: resolveCfg(world, options.cfg),
     upsampleGuidance: resolveUpsampleGuidance(world, size, options.upsampleGuidance),
+    skipTuning: resolveSkipTuning(world, options.skipTuning),
   };
 }

@@ -167,10 +167,19 @@ export class Sandbox {
 
   /** D(x; σ) for a batch; σ is one number or one per sample. */
   async denoise(options: DenoiseOptions): Promise<Float32Array> {
-    const { world, x, sigma, size, labels, cfg, upsampleGuidance } = resolveDenoiseOptions(options, this.registry);
+    const { world, x, sigma, size, labels, cfg, upsampleGuidance, skipTuning } = resolveDenoiseOptions(
+      options,
+      this.registry,
+    );
     return this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
-        denoiseGpu(gpu, await this.guided.denoiser(gpu, world, { size, cfg, upsampleGuidance }), x, sigma, labels),
+        denoiseGpu(
+          gpu,
+          await this.guided.denoiser(gpu, world, { size, cfg, upsampleGuidance, skipTuning }),
+          x,
+          sigma,
+          labels,
+        ),
       ),
     );
   }
@@ -227,8 +236,8 @@ export class Sandbox {
    *  denoiser use it. Rejects with a message naming the field when the calibration is invalid. */
   async importAmedCalibration(calibration: unknown): Promise<AmedCalibration> {
     return importCalibration(this.prepared, calibration, (world, facts) => {
-      const { size, cfg, upsampleGuidance } = facts;
-      return this.denoiserKey(this.registry.resolve(world), { size, cfg, upsampleGuidance });
+      const { size, cfg, upsampleGuidance, skipTuning } = facts;
+      return this.denoiserKey(this.registry.resolve(world), { size, cfg, upsampleGuidance, skipTuning });
     });
   }
 
@@ -239,8 +248,8 @@ export class Sandbox {
   ): Promise<PrepareContext> {
     const classes = run.world.image?.classes.length ?? 1;
     const conditional = run.labels !== undefined;
-    const { size, cfg, upsampleGuidance } = run;
-    const denoiserKey = await this.denoiserKey(run.world, { size, cfg, upsampleGuidance });
+    const { size, cfg, upsampleGuidance, skipTuning } = run;
+    const denoiserKey = await this.denoiserKey(run.world, { size, cfg, upsampleGuidance, skipTuning });
     return {
       denoiserKey,
       samplerId: run.sampler.id,
@@ -254,12 +263,13 @@ export class Sandbox {
         ...(run.size ? { size: run.size } : {}),
         cfg: run.cfg,
         ...(run.upsampleGuidance ? { upsampleGuidance: run.upsampleGuidance } : {}),
+        ...(skipTuning ? { skipTuning } : {}),
         conditional,
       },
       denoise: async (x, sigma, count) => {
         const labels = conditional ? Uint32Array.from({ length: count }, (_, i) => i % classes) : undefined;
         const out = await this.gpu.run(async (gpu) => {
-          const network = await this.guided.denoiser(gpu, run.world, { size, cfg, upsampleGuidance });
+          const network = await this.guided.denoiser(gpu, run.world, { size, cfg, upsampleGuidance, skipTuning });
           const sigmas = new Float32Array(count).fill(sigma);
           return withErrorScopes(gpu.device, () => denoiseGpu(gpu, network, Float32Array.from(x), sigmas, labels));
         });
@@ -322,7 +332,12 @@ export class Sandbox {
   /** Names the result of sample() with these options: its denoiser's key() plus the noise and the plan. */
   async sampleKey(options: SampleOptions): Promise<string> {
     const run = resolveSampleOptions(options, this.registry);
-    const denoiser = { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance };
+    const denoiser = {
+      size: run.size,
+      cfg: run.cfg,
+      upsampleGuidance: run.upsampleGuidance,
+      skipTuning: run.skipTuning,
+    };
     return sampleKey(await this.denoiserKey(run.world, denoiser), run);
   }
 
@@ -382,9 +397,10 @@ function resolveReference(options: ReferenceOptions, registry: WorldRegistry): R
   return resolveSampleOptions({ ...options, sampler: options.sampler ?? 'euler', trajectory: false }, registry);
 }
 
-/** The reference solves the network unguided: Upsample Guidance is a sampling aid, not part of the target. */
+/** The reference solves the network unguided: Upsample Guidance is a sampling aid, not part of the target. Skip-Tuning
+ *  changes the network itself, so the reference solves the tuned network's ODE. */
 function referenceDenoiser(run: ResolvedSample): GuidanceOptions {
-  return { size: run.size, cfg: run.cfg };
+  return { size: run.size, cfg: run.cfg, skipTuning: run.skipTuning };
 }
 
 function upsampleGuidanceCost(plan: Plan, run: ResolvedSample): number {

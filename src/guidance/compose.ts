@@ -12,6 +12,7 @@
 import type { GpuResources } from '../gpu/context';
 import type { GpuDenoiser } from '../sampling/denoiser';
 import type { World } from '../worlds/types';
+import type { SkipTuning } from '../worlds/unet/skip-tuning';
 import { cfgKey, classifierFreeGuidance } from './cfg';
 import { upsampleGuidance, upsampleGuidanceKey } from './upsample';
 
@@ -21,6 +22,9 @@ export interface GuidanceOptions {
   cfg?: number;
   /** Above the native side: weight w and the guided fraction η. */
   upsampleGuidance?: { weight: number; eta: number };
+  /** Skip-Tuning's ρ (Ma et al. 2024): a change of the network itself, so every branch gets it — both CFG branches
+   *  and Upsample Guidance's native-size one (keys compose, so each ρ has its own wrappers). */
+  skipTuning?: SkipTuning;
 }
 
 /** Wrappers kept per device (a CFG or UG slider creates one per value it visits). */
@@ -39,10 +43,11 @@ export class GuidedDenoisers {
     const size = options.size ?? native;
     const cfg = options.cfg ?? 1;
     const ug = native !== undefined && size !== undefined && size > native ? options.upsampleGuidance : undefined;
-    let denoiser = await world.gpuDenoiser(gpu, size);
+    const network = { skipTuning: options.skipTuning };
+    let denoiser = await world.gpuDenoiser(gpu, size, network);
     if (ug) {
       const high = denoiser;
-      const low = await world.gpuDenoiser(gpu, native);
+      const low = await world.gpuDenoiser(gpu, native, network);
       const settings = { factor: size! / native!, weight: ug.weight, eta: ug.eta };
       const key = upsampleGuidanceKey(settings, high.key(), low.key());
       denoiser = await this.cached(gpu, key, () => upsampleGuidance(gpu, high, low, size!, settings));

@@ -15,6 +15,8 @@ export interface DenoiserFacts {
   size?: number;
   cfg: number;
   upsampleGuidance?: { weight: number; eta: number };
+  /** Skip-Tuning's skip factors (Ma et al. 2024), absent when off: the network itself changes. */
+  skipTuning?: { bottom: number; top: number };
   /** The run is class-conditional; forward solves then give sample i class i mod the class count. */
   conditional: boolean;
 }

@@ -51,13 +51,19 @@ export interface LoadProgress {
   signal?: AbortSignal;
 }
 
+/** Per-run options of a world's network (image worlds). */
+export interface NetworkOptions {
+  skipTuning?: import('./unet/skip-tuning').SkipTuning;
+}
+
 export interface World extends WorldInfo {
   /** The mixture, for 2D worlds (the page draws its density). */
   spec?: import('./gmm').GmmSpec;
   exact?: ExactWorld;
   /** The world's own denoiser on a device (built once, then cached), at an image side for image worlds (default: the
-   *  native one). Guidance wraps it above this layer (src/guidance/compose.ts). */
-  gpuDenoiser(gpu: GpuResources, size?: number): Promise<GpuDenoiser>;
+   *  native one). Guidance wraps it above this layer (src/guidance/compose.ts). Image worlds also take Skip-Tuning's
+   *  ρ (unet/skip-tuning.ts); other worlds have no skips and ignore it. */
+  gpuDenoiser(gpu: GpuResources, size?: number, options?: NetworkOptions): Promise<GpuDenoiser>;
   /** Image worlds: the model behind them. */
   model?: ImageModelSource;
   /** Worlds with downloaded weights: fetches them (once; later calls share the download). */

@@ -87,6 +87,7 @@ async function unetDenoise(options: {
   keep?: string[];
   maxChunk?: number;
   model?: string;
+  skipTuning?: { bottom: number; top: number };
 }) {
   const resources = await gpu();
   const loaded = await model(options.model);
@@ -95,6 +96,7 @@ async function unetDenoise(options: {
       size: options.size,
       keep: options.keep,
       maxChunk: options.maxChunk,
+      skipTuning: options.skipTuning,
     });
     const count = options.sigma.length;
     const out = await denoiseGpu(
@@ -114,6 +116,7 @@ async function unetDenoise(options: {
       kept[name] = Array.from(values);
     }
     const info = {
+      key: denoiser.key(),
       maxChunk: denoiser.maxChunk,
       capacity: denoiser.current!.capacity,
       flopsPerSample: denoiser.flopsPerSample,

@@ -338,7 +338,7 @@ describe('shaders/nn kernels against float64 references', () => {
     expectWithin(out, timeFeatures(sigma, dim), () => 1e-6, 'time features');
   });
 
-  it('avg_pool 2×2 on 7×9 (floor drops the last row and column), upsample 2×, concat', async () => {
+  it('avg_pool 2×2 on 7×9 (floor drops the last row and column), upsample 2×, concat (the skip at ρ = 1 and 0.8)', async () => {
     const u = lcg(17);
     const [planes, h, w] = [6, 7, 9];
     const x = random(u, planes * h * w, 3);
@@ -362,13 +362,21 @@ describe('shaders/nn kernels against float64 references', () => {
     const a = random(u, n * ca * plane);
     const b = random(u, n * cb * plane);
     const cat = concat(a, ca, b, cb, n, plane);
-    const [joined] = await run(
-      'concatChannels',
-      { first_channels: ca, second_channels: cb, plane, invocations: cat.length },
-      [{ data: a }, { data: b }, { elements: cat.length, read: true }],
-      cat.length,
-    );
+    const concatRun = (second_scale: number) =>
+      run(
+        'concatChannels',
+        { first_channels: ca, second_channels: cb, plane, invocations: cat.length, second_scale },
+        [{ data: a }, { data: b }, { elements: cat.length, read: true }],
+        cat.length,
+      );
+    const [joined] = await concatRun(1);
     expectWithin(joined, cat, () => 0, 'concat');
+    // Skip-Tuning's ρ on the second (encoder) input: one f32 product of fround(ρ) and b, against float64 ρ·b, so
+    // ≤ ½ ulp for rounding plus |ρ − fround(ρ)|·|b| ≤ ½ ulp of ρ: 2·EPS32·|ref| covers both.
+    const scaled = concat(a, ca, b, cb, n, plane, 0.8);
+    const [tuned] = await concatRun(0.8);
+    expectWithin(tuned, scaled, (i) => 2 * EPS32 * Math.abs(scaled[i]), 'concat ρ = 0.8');
+    expect(tuned.slice(0, ca * plane), 'the decoder half is copied').toEqual(joined.slice(0, ca * plane));
   });
 
   it('max_pool 2×2 on 7×9 (floor drops the last row and column), all-negative windows and ties: exact', async () => {

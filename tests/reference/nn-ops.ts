@@ -127,11 +127,12 @@ export function upsample2(x: Arr, planes: number, h: number, w: number): Float64
   return out;
 }
 
-export function concat(a: Arr, ca: number, b: Arr, cb: number, n: number, plane: number): Float64Array {
+/** torch.cat([a, scale·b], dim=1): `scale` is Skip-Tuning's ρ on the encoder skip b (Ma et al. 2024). */
+export function concat(a: Arr, ca: number, b: Arr, cb: number, n: number, plane: number, scale = 1): Float64Array {
   const out = new Float64Array(n * (ca + cb) * plane);
   for (let s = 0; s < n; s++) {
     for (let i = 0; i < ca * plane; i++) out[s * (ca + cb) * plane + i] = a[s * ca * plane + i];
-    for (let i = 0; i < cb * plane; i++) out[s * (ca + cb) * plane + ca * plane + i] = b[s * cb * plane + i];
+    for (let i = 0; i < cb * plane; i++) out[s * (ca + cb) * plane + ca * plane + i] = scale * b[s * cb * plane + i];
   }
   return out;
 }
@@ -159,6 +160,24 @@ interface Value {
 }
 
 /**
+ * Skip-Tuning's ρ per concat op index (Ma et al. 2024), found on the manifest graph itself (not graph.ts's step list),
+ * as tools/train/graph_runner.py does: the skips j = 0 … k in the order the encoder wrote them (the op index of the
+ * last write of each concat's second input), ρ_j = ρ_top + (ρ_bottom − ρ_top)·j/k.
+ */
+function referenceSkipScales(graph: GraphOp[], tuning?: { bottom: number; top: number }): Map<number, number> {
+  const writtenAt = new Map<string, number>();
+  const producedAt = new Map<number, number>();
+  graph.forEach((op, i) => {
+    if (op.op === 'concat_channels') producedAt.set(i, writtenAt.get(op.inputs[1])!);
+    writtenAt.set(op.output, i);
+  });
+  const order = [...producedAt.keys()].sort((a, b) => producedAt.get(a)! - producedAt.get(b)!);
+  const k = order.length - 1;
+  if (!tuning) return new Map();
+  return new Map(order.map((i, j) => [i, k > 0 ? tuning.top + ((tuning.bottom - tuning.top) * j) / k : tuning.top]));
+}
+
+/**
  * Runs a manifest graph in float64 for a batch: z [n, 1, size, size] (the graph's input: the UNet's z, the
  * classifier's image), σ per sample (t = σ/(1+σ)), labels (the classifier reads neither: pass n of anything).
  * Returns every named value (the last write of each name), as graph_runner.py does.
@@ -170,8 +189,10 @@ export function runGraph(
   sigma: Arr,
   labels: Arr,
   size: number,
+  skipTuning?: { bottom: number; top: number },
 ): Map<string, Value> {
   const n = sigma.length;
+  const skipScales = referenceSkipScales(manifest.architecture.graph as GraphOp[], skipTuning);
   const env = new Map<string, Value>();
   env.set(manifest.architecture.inputs[0]?.name ?? 'z', {
     data: Float64Array.from(z),
@@ -189,7 +210,7 @@ export function runGraph(
     if (!v) throw new Error(`value ${name} read before it is written`);
     return v;
   };
-  for (const op of manifest.architecture.graph as GraphOp[]) {
+  for (const [index, op] of (manifest.architecture.graph as GraphOp[]).entries()) {
     let out: Value;
     const x = op.input !== undefined && op.op !== 'time_features' && op.op !== 'embedding' ? get(op.input) : undefined;
     switch (op.op) {
@@ -245,7 +266,12 @@ export function runGraph(
         break;
       case 'concat_channels': {
         const [a, b] = op.inputs.map(get);
-        out = { data: concat(a.data, a.c, b.data, b.c, n, a.h * a.w), c: a.c + b.c, h: a.h, w: a.w };
+        out = {
+          data: concat(a.data, a.c, b.data, b.c, n, a.h * a.w, skipScales.get(index) ?? 1),
+          c: a.c + b.c,
+          h: a.h,
+          w: a.w,
+        };
         break;
       }
       case 'relu':

@@ -2,6 +2,7 @@
  *  and stacking rewrites against the unfused manifest graph, independently of the GPU. */
 import type { CompiledGraph } from '../../src/worlds/unet/graph';
 import { concatenate } from '../../src/worlds/unet/pack';
+import { skipScale, type SkipTuning } from '../../src/worlds/unet/skip-tuning';
 import { avgPool2, concat, conv2d, groupNorm, linear, maxPool2, relu, silu, timeFeatures, upsample2 } from './nn-ops';
 
 export function runSteps(
@@ -10,6 +11,7 @@ export function runSteps(
   z: ArrayLike<number>,
   sigma: ArrayLike<number>,
   labels: ArrayLike<number>,
+  skipTuning?: SkipTuning,
 ): Map<string, Float64Array> {
   const n = sigma.length;
   const env = new Map<string, Float64Array>([[graph.input, Float64Array.from(z)]]);
@@ -79,7 +81,15 @@ export function runSteps(
       }
       case 'concat': {
         const [a, b] = s.inputs.map((v) => graph.shapes.get(v)!);
-        out = concat(get(s.inputs[0]), a.c, get(s.inputs[1]), b.c, n, shape.h * shape.w);
+        out = concat(
+          get(s.inputs[0]),
+          a.c,
+          get(s.inputs[1]),
+          b.c,
+          n,
+          shape.h * shape.w,
+          skipScale(skipTuning, s.skip, graph.skips),
+        );
         break;
       }
     }

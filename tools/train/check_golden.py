@@ -33,11 +33,13 @@ def check(root):
     assert meta["weights_sha256"] == manifest["sha256"], "goldens were made from other weights"
     arch = manifest["architecture"]
     worst = {}
-    for name in ("unet_28", "unet_56"):
+    for name in ("unet_28", "unet_56", "unet_28_skip_tuning"):
         c, arr = cases[name]
         inputs = dict(z=arr["z"], t=torch.tensor(c["t"], dtype=torch.float64), label=torch.tensor(c["labels"]))
+        # Skip-Tuning (model.py forward's rho_*) must match the graph's skip numbering (graph_runner.skip_scales).
+        rho = dict(rho_bottom=c["skip_tuning"]["bottom"], rho_top=c["skip_tuning"]["top"]) if "skip_tuning" in c else {}
         for dtype in (torch.float64, torch.float32):
-            env = graph_runner.run(arch, weights, inputs, dtype=dtype)
+            env = graph_runner.run(arch, weights, inputs, dtype=dtype, **rho)
             for k, ref in arr.items():
                 if k in ("x", "z", "D"):
                     continue
@@ -50,6 +52,9 @@ def check(root):
         t = torch.tensor(c["t"], dtype=torch.float64).reshape(-1, 1, 1, 1)
         d = arr["z"].double() - t * arr["v"].double()
         assert (d - arr["D"].double()).abs().max() < 1e-4
+    # The tuned case really is another function (not the untuned v by accident).
+    gap = (cases["unet_28_skip_tuning"][1]["v"] - cases["unet_28"][1]["v"]).abs().max().item()
+    assert gap > 1e-2, f"Skip-Tuning changed v by only {gap:.1e}"
     w32 = max(v for k, v in worst.items() if k[2] == "torch.float32")
     print(f"  goldens OK vs manifest graph; float32 graph_runner max rel err (÷ max|ref|) {w32:.1e}")
     return worst

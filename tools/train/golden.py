@@ -16,6 +16,9 @@ import torch
 import data
 from model import edm_denoiser, timestep_features
 
+# The Skip-Tuning golden case: ρ_bottom below ρ_top, as the paper tunes them (Ma et al., ICML 2024, §3).
+SKIP_TUNING_CASE = dict(rho_bottom=0.7, rho_top=0.9)
+
 
 def _double_model(model):
     m = copy.deepcopy(model).double().eval()
@@ -26,8 +29,10 @@ def _double_model(model):
 
 
 @torch.no_grad()
-def _unet_case(m, x, sigma, label, taps):
-    """x float32 [B,1,H,W] (EDM space), sigma float64 [B]. Returns {name: tensor} and float64 t."""
+def _unet_case(m, x, sigma, label, taps, skip_tuning=None):
+    """x float32 [B,1,H,W] (EDM space), sigma float64 [B]. Returns {name: tensor} and float64 t.
+    skip_tuning: optional dict(rho_bottom=…, rho_top=…), Skip-Tuning's ρ passed to every forward call."""
+    net = (lambda z_, t_, l_: m(z_, t_, l_, **skip_tuning)) if skip_tuning else m
     s = sigma.reshape(-1, 1, 1, 1)
     t64 = (sigma / (1 + sigma))
     z = (x.double() / (1 + s)).float()  # the network input as a float32 runtime would hold it
@@ -39,11 +44,11 @@ def _unet_case(m, x, sigma, label, taps):
         if val_name in taps:
             hooks.append(m.get_submodule(mod_name).register_forward_hook(
                 lambda mod, inp, out, n=val_name: acts.__setitem__(n, out)))
-    v = m(z.double(), t64, label)
+    v = net(z.double(), t64, label)
     for h in hooks:
         h.remove()
     out = dict(x=x, z=z, time_features=timestep_features(t64, m.time_dim), emb=m.embedding(t64, label),
-               **acts, v=v, D=edm_denoiser(m, x.double(), sigma, label))
+               **acts, v=v, D=edm_denoiser(net, x.double(), sigma, label))
     if "emb" not in taps:
         out.pop("emb")
     return out, t64
@@ -70,6 +75,9 @@ def build(model, seed: int = 1234):
     # Standalone kernels with real weights, inputs with per-channel offsets/scales so GroupNorm's stats matter.
     gx = (torch.randn(2, 32, 14, 14, generator=g, dtype=torch.float64) * torch.linspace(0.5, 3, 32).double()[None, :, None, None]
           + torch.linspace(-2, 2, 32).double()[None, :, None, None]).float()
+    # Skip-Tuning (Ma et al. 2024) on unet_28's inputs, ρ_top ≠ ρ_bottom so both ends of the interpolation count.
+    # No new random draws, and appended last: every earlier case keeps its bytes.
+    tuned, _ = _unet_case(m, x, sigma, labels, ["up.0.out"], SKIP_TUNING_CASE)
     with torch.no_grad():
         gn = torch.nn.functional.silu(m.down[1].norm1(gx.double()))
         cx = torch.randn(1, 32, 14, 14, generator=g, dtype=torch.float64).float()
@@ -86,6 +94,10 @@ def build(model, seed: int = 1234):
              arrays=dict(input=cx, output=conv)),
         dict(name="conv1x1", weights=["down.1.skip.weight", "down.1.skip.bias"], pad=0,
              arrays=dict(input=cx, output=skip)),
+        dict(name="unet_28_skip_tuning", labels=labels.tolist(), sigma=sigma.tolist(), t=t_main.tolist(),
+             skip_tuning=dict(bottom=SKIP_TUNING_CASE["rho_bottom"], top=SKIP_TUNING_CASE["rho_top"]),
+             note="unet_28's inputs, skip j of k+1 scaled by ρ_top + (ρ_bottom − ρ_top)·j/k (j = 0 nearest the input)",
+             arrays={k: tuned[k] for k in ("x", "z", "up.0.out", "v", "D")}),
     ]
     return cases
 

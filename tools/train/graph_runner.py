@@ -16,8 +16,24 @@ def time_features(t, dim, scale, max_period):
     return torch.cat([torch.cos(args), torch.sin(args)], dim=1).float()
 
 
-def run(arch: dict, weights: dict, inputs: dict, dtype=torch.float32) -> dict:
-    """Returns every named value; weights {name: tensor}; inputs {name: tensor}."""
+def skip_scales(graph: list, rho_bottom: float, rho_top: float) -> dict:
+    """Skip-Tuning (Ma et al., ICML 2024): {concat op index: ρ_j}. A concat's second input is the encoder's skip; the
+    skips are numbered j = 0 … k in the order the encoder wrote them (nearest the input first), as in
+    src/worlds/unet/graph.ts, and ρ_j = ρ_top + (ρ_bottom − ρ_top)·j/k."""
+    written_at, produced = {}, {}
+    for i, o in enumerate(graph):
+        if o["op"] == "concat_channels":
+            produced[i] = written_at[o["inputs"][1]]
+        written_at[o["output"]] = i
+    order = sorted(produced, key=produced.get)
+    k = len(order) - 1
+    return {i: (rho_top + (rho_bottom - rho_top) * j / k if k > 0 else rho_top) for j, i in enumerate(order)}
+
+
+def run(arch: dict, weights: dict, inputs: dict, dtype=torch.float32, rho_bottom: float = 1.0,
+        rho_top: float = 1.0) -> dict:
+    """Returns every named value; weights {name: tensor}; inputs {name: tensor}; rho_*: Skip-Tuning (skip_scales)."""
+    scales = skip_scales(arch["graph"], rho_bottom, rho_top) if (rho_bottom, rho_top) != (1.0, 1.0) else {}
     W = {k: v.to(dtype) for k, v in weights.items()}
     # Graph inputs keep their dtype until used: time features want t in float64 (as the browser's JS numbers are).
     env = dict(inputs)
@@ -25,7 +41,7 @@ def run(arch: dict, weights: dict, inputs: dict, dtype=torch.float32) -> dict:
     def val(name):
         v = env[name]
         return v if not v.is_floating_point() else v.to(dtype)
-    for o in arch["graph"]:
+    for index, o in enumerate(arch["graph"]):
         op = o["op"]
         if op == "time_features":
             y = time_features(env[o["input"]], o["dim"], o["scale"], o["max_period"]).to(dtype)
@@ -55,7 +71,8 @@ def run(arch: dict, weights: dict, inputs: dict, dtype=torch.float32) -> dict:
         elif op == "upsample_nearest2x":
             y = F.interpolate(x, scale_factor=2, mode="nearest")
         elif op == "concat_channels":
-            y = torch.cat([val(n) for n in o["inputs"]], dim=1)
+            first, skip = (val(n) for n in o["inputs"])
+            y = torch.cat([first, skip * scales[index] if index in scales else skip], dim=1)
         elif op == "flatten":
             y = x.flatten(1)
         else:

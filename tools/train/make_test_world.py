@@ -110,10 +110,17 @@ def goldens(unet, classifier):
     double, t_double = golden._unet_case(m, x2, sigma2, torch.tensor([1]), ["mid.out"])
     images = (torch.rand(5, CHANNELS, SIDE, SIDE, generator=g, dtype=torch.float64) * 2 - 1).float()
     logits, features = classifier.double()(images.double(), return_features=True)
+    # Skip-Tuning (Ma et al. 2024) on unet_native's inputs; appended last, with no new random draws, so the earlier
+    # cases keep their bytes.
+    tuned, _ = golden._unet_case(m, x, sigma, labels, [], golden.SKIP_TUNING_CASE)
+    rho = golden.SKIP_TUNING_CASE
     return [
         dict(name="unet_native", labels=labels.tolist(), sigma=sigma.tolist(), t=t_native.tolist(), arrays=native),
         dict(name="unet_2x", labels=[1], sigma=sigma2.tolist(), t=t_double.tolist(), arrays=double),
         dict(name="classifier", count=5, arrays=dict(image=images, features=features, logits=logits)),
+        dict(name="unet_native_skip_tuning", labels=labels.tolist(), sigma=sigma.tolist(), t=t_native.tolist(),
+             skip_tuning=dict(bottom=rho["rho_bottom"], top=rho["rho_top"]),
+             arrays={k: tuned[k] for k in ("x", "z", "v", "D")}),
     ]
 
 

@@ -75,7 +75,10 @@ class UNet(nn.Module):
         e = self.time_mlp2(F.silu(self.time_mlp1(timestep_features(t, self.time_dim))))
         return e + self.class_emb(label)
 
-    def forward(self, z, t, label, return_bottleneck: bool = False):
+    def forward(self, z, t, label, return_bottleneck: bool = False, rho_bottom: float = 1.0, rho_top: float = 1.0):
+        """rho_bottom, rho_top: Skip-Tuning (Ma et al., ICML 2024, §3). Skip j of the k + 1 long skips (j = 0 nearest
+        the input, k the deepest) is scaled by ρ_j = ρ_top + (ρ_bottom − ρ_top)·j/k before the decoder concatenates
+        it; both 1 (the default) is the trained network, untouched."""
         emb = self.embedding(t, label)
         h = self.conv_in(z)
         skips = []
@@ -86,8 +89,14 @@ class UNet(nn.Module):
                 h = F.avg_pool2d(h, 2)
         h = self.mid(h, emb)
         bottleneck = h
+        tuned = rho_bottom != 1.0 or rho_top != 1.0
+        k = len(skips) - 1
         for i, block in enumerate(self.up):
-            h = block(torch.cat([h, skips.pop()], dim=1), emb)
+            j = len(skips) - 1
+            skip = skips.pop()
+            if tuned:
+                skip = skip * (rho_top + (rho_bottom - rho_top) * j / k if k > 0 else rho_top)
+            h = block(torch.cat([h, skip], dim=1), emb)
             if i < len(self.up) - 1:
                 h = F.interpolate(h, scale_factor=2, mode="nearest")
         out = self.conv_out(F.silu(self.norm_out(h)))

@@ -98,11 +98,16 @@ export function parseCalibration(input: unknown): AmedCalibration {
   });
   const d = (c.denoiser ?? { cfg: 1, conditional: false }) as Partial<DenoiserFacts>;
   if (!(typeof d.cfg === 'number' && Number.isFinite(d.cfg)) || typeof d.conditional !== 'boolean')
-    throw new RangeError('calibration.denoiser: must be { size?, cfg, upsampleGuidance?, conditional }');
+    throw new RangeError('calibration.denoiser: must be { size?, cfg, upsampleGuidance?, skipTuning?, conditional }');
+  const skip = d.skipTuning;
+  const factor = (v: unknown) => typeof v === 'number' && v > 0 && v <= 1.5;
+  if (skip !== undefined && !(skip && factor(skip.bottom) && factor(skip.top)))
+    throw new RangeError('calibration.denoiser.skipTuning: must be { bottom, top }, each in (0, 1.5]');
   const denoiser: DenoiserFacts = {
     ...(d.size ? { size: d.size } : {}),
     cfg: d.cfg,
     ...(d.upsampleGuidance ? { upsampleGuidance: d.upsampleGuidance } : {}),
+    ...(skip ? { skipTuning: { bottom: skip.bottom, top: skip.top } } : {}),
     conditional: d.conditional,
   };
   return {

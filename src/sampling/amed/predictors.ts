@@ -27,6 +27,8 @@ export async function choosePredictor(
     return { reason: `the learned predictor runs at ${context.nativeSize}×${context.nativeSize} only` };
   if (denoiser.cfg !== 1) return { reason: 'the learned predictor was trained at CFG 1' };
   if (denoiser.upsampleGuidance) return { reason: 'the learned predictor does not cover Upsample Guidance' };
+  // Skip-Tuning changes the network (and its bottleneck, the predictor's input); it was trained without it.
+  if (denoiser.skipTuning) return { reason: 'the learned predictor was trained without Skip-Tuning' };
   if (context.schedule !== 'time_uniform')
     return { reason: 'the learned predictor was trained on the time_uniform schedule' };
   let predictors: AmedPredictorWeights[] | string;

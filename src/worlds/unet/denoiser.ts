@@ -14,6 +14,7 @@ import { invocationGroups, nnPipelines, UNIFORM_SLOT, writeParams, type NnPipeli
 import type { LoadedModel } from './manifest';
 import { maxChunkSamples, planMemory, type MemoryPlan } from './memory';
 import { CompiledNetwork } from './network';
+import { skipTuningKey, type SkipTuning } from './skip-tuning';
 
 export interface UnetDenoiserOptions {
   /** Image side in pixels (the network is fully convolutional; a multiple of 4). */
@@ -22,6 +23,8 @@ export interface UnetDenoiserOptions {
   maxChunk?: number;
   /** Manifest value names to keep readable after a call (golden tests, AMED's bottleneck). */
   keep?: string[];
+  /** Skip-Tuning's ρ (skip-tuning.ts); absent or all 1 is the network as trained. */
+  skipTuning?: SkipTuning;
 }
 
 /** Multiply-adds ×2 of one evaluation per sample: the conv and linear steps. */
@@ -41,8 +44,10 @@ let nextBufferId = 1;
 const idOf = (b: GPUBuffer) => bufferIds.get(b) ?? (bufferIds.set(b, nextBufferId), nextBufferId++);
 const bindingKey = (b: GPUBufferBinding) => `${idOf(b.buffer)}:${b.offset ?? 0}:${b.size ?? ''}`;
 
-/** The weights (their SHA-256) and the image side fix a network's output: the key of its denoiser and of its cache. */
-export const unetKey = (weightsSha256: string, side: number) => `unet:${weightsSha256}:${side}`;
+/** The weights (their SHA-256), the image side and Skip-Tuning's ρ fix a network's output: the key of its denoiser
+ *  and of its cache (ρ = 1 adds nothing: that network is the untuned one, bit for bit). */
+export const unetKey = (weightsSha256: string, side: number, skipTuning?: SkipTuning) =>
+  `unet:${weightsSha256}:${side}${skipTuningKey(skipTuning)}`;
 
 export class UnetDenoiser implements GpuDenoiser {
   readonly dim: number;
@@ -68,6 +73,7 @@ export class UnetDenoiser implements GpuDenoiser {
     readonly kept: readonly string[] = [],
     /** Names the weights (their SHA-256): with the image side, all that fixes this network's output. */
     private readonly weightsId = '',
+    readonly skipTuning?: SkipTuning,
   ) {
     // C·side² per sample, channel-major (NCHW): the sample buffers of every sampler hold exactly the network input.
     this.dim = elements(graph.shapes.get(graph.input)!);
@@ -78,7 +84,7 @@ export class UnetDenoiser implements GpuDenoiser {
   }
 
   key(): string {
-    return unetKey(this.weightsId, this.graph.shapes.get(this.graph.input)!.w);
+    return unetKey(this.weightsId, this.graph.shapes.get(this.graph.input)!.w, this.skipTuning);
   }
 
   /** The network of the last call (for reading kept values). */
@@ -121,7 +127,15 @@ export class UnetDenoiser implements GpuDenoiser {
     const wanted = Math.min(count, this.maxChunk);
     if (!this.network || this.network.capacity < wanted) {
       // Recorded passes may still reference the old buffers; they are released when unreferenced, not destroyed.
-      this.network = new CompiledNetwork(this.gpu, this.pipelines, this.weights, this.graph, this.plan, wanted);
+      this.network = new CompiledNetwork(
+        this.gpu,
+        this.pipelines,
+        this.weights,
+        this.graph,
+        this.plan,
+        wanted,
+        this.skipTuning,
+      );
       this.ioBindGroups.clear();
     }
     return this.network;
@@ -240,5 +254,6 @@ export async function createUnetDenoiser(
     options.maxChunk,
     options.keep ?? [],
     model.manifest.sha256,
+    options.skipTuning,
   );
 }

@@ -65,7 +65,7 @@ export type Step =
     }
   | { op: 'avg_pool' | 'max_pool'; input: string; output: string }
   | { op: 'upsample'; input: string; output: string }
-  | { op: 'concat'; inputs: [string, string]; output: string };
+  | { op: 'concat'; inputs: [string, string]; output: string; skip: number };
 
 export interface CompiledGraph {
   steps: Step[];
@@ -75,6 +75,8 @@ export interface CompiledGraph {
   output: string;
   /** SSA names of the manifest's values, for reading intermediate activations (the last write of each name). */
   finalNames: Map<string, string>;
+  /** Long skips (concats): k + 1 of them, numbered j = 0 (nearest the input) … k (deepest) in each concat step. */
+  skips: number;
 }
 
 /** Every value a step reads. */
@@ -279,14 +281,28 @@ export function compileGraph(
       case 'upsample_nearest2x':
         return emit({ op: 'upsample', input: op.input, output: op.output });
       case 'concat_channels':
-        return emit({ op: 'concat', inputs: op.inputs, output: op.output });
+        return emit({ op: 'concat', inputs: op.inputs, output: op.output, skip: -1 });
       default:
         throw unsupported('unknown op');
     }
   });
   stackChannelBiasLinears(steps);
+  const skips = numberSkips(steps);
   const shapes = inferShapes(steps, inputName, { c: manifest.channels ?? 1, h: size, w: size });
-  return { steps, shapes, input: inputName, output: version.get(outputName)!, finalNames: version };
+  return { steps, shapes, input: inputName, output: version.get(outputName)!, finalNames: version, skips };
+}
+
+/**
+ * Numbers the long skips for Skip-Tuning (Ma et al. 2024): a concat's second input is the encoder's skip
+ * (torch.cat([h, skips.pop()]) in model.py), and the encoder writes its skips from the input down, so the order in
+ * which the skips were produced is j = 0 (nearest the input, "top") … k (deepest, "bottom"). Returns k + 1.
+ */
+function numberSkips(steps: Step[]): number {
+  const concats = steps.filter((s): s is Extract<Step, { op: 'concat' }> => s.op === 'concat');
+  const producedAt = (v: string) => steps.findIndex((s) => s.output === v);
+  const byDepth = [...concats].sort((a, b) => producedAt(a.inputs[1]) - producedAt(b.inputs[1]));
+  byDepth.forEach((s, j) => (s.skip = j));
+  return concats.length;
 }
 
 /** 3. One dispatch for all linears on the same input whose outputs only feed conv channel biases. */

@@ -2,17 +2,20 @@
  * An image world from its index entry and manifest (public/models/index.json, <folder>/manifest.json): our
  * class-conditional UNet (tools/train/) as the world's own denoiser at any multiple of its native side. The manifest
  * and weights load lazily, relative to the index (so a built dist/ works from any static path); the manifest must
- * agree with the entry the picker listed. Per device it keeps one weight upload and one network per image side,
- * cached on the network's key (weights SHA-256 + side). Guidance is not this layer's business: src/guidance/compose.ts
- * wraps these denoisers.
+ * agree with the entry the picker listed. Per device it keeps one weight upload and one network per image side and
+ * Skip-Tuning ρ, cached on the network's key (weights SHA-256 + side + ρ). Guidance is not this layer's business:
+ * src/guidance/compose.ts wraps these denoisers.
  */
 import type { GpuResources } from '../../gpu/context';
-import type { ImageWorldInfo, LoadProgress, World } from '../types';
+import type { ImageWorldInfo, LoadProgress, NetworkOptions, World } from '../types';
 import type { WorldIndexEntry } from '../world-index';
 import { createUnetDenoiser, unetKey, type UnetDenoiser } from './denoiser';
 import { compileGraph } from './graph';
 import { uploadWeights, type GpuWeights } from './gpu-weights';
 import { checkManifest, loadModel, type LoadedModel, type Manifest } from './manifest';
+
+/** Skip-tuned networks kept per device, besides the untuned ones. */
+const MAX_TUNED = 4;
 
 interface DeviceState {
   weights: Promise<GpuWeights>;
@@ -84,15 +87,25 @@ export function imageWorld(entry: WorldIndexEntry, folderUrl: (folder: string) =
     return manifest;
   };
 
-  const network = async (gpu: GpuResources, state: DeviceState, size: number): Promise<UnetDenoiser> => {
+  const network = async (
+    gpu: GpuResources,
+    state: DeviceState,
+    size: number,
+    options: NetworkOptions,
+  ): Promise<UnetDenoiser> => {
     const loaded = await load();
-    const key = unetKey(loaded.manifest.sha256, size);
+    const { skipTuning } = options;
+    const key = unetKey(loaded.manifest.sha256, size, skipTuning);
     let d = state.networks.get(key);
     if (!d) {
       // At the native size the bottleneck stays readable after a call: AMED's learned predictor taps it (io.tap).
       const tap = loaded.manifest.architecture.taps?.bottleneck;
       const keep = size === entry.size && tap ? [tap] : [];
-      d = state.weights.then((weights) => createUnetDenoiser(gpu, loaded, { size, keep }, weights));
+      d = state.weights.then((weights) => createUnetDenoiser(gpu, loaded, { size, keep, skipTuning }, weights));
+      // Each ρ a slider visits compiles its own network (its activations too): keep the few most recent tuned ones.
+      // Dropped, not destroyed: a run in flight may still record with it.
+      const tuned = [...state.networks.keys()].filter((k) => k.includes(':skip('));
+      if (key.includes(':skip(') && tuned.length >= MAX_TUNED) state.networks.delete(tuned[0]);
       d.catch(() => state.networks.delete(key));
       state.networks.set(key, d);
     }
@@ -110,7 +123,7 @@ export function imageWorld(entry: WorldIndexEntry, folderUrl: (folder: string) =
     async load(progress) {
       await load(progress);
     },
-    gpuDenoiser(gpu: GpuResources, size = entry.size) {
+    gpuDenoiser(gpu: GpuResources, size = entry.size, options: NetworkOptions = {}) {
       let state = devices.get(gpu);
       if (!state) {
         // The packed weights do not depend on the image side: compile at the native one to know them.
@@ -121,7 +134,7 @@ export function imageWorld(entry: WorldIndexEntry, folderUrl: (folder: string) =
         weights.catch(() => devices.delete(gpu));
         devices.set(gpu, state);
       }
-      return network(gpu, state, size);
+      return network(gpu, state, size, options);
     },
   };
 }

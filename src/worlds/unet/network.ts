@@ -19,6 +19,7 @@ import {
 } from './kernels';
 import type { MemoryPlan } from './memory';
 import { CONV_CHANNEL_BLOCK, paddedChannels } from './pack';
+import { skipScale, type SkipTuning } from './skip-tuning';
 
 interface Dispatch {
   pipeline: GPUComputePipeline;
@@ -41,6 +42,8 @@ export class CompiledNetwork {
     readonly graph: CompiledGraph,
     readonly plan: MemoryPlan,
     readonly capacity: number,
+    /** Skip-Tuning's ρ per long skip, written into the concat steps' uniforms (skip-tuning.ts). */
+    readonly skipTuning?: SkipTuning,
   ) {
     const { device } = gpu;
     const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -195,11 +198,13 @@ export class CompiledNetwork {
       case 'concat': {
         const [a, b] = step.inputs.map((v) => this.graph.shapes.get(v)!);
         kernel = 'concatChannels';
+        const second_scale = skipScale(this.skipTuning, step.skip, this.graph.skips);
         params = {
           first_channels: a.c,
           second_channels: b.c,
           plane: shape.h * shape.w,
           invocations: cap * elements(shape),
+          second_scale,
         };
         resources = [value(step.inputs[0]), value(step.inputs[1]), value(step.output)];
         grid = perSample(elements(shape));
