@@ -94,7 +94,7 @@ export interface ResolvedSample {
 const DEFAULT_COUNT = 1024;
 
 export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegistry): ResolvedSample {
-  requireObject(options, 'options');
+  options = requireObject(options, 'options') as unknown as typeof options;
   const world = worlds.resolve(options.world);
   const samplerId = oneOf(
     options.sampler,
@@ -194,7 +194,7 @@ export interface ResolvedDenoise {
 }
 
 export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegistry): ResolvedDenoise {
-  requireObject(options, 'options');
+  options = requireObject(options, 'options') as unknown as typeof options;
   const world = worlds.resolve(options.world);
   const { size, dim } = resolveSize(world, options.size);
   if (!(options.x instanceof Float32Array) || options.x.length === 0 || options.x.length % dim !== 0) {

@@ -48,7 +48,7 @@ export async function reflow(
   options: ReflowOptions,
   deps: { registry: WorldRegistry; gpu: GpuContext; sample: Sample },
 ): Promise<ReflowResult> {
-  requireObject(options, 'options');
+  options = requireObject(options, 'options') as unknown as typeof options;
   const parent = deps.registry.resolve(options.world);
   if (parent.kind !== '2d')
     throw new RangeError(

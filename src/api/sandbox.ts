@@ -135,7 +135,8 @@ export class Sandbox {
 
   /** A world's classifier's verdict on its images (its native side, or a multiple averaged down), in WGSL. */
   async classify(options: ClassifyOptions): Promise<ClassifyResult> {
-    const { world, classifier } = this.classifierOf(requireObject(options, 'options').world);
+    options = requireObject(options, 'options') as unknown as ClassifyOptions;
+    const { world, classifier } = this.classifierOf(options.world);
     const { size, channels, classes } = await classifier.load();
     const { images, count, side } = resolveClassifyOptions(
       options,
@@ -171,6 +172,7 @@ export class Sandbox {
 
   /** D(x; σ) for a batch; σ is one number or one per sample. */
   async denoise(options: DenoiseOptions): Promise<Float32Array> {
+    options = requireObject(options, 'options') as unknown as DenoiseOptions;
     const { world, x, sigma, size, labels, cfg, upsampleGuidance } = resolveDenoiseOptions(options, this.registry);
     const D = await this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
@@ -181,6 +183,7 @@ export class Sandbox {
   }
 
   async sample(options: SampleOptions): Promise<SampleResult> {
+    options = requireObject(options, 'options') as unknown as SampleOptions;
     const run = resolveSampleOptions(options, this.registry);
     // A sampler that must prepare (AMED: its learned predictor or a calibration, cached) does so first, reporting
     // progress under the name it gives the preparation; then it runs like any other plan.
@@ -225,7 +228,7 @@ export class Sandbox {
   async calibrateAmed(
     options: SampleOptionsWithout<'sampler'> & { sampler?: 'amed' | 'amed_plugin' },
   ): Promise<AmedCalibration> {
-    requireObject(options, 'options');
+    options = requireObject(options, 'options') as unknown as typeof options;
     const sampler = oneOf(options.sampler ?? 'amed', 'sampler', ['amed', 'amed_plugin']);
     const run = resolveSampleOptions({ ...options, sampler }, this.registry);
     return calibrationForRun(await this.prepareContext(run, options));
@@ -293,7 +296,7 @@ export class Sandbox {
     sigmaMin?: number;
     rho?: number;
   }): Float64Array {
-    requireObject(options, 'options');
+    options = requireObject(options, 'options') as unknown as typeof options;
     const schedule = oneOf(
       options.schedule,
       'schedule',
@@ -311,7 +314,7 @@ export class Sandbox {
   /** RK4 reference solve (1000 log-σ steps) from the same noise as `sample` with these options; cached by
    *  referenceKey. */
   async reference(options: ReferenceOptions): Promise<Float32Array> {
-    requireObject(options, 'options');
+    options = requireObject(options, 'options') as unknown as typeof options;
     const run = resolveReference(options, this.registry);
     const key = referenceKey(await this.denoiserKey(run.world, referenceDenoiser(run)), run);
     let cached = this.references.get(key);
@@ -326,14 +329,14 @@ export class Sandbox {
 
   /** Names the result of reference() with these options: its denoiser's key() plus the noise and σ range. */
   async referenceKey(options: ReferenceOptions): Promise<string> {
-    requireObject(options, 'options');
+    options = requireObject(options, 'options') as unknown as typeof options;
     const run = resolveReference(options, this.registry);
     return referenceKey(await this.denoiserKey(run.world, referenceDenoiser(run)), run);
   }
 
   /** Names the result of sample() with these options: its denoiser's key() plus the noise and the plan. */
   async sampleKey(options: SampleOptions): Promise<string> {
-    requireObject(options, 'options');
+    options = requireObject(options, 'options') as unknown as typeof options;
     const run = resolveSampleOptions(options, this.registry);
     const denoiser = { size: run.size, cfg: run.cfg, upsampleGuidance: run.upsampleGuidance };
     return sampleKey(await this.denoiserKey(run.world, denoiser), run);
@@ -365,7 +368,7 @@ export class Sandbox {
 
   /** Exact samples of a 2D world's target (counter-based RNG, so a seed always gives the same set). */
   targetSamples(options: { world: WorldArg; count: number; seed?: number }): Float32Array {
-    requireObject(options, 'options');
+    options = requireObject(options, 'options') as unknown as typeof options;
     const world = this.registry.resolve(options.world);
     if (!world.exact) throw new RangeError(`world: ${world.id} has no exact target samples; use a 2D mixture`);
     const count = integerIn(options.count, 'count', 1, 1 << 20);
@@ -374,7 +377,7 @@ export class Sandbox {
 
   /** Exact-world metrics of a sample set: RMSE to a reference (if given), mean log-likelihood, sliced W2. */
   evaluate(options: { world: WorldArg; samples: Float32Array; reference?: Float32Array; seed?: number }): Metrics {
-    requireObject(options, 'options');
+    options = requireObject(options, 'options') as unknown as typeof options;
     const world = this.registry.resolve(options.world);
     if (!world.exact) throw new RangeError(`world: ${world.id} has no exact density; metrics need a 2D mixture`);
     const samples = samplesArray(options.samples, 'samples', world.dim, MAX_X);

@@ -1,10 +1,18 @@
 /** Argument checks for the public API: every message names the field and its allowed range. */
 
-/** The options argument of a method: a plain object (not null, an array or a primitive). */
+/** The options argument of a method: a plain object (not null, an array or a primitive). Returns a shallow copy of
+ *  its own fields, read once: a getter that throws (or a Proxy trap) fails here, with a message naming the
+ *  argument, and a getter can't hand validation one value and the run another. */
 export function requireObject(value: unknown, field: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new TypeError(`${field}: must be an options object, got ${describe(value)}`);
-  return value as Record<string, unknown>;
+  try {
+    return { ...value };
+  } catch (error) {
+    throw new TypeError(`${field}: could not be read (${String((error as Error)?.message ?? 'error').slice(0, 60)})`, {
+      cause: error,
+    });
+  }
 }
 
 export function integerIn(value: unknown, field: string, min: number, max: number): number {

@@ -95,6 +95,39 @@ describe('every method validates its whole argument first (GPU stubbed)', () => 
     await expect(sandbox.loadClassifier(null as never)).rejects.toThrow(/^options: /);
   });
 
+  it('options whose getters or Proxy traps throw: a rejection naming `options`, not the getter’s error', async () => {
+    const trap = Object.defineProperty({ world: 'gmm:ring8' }, 'steps', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    for (const bad of [trap, proxy]) {
+      for (const method of [
+        'sample',
+        'denoise',
+        'reference',
+        'sampleKey',
+        'calibrateAmed',
+        'reflow',
+        'classify',
+      ] as const)
+        await expect((sandbox[method] as (o: unknown) => Promise<unknown>)(bad), method).rejects.toThrow(
+          /^options: could not be read \((boom|trap)\)/,
+        );
+      for (const method of ['evaluate', 'sigmas', 'targetSamples'] as const)
+        expect(() => (sandbox[method] as (o: unknown) => unknown)(bad), method).toThrow(/^options: could not be read/);
+    }
+  });
+
   it('reference and calibrateAmed reject, never throw synchronously, on invalid options', async () => {
     const calls = [
       () => sandbox.reference({ world: 'gmm:ring8', steps: 0 }),
