@@ -4,7 +4,16 @@ import { resolveOptions, validateOption, type OptionValue } from '../sampling/op
 import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
 import type { WorldArg, WorldRegistry } from '../worlds/registry';
 import type { World } from '../worlds/types';
-import { finiteArray, integerIn, numberIn, oneOf } from './validate';
+import {
+  describe,
+  finiteArray,
+  integerIn,
+  numberIn,
+  oneOf,
+  optionalFunction,
+  optionalSignal,
+  requireObject,
+} from './validate';
 import {
   defaultCount,
   resolveCfg,
@@ -18,6 +27,14 @@ import type { SkipTuning } from '../worlds/unet/skip-tuning';
 
 const MAX_STEPS = 1000;
 const MAX_COUNT = 1 << 18;
+/** σ_min's floor: far below any useful σ, far above float32's smallest normal (1.2e-38), so σ², log σ and the step
+ *  ratios the plans compute stay finite. */
+const MIN_SIGMA_MIN = 1e-5;
+/** |z| bound of explicit noise: a standard normal never comes near it, and σ_max·z stays far below float max. */
+const MAX_NOISE = 1e3;
+/** |x| bound of denoise inputs: σ_max · MAX_NOISE, so any state a run can reach is accepted, and squares of
+ *  differences stay far below float32's max (3.4e38). */
+export const MAX_X = 1e6;
 
 /** The arguments every run takes; a sampler's own options come beside them (SampleOptions). */
 interface CoreSampleOptions extends ImageOptions {
@@ -81,7 +98,7 @@ export interface ResolvedSample {
 const DEFAULT_COUNT = 1024;
 
 export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegistry): ResolvedSample {
-  if (!options || typeof options !== 'object') throw new TypeError('sample: options must be an object');
+  options = requireObject(options, 'options') as unknown as typeof options;
   const world = worlds.resolve(options.world);
   const samplerId = oneOf(
     options.sampler,
@@ -112,20 +129,27 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const sigmaMax = numberIn(options.sigmaMax ?? DEFAULT_SCHEDULE_OPTIONS.sigmaMax, 'sigmaMax', 0, 1000, {
     exclusiveMin: true,
   });
-  const sigmaMin = numberIn(options.sigmaMin ?? DEFAULT_SCHEDULE_OPTIONS.sigmaMin, 'sigmaMin', 0, sigmaMax, {
-    exclusiveMin: true,
-  });
+  const sigmaMin = numberIn(options.sigmaMin ?? DEFAULT_SCHEDULE_OPTIONS.sigmaMin, 'sigmaMin', MIN_SIGMA_MIN, sigmaMax);
   if (sigmaMin >= sigmaMax) throw new RangeError(`sigmaMin: must be below sigmaMax (${sigmaMax}), got ${sigmaMin}`);
   const rho = numberIn(options.rho ?? DEFAULT_SCHEDULE_OPTIONS.rho, 'rho', 0.1, 100);
   const seed = integerIn(options.seed ?? 0, 'seed', 0, 0xffffffff);
   const { size, dim } = resolveSize(world, options.size);
+  if (options.noise !== undefined && !(options.noise instanceof Float32Array))
+    throw new TypeError(`noise: must be a Float32Array of count × ${dim} values, got ${describe(options.noise)}`);
+  // Without a count, the noise gives it: it must hold a whole, non-zero number of samples.
+  if (options.count === undefined && options.noise && (options.noise.length === 0 || options.noise.length % dim))
+    throw new RangeError(`noise: length must be a non-zero multiple of dim ${dim}, got ${options.noise.length}`);
   const count = integerIn(
     options.count ?? defaultCount(world, dim, options.noise, DEFAULT_COUNT),
     'count',
     1,
     MAX_COUNT,
   );
-  const noise = options.noise === undefined ? undefined : finiteArray(options.noise, 'noise', count * dim);
+  const noise = options.noise === undefined ? undefined : finiteArray(options.noise, 'noise', count * dim, MAX_NOISE);
+  if (options.trajectory !== undefined && typeof options.trajectory !== 'boolean')
+    throw new TypeError(`trajectory: must be true or false, got ${typeof options.trajectory}`);
+  optionalSignal(options.signal);
+  optionalFunction(options.onProgress, 'onProgress');
   const labels = resolveLabels(world, options.label, count);
   const cfg = resolveCfg(world, options.cfg);
   const upsampleGuidance = resolveUpsampleGuidance(world, size, options.upsampleGuidance);
@@ -177,14 +201,14 @@ export interface ResolvedDenoise {
 }
 
 export function resolveDenoiseOptions(options: DenoiseOptions, worlds: WorldRegistry): ResolvedDenoise {
-  if (!options || typeof options !== 'object') throw new TypeError('denoise: options must be an object');
+  options = requireObject(options, 'options') as unknown as typeof options;
   const world = worlds.resolve(options.world);
   const { size, dim } = resolveSize(world, options.size);
   if (!(options.x instanceof Float32Array) || options.x.length === 0 || options.x.length % dim !== 0) {
     throw new RangeError(`x: must be a non-empty Float32Array whose length is a multiple of dim ${dim}`);
   }
   const count = integerIn(options.x.length / dim, 'x.length / dim', 1, MAX_COUNT);
-  const x = finiteArray(options.x, 'x', count * dim);
+  const x = finiteArray(options.x, 'x', count * dim, MAX_X);
   let sigma: Float32Array;
   if (typeof options.sigma === 'number') {
     sigma = new Float32Array(count).fill(numberIn(options.sigma, 'sigma', 0, 1000, { exclusiveMin: true }));

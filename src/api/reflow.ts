@@ -13,7 +13,7 @@ import { pairFlowWorld, type Pairs } from '../worlds/pair-flow';
 import type { WorldRegistry, WorldArg } from '../worlds/registry';
 import type { World } from '../worlds/types';
 import type { SampleOptions } from './options';
-import { integerIn } from './validate';
+import { integerIn, optionalFunction, optionalSignal, requireObject } from './validate';
 
 export interface ReflowOptions {
   world: WorldArg;
@@ -48,6 +48,7 @@ export async function reflow(
   options: ReflowOptions,
   deps: { registry: WorldRegistry; gpu: GpuContext; sample: Sample },
 ): Promise<ReflowResult> {
+  options = requireObject(options, 'options') as unknown as typeof options;
   const parent = deps.registry.resolve(options.world);
   if (parent.kind !== '2d')
     throw new RangeError(
@@ -56,6 +57,8 @@ export async function reflow(
   const count = integerIn(options.pairs ?? 10_000, 'pairs', 500, 65_536);
   const teacherSteps = integerIn(options.teacherSteps ?? 64, 'teacherSteps', 8, 1000);
   const seed = integerIn(options.seed ?? 1, 'seed', 0, 0xffffffff);
+  optionalFunction(options.onProgress, 'onProgress');
+  optionalSignal(options.signal);
   const progress = options.onProgress ?? (() => {});
 
   // 1. Pairs from the parent's flow, from explicit noise so ε is known exactly.

@@ -15,11 +15,12 @@ import { isGuided } from '../guidance/upsample';
 import { GuidedDenoisers, type GuidanceOptions } from '../guidance/compose';
 import { SAMPLERS } from '../sampling/samplers';
 import type { OptionSpec, OptionValue } from '../sampling/option-spec';
-import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
+import { SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
 import { WorldRegistry, type ImageWorldSource, type WorldArg } from '../worlds/registry';
 import type { LoadProgress, World, WorldInfo } from '../worlds/types';
 import type { GmmSpec } from '../worlds/gmm';
 import {
+  MAX_X,
   resolveDenoiseOptions,
   resolveSampleOptions,
   type DenoiseOptions,
@@ -27,7 +28,7 @@ import {
   type SampleOptions,
   type SampleOptionsWithout,
 } from './options';
-import { integerIn, numberIn, oneOf } from './validate';
+import { finiteArray, finiteResult, integerIn, oneOf, optionalFunction, requireObject, samplesArray } from './validate';
 import { calibrationForRun, importCalibration, type AmedCalibration } from '../sampling/amed/calibrations';
 import type { AmedRunInfo } from '../sampling/amed/run-info';
 import { PrepareMemo, type Prepared, type PrepareContext } from '../sampling/prepare';
@@ -120,18 +121,22 @@ export class Sandbox {
 
   /** Downloads a world's weights (image worlds) ahead of its first run, reporting bytes loaded and the total. */
   async loadWorld(world: WorldArg, progress?: LoadProgress): Promise<void> {
-    await this.registry.resolve(world).load?.(progress);
+    const resolved = this.registry.resolve(world);
+    if (progress !== undefined) optionalFunction(requireObject(progress, 'progress').onProgress, 'progress.onProgress');
+    await resolved.load?.(progress);
   }
 
   /** Downloads the classifier a world's manifest names (default: the first listed world with one) ahead of the
    *  first `classify`, with progress. */
   async loadClassifier(options: LoadProgress & { world?: string } = {}): Promise<void> {
+    optionalFunction(requireObject(options, 'options').onProgress, 'onProgress');
     await this.classifierOf(options.world).classifier.load(options);
   }
 
   /** A world's classifier's verdict on its images (its native side, or a multiple averaged down), in WGSL. */
   async classify(options: ClassifyOptions): Promise<ClassifyResult> {
-    const { world, classifier } = this.classifierOf(options?.world);
+    options = requireObject(options, 'options') as unknown as ClassifyOptions;
+    const { world, classifier } = this.classifierOf(options.world);
     const { size, channels, classes } = await classifier.load();
     const { images, count, side } = resolveClassifyOptions(
       options,
@@ -167,11 +172,12 @@ export class Sandbox {
 
   /** D(x; σ) for a batch; σ is one number or one per sample. */
   async denoise(options: DenoiseOptions): Promise<Float32Array> {
+    options = requireObject(options, 'options') as unknown as DenoiseOptions;
     const { world, x, sigma, size, labels, cfg, upsampleGuidance, skipTuning } = resolveDenoiseOptions(
       options,
       this.registry,
     );
-    return this.gpu.run((gpu) =>
+    const D = await this.gpu.run((gpu) =>
       withErrorScopes(gpu.device, async () =>
         denoiseGpu(
           gpu,
@@ -182,9 +188,11 @@ export class Sandbox {
         ),
       ),
     );
+    return finiteResult(D, 'denoise');
   }
 
   async sample(options: SampleOptions): Promise<SampleResult> {
+    options = requireObject(options, 'options') as unknown as SampleOptions;
     const run = resolveSampleOptions(options, this.registry);
     // A sampler that must prepare (AMED: its learned predictor or a calibration, cached) does so first, reporting
     // progress under the name it gives the preparation; then it runs like any other plan.
@@ -212,6 +220,7 @@ export class Sandbox {
         }),
       ),
     );
+    finiteResult(result.samples, 'samples');
     return {
       samples: result.samples,
       nfe: plan.nfe,
@@ -225,11 +234,13 @@ export class Sandbox {
   }
 
   /** Forward-only AMED calibration for a world and NFE budget (or steps): per-step (r, c), JSON-exportable. */
-  calibrateAmed(
+  async calibrateAmed(
     options: SampleOptionsWithout<'sampler'> & { sampler?: 'amed' | 'amed_plugin' },
   ): Promise<AmedCalibration> {
-    const run = resolveSampleOptions({ ...options, sampler: options.sampler ?? 'amed' }, this.registry);
-    return this.prepareContext(run, options).then(calibrationForRun);
+    options = requireObject(options, 'options') as unknown as typeof options;
+    const sampler = oneOf(options.sampler ?? 'amed', 'sampler', ['amed', 'amed_plugin']);
+    const run = resolveSampleOptions({ ...options, sampler }, this.registry);
+    return calibrationForRun(await this.prepareContext(run, options));
   }
 
   /** Installs a calibration exported by calibrateAmed (JSON text or object); later AMED runs on that grid and
@@ -283,7 +294,7 @@ export class Sandbox {
   }
 
   /** Live ReFlow of a 2D world: pairs from its flow, a kernel-regression fit, a new world id usable in `sample`. */
-  reflow(options: ReflowOptions): Promise<ReflowResult> {
+  async reflow(options: ReflowOptions): Promise<ReflowResult> {
     return reflow(options, { registry: this.registry, gpu: this.gpu, sample: (o) => this.sample(o) });
   }
 
@@ -295,22 +306,25 @@ export class Sandbox {
     sigmaMin?: number;
     rho?: number;
   }): Float64Array {
+    options = requireObject(options, 'options') as unknown as typeof options;
     const schedule = oneOf(
       options.schedule,
       'schedule',
       SCHEDULES.map((s) => s.id),
     );
     const steps = integerIn(options.steps, 'steps', 1, 1000);
-    const o = {
-      ...DEFAULT_SCHEDULE_OPTIONS,
-      ...stripUndefined({ sigmaMax: options.sigmaMax, sigmaMin: options.sigmaMin, rho: options.rho }),
-    };
-    return scheduleById(schedule)!.build(steps, o);
+    // The same ranges as sample()'s, so a grid drawn here is one a run accepts.
+    const { sigmaMax, sigmaMin, rho } = resolveSampleOptions(
+      { world: 'gmm:ring8', sampler: 'euler', steps, ...scheduleArgs(options) },
+      this.registry,
+    );
+    return finiteResult(scheduleById(schedule)!.build(steps, { sigmaMax, sigmaMin, rho }), 'sigmas');
   }
 
   /** RK4 reference solve (1000 log-σ steps) from the same noise as `sample` with these options; cached by
    *  referenceKey. */
   async reference(options: ReferenceOptions): Promise<Float32Array> {
+    options = requireObject(options, 'options') as unknown as typeof options;
     const run = resolveReference(options, this.registry);
     const key = referenceKey(await this.denoiserKey(run.world, referenceDenoiser(run)), run);
     let cached = this.references.get(key);
@@ -325,12 +339,14 @@ export class Sandbox {
 
   /** Names the result of reference() with these options: its denoiser's key() plus the noise and σ range. */
   async referenceKey(options: ReferenceOptions): Promise<string> {
+    options = requireObject(options, 'options') as unknown as typeof options;
     const run = resolveReference(options, this.registry);
     return referenceKey(await this.denoiserKey(run.world, referenceDenoiser(run)), run);
   }
 
   /** Names the result of sample() with these options: its denoiser's key() plus the noise and the plan. */
   async sampleKey(options: SampleOptions): Promise<string> {
+    options = requireObject(options, 'options') as unknown as typeof options;
     const run = resolveSampleOptions(options, this.registry);
     const denoiser = {
       size: run.size,
@@ -361,12 +377,13 @@ export class Sandbox {
           signal,
         }),
       );
-      return result.samples;
+      return finiteResult(result.samples, 'reference');
     });
   }
 
   /** Exact samples of a 2D world's target (counter-based RNG, so a seed always gives the same set). */
   targetSamples(options: { world: WorldArg; count: number; seed?: number }): Float32Array {
+    options = requireObject(options, 'options') as unknown as typeof options;
     const world = this.registry.resolve(options.world);
     if (!world.exact) throw new RangeError(`world: ${world.id} has no exact target samples; use a 2D mixture`);
     const count = integerIn(options.count, 'count', 1, 1 << 20);
@@ -375,15 +392,24 @@ export class Sandbox {
 
   /** Exact-world metrics of a sample set: RMSE to a reference (if given), mean log-likelihood, sliced W2. */
   evaluate(options: { world: WorldArg; samples: Float32Array; reference?: Float32Array; seed?: number }): Metrics {
+    options = requireObject(options, 'options') as unknown as typeof options;
     const world = this.registry.resolve(options.world);
     if (!world.exact) throw new RangeError(`world: ${world.id} has no exact density; metrics need a 2D mixture`);
-    const count = options.samples.length / world.dim;
-    const target = world.exact.sampleTarget(count, numberIn(options.seed ?? 0, 'seed', 0, 0xffffffff) + 1);
-    return {
-      ...(options.reference ? { rmse: rmse(options.samples, options.reference, world.dim) } : {}),
-      logLikelihood: mean(world.exact.logDensity(options.samples, count)),
-      slicedW2: slicedW2(options.samples, target, world.dim),
+    const samples = samplesArray(options.samples, 'samples', world.dim, MAX_X);
+    const count = samples.length / world.dim;
+    integerIn(count, 'samples.length / dim', 1, 1 << 20);
+    const reference =
+      options.reference === undefined ? undefined : finiteArray(options.reference, 'reference', samples.length, MAX_X);
+    const seed = integerIn(options.seed ?? 0, 'seed', 0, 0xffffffff - 1);
+    const target = world.exact.sampleTarget(count, seed + 1);
+    const metrics: Metrics = {
+      ...(reference ? { rmse: rmse(samples, reference, world.dim) } : {}),
+      logLikelihood: mean(world.exact.logDensity(samples, count)),
+      slicedW2: slicedW2(samples, target, world.dim),
     };
+    for (const [key, value] of Object.entries(metrics))
+      if (!Number.isFinite(value)) throw new RangeError(`${key}: the metric is not finite for these samples`);
+    return metrics;
   }
 
   destroy(): void {
@@ -410,6 +436,9 @@ function upsampleGuidanceCost(plan: Plan, run: ResolvedSample): number {
   return plan.nfe + guided / (run.size / run.world.image.size) ** 2;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** The σ-range arguments that were given (an absent one takes sample()'s default). */
+function scheduleArgs(o: { sigmaMax?: number; sigmaMin?: number; rho?: number }) {
+  return Object.fromEntries(
+    (['sigmaMax', 'sigmaMin', 'rho'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]),
+  );
 }

@@ -2,21 +2,19 @@
  * PNG export and import with the sandbox settings inside, via fast-png. Two tEXt chunks:
  * `parameters`, the A1111-style infotext other tools read, and `sandbox-state`, the full state as JSON, which
  * restores the exact view. Reading prefers `sandbox-state`, falls back to `parameters`, and never throws: damaged,
- * foreign or oversized files give the defaults and a notice.
+ * foreign or oversized files restore nothing (the page keeps its settings) and say so in a notice.
  */
-import { decode, encode, hasPngSignature } from 'fast-png';
-import { fromInfotext } from '../state/infotext';
+import { encode } from 'fast-png';
 import type { SandboxState } from '../state/params';
 import { sanitizeState, type KnownSampler, type KnownWorld, type SanitizedState } from '../state/validate-state';
 import { jsonToLatin1, textFromLatin1, textToLatin1 } from './latin1-text';
+import { readPngText } from './png-read';
+import { fromInfotext, MAX_INFOTEXT_CHARS } from '../state/infotext';
 
 export const PARAMETERS_CHUNK = 'parameters';
 export const STATE_CHUNK = 'sandbox-state';
 
-/** Far above any grid the page exports (6 × 10 cells of 512² RGBA is 60 MB raw, less compressed). */
-export const MAX_PNG_BYTES = 64 * 2 ** 20;
-/** Decoding allocates width × height × 4 bytes (or ×8 at 16 bits); the header is checked before that happens. */
-const MAX_PNG_PIXELS = 2 ** 26;
+export { MAX_PNG_BYTES } from './png-read';
 
 export interface RgbaImage {
   data: Uint8Array | Uint8ClampedArray;
@@ -55,60 +53,50 @@ export function encodePng(
   });
 }
 
-/** Width × height from the IHDR chunk, which the PNG spec requires first, right after the signature. */
-function headerSize(bytes: Uint8Array): { width: number; height: number } | undefined {
-  if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { width: view.getUint32(16), height: view.getUint32(20) };
-}
-
-/** The tEXt chunks of a PNG, or a reason it can't be read. */
-function readTextChunks(bytes: unknown): Record<string, string> | string {
-  if (!(bytes instanceof Uint8Array)) return 'PNG: expected the bytes of a file';
-  if (bytes.length > MAX_PNG_BYTES) return `PNG: the file is ${bytes.length} bytes, at most ${MAX_PNG_BYTES} allowed`;
-  if (!hasPngSignature(bytes)) return 'PNG: not a PNG file (wrong signature)';
-  const size = headerSize(bytes);
-  if (!size) return 'PNG: the file is damaged (no IHDR header)';
-  if (size.width * size.height > MAX_PNG_PIXELS)
-    return `PNG: ${size.width} × ${size.height} pixels is too large to read (at most ${MAX_PNG_PIXELS} pixels)`;
-  try {
-    return decode(bytes).text;
-  } catch (error) {
-    return `PNG: the file is damaged or truncated (${String((error as Error)?.message ?? error).slice(0, 80)})`;
-  }
-}
-
 const own = (text: Record<string, string>, key: string) =>
   Object.prototype.hasOwnProperty.call(text, key) ? text[key] : undefined;
 
-/** The sandbox state a PNG carries. Never throws. */
+/** What the page does when a PNG gives nothing usable: it keeps the current settings (source 'none'). */
+const KEPT = 'nothing restored; the current settings are kept';
+
+/** The sandbox state a PNG carries. Never throws. With source 'none' the state is the defaults, for callers that
+ *  need one, but nothing was restored: the page keeps its settings, and the notices say so. */
 export function decodePngState(
   bytes: Uint8Array,
   worlds: readonly KnownWorld[],
   samplers: readonly KnownSampler[],
 ): DecodedPngState {
-  const text = readTextChunks(bytes);
+  const read = readPngText(bytes);
   const notices: string[] = [];
-  if (typeof text === 'string') notices.push(`${text}; using the defaults`);
+  if (typeof read === 'string') notices.push(`${read}; ${KEPT}`);
   else {
+    const { text } = read;
+    notices.push(...read.skipped);
     const json = own(text, STATE_CHUNK);
     if (json !== undefined) {
       try {
         const result = sanitizeState(JSON.parse(json), worlds, samplers);
-        return { ...result, source: 'sandbox-state' };
+        return { ...result, notices: [...notices, ...result.notices], source: 'sandbox-state' };
       } catch {
         notices.push(`PNG: the "${STATE_CHUNK}" chunk is not valid JSON; ignored`);
       }
     }
-    const parameters = own(text, PARAMETERS_CHUNK);
+    let parameters = own(text, PARAMETERS_CHUNK);
+    if (parameters !== undefined && parameters.length > MAX_INFOTEXT_CHARS) {
+      // An infotext this long is not ours; reading it would replace every setting with its default.
+      notices.push(
+        `PNG: the "${PARAMETERS_CHUNK}" chunk has ${parameters.length} characters, at most ${MAX_INFOTEXT_CHARS} allowed; ignored`,
+      );
+      parameters = undefined;
+    }
     if (parameters !== undefined) {
       const result = fromInfotext(textFromLatin1(parameters), worlds, samplers);
       return { state: result.state, notices: [...notices, ...result.notices], source: 'parameters' };
     }
     notices.push(
-      json === undefined
-        ? `PNG: no sandbox settings in this image (no "${STATE_CHUNK}" or "${PARAMETERS_CHUNK}" chunk); using the defaults`
-        : `PNG: no "${PARAMETERS_CHUNK}" chunk to fall back on; using the defaults`,
+      json === undefined && own(text, PARAMETERS_CHUNK) === undefined
+        ? `PNG: no sandbox settings in this image (no "${STATE_CHUNK}" or "${PARAMETERS_CHUNK}" chunk); ${KEPT}`
+        : `PNG: no usable "${PARAMETERS_CHUNK}" chunk to fall back on; ${KEPT}`,
     );
   }
   return { ...sanitizeState({}, worlds, samplers), notices, source: 'none' };

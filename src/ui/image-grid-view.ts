@@ -91,7 +91,8 @@ export class ImageGridView extends LitElement {
       const left = (n % columns) * (side + GAP_PX);
       const top = Math.floor(n / columns) * (side + GAP_PX);
       const style = `left:${percent(left, image.width)};top:${percent(top, image.height)};width:${percent(side, image.width)};height:${percent(side, image.height)}`;
-      return html`<span class="cell" style=${style} title=${title} data-cell=${n}></span>`;
+      // A property binding (style.cssText, CSSOM), not a style attribute: the page's CSP allows no inline styles.
+      return html`<span class="cell" .style=${style} title=${title} data-cell=${n}></span>`;
     });
   }
 

@@ -30,19 +30,31 @@ export function validateGmm(spec: GmmSpec, field = 'world'): void {
       `${field}: means, stds and weights must have matching lengths (got ${k}, ${stds.length}, ${weights.length})`,
     );
   }
-  means.forEach((m, i) => {
-    if (!Array.isArray(m) || m.length !== 2 || !m.every((v) => Number.isFinite(v) && Math.abs(v) <= 1e4)) {
+  // Index loops, not forEach/every: those skip the holes of a sparse array, which would let one through.
+  for (let i = 0; i < k; i++) {
+    const m = means[i];
+    if (!Array.isArray(m) || m.length !== 2 || !(finiteIn(m[0], 1e4) && finiteIn(m[1], 1e4))) {
       throw new RangeError(`${field}.means[${i}]: must be [x, y] with finite |values| ≤ 10000`);
     }
-  });
-  stds.forEach((s, i) => {
-    if (!(Number.isFinite(s) && s > 0 && s <= 1e3))
-      throw new RangeError(`${field}.stds[${i}]: std must be > 0 and ≤ 1000, got ${s}`);
-  });
-  weights.forEach((w, i) => {
-    if (!(Number.isFinite(w) && w >= 0)) throw new RangeError(`${field}.weights[${i}]: weight must be ≥ 0, got ${w}`);
-  });
-  if (!(weights.reduce((a, b) => a + b, 0) > 0)) throw new RangeError(`${field}.weights: must have a positive sum`);
+  }
+  for (let i = 0; i < k; i++) {
+    const s = stds[i];
+    if (!(finiteIn(s, 1e3) && s > 0)) throw new RangeError(`${field}.stds[${i}]: std must be > 0 and ≤ 1000, got ${s}`);
+  }
+  let total = 0;
+  for (let i = 0; i < k; i++) {
+    const w = weights[i];
+    if (!(finiteIn(w, Number.MAX_VALUE) && w >= 0))
+      throw new RangeError(`${field}.weights[${i}]: weight must be ≥ 0, got ${w}`);
+    total += w;
+  }
+  // Finite weights can still sum to Infinity, and then every normalised weight is 0 or NaN.
+  if (!Number.isFinite(total)) throw new RangeError(`${field}.weights: the sum must be finite, got ${total}`);
+  if (!(total > 0)) throw new RangeError(`${field}.weights: must have a positive sum`);
+}
+
+function finiteIn(v: unknown, maxAbs: number): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= maxAbs;
 }
 
 export function logWeights(spec: GmmSpec): Float64Array {

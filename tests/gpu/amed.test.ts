@@ -45,11 +45,21 @@ describe('AMED through the public API on the GPU', () => {
       const calibration = JSON.stringify(await first.calibrateAmed(options));
       const a = await first.sample(options);
       first.destroy();
+      // A calibration reports its progress under the phase 'AMED calibration'; the run itself under none.
+      const phasesOf = async (sandbox: any) => {
+        const phases = new Set<string>();
+        const out = await sandbox.sample({
+          ...options,
+          onProgress: (_: number, phase?: string) => phase && phases.add(phase),
+        });
+        return { out, phases: [...phases] };
+      };
       const second = await h.createSandbox();
       await second.importAmedCalibration(calibration);
-      const started = performance.now();
-      const b = await second.sample(options);
-      const ms = performance.now() - started;
+      const { out: b, phases: imported } = await phasesOf(second);
+      const third = await h.createSandbox();
+      const { phases: fresh } = await phasesOf(third);
+      third.destroy();
       let bad = '';
       try {
         await second.importAmedCalibration({ ...JSON.parse(calibration), steps: [{ r: 2, c: 1 }] });
@@ -57,9 +67,11 @@ describe('AMED through the public API on the GPU', () => {
         bad = (e as Error).message;
       }
       second.destroy();
-      return { same: a.samples.every((v: number, i: number) => v === b.samples[i]), ms, bad };
+      return { same: a.samples.every((v: number, i: number) => v === b.samples[i]), imported, fresh, bad };
     });
     expect(r.same).toBe(true);
+    expect(r.imported).toEqual([]);
+    expect(r.fresh).toEqual(['AMED calibration']);
     expect(r.bad).toMatch(/calibration.steps/);
   });
 });

@@ -257,6 +257,37 @@ describe('shaders/nn kernels against float64 references', () => {
     }
   });
 
+  it('group_norm sees ε: a group whose variance (~5e-6) is below ε = 1e-5, so ε changes the output by ~25%', async () => {
+    const u = lcg(15);
+    const [n, channels, groups, plane] = [2, 8, 4, 30];
+    const eps = 1e-5;
+    const x = random(u, n * channels * plane, 0.004);
+    const gamma = random(u, channels, 0.5, 1);
+    const beta = random(u, channels);
+    const [out] = await run(
+      'groupNormSilu',
+      { channels, groups, plane, workgroups: n * groups, eps, apply_silu: 0 },
+      [{ data: x }, { data: gamma }, { data: beta }, { elements: n * channels * plane, read: true }],
+      64 * n * groups,
+    );
+    const ref = groupNorm(x, n, channels, plane, groups, eps, gamma, beta);
+    // As above, (m/64 + 64)·ε₃₂ relative error in μ and Σ(x−μ)²; here |x|/s ≤ 0.004/√ε ≈ 1.3, so no amplification.
+    const m = (channels / groups) * plane;
+    const bound = (i: number) =>
+      (m / 64 + 64) * EPS32 * (Math.abs(gamma[Math.floor(i / plane) % channels]) * 2 + Math.abs(ref[i]) + 1) * 4;
+    expectWithin(out, ref, bound, 'group_norm, small variance');
+    // The test can tell ε from 2ε: the outputs differ by far more than the bound, so a kernel ignoring ε (or adding
+    // it twice) fails above.
+    const doubled = groupNorm(x, n, channels, plane, groups, 2 * eps, gamma, beta);
+    // Elements well away from β (the normalised value γ·(x−μ)/s is where ε acts).
+    let separation = Infinity;
+    for (let i = 0; i < ref.length; i++) {
+      const b = beta[Math.floor(i / plane) % channels];
+      if (Math.abs(ref[i] - b) > 0.5) separation = Math.min(separation, Math.abs(doubled[i] - ref[i]) / bound(i));
+    }
+    expect(separation).toBeGreaterThan(100);
+  });
+
   it('linear (+ SiLU)', async () => {
     const u = lcg(14);
     const [n, fin, fout] = [3, 37, 19];

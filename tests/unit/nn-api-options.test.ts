@@ -42,7 +42,9 @@ describe('fmnist options', () => {
     expect(() => sample({ cfg: Number.NaN })).toThrow(/^cfg: must be a number in \[0, 20\], got NaN$/);
     expect(() => sample({ size: 30 })).toThrow(/^size: must be a multiple of 28 from 28 to 112, got 30$/);
     expect(() => sample({ size: 140 })).toThrow(/^size: must be a multiple of 28 from 28 to 112, got 140$/);
-    expect(() => sample({ size: 56, noise: new Float32Array(784) })).toThrow(/^count: must be an integer/);
+    expect(() => sample({ size: 56, noise: new Float32Array(784) })).toThrow(
+      /^noise: length must be a non-zero multiple of dim 3136, got 784$/,
+    );
     expect(() => sample({ size: 56, count: 2, noise: new Float32Array(2 * 784) })).toThrow(
       /^noise: length must be 6272/,
     );

@@ -251,9 +251,7 @@ describe('sanitizeState survives hostile input', () => {
 
   it('a 10-million-entry panel list and getters that throw', () => {
     const long = new Array(1e7);
-    const t0 = performance.now();
     const { state, notices } = sanitize({ panels: long });
-    expect(performance.now() - t0).toBeLessThan(500);
     const [p0, p1, p2] = defaultState().panels;
     expect(state).toEqual(stateWith({ panels: [p0, p1, p2, p0, p0, p0] }));
     expect(notices).toEqual(['panels: at most 6 panels allowed, got 10000000; keeping the first 6']);

@@ -76,8 +76,23 @@ export async function importCalibration(
 }
 
 /** Validates an exported calibration (JSON text or object) without installing it. */
+/** A calibration is a few kilobytes of JSON; the cap keeps a hostile string from being parsed at all. */
+const MAX_CALIBRATION_CHARS = 1 << 20;
+
+function parseJson(text: string): unknown {
+  if (text.length > MAX_CALIBRATION_CHARS)
+    throw new RangeError(`calibration: at most ${MAX_CALIBRATION_CHARS} characters of JSON, got ${text.length}`);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new RangeError(`calibration: not valid JSON (${String((error as Error).message).slice(0, 80)})`, {
+      cause: error,
+    });
+  }
+}
+
 export function parseCalibration(input: unknown): AmedCalibration {
-  const c = (typeof input === 'string' ? JSON.parse(input) : input) as Partial<AmedCalibration>;
+  const c = (typeof input === 'string' ? parseJson(input) : input) as Partial<AmedCalibration>;
   if (!c || c.format !== CALIBRATION_FORMAT)
     throw new RangeError(`calibration.format: must be "${CALIBRATION_FORMAT}"`);
   if (typeof c.world !== 'string') throw new RangeError('calibration.world: must be a world id');
