@@ -15,7 +15,7 @@ import { buildDpmpp3mSde } from '../../src/sampling/samplers/dpmpp-3m-sde';
 import { buildUniPc } from '../../src/sampling/samplers/unipc';
 import { buildDeis } from '../../src/sampling/samplers/deis';
 import { gmmDenoiser, type GmmSpec } from '../../src/worlds/gmm';
-import { samplerById } from '../../src/sampling/samplers';
+import { SAMPLER_GROUPS, SAMPLER_OPTIONS, SAMPLERS, samplerById } from '../../src/sampling/samplers';
 import { scheduleById } from '../../src/sampling/schedules';
 import { randomMixture, randomNoise } from '../reference/random-mixture';
 import { gaussianExact } from '../reference/textbook-samplers';
@@ -146,6 +146,25 @@ describe('catalogue samplers reproduce k-diffusion / diff-sampler loops (float64
       expect(s.length).toBe(7);
       expect(s[6]).toBe(0);
     }
+  });
+
+  it('registry: one declaration per option key, a group and a citation per entry, DDIM is Euler, UniPC on logSNR', () => {
+    // The page state stores options flat by key, so two declarations under one key would fight over it.
+    const keys = SAMPLER_OPTIONS.map((o) => o.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const s of SAMPLERS) {
+      expect(SAMPLER_GROUPS, s.id).toContain(s.group);
+      expect(s.citation.length, s.id).toBeGreaterThan(10);
+    }
+    expect(new Set(SAMPLERS.map((s) => s.a1111).filter(Boolean)).size).toBe(SAMPLERS.filter((s) => s.a1111).length);
+    const grid = karras(6, O);
+    expect(samplerById('ddim')!.build(grid, {})).toEqual(buildEuler(grid, {}));
+    expect(samplerById('unipc')!.defaultSchedule).toBe('logsnr');
+    expect(samplerById('unipc')!.options.map((o) => [o.key, o.default])).toEqual([
+      ['order', 3],
+      ['variant', 'bh2'],
+      ['lowerOrderFinal', true],
+    ]);
   });
 
   it('options outside their ranges are refused', () => {
