@@ -4,7 +4,16 @@ import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { defaultState, type SandboxState } from '../../src/state/params';
 import { stateToHash } from '../../src/state/url';
-import { closeAfterEach, openApp, panelsDone, readouts, settledHash, type AppSession } from './app-page';
+import {
+  closeAfterEach,
+  openApp,
+  panelsDone,
+  readouts,
+  setNumber,
+  settledHash,
+  waitForDeep,
+  type AppSession,
+} from './app-page';
 
 let session: AppSession | undefined;
 closeAfterEach(
@@ -57,5 +66,16 @@ describe('an A1111 PNG', () => {
     expect(marks.groups).toEqual(['Single-step ODE', 'Multistep ODE', 'Stochastic', 'Calibrated or learned']);
     expect(marks.selected).toBe('dpmpp_2m_sde');
     expect((await readouts(session.page)).length).toBe(3);
+  });
+
+  it('seed −1 typed into the seed box draws a fresh seed, which the box shows and the URL holds', async () => {
+    session = await openApp(stateToHash({ ...defaultState(), count: 64 }));
+    await setNumber(session.page, 'sandbox-app >>> world-controls >>> input[type=number]', -1);
+    await session.page.waitForFunction(() => !location.hash.includes('seed=42&'));
+    const seed = Number(/seed=(\d+)&/.exec(await settledHash(session.page))![1]);
+    expect(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff && seed !== 42).toBe(true);
+    const box = await waitForDeep(session.page, 'sandbox-app >>> world-controls >>> input[type=number]');
+    const shown = await box.evaluate((el) => (el as HTMLInputElement).value);
+    expect(Number(shown)).toBe(seed);
   });
 });
