@@ -1,7 +1,8 @@
 /**
  * `npm run bench:engine` (driven by bench/run.mjs in headless Chromium): throughput of every sampler on gmm:ring8
  * at 4096 samples × 10/20/50 steps, against the float64 JavaScript executor on the same plans (what a user without
- * WebGPU would run), and RMSE to the RK4 reference versus NFE for every sampler.
+ * WebGPU would run), RMSE to the RK4 reference versus NFE for every sampler, and the catalogue tables in float64
+ * (./catalogue-tables.ts: every ODE sampler × three schedules × four presets; the stochastic ones by distribution).
  */
 import { createSandbox } from '../src/index';
 import { runPlanCpu } from '../src/sampling/run-cpu';
@@ -9,6 +10,8 @@ import { samplerById } from '../src/sampling/samplers';
 import { initialNoise } from '../src/sampling/noise';
 import { gmmDenoiser } from '../src/worlds/gmm';
 import { ring8 } from '../src/worlds/gmm-presets';
+import { WorldRegistry } from '../src/worlds/registry';
+import { catalogueTables } from './catalogue-tables';
 
 async function main() {
   const sandbox = await createSandbox();
@@ -78,6 +81,7 @@ async function main() {
     '',
     'A number in parentheses is the NFE actually used when the budget does not fit a whole step (Heun: 2N − 1).',
   );
+  rows.push(...catalogueTables(new WorldRegistry()));
   const info = adapter.info;
   sandbox.destroy();
   return { table: rows.join('\n'), adapter: `${info.vendor} ${info.architecture} ${info.description}`.trim() };

@@ -97,6 +97,14 @@ export interface ResolvedSample {
 
 const DEFAULT_COUNT = 1024;
 
+/** The seed that asks for a fresh random one (A1111's −1); the result reports the seed it used. */
+export const RANDOM_SEED = -1;
+
+/** A fresh seed in 0 … 2³² − 1. */
+export function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0];
+}
+
 export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegistry): ResolvedSample {
   options = requireObject(options, 'options') as unknown as typeof options;
   const world = worlds.resolve(options.world);
@@ -132,7 +140,7 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const sigmaMin = numberIn(options.sigmaMin ?? DEFAULT_SCHEDULE_OPTIONS.sigmaMin, 'sigmaMin', MIN_SIGMA_MIN, sigmaMax);
   if (sigmaMin >= sigmaMax) throw new RangeError(`sigmaMin: must be below sigmaMax (${sigmaMax}), got ${sigmaMin}`);
   const rho = numberIn(options.rho ?? DEFAULT_SCHEDULE_OPTIONS.rho, 'rho', 0.1, 100);
-  const seed = integerIn(options.seed ?? 0, 'seed', 0, 0xffffffff);
+  const seed = options.seed === RANDOM_SEED ? randomSeed() : integerIn(options.seed ?? 0, 'seed', 0, 0xffffffff);
   const { size, dim } = resolveSize(world, options.size);
   if (options.noise !== undefined && !(options.noise instanceof Float32Array))
     throw new TypeError(`noise: must be a Float32Array of count × ${dim} values, got ${describe(options.noise)}`);

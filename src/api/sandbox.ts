@@ -13,7 +13,7 @@ import { runPlanGpu } from '../sampling/run-gpu';
 import type { Plan } from '../sampling/plan';
 import { isGuided } from '../guidance/upsample';
 import { GuidedDenoisers, type GuidanceOptions } from '../guidance/compose';
-import { SAMPLERS } from '../sampling/samplers';
+import { SAMPLERS, type SamplerGroup } from '../sampling/samplers';
 import type { OptionSpec, OptionValue } from '../sampling/option-spec';
 import { SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
 import { WorldRegistry, type ImageWorldSource, type WorldArg } from '../worlds/registry';
@@ -55,6 +55,8 @@ export interface SampleResult {
   /** The σ grid actually used, σ_0 … σ_N = 0. */
   sigmas: Float64Array;
   steps: number;
+  /** The seed the run used (a fresh one when asked for seed −1). */
+  seed: number;
   /** Network cost in full-size evaluations: `nfe`, plus 1/m² for every evaluation Upsample Guidance guides (its
    *  native-resolution branch). Equal to `nfe` without Upsample Guidance. */
   cost: number;
@@ -66,6 +68,10 @@ export interface SampleResult {
 export interface SamplerMeta {
   id: string;
   label: string;
+  /** The AUTOMATIC1111 / ComfyUI name, where A1111 has the sampler ("DPM++ 2M", "Euler a"). */
+  a1111?: string;
+  /** The picker's group: single-step ODE, multistep ODE, stochastic, calibrated or learned. */
+  group: SamplerGroup;
   stochastic: boolean;
   citation: string;
   defaultSchedule: ScheduleId;
@@ -88,9 +94,11 @@ export type CreateSandboxOptions = AcquireOptions;
 
 export class Sandbox {
   readonly samplers: readonly SamplerMeta[] = SAMPLERS.map(
-    ({ id, label, stochastic, citation, defaultSchedule, options, nfe }) => ({
+    ({ id, label, a1111, group, stochastic, citation, defaultSchedule, options, nfe }) => ({
       id,
       label,
+      ...(a1111 === undefined ? {} : { a1111 }),
+      group,
       stochastic,
       citation,
       defaultSchedule,
@@ -98,7 +106,12 @@ export class Sandbox {
       nfe,
     }),
   );
-  readonly schedules = SCHEDULES.map(({ id, label, citation }) => ({ id, label, citation }));
+  readonly schedules = SCHEDULES.map(({ id, label, aliases, citation }) => ({
+    id,
+    label,
+    ...(aliases === undefined ? {} : { aliases }),
+    citation,
+  }));
   private readonly registry: WorldRegistry;
   private readonly references = new Map<string, Promise<Float32Array>>();
   /** What samplers' prepare hooks computed (AMED calibrations, loaded predictors), for this sandbox's lifetime. */
@@ -227,6 +240,7 @@ export class Sandbox {
       ms: result.gpuMs,
       sigmas: run.sigmas,
       steps: run.steps,
+      seed: run.seed,
       cost: upsampleGuidanceCost(plan, run),
       ...prepared?.report?.({ nfe: plan.nfe, predicted: result.amed }),
       ...(result.trajectory ? { trajectory: result.trajectory, denoised: result.denoised } : {}),

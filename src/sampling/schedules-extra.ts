@@ -1,11 +1,11 @@
 /**
- * More σ schedules (the sampler-catalogue issue): k-diffusion's exponential, polyexponential and vp, and ComfyUI's
+ * More σ schedules: k-diffusion's polyexponential and vp (its exponential is ./schedules.ts `logsnr`), and ComfyUI's
  * simple, beta and kl_optimal. Same contract as ./schedules.ts: float64 pure functions returning N + 1 decreasing
  * values σ_0 … σ_{N−1}, then σ_N = 0 (N sampler steps); where a schedule takes σ_max and σ_min, σ_0 = σ_max and
  * σ_{N−1} = σ_min, with the fraction i/(N−1) along the grid (and a 1-point grid at its start), as there.
  */
 import { betaQuantile } from './beta-distribution';
-import { logSnr, type ScheduleOptions } from './schedules';
+import type { ScheduleOptions } from './schedule-options';
 
 function fraction(i: number, n: number): number {
   return n === 1 ? 0 : i / (n - 1);
@@ -17,10 +17,6 @@ function withFinalZero(n: number, sigmaAt: (i: number) => number): Float64Array 
   sigmas[n] = 0;
   return sigmas;
 }
-
-/** k-diffusion get_sigmas_exponential: exp(linspace(log σ_max, log σ_min, N)), then 0. This is exactly the existing
- *  `logsnr` schedule (uniform in log σ), so it is exported as an alias of logSnr rather than a second copy. */
-export const exponential: (n: number, options: ScheduleOptions) => Float64Array = logSnr;
 
 /** k-diffusion get_sigmas_polyexponential ("polynomial in log σ"): with ramp_i = (1 − i/(N−1))^ρ,
  *  σ_i = exp(ramp_i·(log σ_max − log σ_min) + log σ_min). ρ = 1 is `exponential`; ρ > 1 spends more steps at low σ. */

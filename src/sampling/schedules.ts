@@ -3,19 +3,19 @@
  * σ_0 = σ_max … σ_{N−1}, then σ_N = 0, so every schedule gives N sampler steps.
  */
 
-export interface ScheduleOptions {
-  sigmaMax: number;
-  sigmaMin: number;
-  rho: number;
-}
+import type { ScheduleOptions } from './schedule-options';
+import { beta, klOptimal, polyexponential, simple, vp } from './schedules-extra';
 
-export const DEFAULT_SCHEDULE_OPTIONS: ScheduleOptions = { sigmaMax: 80, sigmaMin: 0.002, rho: 7 };
+export { DEFAULT_SCHEDULE_OPTIONS, type ScheduleOptions } from './schedule-options';
 
-export type ScheduleId = 'karras' | 'time_uniform' | 'logsnr' | 'linear_t';
+export type ScheduleId =
+  'karras' | 'time_uniform' | 'logsnr' | 'linear_t' | 'polyexponential' | 'vp' | 'simple' | 'beta' | 'kl_optimal';
 
 export interface ScheduleInfo {
   id: ScheduleId;
   label: string;
+  /** Other names people type for it (A1111 / ComfyUI / k-diffusion), read by the infotext, URL and X/Y grid. */
+  aliases?: readonly string[];
   citation: string;
   build: (steps: number, options: ScheduleOptions) => Float64Array;
 }
@@ -81,8 +81,42 @@ export const SCHEDULES: readonly ScheduleInfo[] = [
     citation: 'Zhou et al. 2024 (AMED), VP time-uniform',
     build: timeUniform,
   },
-  { id: 'logsnr', label: 'LogSNR', citation: 'Lu et al. 2022 (DPM-Solver), uniform log σ', build: logSnr },
+  {
+    id: 'logsnr',
+    label: 'LogSNR',
+    // k-diffusion's get_sigmas_exponential is the same grid (uniform in log σ), A1111's "Exponential".
+    aliases: ['Exponential'],
+    citation: 'Lu et al. 2022 (DPM-Solver), uniform log σ (= k-diffusion exponential)',
+    build: logSnr,
+  },
   { id: 'linear_t', label: 'Linear t (RF)', citation: 'Liu et al. 2023 (Rectified Flow), uniform t', build: linearT },
+  {
+    id: 'polyexponential',
+    label: 'Polyexponential',
+    citation: 'k-diffusion get_sigmas_polyexponential, polynomial in log σ with the shared ρ (ρ = 1 is LogSNR)',
+    build: polyexponential,
+  },
+  {
+    id: 'vp',
+    label: 'VP',
+    citation:
+      'Song et al. 2021 VP SDE; k-diffusion get_sigmas_vp (β_d 19.9, β_min 0.1, ε_s 1e−3; ignores σ_max, σ_min)',
+    build: (n, o) => vp(n, o),
+  },
+  { id: 'simple', label: 'Simple', citation: 'ComfyUI simple: uniform in RF time t = σ/(1+σ)', build: simple },
+  {
+    id: 'beta',
+    label: 'Beta',
+    citation: 'Lee et al. 2024, Beta sampling; ComfyUI beta: RF time at Beta(0.6, 0.6) quantiles',
+    build: (n, o) => beta(n, o),
+  },
+  {
+    id: 'kl_optimal',
+    label: 'KL Optimal',
+    aliases: ['KL-optimal'],
+    citation: 'Sabour et al. 2024 (Align Your Steps) KL-optimal, uniform in atan σ; ComfyUI kl_optimal',
+    build: klOptimal,
+  },
 ];
 
 export function scheduleById(id: string): ScheduleInfo | undefined {

@@ -2,7 +2,7 @@
  * X/Y grid axes in the AUTOMATIC1111 "X/Y/Z plot" syntax: comma-separated items, each a value
  * or a range.
  *
- *   euler, heun          a list (ids or labels, any case)
+ *   euler, heun          a list (ids, labels or A1111 names, any case and spacing: "Euler a, DPM++ 2M Karras")
  *   1-5                  every integer from 1 to 5
  *   3-15 (+2)            3, 5, …, 15: a step (negative steps count down: 15-3 (-4))
  *   10-40 [4]            4 evenly spaced values, 10, 20, 30, 40 (rounded for integer settings)
@@ -13,6 +13,7 @@
  * Parsing never throws; it returns the values or one error naming the axis, the bad item and the allowed range.
  */
 import { parseOptionText, valueLabel, type OptionSpec } from '../sampling/option-spec';
+import { samplerFromName, scheduleFromName, type NamedSampler, type NamedSchedule } from '../sampling/names';
 import { samplerById, SAMPLER_OPTIONS } from '../sampling/samplers';
 import { scheduleById } from '../sampling/schedules';
 import { LIMITS, type PanelState, type SandboxState } from './params';
@@ -105,6 +106,43 @@ function parseSwitches(spec: OptionSpec, items: string[]): AxisResult {
   return { values };
 }
 
+/** Sampler items by any name people type; a combined "DPM++ 2M Karras" becomes `dpmpp_2m@karras` (the cell then
+ *  takes that schedule too, unless the other axis varies the schedule). */
+function parseSamplers(
+  items: string[],
+  samplers: readonly NamedSampler[],
+  schedules: readonly NamedSchedule[],
+): AxisResult {
+  const values: string[] = [];
+  for (const item of items) {
+    const named = samplerFromName(item, samplers, schedules);
+    if (!named)
+      return { error: `sampler: unknown ${describeValue(item)}; known: ${samplers.map((k) => k.id).join(', ')}` };
+    values.push(named.schedule === undefined ? named.sampler : `${named.sampler}${SCHEDULE_MARK}${named.schedule}`);
+  }
+  return { values };
+}
+
+function parseSchedules(items: string[], schedules: readonly NamedSchedule[]): AxisResult {
+  const values: string[] = [];
+  for (const item of items) {
+    const id = scheduleFromName(item, schedules);
+    if (id === undefined)
+      return { error: `schedule: unknown ${describeValue(item)}; known: ${schedules.map((k) => k.id).join(', ')}` };
+    values.push(id);
+  }
+  return { values };
+}
+
+/** Separates a sampler axis value's sampler from the schedule a combined name gave it. */
+const SCHEDULE_MARK = '@';
+
+/** The sampler and, from a combined name, the schedule of a sampler axis value. */
+function splitSampler(value: string | number): { sampler: string; schedule?: string } {
+  const [sampler, schedule] = String(value).split(SCHEDULE_MARK);
+  return schedule === undefined ? { sampler } : { sampler, schedule };
+}
+
 function parseIds(param: AxisParam, items: string[], known: ReadonlyArray<{ id: string; label?: string }>): AxisResult {
   const values: string[] = [];
   for (const item of items) {
@@ -120,8 +158,8 @@ function parseIds(param: AxisParam, items: string[], known: ReadonlyArray<{ id: 
 export function parseAxis(
   param: AxisParam,
   text: string,
-  samplers: ReadonlyArray<{ id: string; label?: string }>,
-  schedules: ReadonlyArray<{ id: string; label?: string }>,
+  samplers: readonly NamedSampler[],
+  schedules: readonly NamedSchedule[],
 ): AxisResult {
   if (!AXIS_PARAMS.includes(param))
     return { error: `axis: must be one of ${AXIS_PARAMS.join(', ')}, got ${describeValue(param)}` };
@@ -137,9 +175,9 @@ export function parseAxis(
   if (items.length === 0) return { error: `${param}: give at least one value; ${example}` };
   const result =
     param === 'sampler'
-      ? parseIds(param, items, samplers)
+      ? parseSamplers(items, samplers, schedules)
       : param === 'schedule'
-        ? parseIds(param, items, schedules)
+        ? parseSchedules(items, schedules)
         : param === 'steps'
           ? parseNumbers(param, items, LIMITS.steps, true)
           : spec!.type === 'number'
@@ -175,8 +213,9 @@ function checkAxis(axis: Axis, name: string): void {
 }
 
 /** The panel value an axis value sets: switches travel as "on"/"off" text (grid labels), panels hold booleans. */
-function panelValue(param: AxisParam, value: string | number): PanelState[string] {
-  return optionSpec(param)?.type === 'boolean' ? value === 'on' : value;
+function panelValue(param: AxisParam, value: string | number): Partial<PanelState> {
+  if (param === 'sampler') return splitSampler(value) as Partial<PanelState>;
+  return { [param]: optionSpec(param)?.type === 'boolean' ? value === 'on' : value };
 }
 
 /**
@@ -193,18 +232,24 @@ export function gridRuns(base: SandboxState, x: Axis, y: Axis): PanelState[][] {
     throw new RangeError(
       `grid: ${x.values.length} × ${y.values.length} = ${cells} runs, at most ${MAX_GRID_CELLS} allowed`,
     );
-  const cell = (xv: string | number, yv: string | number) => ({
-    ...base.panels[0],
-    [x.param]: panelValue(x.param, xv),
-    [y.param]: panelValue(y.param, yv),
-  });
+  // A schedule axis wins over the schedule of a combined sampler name, whichever axis holds which.
+  const [first, second] = y.param === 'schedule' ? [x, y] : [y, x];
+  const cell = (xv: string | number, yv: string | number) => {
+    const [fv, sv] = first === x ? [xv, yv] : [yv, xv];
+    return { ...base.panels[0], ...panelValue(first.param, fv), ...panelValue(second.param, sv) } as PanelState;
+  };
   return y.values.map((yv) => x.values.map((xv) => cell(xv, yv)));
 }
 
 /** A grid label such as "Sampler: Heun", "η: 0.5" or "Base: Euler". */
 export function axisLabel(param: AxisParam, value: string | number): string {
   const spec = optionSpec(param);
-  if (param === 'sampler') return `Sampler: ${samplerById(String(value))?.label ?? value}`;
+  if (param === 'sampler') {
+    const { sampler, schedule } = splitSampler(value);
+    const entry = samplerById(sampler);
+    const name = entry?.a1111 ?? entry?.label ?? sampler;
+    return `Sampler: ${schedule === undefined ? name : `${name} ${scheduleById(schedule)?.label ?? schedule}`}`;
+  }
   if (param === 'schedule') return `Schedule: ${scheduleById(String(value))?.label ?? value}`;
   if (spec && spec.type !== 'boolean') return `${spec.label}: ${valueLabel(spec, value)}`;
   return `${axisParamLabel(param)}: ${value}`;

@@ -4,7 +4,8 @@
  *   Steps: 10, Sampler: Euler, Schedule type: Karras, Seed: 42, World: gmm:ring8, NFE: 10, Count: 2048
  *
  * `Key: value` pairs joined by ", "; a value holding a comma or a quote is written as a JSON string, as A1111 does.
- * Samplers and schedules appear under their labels (ids are accepted too when reading). The stochastic samplers add
+ * Samplers appear under their A1111 names where A1111 has them (else their labels), schedules under their labels;
+ * reading accepts ids, labels, A1111 names and A1111's combined "DPM++ 2M Karras" (../sampling/names.ts). The stochastic samplers add
  * `Eta`; non-default σ settings, an equal-NFE budget, a drawn mixture and grid axes appear only when they apply, and
  * so do panel options away from their defaults (`Sigma var`, `AMED base`, `AFS`). `World` is the panel's own world.
  * An image world's export adds, e.g.
@@ -13,8 +14,8 @@
  *
  * (A1111's own key names where it has them; `Upscale` and the UG keys only above the native size).
  */
-import { samplerById, SAMPLERS } from '../sampling/samplers';
-import { DEFAULT_SCHEDULE_OPTIONS, scheduleById, SCHEDULES } from '../sampling/schedules';
+import { samplerById } from '../sampling/samplers';
+import { DEFAULT_SCHEDULE_OPTIONS, scheduleById } from '../sampling/schedules';
 import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
 import { ETA_SPEC, STORED_OPTIONS } from './panel-options';
@@ -97,7 +98,8 @@ export function toInfotext(state: SandboxState, panelIndex: number, extra: Infot
   const sampler = samplerById(panel.sampler);
   const entries: Array<[string, string | number]> = [
     ['Steps', panel.steps],
-    ['Sampler', sampler?.label ?? panel.sampler],
+    // A1111's own name where it has the sampler ("DPM++ 2M", "Euler a"), so A1111 and ComfyUI readers know it.
+    ['Sampler', sampler?.a1111 ?? sampler?.label ?? panel.sampler],
     ['Schedule type', scheduleById(panel.schedule)?.label ?? panel.schedule],
     ['Seed', state.seed],
     ['World', panel.world ?? state.world],
@@ -120,12 +122,6 @@ export function toInfotext(state: SandboxState, panelIndex: number, extra: Infot
   if (state.world === CUSTOM_WORLD && state.custom) entries.push(['Mixture', encodeMixture(state.custom)]);
   if (extra.gridAxes !== undefined) entries.push(['Grid', extra.gridAxes]);
   return entries.map(([key, value]) => `${key}: ${quoteIfNeeded(String(value))}`).join(', ');
-}
-
-/** The id whose id or label a value names (case-insensitive), or the value itself for validation to reject. */
-function idFromLabel(value: string, known: ReadonlyArray<{ id: string; label?: string }>): string {
-  const v = value.trim().toLowerCase();
-  return known.find((k) => k.id.toLowerCase() === v || k.label?.toLowerCase() === v)?.id ?? value;
 }
 
 interface RawInfo {
@@ -153,12 +149,12 @@ function readLabel(value: string, world: unknown, worlds: readonly KnownWorld[])
 type Reader = (value: string, raw: RawInfo) => void;
 
 /** What each key sets; keys are matched case-insensitively. NFE, Cost and Grid describe the image, not settings. */
-function readers(samplers: readonly KnownSampler[]): Map<string, (value: string, raw: RawInfo) => void> {
-  const samplerNames = [...SAMPLERS, ...samplers];
+function readers(): Map<string, (value: string, raw: RawInfo) => void> {
   return new Map<string, (value: string, raw: RawInfo) => void>([
     ['steps', (v, r) => (r.panel.steps = numberOrText(v))],
-    ['sampler', (v, r) => (r.panel.sampler = idFromLabel(v, samplerNames))],
-    ['schedule type', (v, r) => (r.panel.schedule = idFromLabel(v, SCHEDULES))],
+    // Names as typed ("DPM++ 2M Karras", "Exponential"): sanitizeState reads them as ids (../sampling/names.ts).
+    ['sampler', (v, r) => (r.panel.sampler = v)],
+    ['schedule type', (v, r) => (r.panel.schedule = v)],
     [ETA_SPEC.infotext.toLowerCase(), (v, r) => (r.panel.eta = parseOptionText(ETA_SPEC, v))],
     ['seed', (v, r) => (r.state.seed = numberOrText(v))],
     ['world', (v, r) => (r.state.world = v)],
@@ -259,7 +255,7 @@ export function fromInfotext(
         .split(/\r?\n/)
         .filter((l) => l.trim() !== '')
         .pop() ?? '';
-    const read = readers(samplers);
+    const read = readers();
     const unknown: string[] = [];
     for (const [key, value] of parsePairs(line, notices)) {
       const reader = read.get(key.toLowerCase());

@@ -7,6 +7,9 @@
  * anything; strings reach the state only when they equal a known id.
  */
 import { describeRule, isValidOption, type OptionSpec } from '../sampling/option-spec';
+import { RANDOM_SEED, randomSeed } from '../api/options';
+import { samplerFromName, scheduleFromName } from '../sampling/names';
+import { samplerById } from '../sampling/samplers';
 import { SCHEDULES, type ScheduleId } from '../sampling/schedules';
 import { MAX_COMPONENTS, validateGmm, type GmmSpec } from '../worlds/gmm';
 import {
@@ -226,6 +229,16 @@ function sanitizePanelOptions(
   return options;
 }
 
+/** The sampler (and schedule) a typed name means, among the known samplers, with their registry names. */
+function readName(
+  value: unknown,
+  samplers: readonly KnownSampler[],
+): { sampler: string; schedule?: string } | undefined {
+  if (typeof value !== 'string' || value.length > 100) return undefined;
+  const named = samplers.map((k) => ({ ...samplerById(k.id), id: k.id }));
+  return samplerFromName(value, named, SCHEDULES);
+}
+
 function sanitizePanel(
   value: unknown,
   field: string,
@@ -241,18 +254,28 @@ function sanitizePanel(
   } else if (value !== undefined) {
     check.reject(field, 'must be { sampler, steps, schedule, eta }', value, null, 'the default panel');
   }
+  // Names people type (A1111's "DPM++ 2M", or "DPM++ 2M Karras" naming the schedule too) become ids here, so the URL,
+  // the infotext and pasted JSON all accept them; the schedule a combined name gives yields to an explicit one.
+  const named = readName(own(source, 'sampler'), samplers);
   const sampler = check.oneOf(
-    own(source, 'sampler'),
+    named?.sampler ?? own(source, 'sampler'),
     `${field}.sampler`,
     samplers.map((s) => s.id),
     firstKnown(fallback.sampler, samplers),
   );
+  const rawSchedule = own(source, 'schedule');
+  const schedule =
+    rawSchedule === undefined || rawSchedule === ''
+      ? (named?.schedule ?? rawSchedule)
+      : typeof rawSchedule === 'string'
+        ? (scheduleFromName(rawSchedule, SCHEDULES) ?? rawSchedule)
+        : rawSchedule;
   const declaresEta = samplers.find((s) => s.id === sampler)?.options.includes(ETA_SPEC) ?? false;
   return {
     sampler,
     steps: check.integer(own(source, 'steps'), `${field}.steps`, LIMITS.steps, fallback.steps),
     schedule: check.oneOf<ScheduleId>(
-      own(source, 'schedule'),
+      schedule,
       `${field}.schedule`,
       SCHEDULES.map((s) => s.id),
       fallback.schedule,
@@ -374,7 +397,12 @@ function sanitizeFields(
   return {
     world,
     ...(custom ? { custom } : {}),
-    seed: check.integer(own(input, 'seed'), 'seed', LIMITS.seed, d.seed),
+    // A1111's convention: seed −1 asks for a fresh random seed, which the state then holds (and the page shows,
+    // writes into the URL and the PNG).
+    seed:
+      own(input, 'seed') === RANDOM_SEED
+        ? randomSeed()
+        : check.integer(own(input, 'seed'), 'seed', LIMITS.seed, d.seed),
     count: check.integer(own(input, 'count'), 'count', countLimits, isImage ? DEFAULT_IMAGE_COUNT : d.count),
     equalNfe: check.boolean(own(input, 'equalNfe'), 'equalNfe', d.equalNfe),
     nfe: check.integer(own(input, 'nfe'), 'nfe', LIMITS.nfe, d.nfe),

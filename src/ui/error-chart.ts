@@ -1,5 +1,6 @@
 /**
- * Error to the reference versus NFE on log-log axes (the slope is the sampler's order), filled by a background sweep
+ * Error to the reference versus NFE on log-log axes (the slope is the sampler's order; stochastic panels plot sliced
+ * W2 to the target instead, dashed), filled by a background sweep
  * (runs/nfe-sweep.ts) with a progress bar. The sweep runs on request and Esc cancels it; when the panels change,
  * the chart says its numbers belong to earlier settings.
  */
@@ -90,7 +91,7 @@ export class ErrorChart extends LitElement {
         .options=${this.options()}
         .data=${this.data()}
         data-points=${this.series.reduce((a, s) => a + s.points.length, 0)}
-        description="RMSE to the reference solution against the number of function evaluations, log-log"
+        description="RMSE to the reference solution (stochastic panels: sliced W2 to the target) against the number of function evaluations, log-log"
       ></uplot-chart>
     `;
   }
@@ -105,19 +106,20 @@ export class ErrorChart extends LitElement {
   private cachedOptions?: { key: string; value: ChartOptions };
 
   private options(): ChartOptions {
-    const key = JSON.stringify(this.series.map((s) => [s.label, s.panel]));
+    const key = JSON.stringify(this.series.map((s) => [s.label, s.panel, s.metric]));
     if (this.cachedOptions?.key !== key) {
       this.cachedOptions = {
         key,
         value: {
           scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
-          axes: [darkAxis('NFE'), darkAxis('RMSE to reference', { size: 60 })],
+          axes: [darkAxis('NFE'), darkAxis('RMSE to ref. (ODE) · sliced W2 (stochastic, dashed)', { size: 60 })],
           series: [
             { label: 'NFE' },
             ...this.series.map((s) => ({
               label: s.label,
               stroke: panelColor(s.panel),
               width: 1.5,
+              ...(s.metric === 'slicedW2' ? { dash: [6, 4] } : {}),
               spanGaps: true,
               points: { show: true, size: 5 },
             })),
@@ -131,7 +133,7 @@ export class ErrorChart extends LitElement {
   private data(): uPlot.AlignedData {
     if (this.series.length === 0) return [[]];
     return uPlot.join(
-      this.series.map((s) => [s.points.map((p) => p.nfe), s.points.map((p) => p.rmse)] as uPlot.AlignedData),
+      this.series.map((s) => [s.points.map((p) => p.nfe), s.points.map((p) => p.value)] as uPlot.AlignedData),
     );
   }
 }

@@ -1,5 +1,6 @@
 /**
- * One panel's settings: sampler, steps (or the steps the equal-NFE budget gives), schedule, and
+ * One panel's settings: sampler (grouped: single-step ODE, multistep ODE, stochastic, calibrated or learned; each
+ * entry's citation as its tooltip), steps (or the steps the equal-NFE budget gives), schedule, and
  * the options the panel's sampler declares (η, σ_var, AMED's base and AFS, …: a slider, a checkbox or a choice per
  * declaration). Lists come from the sandbox's metadata, never from a list written here. Where they apply: the
  * panel's own member of a reflow family (1-RF, 2-RF, …), and for an image above its native size how the panel gets
@@ -11,12 +12,21 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SamplerMeta } from '../api/sandbox';
 import type { OptionSpec, OptionValue } from '../sampling/option-spec';
+import { SAMPLER_GROUPS, type SamplerGroup } from '../sampling/samplers';
 import { UPSCALE_LABELS } from '../state/infotext';
 import { LIMITS, PANEL_DEFAULTS, UPSCALE_MODES, type PanelState, type UpscaleMode } from '../state/params';
 import { POSITIONAL_OPTION } from '../state/panel-options';
 import { reflowLabel } from '../state/reflow-family';
 import { controlGrid, controls, focusRing } from './styles';
 import { parseBounded } from './form';
+
+/** The picker's group headings. */
+const GROUP_LABELS: Record<SamplerGroup, string> = {
+  'single-step ODE': 'Single-step ODE',
+  'multistep ODE': 'Multistep ODE',
+  stochastic: 'Stochastic',
+  'calibrated or learned': 'Calibrated or learned',
+};
 
 /** The slider covers the few-step regime the sandbox is about; the number box takes the full range. */
 const STEP_SLIDER_MAX = 100;
@@ -51,7 +61,19 @@ export class PanelControls extends LitElement {
             title=${sampler?.citation ?? ''}
             @change=${(e: Event) => this.emit({ sampler: (e.target as HTMLSelectElement).value })}
           >
-            ${this.samplers.map((s) => html`<option value=${s.id} ?selected=${s.id === this.panel.sampler}>${s.label}</option>`)}
+            ${SAMPLER_GROUPS.map((group) => {
+              const members = this.samplers.filter((s) => s.group === group);
+              return members.length === 0
+                ? nothing
+                : html`<optgroup label=${GROUP_LABELS[group]}>
+                    ${members.map(
+                      (s) =>
+                        html`<option value=${s.id} title=${s.citation} ?selected=${s.id === this.panel.sampler}>
+                          ${s.label}
+                        </option>`,
+                    )}
+                  </optgroup>`;
+            })}
           </select>
         </label>
         <label

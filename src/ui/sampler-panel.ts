@@ -52,6 +52,7 @@ import './image-grid-view';
 import './panel-controls';
 import './progress-bar';
 import './run-readout';
+import { isStochasticPanel } from './runs/nfe-sweep';
 import './step-scrubber';
 
 const DOT_RADIUS_PX = 1.6;
@@ -237,7 +238,8 @@ export class SamplerPanel extends LitElement {
       <run-readout
         .metrics=${metricsFor(this.state, this.index, this.sandbox.worlds)}
         .verdict=${readoutVerdict(verdict)}
-        .values=${{ nfe: run?.result.nfe, cost: run?.result.cost, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood }}
+        .values=${{ nfe: run?.result.nfe, cost: run?.result.cost, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood, slicedW2: metrics?.slicedW2 }}
+        ?stochastic=${sampler ? isStochasticPanel(sampler, panel) : false}
       ></run-readout>
       <div class="status" data-status=${this.run.status()}>
         <progress-bar .fraction=${this.run.progress} label="${label} ${this.run.phase}"></progress-bar>

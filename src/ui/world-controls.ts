@@ -13,6 +13,7 @@ import { reflowLevel } from '../state/reflow-family';
 import { CUSTOM_WORLD } from '../state/validate-state';
 import { sandboxContext, storeContext, worldPreparerContext } from './contexts';
 import { parseBounded } from './form';
+import { RANDOM_SEED, randomSeed } from '../api/options';
 import type { WorldPreparer } from './runs/world-preparer';
 import type { StateStore } from './state-store';
 import { controlGrid, controls, focusRing } from './styles';
@@ -154,6 +155,13 @@ export class WorldControls extends LitElement {
   }
 
   private setNumber(field: NumericField, text: string): void {
+    // A1111's convention: seed −1 draws a fresh seed, which the box then shows (and the URL and PNGs carry).
+    if (field === 'seed' && text.trim() === String(RANDOM_SEED)) {
+      const { seed: _previous, ...rest } = this.errors;
+      this.errors = rest;
+      this.store.update((d) => (d.seed = randomSeed()));
+      return;
+    }
     const parsed = parseBounded(text, field, this.limits(field), INTEGER_FIELDS.has(field));
     const { [field]: _previous, ...others } = this.errors;
     if ('error' in parsed) {

@@ -15,7 +15,8 @@ import { buildDpmpp3mSde } from '../../src/sampling/samplers/dpmpp-3m-sde';
 import { buildUniPc } from '../../src/sampling/samplers/unipc';
 import { buildDeis } from '../../src/sampling/samplers/deis';
 import { gmmDenoiser, type GmmSpec } from '../../src/worlds/gmm';
-import { CATALOGUE_SAMPLERS, CATALOGUE_SCHEDULES } from '../../src/sampling/samplers/catalogue';
+import { SAMPLER_GROUPS, SAMPLER_OPTIONS, SAMPLERS, samplerById } from '../../src/sampling/samplers';
+import { scheduleById } from '../../src/sampling/schedules';
 import { randomMixture, randomNoise } from '../reference/random-mixture';
 import { gaussianExact } from '../reference/textbook-samplers';
 import {
@@ -118,8 +119,8 @@ describe('catalogue samplers reproduce k-diffusion / diff-sampler loops (float64
       for (const n of [1, 2, 3, 4, 9]) expect(build(karras(n, O)).nfe).toBe(formula(n));
   });
 
-  it('catalogue metadata: NFE formulas hold, numeric options are refused just outside their ranges, schedules end in 0', () => {
-    expect(CATALOGUE_SAMPLERS.map((e) => e.id)).toEqual([
+  it('registry entries: NFE formulas hold, numeric options are refused just outside their ranges, schedules end in 0', () => {
+    const ids = [
       'euler_ancestral',
       'dpm_2',
       'dpm_2_ancestral',
@@ -130,21 +131,40 @@ describe('catalogue samplers reproduce k-diffusion / diff-sampler loops (float64
       'dpmpp_3m_sde',
       'unipc',
       'deis',
-    ]);
-    for (const entry of CATALOGUE_SAMPLERS) {
-      for (const n of [1, 2, 5]) expect(entry.build(karras(n, O)).nfe).toBe(entry.nfe(n));
+    ];
+    for (const entry of ids.map((id) => samplerById(id)!)) {
+      for (const n of [1, 2, 5]) expect(entry.build(karras(n, O), {}).nfe).toBe(entry.nfe(n));
       for (const option of entry.options) {
-        if (!('min' in option)) continue;
+        if (option.type !== 'number') continue;
         expect(() => entry.build(karras(3, O), { [option.key]: option.min })).not.toThrow();
         expect(() => entry.build(karras(3, O), { [option.key]: option.max })).not.toThrow();
         expect(() => entry.build(karras(3, O), { [option.key]: option.max + 0.5 })).toThrow(RangeError);
       }
     }
-    for (const schedule of CATALOGUE_SCHEDULES) {
+    for (const schedule of ['polyexponential', 'vp', 'simple', 'beta', 'kl_optimal'].map((id) => scheduleById(id)!)) {
       const s = schedule.build(6, O);
       expect(s.length).toBe(7);
       expect(s[6]).toBe(0);
     }
+  });
+
+  it('registry: one declaration per option key, a group and a citation per entry, DDIM is Euler, UniPC on logSNR', () => {
+    // The page state stores options flat by key, so two declarations under one key would fight over it.
+    const keys = SAMPLER_OPTIONS.map((o) => o.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const s of SAMPLERS) {
+      expect(SAMPLER_GROUPS, s.id).toContain(s.group);
+      expect(s.citation.length, s.id).toBeGreaterThan(10);
+    }
+    expect(new Set(SAMPLERS.map((s) => s.a1111).filter(Boolean)).size).toBe(SAMPLERS.filter((s) => s.a1111).length);
+    const grid = karras(6, O);
+    expect(samplerById('ddim')!.build(grid, {})).toEqual(buildEuler(grid, {}));
+    expect(samplerById('unipc')!.defaultSchedule).toBe('logsnr');
+    expect(samplerById('unipc')!.options.map((o) => [o.key, o.default])).toEqual([
+      ['order', 3],
+      ['variant', 'bh2'],
+      ['lowerOrderFinal', true],
+    ]);
   });
 
   it('options outside their ranges are refused', () => {

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCHEDULE_OPTIONS as O, logSnr, type ScheduleOptions } from '../../src/sampling/schedules';
+import {
+  DEFAULT_SCHEDULE_OPTIONS as O,
+  logSnr,
+  scheduleById,
+  type ScheduleOptions,
+} from '../../src/sampling/schedules';
 import {
   beta,
   BETA_SCHEDULE_DEFAULTS,
-  exponential,
   klOptimal,
   polyexponential,
   simple,
@@ -15,7 +19,7 @@ import { betaCdf, betaQuantile, logGamma } from '../../src/sampling/beta-distrib
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 const opts: ScheduleOptions = { ...O, rho: 1 };
 const builders: Array<[string, (n: number) => Float64Array, number, number]> = [
-  ['exponential', (n) => exponential(n, O), O.sigmaMax, O.sigmaMin],
+  ['logsnr (k-diffusion exponential)', (n) => logSnr(n, O), O.sigmaMax, O.sigmaMin],
   ['polyexponential ρ=2', (n) => polyexponential(n, { ...O, rho: 2 }), O.sigmaMax, O.sigmaMin],
   ['vp', (n) => vp(n), Math.sqrt(Math.expm1(0.5 * 19.9 + 0.1)), Math.sqrt(Math.expm1(0.5 * 19.9 * 1e-6 + 0.1 * 1e-3))],
   ['simple', (n) => simple(n, O), O.sigmaMax, O.sigmaMin],
@@ -39,15 +43,15 @@ describe('new schedules: N + 1 values, σ_0 = top, σ_{N−1} = bottom, strictly
 });
 
 describe('closed forms', () => {
-  it('exponential is the existing logsnr (an alias) and is uniform in log σ', () => {
-    expect(exponential).toBe(logSnr);
-    const s = exponential(9, O);
+  it('k-diffusion exponential is the existing logsnr (registered as its alias) and is uniform in log σ', () => {
+    expect(scheduleById('logsnr')!.aliases).toContain('Exponential');
+    const s = logSnr(9, O);
     const step = Math.log(s[1] / s[0]);
     for (let i = 1; i < 8; i++) expect(rel(Math.log(s[i + 1] / s[i]), step)).toBeLessThan(1e-12);
   });
   it('polyexponential: ρ = 1 is exponential; log σ is (1 − i/(N−1))^ρ of the way up', () => {
     const a = polyexponential(9, opts);
-    const b = exponential(9, O);
+    const b = logSnr(9, O);
     for (let i = 0; i < 9; i++) expect(rel(a[i], b[i])).toBeLessThan(1e-14);
     const s = polyexponential(5, { ...O, rho: 3 });
     const [lo, hi] = [Math.log(O.sigmaMin), Math.log(O.sigmaMax)];

@@ -60,7 +60,8 @@ describe('schedules (algorithms.md formulas)', () => {
       for (const n of [1, 2, 7, 50]) {
         const s = sch.build(n, O);
         expect(s.length).toBe(n + 1);
-        close(s[0], 80, 1e-9);
+        // vp takes its ends from (β_d, β_min, ε_s), as k-diffusion's get_sigmas_vp does, not from σ_max.
+        if (sch.id !== 'vp') close(s[0], 80, 1e-9);
         for (let i = 1; i <= n; i++) expect(s[i]).toBeLessThan(s[i - 1]);
       }
     }

@@ -74,7 +74,8 @@ describe('parseAxis: the A1111 X/Y plot syntax', () => {
       error: 'sampler: unknown "ddim"; known: euler, heun, dpmpp_2m, ipndm, sde',
     });
     expect(parse('schedule', '<script>')).toEqual({
-      error: 'schedule: unknown "<script>"; known: karras, time_uniform, logsnr, linear_t',
+      error:
+        'schedule: unknown "<script>"; known: karras, time_uniform, logsnr, linear_t, polyexponential, vp, simple, beta, kl_optimal',
     });
     expect(parse('sampler', '')).toEqual({ error: 'sampler: give at least one value; e.g. "euler, heun"' });
     expect(parse('cfg' as AxisParam, '1')).toEqual({
@@ -132,7 +133,8 @@ describe('gridRuns', () => {
   });
 
   it('labels and the infotext description', () => {
-    expect(axisLabel('sampler', 'dpmpp_2m')).toBe('Sampler: DPM++(2M)');
+    expect(axisLabel('sampler', 'dpmpp_2m')).toBe('Sampler: DPM++ 2M');
+    expect(axisLabel('sampler', 'dpmpp_2m@karras')).toBe('Sampler: DPM++ 2M Karras');
     expect(axisLabel('schedule', 'linear_t')).toBe('Schedule: Linear t (RF)');
     expect(axisLabel('steps', 12)).toBe('Steps: 12');
     expect(axisLabel('eta', 0.25)).toBe('η: 0.25');

@@ -65,7 +65,7 @@ describe('toInfotext', () => {
       panels: [{ sampler: 'dpmpp_2m', steps: 20, schedule: 'linear_t', eta: 0 }, defaultState().panels[1]],
     });
     expect(toInfotext(state, 0, { gridAxes: 'X steps: 5, 10; Y sampler: euler, heun' })).toBe(
-      'Steps: 20, Sampler: DPM++(2M), Schedule type: Linear t (RF), Seed: 42, World: custom, Count: 2048, NFE budget: 20, Sigma max: 14.6, Rho: 3, ' +
+      'Steps: 20, Sampler: DPM++ 2M, Schedule type: Linear t (RF), Seed: 42, World: custom, Count: 2048, NFE budget: 20, Sigma max: 14.6, Rho: 3, ' +
         'Mixture: "1,2,0.5,1;-3,0.5,1,2", Grid: "X steps: 5, 10; Y sampler: euler, heun"',
     );
   });
@@ -118,14 +118,14 @@ describe('fromInfotext', () => {
 
   it('bad values fall back with notices naming the field and range', () => {
     const { state, notices } = parse(
-      'Steps: <script>alert(1)</script>, Sampler: DPM++ 2M Karras, Seed: 1e999, Eta: -1, World: gmm:mars, Count: 12.5',
+      'Steps: <script>alert(1)</script>, Sampler: DPM++ 9M Turbo, Seed: 1e999, Eta: -1, World: gmm:mars, Count: 12.5',
     );
     expect(state).toEqual(defaultState());
     expect(notices).toEqual([
       'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, got "gmm:mars"; using "gmm:ring8"',
       'seed: must be an integer in 0–4294967295, got Infinity; using 42',
       'count: must be an integer in 1–16384, got 12.5; using 2048',
-      'panels[0].sampler: must be one of euler, heun, dpmpp_2m, ipndm, sde, got "DPM++ 2M Karras"; using "euler"',
+      'panels[0].sampler: must be one of euler, heun, dpmpp_2m, ipndm, sde, got "DPM++ 9M Turbo"; using "euler"',
       'panels[0].steps: must be an integer in 1–1000, got "<script>alert(1)</script>"; using 10',
       'panels[0].eta: must be a number in [0, 1], got -1; using 0',
     ]);

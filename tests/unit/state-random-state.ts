@@ -10,7 +10,13 @@ import { shippedWorlds } from '../reference/shipped-worlds';
 import { lcg, randomMixture } from '../reference/random-mixture';
 
 export const WORLDS = new WorldRegistry(shippedWorlds()).list();
-export const SAMPLER_LIST = SAMPLERS.map(({ id, label, stochastic, options }) => ({ id, label, stochastic, options }));
+export const SAMPLER_LIST = SAMPLERS.map(({ id, label, a1111, stochastic, options }) => ({
+  id,
+  label,
+  a1111,
+  stochastic,
+  options,
+}));
 /** A fixed list for tests that check notice texts word for word, so new samplers don't change them. */
 export const CORE_SAMPLERS = [
   { id: 'euler', stochastic: false, options: [] },

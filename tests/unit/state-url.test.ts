@@ -93,7 +93,7 @@ describe('URL hash: garbage is survived with notices', () => {
       'panels[0]: must be { sampler, steps, schedule, eta }, got "euler:10"; using the default panel',
       'panels[1].steps: must be an integer in 1–1000, got "x"; using 5',
       'panels[2].sampler: must be one of euler, heun, dpmpp_2m, ipndm, sde, got "ddim"; using "sde"',
-      'panels[2].schedule: must be one of karras, time_uniform, logsnr, linear_t, got "cosine"; using "karras"',
+      'panels[2].schedule: must be one of karras, time_uniform, logsnr, linear_t, polyexponential, vp, simple, beta, …, got "cosine"; using "karras"',
       'panels[2].eta: must be a number in [0, 1], got 2; using 1',
     ]);
     expect(fromHash('#p=').notices).toEqual([

@@ -52,7 +52,7 @@ describe('sanitizeState keeps valid states exactly', () => {
 
 describe('sanitizeState replaces each bad field by its default and says which and why', () => {
   it('numbers: type, integrality, range, NaN and ∞', () => {
-    rejectsField({ seed: -1 }, /^seed: must be an integer in 0–4294967295, got -1; using 42$/);
+    rejectsField({ seed: -2 }, /^seed: must be an integer in 0–4294967295, got -2; using 42$/);
     rejectsField({ seed: 2 ** 32 }, /^seed: must be an integer in 0–4294967295, got 4294967296/);
     rejectsField({ seed: 1.5 }, /^seed: .* got 1.5/);
     rejectsField({ seed: '42' }, /^seed: .* got "42"/);
@@ -88,7 +88,7 @@ describe('sanitizeState replaces each bad field by its default and says which an
     expect(notices).toEqual([
       'panels[1].sampler: must be one of euler, heun, dpmpp_2m, ipndm, sde, got "ddim"; using "heun"',
       'panels[1].steps: must be an integer in 1–1000, got 0; using 5',
-      'panels[1].schedule: must be one of karras, time_uniform, logsnr, linear_t, got "cosine"; using "karras"',
+      'panels[1].schedule: must be one of karras, time_uniform, logsnr, linear_t, polyexponential, vp, simple, beta, …, got "cosine"; using "karras"',
       'panels[1].eta: must be a number in [0, 1], got 2; using 0',
     ]);
   });
@@ -184,7 +184,7 @@ describe('sanitizeState survives hostile input', () => {
     expect(notices).toEqual([
       'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, got "<script>alert(1)</script>"; using "gmm:ring8"',
       `panels[0].sampler: must be one of euler, heun, dpmpp_2m, ipndm, sde, got "${'x'.repeat(40)}"…; using "euler"`,
-      'panels[1].schedule: must be one of karras, time_uniform, logsnr, linear_t, got "<script>alert(1)</script>"; using "karras"',
+      'panels[1].schedule: must be one of karras, time_uniform, logsnr, linear_t, polyexponential, vp, simple, beta, …, got "<script>alert(1)</script>"; using "karras"',
     ]);
   });
 

@@ -110,6 +110,7 @@ function amedBuilder(samplerId: string): BuildPlan {
 
 export const AMED: SamplerInfo = {
   id: 'amed',
+  group: 'calibrated or learned',
   label: 'AMED-Solver',
   options: [AFS_OPTION],
   nfe: (n, o) => amedNfe(n, afsOf(o)),
@@ -124,6 +125,7 @@ export const AMED: SamplerInfo = {
 
 export const AMED_PLUGIN: SamplerInfo = {
   id: 'amed_plugin',
+  group: 'calibrated or learned',
   label: 'AMED-Plugin',
   options: [AMED_BASE_OPTION, AFS_OPTION],
   nfe: (n, o) => amedNfe(n, afsOf(o)),

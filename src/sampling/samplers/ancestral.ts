@@ -2,7 +2,24 @@
  * Shared pieces of the stochastic k-diffusion samplers: the ancestral split of a step and the Brownian-path
  * coordinate. Not a sampler itself.
  */
+import type { NumberOption } from '../option-spec';
 import type { BrownianNoise } from '../plan';
+
+/** k-diffusion's s_noise: multiplies the noise the stochastic samplers add (1 = the sampler as published; above 1
+ *  compensates for detail lost to the denoiser, Karras et al. 2022 §4 S_noise). Shared by every sampler that reads it. */
+export const S_NOISE_OPTION: NumberOption = {
+  key: 'sNoise',
+  label: 's_noise',
+  type: 'number',
+  min: 0,
+  max: 2,
+  step: 0.05,
+  default: 1,
+  infotext: 'S noise',
+  url: 'sn',
+  description:
+    'Multiplies the added noise (k-diffusion s_noise; Karras et al. 2022 S_noise): 1 is the sampler as published',
+};
 
 /** k-diffusion get_ancestral_step: to go from σ_from to σ_to with ancestral noise of strength η, step the ODE down to
  *  σ_down and add noise of std σ_up, σ_down² + σ_up² = σ_to²:

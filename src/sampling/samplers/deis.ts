@@ -1,3 +1,5 @@
+import { ORDER_OPTION } from './unipc';
+import type { SamplerInfo } from './types';
 import { PlanBuilder, type Plan } from '../plan';
 import { checkRange } from './ancestral';
 
@@ -6,7 +8,7 @@ export interface DeisOptions {
   order: number;
 }
 
-export const DEIS_DEFAULTS: DeisOptions = { order: 3 };
+const DEIS_DEFAULTS: DeisOptions = { order: 3 };
 
 /** The VP time of diff-sampler's DEIS (solver_utils.edm2t with its defaults): β_d, β_min fitted so that
  *  σ(1) = 80 and σ(ε_s = 1e−3) = 0.002 for σ(t) = √(exp(½β_d t² + β_min t) − 1). Fixed, whatever the run's σ range. */
@@ -112,3 +114,16 @@ export function buildDeis(sigmas: Float64Array, options: Partial<DeisOptions> = 
   }
   return plan.record(steps, 'x', 'x').build();
 }
+
+export const DEIS: SamplerInfo = {
+  id: 'deis',
+  label: 'DEIS (tAB)',
+  a1111: 'DEIS',
+  group: 'multistep ODE',
+  options: [ORDER_OPTION],
+  nfe: (n) => n,
+  stochastic: false,
+  defaultSchedule: 'karras',
+  build: (sigmas, options) => buildDeis(sigmas, options as Partial<DeisOptions>),
+  citation: 'Zhang & Chen 2023, DEIS time-based Adams–Bashforth; zju-pi/diff-sampler',
+};

@@ -1,5 +1,7 @@
+import { ETA_OPTION } from './sde';
+import type { SamplerInfo } from './types';
 import { PlanBuilder, type Plan } from '../plan';
-import { ancestralStep, brownianNoise, checkRange } from './ancestral';
+import { ancestralStep, brownianNoise, checkRange, S_NOISE_OPTION } from './ancestral';
 import { logMidpoint } from './dpm-2';
 
 export interface Dpm2AncestralOptions {
@@ -9,7 +11,7 @@ export interface Dpm2AncestralOptions {
   sNoise: number;
 }
 
-export const DPM_2_ANCESTRAL_DEFAULTS: Dpm2AncestralOptions = { eta: 1, sNoise: 1 };
+const DPM_2_ANCESTRAL_DEFAULTS: Dpm2AncestralOptions = { eta: 1, sNoise: 1 };
 
 /**
  * Ancestral sampling with DPM-Solver-2 steps (k-diffusion sample_dpm_2_ancestral): split σ_{i+1} into (σ_down, σ_up),
@@ -51,3 +53,16 @@ export function buildDpm2Ancestral(sigmas: Float64Array, options: Partial<Dpm2An
   }
   return plan.record(steps, 'x', 'x').build();
 }
+
+export const DPM_2_ANCESTRAL: SamplerInfo = {
+  id: 'dpm_2_ancestral',
+  label: 'DPM-Solver-2 ancestral',
+  a1111: 'DPM2 a',
+  group: 'stochastic',
+  options: [ETA_OPTION, S_NOISE_OPTION],
+  nfe: (n) => 2 * n - 1,
+  stochastic: true,
+  defaultSchedule: 'karras',
+  build: (sigmas, options) => buildDpm2Ancestral(sigmas, options as Partial<Dpm2AncestralOptions>),
+  citation: 'Lu et al. 2022 DPM-Solver-2 steps with ancestral noise; k-diffusion sample_dpm_2_ancestral',
+};

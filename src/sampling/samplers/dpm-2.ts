@@ -1,3 +1,5 @@
+import { buildEuler } from './euler';
+import type { SamplerInfo } from './types';
 import { PlanBuilder, type Plan } from '../plan';
 
 /** The midpoint in log σ: exp(lerp(log σ_a, log σ_b, ½)) = √(σ_a σ_b) (k-diffusion's sigma_mid). */
@@ -38,3 +40,33 @@ export function buildDpm2(sigmas: Float64Array): Plan {
   }
   return plan.record(steps, 'x', 'x').build();
 }
+
+export const DPM_2: SamplerInfo = {
+  id: 'dpm_2',
+  label: 'DPM-Solver-2',
+  a1111: 'DPM2',
+  group: 'single-step ODE',
+  options: [],
+  nfe: (n) => 2 * n - 1,
+  stochastic: false,
+  defaultSchedule: 'karras',
+  build: (sigmas) => buildDpm2(sigmas),
+  citation: 'Lu et al. 2022, DPM-Solver-2 (midpoint in log σ); k-diffusion sample_dpm_2',
+};
+
+/** DDIM (Song, Meng & Ermon 2021) in this σ-parametrisation (x = x₀ + σ·ε, no VP scaling) is exactly Euler on the
+ *  probability-flow ODE when η = 0, and Euler ancestral when η > 0 (Karras et al. 2022, App. B.1; k-diffusion). This
+ *  entry is that alias, so A1111's "DDIM" has a home; for η > 0 pick Euler ancestral. */
+export const DDIM: SamplerInfo = {
+  id: 'ddim',
+  label: 'DDIM (= Euler)',
+  a1111: 'DDIM',
+  group: 'single-step ODE',
+  options: [],
+  nfe: (n) => n,
+  stochastic: false,
+  defaultSchedule: 'karras',
+  build: buildEuler,
+  citation:
+    'Song, Meng & Ermon 2021, DDIM: with η = 0 it is Euler here (Karras et al. 2022 App. B.1); η > 0 is Euler ancestral',
+};

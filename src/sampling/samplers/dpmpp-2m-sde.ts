@@ -1,5 +1,8 @@
+import type { ChoiceOption } from '../option-spec';
+import { ETA_OPTION } from './sde';
+import type { SamplerInfo } from './types';
 import { PlanBuilder, type Plan } from '../plan';
-import { brownianNoise, checkRange } from './ancestral';
+import { brownianNoise, checkRange, S_NOISE_OPTION } from './ancestral';
 
 type Dpmpp2mSdeSolverType = 'midpoint' | 'heun';
 
@@ -12,7 +15,7 @@ export interface Dpmpp2mSdeOptions {
   solverType: Dpmpp2mSdeSolverType;
 }
 
-export const DPMPP_2M_SDE_DEFAULTS: Dpmpp2mSdeOptions = { eta: 1, sNoise: 1, solverType: 'midpoint' };
+const DPMPP_2M_SDE_DEFAULTS: Dpmpp2mSdeOptions = { eta: 1, sNoise: 1, solverType: 'midpoint' };
 
 /**
  * DPM-Solver++(2M) SDE (Lu et al. 2022, SDE-DPM-Solver++(2M); k-diffusion sample_dpmpp_2m_sde). With λ = −log σ,
@@ -83,3 +86,32 @@ export function buildDpmpp2mSde(sigmas: Float64Array, options: Partial<Dpmpp2mSd
   }
   return plan.record(steps, 'x', 'x').build();
 }
+
+/** How the second-order correction of DPM++(2M) SDE is formed (k-diffusion solver_type). */
+const SOLVER_TYPE_OPTION: ChoiceOption = {
+  key: 'solverType',
+  label: 'Solver type',
+  type: 'choice',
+  choices: [
+    { value: 'midpoint', label: 'Midpoint' },
+    { value: 'heun', label: 'Heun' },
+  ],
+  default: DPMPP_2M_SDE_DEFAULTS.solverType,
+  infotext: 'Solver type',
+  url: 'st',
+  description:
+    'The second-order correction of DPM++(2M) SDE (k-diffusion solver_type; Lu et al. 2022): midpoint or Heun',
+};
+
+export const DPMPP_2M_SDE: SamplerInfo = {
+  id: 'dpmpp_2m_sde',
+  label: 'DPM++(2M) SDE',
+  a1111: 'DPM++ 2M SDE',
+  group: 'stochastic',
+  options: [ETA_OPTION, S_NOISE_OPTION, SOLVER_TYPE_OPTION],
+  nfe: (n) => n,
+  stochastic: true,
+  defaultSchedule: 'karras',
+  build: (sigmas, options) => buildDpmpp2mSde(sigmas, options as Partial<Dpmpp2mSdeOptions>),
+  citation: 'Lu et al. 2022, SDE-DPM-Solver++(2M); k-diffusion sample_dpmpp_2m_sde',
+};

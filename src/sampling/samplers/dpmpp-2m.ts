@@ -39,6 +39,8 @@ export const buildDpmpp2m: BuildPlan = (sigmas) => {
 
 export const DPMPP_2M: SamplerInfo = {
   id: 'dpmpp_2m',
+  a1111: 'DPM++ 2M',
+  group: 'multistep ODE',
   label: 'DPM++(2M)',
   options: [],
   nfe: (n) => n,

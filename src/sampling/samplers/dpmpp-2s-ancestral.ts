@@ -1,5 +1,7 @@
+import { ETA_OPTION } from './sde';
+import type { SamplerInfo } from './types';
 import { PlanBuilder, type Plan } from '../plan';
-import { ancestralStep, brownianNoise, checkRange } from './ancestral';
+import { ancestralStep, brownianNoise, checkRange, S_NOISE_OPTION } from './ancestral';
 
 export interface Dpmpp2sAncestralOptions {
   /** Ancestral noise strength, [0, 1] (η = 0: the deterministic DPM-Solver++(2S)). */
@@ -8,7 +10,7 @@ export interface Dpmpp2sAncestralOptions {
   sNoise: number;
 }
 
-export const DPMPP_2S_ANCESTRAL_DEFAULTS: Dpmpp2sAncestralOptions = { eta: 1, sNoise: 1 };
+const DPMPP_2S_ANCESTRAL_DEFAULTS: Dpmpp2sAncestralOptions = { eta: 1, sNoise: 1 };
 
 /**
  * Ancestral sampling with DPM-Solver++(2S) steps (Lu et al. 2022, DPM-Solver++ Alg. 1 with r = ½; k-diffusion
@@ -51,3 +53,16 @@ export function buildDpmpp2sAncestral(sigmas: Float64Array, options: Partial<Dpm
   }
   return plan.record(steps, 'x', 'x').build();
 }
+
+export const DPMPP_2S_ANCESTRAL: SamplerInfo = {
+  id: 'dpmpp_2s_ancestral',
+  label: 'DPM++(2S) ancestral',
+  a1111: 'DPM++ 2S a',
+  group: 'stochastic',
+  options: [ETA_OPTION, S_NOISE_OPTION],
+  nfe: (n) => 2 * n - 1,
+  stochastic: true,
+  defaultSchedule: 'karras',
+  build: (sigmas, options) => buildDpmpp2sAncestral(sigmas, options as Partial<Dpmpp2sAncestralOptions>),
+  citation: 'Lu et al. 2022, DPM-Solver++(2S) with ancestral noise; k-diffusion sample_dpmpp_2s_ancestral',
+};

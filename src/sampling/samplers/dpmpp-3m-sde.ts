@@ -1,5 +1,7 @@
+import { ETA_OPTION } from './sde';
+import type { SamplerInfo } from './types';
 import { PlanBuilder, type Plan } from '../plan';
-import { brownianNoise, checkRange } from './ancestral';
+import { brownianNoise, checkRange, S_NOISE_OPTION } from './ancestral';
 
 export interface Dpmpp3mSdeOptions {
   /** Noise strength, [0, 1]: 0 is the ODE DPM-Solver++(3M), 1 the SDE. */
@@ -8,7 +10,7 @@ export interface Dpmpp3mSdeOptions {
   sNoise: number;
 }
 
-export const DPMPP_3M_SDE_DEFAULTS: Dpmpp3mSdeOptions = { eta: 1, sNoise: 1 };
+const DPMPP_3M_SDE_DEFAULTS: Dpmpp3mSdeOptions = { eta: 1, sNoise: 1 };
 
 /**
  * DPM-Solver++(3M) SDE (Lu et al. 2022, third-order multistep; k-diffusion sample_dpmpp_3m_sde). With λ = −log σ,
@@ -69,3 +71,16 @@ export function buildDpmpp3mSde(sigmas: Float64Array, options: Partial<Dpmpp3mSd
   }
   return plan.record(steps, 'x', 'x').build();
 }
+
+export const DPMPP_3M_SDE: SamplerInfo = {
+  id: 'dpmpp_3m_sde',
+  label: 'DPM++(3M) SDE',
+  a1111: 'DPM++ 3M SDE',
+  group: 'stochastic',
+  options: [ETA_OPTION, S_NOISE_OPTION],
+  nfe: (n) => n,
+  stochastic: true,
+  defaultSchedule: 'karras',
+  build: (sigmas, options) => buildDpmpp3mSde(sigmas, options as Partial<Dpmpp3mSdeOptions>),
+  citation: 'Lu et al. 2022, DPM-Solver++(3M) SDE; k-diffusion sample_dpmpp_3m_sde',
+};

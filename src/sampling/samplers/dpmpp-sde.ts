@@ -1,5 +1,8 @@
+import type { NumberOption } from '../option-spec';
+import { ETA_OPTION } from './sde';
+import type { SamplerInfo } from './types';
 import { PlanBuilder, type Plan } from '../plan';
-import { ancestralStep, brownianNoise, checkRange } from './ancestral';
+import { ancestralStep, brownianNoise, checkRange, S_NOISE_OPTION } from './ancestral';
 
 export interface DpmppSdeOptions {
   /** Noise strength of both substeps' ancestral splits, [0, 1]. */
@@ -10,7 +13,7 @@ export interface DpmppSdeOptions {
   r: number;
 }
 
-export const DPMPP_SDE_DEFAULTS: DpmppSdeOptions = { eta: 1, sNoise: 1, r: 1 / 2 };
+const DPMPP_SDE_DEFAULTS: DpmppSdeOptions = { eta: 1, sNoise: 1, r: 1 / 2 };
 
 /**
  * DPM-Solver++ (stochastic), k-diffusion sample_dpmpp_sde: a two-stage SDE step in λ = −log σ (Lu et al. 2022,
@@ -65,3 +68,31 @@ export function buildDpmppSde(sigmas: Float64Array, options: Partial<DpmppSdeOpt
   }
   return plan.record(steps, 'x', 'x').build();
 }
+
+/** Where the intermediate point sits in λ = −log σ between the two evaluations of a step (k-diffusion's r). */
+const R_OPTION: NumberOption = {
+  key: 'r',
+  label: 'r',
+  type: 'number',
+  min: 0.01,
+  max: 0.99,
+  step: 0.01,
+  default: DPMPP_SDE_DEFAULTS.r,
+  infotext: 'DPM++ SDE r',
+  url: 'r',
+  description:
+    'Fraction of the step in λ = −log σ at which DPM++ SDE evaluates its midpoint (k-diffusion r, default ½)',
+};
+
+export const DPMPP_SDE: SamplerInfo = {
+  id: 'dpmpp_sde',
+  label: 'DPM++ SDE',
+  a1111: 'DPM++ SDE',
+  group: 'stochastic',
+  options: [ETA_OPTION, S_NOISE_OPTION, R_OPTION],
+  nfe: (n) => 2 * n - 1,
+  stochastic: true,
+  defaultSchedule: 'karras',
+  build: (sigmas, options) => buildDpmppSde(sigmas, options as Partial<DpmppSdeOptions>),
+  citation: 'Lu et al. 2022, DPM-Solver++ stochastic two-stage step; k-diffusion sample_dpmpp_sde',
+};

@@ -1,5 +1,7 @@
+import { ETA_OPTION } from './sde';
+import type { SamplerInfo } from './types';
 import { PlanBuilder, type Plan } from '../plan';
-import { ancestralStep, brownianNoise, checkRange } from './ancestral';
+import { ancestralStep, brownianNoise, checkRange, S_NOISE_OPTION } from './ancestral';
 
 export interface EulerAncestralOptions {
   /** Ancestral noise strength, [0, 1]: 0 is Euler (the ODE), 1 the full ancestral (DDPM-like) step. */
@@ -8,7 +10,7 @@ export interface EulerAncestralOptions {
   sNoise: number;
 }
 
-export const EULER_ANCESTRAL_DEFAULTS: EulerAncestralOptions = { eta: 1, sNoise: 1 };
+const EULER_ANCESTRAL_DEFAULTS: EulerAncestralOptions = { eta: 1, sNoise: 1 };
 
 /**
  * Ancestral sampling with Euler steps (k-diffusion sample_euler_ancestral). Per step, split σ_{i+1} into (σ_down, σ_up)
@@ -39,3 +41,16 @@ export function buildEulerAncestral(sigmas: Float64Array, options: Partial<Euler
   }
   return plan.record(steps, 'x', 'x').build();
 }
+
+export const EULER_ANCESTRAL: SamplerInfo = {
+  id: 'euler_ancestral',
+  label: 'Euler ancestral',
+  a1111: 'Euler a',
+  group: 'stochastic',
+  options: [ETA_OPTION, S_NOISE_OPTION],
+  nfe: (n) => n,
+  stochastic: true,
+  defaultSchedule: 'karras',
+  build: (sigmas, options) => buildEulerAncestral(sigmas, options as Partial<EulerAncestralOptions>),
+  citation: 'Ho et al. 2020 ancestral sampling with Euler steps; k-diffusion sample_euler_ancestral',
+};

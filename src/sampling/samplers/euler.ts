@@ -19,6 +19,8 @@ export const buildEuler: BuildPlan = (sigmas) => {
 
 export const EULER: SamplerInfo = {
   id: 'euler',
+  a1111: 'Euler',
+  group: 'single-step ODE',
   label: 'Euler',
   options: [],
   nfe: (n) => n,

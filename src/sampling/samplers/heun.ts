@@ -32,6 +32,8 @@ const buildHeun: BuildPlan = (sigmas) => {
 
 export const HEUN: SamplerInfo = {
   id: 'heun',
+  a1111: 'Heun',
+  group: 'single-step ODE',
   label: 'Heun',
   options: [],
   nfe: (n) => 2 * n - 1,

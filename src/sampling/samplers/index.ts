@@ -1,17 +1,55 @@
 import { AMED, AMED_PLUGIN } from './amed';
+import { DEIS } from './deis';
+import { DDIM, DPM_2 } from './dpm-2';
+import { DPM_2_ANCESTRAL } from './dpm-2-ancestral';
 import { DPMPP_2M } from './dpmpp-2m';
+import { DPMPP_2M_SDE } from './dpmpp-2m-sde';
+import { DPMPP_2S_ANCESTRAL } from './dpmpp-2s-ancestral';
+import { DPMPP_3M_SDE } from './dpmpp-3m-sde';
+import { DPMPP_SDE } from './dpmpp-sde';
 import { EULER } from './euler';
+import { EULER_ANCESTRAL } from './euler-ancestral';
 import { HEUN } from './heun';
 import { IPNDM } from './ipndm';
+import { LMS } from './lms';
 import { REFLOW } from './reflow';
 import { SDE } from './sde';
+import { UNIPC } from './unipc';
 import type { OptionSpec } from '../option-spec';
-import type { SamplerInfo, SamplerOptions } from './types';
+import type { SamplerGroup, SamplerInfo, SamplerOptions } from './types';
 
-export type { SamplerInfo, SamplerOptions } from './types';
+export type { SamplerGroup, SamplerInfo, SamplerOptions } from './types';
 
 /** Every sampler the sandbox offers. An entry here is a real, tested algorithm (tests/unit/samplers.test.ts). */
-export const SAMPLERS: readonly SamplerInfo[] = [EULER, HEUN, DPMPP_2M, IPNDM, SDE, REFLOW, AMED, AMED_PLUGIN];
+export const SAMPLERS: readonly SamplerInfo[] = [
+  EULER,
+  HEUN,
+  DPMPP_2M,
+  IPNDM,
+  SDE,
+  REFLOW,
+  AMED,
+  AMED_PLUGIN,
+  DPM_2,
+  DDIM,
+  LMS,
+  UNIPC,
+  DEIS,
+  EULER_ANCESTRAL,
+  DPM_2_ANCESTRAL,
+  DPMPP_2S_ANCESTRAL,
+  DPMPP_SDE,
+  DPMPP_2M_SDE,
+  DPMPP_3M_SDE,
+];
+
+/** The picker's groups, in order. */
+export const SAMPLER_GROUPS: readonly SamplerGroup[] = [
+  'single-step ODE',
+  'multistep ODE',
+  'stochastic',
+  'calibrated or learned',
+];
 
 export function samplerById(id: string): SamplerInfo | undefined {
   return SAMPLERS.find((s) => s.id === id);

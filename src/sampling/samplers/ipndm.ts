@@ -42,6 +42,8 @@ const buildIpndm: BuildPlan = (sigmas, options) => {
 
 export const IPNDM: SamplerInfo = {
   id: 'ipndm',
+  a1111: 'iPNDM',
+  group: 'multistep ODE',
   label: 'iPNDM',
   options: [MAX_ORDER_OPTION],
   nfe: (n) => n,

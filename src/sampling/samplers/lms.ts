@@ -1,3 +1,5 @@
+import type { NumberOption } from '../option-spec';
+import type { SamplerInfo } from './types';
 import { PlanBuilder, type Plan } from '../plan';
 import { checkRange } from './ancestral';
 
@@ -6,7 +8,7 @@ export interface LmsOptions {
   order: number;
 }
 
-export const LMS_DEFAULTS: LmsOptions = { order: 4 };
+const LMS_DEFAULTS: LmsOptions = { order: 4 };
 
 /**
  * ∫_{t_i}^{t_{i+1}} ℓ_j(τ) dτ for the Lagrange basis ℓ_j on the nodes t_i, t_{i−1}, …, t_{i−order+1} (ℓ_j is 1 at
@@ -60,3 +62,33 @@ export function buildLms(sigmas: Float64Array, options: Partial<LmsOptions> = {}
   }
   return plan.record(steps, 'x', 'x').build();
 }
+
+/** LMS's order under its own key: its range (1–4, default 4 as in k-diffusion) differs from UniPC's and DEIS's order. */
+const LMS_ORDER_OPTION: NumberOption = {
+  key: 'lmsOrder',
+  label: 'LMS order',
+  type: 'number',
+  integer: true,
+  min: 1,
+  max: 4,
+  step: 1,
+  default: LMS_DEFAULTS.order,
+  infotext: 'LMS order',
+  url: 'lo',
+  description: 'Derivatives the linear multistep formula uses (k-diffusion sample_lms order, default 4); 1 is Euler',
+};
+
+export const LMS: SamplerInfo = {
+  id: 'lms',
+  label: 'LMS',
+  a1111: 'LMS',
+  group: 'multistep ODE',
+  options: [LMS_ORDER_OPTION],
+  nfe: (n) => n,
+  stochastic: false,
+  defaultSchedule: 'karras',
+  build: (sigmas, options) =>
+    buildLms(sigmas, options.lmsOrder === undefined ? {} : { order: Number(options.lmsOrder) }),
+  citation:
+    'Linear multistep in σ, Lagrange coefficients integrated exactly (Karras et al. 2022 §3); k-diffusion sample_lms',
+};

@@ -57,6 +57,7 @@ const buildReflow: BuildPlan = (sigmas, options) => {
 
 export const REFLOW: SamplerInfo = {
   id: 'reflow',
+  group: 'calibrated or learned',
   label: 'ReFlow (RF Euler)',
   options: [SIGMA_VAR_OPTION],
   nfe: (n) => n,

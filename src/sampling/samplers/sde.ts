@@ -49,6 +49,7 @@ export const buildSde: BuildPlan = (sigmas, options) => {
 
 export const SDE: SamplerInfo = {
   id: 'sde',
+  group: 'stochastic',
   label: 'η-SDE (Euler–Maruyama)',
   options: [ETA_OPTION],
   nfe: (n) => n,

@@ -12,9 +12,17 @@ export type SamplerOptions = OptionValues;
  */
 export type BuildPlan = (sigmas: Float64Array, options: SamplerOptions, prepared?: unknown) => Plan;
 
+/** How the page's picker groups the samplers. */
+export type SamplerGroup = 'single-step ODE' | 'multistep ODE' | 'stochastic' | 'calibrated or learned';
+
 export interface SamplerInfo {
   id: string;
   label: string;
+  /** The name AUTOMATIC1111 / ComfyUI users type and A1111 writes into its PNG infotext ("DPM++ 2M", "Euler a");
+   *  absent where A1111 has no such sampler. Our infotext writes it; the infotext, URL and X/Y grid read it. */
+  a1111?: string;
+  /** The picker's group. */
+  group: SamplerGroup;
   /** The options this sampler reads, declared once: the API, page state, URL, infotext and controls derive from
    *  them (../option-spec.ts). */
   options: readonly OptionSpec[];

@@ -1,3 +1,5 @@
+import type { BooleanOption, ChoiceOption, NumberOption } from '../option-spec';
+import type { SamplerInfo } from './types';
 import { PlanBuilder, type Plan } from '../plan';
 import { checkRange } from './ancestral';
 
@@ -12,7 +14,7 @@ export interface UniPcOptions {
   lowerOrderFinal: boolean;
 }
 
-export const UNIPC_DEFAULTS: UniPcOptions = { order: 3, variant: 'bh2', lowerOrderFinal: true };
+const UNIPC_DEFAULTS: UniPcOptions = { order: 3, variant: 'bh2', lowerOrderFinal: true };
 
 /** Solves A·v = b (small, dense) by Gaussian elimination with partial pivoting. */
 function solve(a: number[][], b: number[]): number[] {
@@ -159,3 +161,58 @@ export function buildUniPc(sigmas: Float64Array, options: Partial<UniPcOptions> 
   plan.combine('x', [[history[0][0], 1]]);
   return plan.record(steps, 'x', 'x').build();
 }
+
+/** The solver order of UniPC and DEIS (1–3; both papers' default 3), one declaration for both. */
+export const ORDER_OPTION: NumberOption = {
+  key: 'order',
+  label: 'Order',
+  type: 'number',
+  integer: true,
+  min: 1,
+  max: 3,
+  step: 1,
+  default: UNIPC_DEFAULTS.order,
+  infotext: 'Order',
+  url: 'or',
+  description: 'Solver order (UniPC: the predictor, the corrector adds one; DEIS: Adams–Bashforth); warms up from 1',
+};
+
+const VARIANT_OPTION: ChoiceOption = {
+  key: 'variant',
+  label: 'B(h)',
+  type: 'choice',
+  choices: [
+    { value: 'bh1', label: 'bh1' },
+    { value: 'bh2', label: 'bh2' },
+  ],
+  default: UNIPC_DEFAULTS.variant,
+  infotext: 'UniPC variant',
+  url: 'bh',
+  description: 'UniPC B(h) (Zhao et al. 2023 §3.3): bh1 = h (suggested for unconditional), bh2 = e^h − 1',
+};
+
+const LOWER_ORDER_FINAL_OPTION: BooleanOption = {
+  key: 'lowerOrderFinal',
+  label: 'Lower order at the end',
+  type: 'boolean',
+  default: UNIPC_DEFAULTS.lowerOrderFinal,
+  infotext: 'UniPC lower order final',
+  url: 'lof',
+  description: 'Lower the order over the last steps, as diff-sampler and DPM-Solver do (stabler at few steps)',
+};
+
+/** Default schedule logSNR, its paper's. On gmm:ring8 it wins there (bench/results/engine.md) and loses on Karras,
+ *  whose small final steps waste UniPC's high order. */
+export const UNIPC: SamplerInfo = {
+  id: 'unipc',
+  label: 'UniPC',
+  a1111: 'UniPC',
+  group: 'multistep ODE',
+  options: [ORDER_OPTION, VARIANT_OPTION, LOWER_ORDER_FINAL_OPTION],
+  nfe: (n) => n,
+  stochastic: false,
+  defaultSchedule: 'logsnr',
+  build: (sigmas, options) => buildUniPc(sigmas, options as Partial<UniPcOptions>),
+  citation:
+    'Zhao et al. 2023, UniPC (UniP + UniC, data prediction); default logSNR: on gmm:ring8 it wins there, loses on Karras',
+};

@@ -1,6 +1,7 @@
 /**
  * The background sweep behind the error-vs-NFE chart: every distinct sampler setting among the
- * panels, run at a ladder of NFE budgets from the panels' noise, each compared with the shared reference solution.
+ * panels, run at a ladder of NFE budgets from the panels' noise, each compared with the shared reference solution
+ * (stochastic panels: with the target, by sliced W2).
  * On log-log axes the slope is the order of the solver (algorithms.md, "Quality measures per NFE").
  */
 import type { Sandbox, SamplerMeta } from '../../api/sandbox';
@@ -18,7 +19,15 @@ export interface SweepSeries {
   label: string;
   /** The panel whose colour the series takes. */
   panel: number;
-  points: Array<{ nfe: number; rmse: number }>;
+  /** RMSE to the ODE reference, or for a stochastic panel the sliced W2 to the target (its samples leave the ODE's
+   *  paths by design, so the distance to the reference from the same noise is not its error). */
+  metric: 'rmse' | 'slicedW2';
+  points: Array<{ nfe: number; value: number }>;
+}
+
+/** Whether a panel samples stochastically: a stochastic sampler, unless its η is 0 (then it is the ODE). */
+export function isStochasticPanel(meta: Pick<SamplerMeta, 'stochastic' | 'options'>, panel: { eta: number }): boolean {
+  return meta.stochastic && !(meta.options.some((o) => o.key === 'eta') && panel.eta === 0);
 }
 
 export interface SweepPlan {
@@ -46,7 +55,9 @@ export function planSweep(
     const steps = [...new Set(SWEEP_BUDGETS.map((b) => stepsForNfe(meta, b, options)).filter((n) => n > 0))];
     const schedule = schedules.find((s) => s.id === p.schedule)?.label ?? p.schedule;
     const optionText = meta.options.map((spec) => `, ${spec.label} ${valueLabel(spec, options[spec.key])}`).join('');
-    plan.series.push({ label: `${meta.label}, ${schedule}${optionText}`, panel: i, points: [] });
+    const metric = isStochasticPanel(meta, p) ? 'slicedW2' : 'rmse';
+    const suffix = metric === 'slicedW2' ? ' (sliced W2)' : '';
+    plan.series.push({ label: `${meta.label}, ${schedule}${optionText}${suffix}`, panel: i, metric, points: [] });
     plan.steps.push(steps);
   });
   return plan;
@@ -82,8 +93,13 @@ export async function runSweep(
         trajectory: false,
       };
       const result = await sandbox.sample({ ...request, signal });
-      const { rmse } = sandbox.evaluate({ world: request.world, samples: result.samples, reference, seed: state.seed });
-      series.points.push({ nfe: result.nfe, rmse: rmse! });
+      const { rmse, slicedW2 } = sandbox.evaluate({
+        world: request.world,
+        samples: result.samples,
+        reference,
+        seed: state.seed,
+      });
+      series.points.push({ nfe: result.nfe, value: series.metric === 'rmse' ? rmse! : slicedW2 });
       onPoint(plan.series);
       onProgress(++done / total);
     }
