@@ -134,10 +134,16 @@ export class SamplerPanel extends LitElement {
       .status {
         min-height: 1.2em;
       }
+      /* One line of fixed height: the view below must not move while the text changes (a drag in progress on a
+         drawn world would land elsewhere). The whole text is the tooltip. */
       .state {
         font-size: 0.8rem;
         color: #c0c6e8;
-        min-height: 1.1em;
+        height: 1.3em;
+        line-height: 1.3em;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
       }
       .state[data-state='stale'],
       .state[data-state='stopped'] {
@@ -264,7 +270,7 @@ export class SamplerPanel extends LitElement {
         .upscaleFrom=${image && size > image.size ? image.size : 0}
         @panel-change=${(e: CustomEvent<Partial<PanelState>>) => this.store.update((s) => applyPanelChange(s.panels[this.index], e.detail))}
       ></panel-controls>
-      <div class="state" data-state=${shownState.state} role="status">${shownState.text}</div>
+      <div class="state" data-state=${shownState.state} role="status" title=${shownState.text}>${shownState.text}</div>
       <div
         class="result ${shownState.state === 'stale' || shownState.state === 'queued' || shownState.state === 'stopped' ? 'stale' : ''}"
       >

@@ -226,19 +226,6 @@ describe('the page for a newcomer', () => {
     });
     expect(layout.bTop).toBe(layout.aTop);
     expect(layout.bLeft).toBeGreaterThanOrEqual(layout.aRight);
-    const wide = await page.evaluate(() => {
-      const out: string[] = [];
-      const walk = (root: Document | ShadowRoot, path: string) => {
-        for (const el of root.querySelectorAll('*')) {
-          const r = el.getBoundingClientRect();
-          if (r.right > 401) out.push(`${path} ${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.right)}`);
-          if (el.shadowRoot) walk(el.shadowRoot, `${path}>${el.tagName.toLowerCase()}`);
-        }
-      };
-      walk(document, '');
-      return out.slice(0, 30);
-    });
-    console.log(wide.join('\n'));
     expect(layout.scroll).toBeLessThanOrEqual(400);
 
     await setNumber(page, 'sandbox-app >>> world-controls >>> input[type=number]', -5);
