@@ -110,7 +110,7 @@ export class SamplerPanel extends LitElement {
         min-width: 0;
       }
       h2 {
-        font-size: 0.95rem;
+        font-size: 0.9rem;
         margin: 0;
         flex: 1 1 0;
         min-width: 0;
@@ -127,8 +127,8 @@ export class SamplerPanel extends LitElement {
         background: var(--panel-color);
       }
       header button {
-        font-size: 0.75rem;
-        padding: 0.15em 0.45em;
+        font-size: 0.72rem;
+        padding: 0.1em 0.3em;
         flex: none;
       }
       .status {

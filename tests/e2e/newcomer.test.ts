@@ -276,6 +276,14 @@ describe('the page for a newcomer', () => {
     expect(await titles(page)).toEqual(['1 · Euler 10', '2 · DPM++(2M) 10', '3 · iPNDM 10']);
     if (shots) {
       await panelsDone(page, 170_000);
+      // The classifier's verdict follows the images: wait for it in every readout.
+      await page.waitForFunction(
+        () =>
+          [...document.querySelector('sandbox-app')!.shadowRoot!.querySelectorAll('sampler-panel')].every((p) =>
+            /match/.test(p.shadowRoot!.querySelector('run-readout')!.shadowRoot!.textContent ?? ''),
+          ),
+        { timeout: 170_000 },
+      );
       await page.screenshot({ path: `${shots}/first-load-images.png` });
     }
 
