@@ -90,7 +90,7 @@ export const LIMITS = {
 } as const;
 
 export function defaultState(): SandboxState {
-  // The first-load story: Euler at 10, Heun at 5, the η-SDE at 10, same noise, ring of 8.
+  // The base every state is checked against; the first load shows ./stories.ts's 2D set over it.
   return {
     world: 'gmm:ring8',
     seed: 42,

@@ -32,6 +32,8 @@ export class AmedTable extends LitElement {
       :host {
         display: block;
         font-size: 0.78rem;
+        /* Unbroken numbers may be wider than a narrow panel: the table scrolls instead. */
+        overflow-x: auto;
       }
       summary {
         cursor: pointer;
@@ -45,6 +47,8 @@ export class AmedTable extends LitElement {
       td {
         padding: 0.05rem 0.5rem;
         text-align: right;
+        /* A number such as 3.85e-6 is one token: never broken across lines. */
+        white-space: nowrap;
       }
       th {
         color: #a4abd0;

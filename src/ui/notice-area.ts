@@ -4,6 +4,7 @@
  * nothing into the DOM but characters.
  *
  * @fires dismiss - detail: the id of the dismissed notice
+ * @fires dismiss-all - every notice was dismissed at once (shown from two notices on)
  */
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -55,12 +56,25 @@ export class NoticeArea extends LitElement {
       strong {
         margin-right: 0.4em;
       }
+      .dismiss-all {
+        align-self: flex-end;
+      }
     `,
   ];
 
   @property({ attribute: false }) notices: Notice[] = [];
 
   override render() {
+    const all =
+      this.notices.length > 1
+        ? html`<button class="dismiss-all" @click=${() => this.dispatchEvent(new CustomEvent('dismiss-all'))}>
+            Dismiss all ${this.notices.length} notices
+          </button>`
+        : '';
+    return html`${this.list()}${all}`;
+  }
+
+  private list() {
     return repeat(
       this.notices,
       (n) => n.id,

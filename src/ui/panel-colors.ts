@@ -1,5 +1,6 @@
-/** One colour per panel position, used by both charts so a series and its panel are matched at a glance. */
-const PANEL_COLORS = ['#ff8c26', '#59d9ff', '#b8f06a', '#ff6fb5', '#c9a2ff', '#ffe066'] as const;
+/** One colour per panel position, used by both charts and each panel's stripe so a series and its panel are matched
+ *  at a glance. None is the views' orange (samples) or cyan (denoised), so a stripe never reads as a dot colour. */
+const PANEL_COLORS = ['#ff5d73', '#7a8cff', '#b8f06a', '#e07bff', '#ffe066', '#3ddc97'] as const;
 
 export function panelColor(index: number): string {
   return PANEL_COLORS[index % PANEL_COLORS.length];

@@ -47,14 +47,16 @@ export class ReflowControls extends LitElement {
     if (info?.kind === 'image') return this.imageReflow();
     const { level } = reflowLevel(world);
     const atMax = level >= MAX_REFLOW_LEVEL;
+    // A level made before (by this button or a link) is switched to, not offered as if it had to be made again.
+    const made = this.sandbox.worlds.some((w) => w.id === liveReflowId(reflowLevel(world).base, level + 1));
     return html`<div class="grid">
         <button
           @click=${this.reflow}
           ?disabled=${this.running || atMax}
           data-action="reflow"
-          title=${atMax ? `${MAX_REFLOW_LEVEL}-RF is the last level offered` : 'Pairs from this flow, a kernel-regression fit, and a new world (Liu et al. 2023)'}
+          title=${atMax ? `${MAX_REFLOW_LEVEL}-RF is the last level offered` : made ? `${level + 1}-RF is made: switch the world to it` : 'Pairs from this flow, a kernel-regression fit, and a new world (Liu et al. 2023)'}
         >
-          Reflow → ${level + 1}-RF
+          ${made ? `Go to ${level + 1}-RF` : `Reflow → ${level + 1}-RF`}
         </button>
         <button
           @click=${this.oneStepPreset}

@@ -36,8 +36,18 @@ import type { ReferenceSolves } from './runs/reference-solves';
 import type { RunCache } from './runs/run-cache';
 import type { RunLane } from './runs/run-lane';
 import { imageTitles, verdictSummary } from './runs/classifier-verdict';
-import { PanelRun, type SampledRun } from './runs/panel-run';
-import { metricsFor, panelImage, panelSteps, panelUpscale, recordsTrajectory, requestKey } from './runs/run-request';
+import { PanelRun, type PanelStatus, type SampledRun } from './runs/panel-run';
+import { panelColor } from './panel-colors';
+import { panelTitle } from './panel-title';
+import {
+  metricsFor,
+  panelImage,
+  panelSteps,
+  panelUpscale,
+  recordsTrajectory,
+  requestKey,
+  type PanelRequest,
+} from './runs/run-request';
 import type { WorldPreparer } from './runs/world-preparer';
 import type { StateStore } from './state-store';
 import { controls, focusRing } from './styles';
@@ -88,26 +98,66 @@ export class SamplerPanel extends LitElement {
         padding: 0.6rem;
         background: #141830;
         border: 1px solid #2b3160;
+        /* The panel's colour, the same as its series in the charts. */
+        border-top: 4px solid var(--panel-color, #2b3160);
         border-radius: 8px;
         min-width: 0;
       }
       header {
         display: flex;
-        flex-wrap: wrap;
+        flex-wrap: nowrap;
         align-items: center;
         gap: 0.3rem;
+        min-width: 0;
       }
       h2 {
-        font-size: 0.95rem;
+        font-size: 0.9rem;
         margin: 0;
-        flex: 1 1 8rem;
+        flex: 1 1 0;
+        min-width: 0;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .swatch {
+        display: inline-block;
+        width: 0.7em;
+        height: 0.7em;
+        border-radius: 2px;
+        margin-right: 0.3em;
+        background: var(--panel-color);
       }
       header button {
-        font-size: 0.75rem;
-        padding: 0.15em 0.45em;
+        font-size: 0.72rem;
+        padding: 0.1em 0.3em;
+        flex: none;
       }
       .status {
         min-height: 1.2em;
+      }
+      /* One line of fixed height: the view below must not move while the text changes (a drag in progress on a
+         drawn world would land elsewhere). The whole text is the tooltip. */
+      .state {
+        font-size: 0.8rem;
+        color: #c0c6e8;
+        height: 1.3em;
+        line-height: 1.3em;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .state[data-state='stale'],
+      .state[data-state='stopped'] {
+        color: #ffd27a;
+      }
+      .result {
+        display: flex;
+        flex-direction: column;
+        gap: 0.4rem;
+        min-width: 0;
+      }
+      .result.stale {
+        opacity: 0.45;
       }
     `,
   ];
@@ -152,12 +202,18 @@ export class SamplerPanel extends LitElement {
     (error) => this.reportGpuError(error),
   );
 
+  override willUpdate(): void {
+    this.style.setProperty('--panel-color', panelColor(this.index));
+  }
+
   override render() {
     const label = `Panel ${this.index + 1}`;
     const panel = this.state.panels[this.index];
+    const sampler = this.sandbox.samplers.find((s) => s.id === panel.sampler);
     const budgetSteps = this.state.equalNfe ? panelSteps(this.state, this.index, this.sandbox.samplers) : null;
     const run = this.shownRun;
-    const sampler = this.sandbox.samplers.find((s) => s.id === panel.sampler);
+    const title = panelTitle(this.state, this.index, this.sandbox.samplers, this.sandbox.worlds);
+    const shownState = this.shownState();
     const metrics = this.run.shownMetrics();
     const image = panelImage(this.state, this.index, this.sandbox.worlds);
     const size = this.state.size ?? image?.size ?? 0;
@@ -167,20 +223,34 @@ export class SamplerPanel extends LitElement {
     const verdict = this.run.shownVerdict();
     return html`
       <header>
-        <h2>${label}: ${sampler?.label ?? panel.sampler}</h2>
+        <h2 title="${label}: ${title.full}"><span class="swatch"></span>${this.index + 1} · ${title.short}</h2>
+        ${
+          shownState.state === 'running' || shownState.state === 'queued'
+            ? html`<button
+                class="stop"
+                @click=${() => this.stop()}
+                aria-label="Stop ${label}"
+                title="Stop this run (Esc stops all)"
+              >
+                Stop
+              </button>`
+            : nothing
+        }
         <button
           @click=${() => this.action('duplicate')}
           ?disabled=${panels >= LIMITS.panels[1]}
           aria-label="Duplicate ${label}"
+          title="Duplicate"
         >
-          Duplicate
+          Copy
         </button>
         <button
           @click=${() => this.action('remove')}
           ?disabled=${panels <= LIMITS.panels[0]}
           aria-label="Remove ${label}"
+          title="Remove"
         >
-          Remove
+          ✕
         </button>
         <button
           @click=${this.exportPng}
@@ -202,46 +272,51 @@ export class SamplerPanel extends LitElement {
         .upscaleFrom=${image && size > image.size ? image.size : 0}
         @panel-change=${(e: CustomEvent<Partial<PanelState>>) => this.store.update((s) => applyPanelChange(s.panels[this.index], e.detail))}
       ></panel-controls>
-      ${
-        image
-          ? html`<image-grid-view
-              .frames=${this.shownImages(image).frames}
-              .description=${this.describe()}
-              .titles=${this.imageTitles(verdict)}
-            ></image-grid-view>`
-          : html`<density-view
-              .spec=${this.spec}
-              .camera=${this.camera}
-              .dots=${this.viewLayers().dots}
-              .paths=${this.viewLayers().paths}
-              ?editable=${this.state.world === CUSTOM_WORLD}
-              .description=${this.describe()}
-            ></density-view>`
-      }
-      <step-scrubber
-        .sigmas=${run?.result.trajectory ? run.result.sigmas : []}
-        .step=${this.shownStep()}
-        .panelLabel=${label}
-        .unavailable=${this.scrubberUnavailable()}
-        @step-change=${(e: CustomEvent<number>) => this.pinStep(e.detail)}
-      ></step-scrubber>
-      ${
-        amed
-          ? html`<amed-table
-              .calibration=${amed.calibration}
-              .predicted=${amed.source === 'predictor' ? amed : undefined}
-              .panelLabel=${label}
-              @calibration-imported=${(e: CustomEvent<AmedCalibration>) => this.run.useImportedCalibration(e.detail)}
-            ></amed-table>`
-          : nothing
-      }
-      <run-readout
-        .metrics=${metricsFor(this.state, this.index, this.sandbox.worlds)}
-        .verdict=${readoutVerdict(verdict)}
-        .values=${{ nfe: run?.result.nfe, cost: run?.result.cost, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood, slicedW2: metrics?.slicedW2 }}
-        ?stochastic=${sampler ? isStochasticPanel(sampler, panel) : false}
-      ></run-readout>
-      <div class="status" data-status=${this.run.status()}>
+      <div class="state" data-state=${shownState.state} role="status" title=${shownState.text}>${shownState.text}</div>
+      <div
+        class="result ${shownState.state === 'stale' || shownState.state === 'queued' || shownState.state === 'stopped' ? 'stale' : ''}"
+      >
+        ${
+          image
+            ? html`<image-grid-view
+                .frames=${this.shownImages(image).frames}
+                .description=${this.describe()}
+                .titles=${this.imageTitles(verdict)}
+              ></image-grid-view>`
+            : html`<density-view
+                .spec=${this.spec}
+                .camera=${this.camera}
+                .dots=${this.viewLayers().dots}
+                .paths=${this.viewLayers().paths}
+                ?editable=${this.state.world === CUSTOM_WORLD}
+                .description=${this.describe()}
+              ></density-view>`
+        }
+        <step-scrubber
+          .sigmas=${run?.result.trajectory ? run.result.sigmas : []}
+          .step=${this.shownStep()}
+          .panelLabel=${label}
+          .unavailable=${this.scrubberUnavailable()}
+          @step-change=${(e: CustomEvent<number>) => this.pinStep(e.detail)}
+        ></step-scrubber>
+        ${
+          amed
+            ? html`<amed-table
+                .calibration=${amed.calibration}
+                .predicted=${amed.source === 'predictor' ? amed : undefined}
+                .panelLabel=${label}
+                @calibration-imported=${(e: CustomEvent<AmedCalibration>) => this.run.useImportedCalibration(e.detail)}
+              ></amed-table>`
+            : nothing
+        }
+        <run-readout
+          .metrics=${metricsFor(this.state, this.index, this.sandbox.worlds)}
+          .verdict=${readoutVerdict(verdict)}
+          .values=${{ nfe: run?.result.nfe, cost: run?.result.cost, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood, slicedW2: metrics?.slicedW2 }}
+          ?stochastic=${sampler ? isStochasticPanel(sampler, panel) : false}
+        ></run-readout>
+      </div>
+      <div class="status" data-status=${this.run.status()} data-submissions-after-stop=${this.run.submissionsAfterStop}>
         <progress-bar .fraction=${this.run.progress} label="${label} ${this.run.phase}"></progress-bar>
         ${this.run.sample.error && !isAbort(this.run.sample.error) ? html`<div class="error" role="alert">${errorText(this.run.sample.error)}</div>` : nothing}
       </div>
@@ -251,9 +326,42 @@ export class SamplerPanel extends LitElement {
   /** The latest run, if it is of the kind the panel now shows: after a switch between a 2D and an image world the
    *  previous run stays on show only until the first run of the new kind arrives, and it cannot be drawn. */
   private get shownRun(): SampledRun | undefined {
-    const run = this.run.sample.value;
+    const run = this.run.shownRun();
     const image = panelImage(this.state, this.index, this.sandbox.worlds) !== undefined;
     return run && (run.side !== undefined) === image ? run : undefined;
+  }
+
+  /** Stops this panel's run between two GPU submissions; true if one was running. */
+  stop(): boolean {
+    return this.run.stop();
+  }
+
+  /** What the panel is doing and whether what it shows is this request's result, in words. */
+  private shownState(): { state: PanelStatus | 'stale'; text: string } {
+    const status = this.run.status();
+    const run = this.shownRun;
+    const changed = run && this.run.stale() ? changedFields(run.request, this.run.request()) : undefined;
+    const since = changed ? ` (changed since: ${changed})` : '';
+    if (status === 'queued') {
+      const shown = run ? `; showing the previous run${since}` : '';
+      return { state: 'queued', text: `queued: waits for ${this.run.waitsFor()}${shown}` };
+    }
+    if (status === 'stopped')
+      return {
+        state: 'stopped',
+        text: run
+          ? `stopped: showing the last finished run${since}`
+          : 'stopped before a result: change a setting or Re-run',
+      };
+    if (status === 'running') {
+      const percent = this.run.progress === null ? '' : ` ${Math.round(this.run.progress * 100)} %`;
+      return {
+        state: 'running',
+        text: `running (${this.run.phase})${percent}${run ? `; showing the previous run${since}` : ''}`,
+      };
+    }
+    if (status === 'done' && changed) return { state: 'stale', text: `stale: showing an earlier run${since}` };
+    return { state: status, text: status === 'error' ? 'failed' : 'done' };
   }
 
   /** The members of the shared world's reflow family this panel may switch between (made, or being made). */
@@ -395,6 +503,13 @@ function dotLayers(result: SampleResult | undefined, step: number | null): DotLa
 }
 
 const NO_TITLES: string[] = [];
+
+/** The request fields that differ between two runs, by name ("steps, sampler"). */
+function changedFields(before: PanelRequest, after: PanelRequest): string {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof PanelRequest>;
+  const names = [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  return names.join(', ') || 'settings';
+}
 
 /** The readout's line for the classifier: its summary, a placeholder while it works, or why it has none. */
 function readoutVerdict(verdict: ReturnType<PanelRun['shownVerdict']>): { text: string; detail: string } | undefined {

@@ -11,6 +11,7 @@ import { decodePngState } from '../export/png';
 import { ETA_SPEC } from '../state/panel-options';
 import { LIMITS, type SandboxState } from '../state/params';
 import { isReflowed, reflowLevel } from '../state/reflow-family';
+import { storyCaption } from '../state/stories';
 import { CUSTOM_WORLD } from '../state/validate-state';
 import type { GmmSpec } from '../worlds/gmm';
 import {
@@ -37,6 +38,7 @@ import { DEFAULT_CAMERA, type Camera } from './view/camera';
 import { ViewPipelines } from './view/view-pipelines';
 import type { XyGrid } from './xy-grid';
 import './error-chart';
+import './help-panel';
 import './notice-area';
 import './sampler-panel';
 import './sigma-chart';
@@ -81,9 +83,22 @@ export class SandboxApp extends LitElement {
       }
       .panels {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(270px, 1fr));
+        /* At least two per row: on a narrow screen the panels shrink rather than stack into one long column. */
+        grid-template-columns: repeat(auto-fit, minmax(min(270px, calc(50% - 0.35rem)), 1fr));
         gap: 0.7rem;
         align-items: start;
+      }
+      .caption {
+        margin: -0.3rem 0 0;
+        color: #dfe3ff;
+        font-size: 0.9rem;
+      }
+      .caption::before {
+        content: '▲ ';
+        color: #7a8cff;
+      }
+      .help {
+        max-width: 70rem;
       }
       .add {
         align-self: start;
@@ -134,6 +149,7 @@ export class SandboxApp extends LitElement {
   @state() private camera: Camera = DEFAULT_CAMERA;
   @state() private notices: Notice[] = [];
   @state() private rerun = 0;
+  @state() private helpOpen = false;
   @query('error-chart') private errorChart?: ErrorChart;
   @query('xy-grid') private xyGrid?: XyGrid;
   @query('input[type=file]') private fileInput!: HTMLInputElement;
@@ -185,6 +201,7 @@ export class SandboxApp extends LitElement {
     const spec = this.worldSpec(s);
     const runSpec = this.worldSpec(this.runState);
     const image = this.sandbox.worlds.find((w) => w.id === s.world)?.image;
+    const caption = storyCaption(image ? 'image' : '2d', s.world, s.panels);
     return html`
       <header>
         <h1>Diffusion Sandbox</h1>
@@ -198,6 +215,22 @@ export class SandboxApp extends LitElement {
             @change=${(e: Event) => this.openFile(e.target as HTMLInputElement)}
           />
           <button @click=${this.runAgain} title="Ctrl/Cmd+Enter">Re-run</button>
+          <button
+            class="stop-all"
+            @click=${() => this.stopAll()}
+            title="Esc: stops every panel run, the sweep and the grid"
+          >
+            Stop all
+          </button>
+          <button
+            class="help-toggle"
+            aria-expanded=${this.helpOpen ? 'true' : 'false'}
+            aria-controls="help"
+            title="How to read this page, and the papers"
+            @click=${() => (this.helpOpen = !this.helpOpen)}
+          >
+            ? Help
+          </button>
           ${image ? '' : html`<button @click=${() => (this.camera = DEFAULT_CAMERA)}>Reset view</button>`}
         </div>
         ${
@@ -216,9 +249,17 @@ export class SandboxApp extends LitElement {
               </p>`
         }
       </header>
+      ${
+        this.helpOpen
+          ? html`<section class="help" id="help" aria-labelledby="help-title">
+              <help-panel .samplers=${this.sandbox.samplers} .schedules=${this.sandbox.schedules}></help-panel>
+            </section>`
+          : ''
+      }
       <notice-area
         .notices=${this.notices}
         @dismiss=${(e: CustomEvent<number>) => (this.notices = this.notices.filter((n) => n.id !== e.detail))}
+        @dismiss-all=${() => (this.notices = [])}
       ></notice-area>
       <world-controls .state=${s}></world-controls>
       <div
@@ -233,6 +274,7 @@ export class SandboxApp extends LitElement {
         ${s.panels.map((_, i) => html`<sampler-panel .index=${i} .state=${s} .runState=${this.runState} .spec=${spec} .camera=${this.camera} .rerun=${this.rerun}></sampler-panel>`)}
         ${s.panels.length < LIMITS.panels[1] ? html`<button class="add" @click=${this.addPanel}>+ Add panel</button>` : ''}
       </div>
+      ${caption ? html`<p class="caption" data-caption>${caption}</p>` : ''}
       <div class="charts">
         <section aria-labelledby="sigma-title">
           <h2 id="sigma-title">σ schedules</h2>
@@ -259,9 +301,9 @@ export class SandboxApp extends LitElement {
         <xy-grid .state=${this.runState} .spec=${runSpec} .camera=${this.camera}></xy-grid>
       </section>
       <footer>
-        <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> re-runs · <kbd>Esc</kbd> cancels a sweep or grid · drop or paste
-        an exported PNG to restore its settings · in a view: drag or arrows pan, wheel or <kbd>+</kbd>/<kbd>−</kbd>
-        zoom, <kbd>0</kbd> resets.
+        <kbd>Ctrl</kbd>/<kbd>⌘</kbd>+<kbd>Enter</kbd> re-runs · <kbd>Esc</kbd> stops every run · drop or paste an
+        exported PNG to restore its settings · in a view: drag or arrows pan, wheel or <kbd>+</kbd>/<kbd>−</kbd> zoom,
+        <kbd>0</kbd> resets.
       </footer>
     `;
   }
@@ -297,9 +339,17 @@ export class SandboxApp extends LitElement {
       e.preventDefault();
       this.runAgain();
     } else if (e.key === 'Escape') {
-      if (this.errorChart?.cancel() || this.xyGrid?.cancel()) e.preventDefault();
+      if (this.stopAll()) e.preventDefault();
     }
   };
+
+  /** Stops every panel run (between two GPU submissions), the error sweep and the X/Y grid; true if any ran. */
+  private stopAll(): boolean {
+    const panels = [...(this.renderRoot.querySelectorAll('sampler-panel') ?? [])].map((p) => p.stop());
+    const sweep = this.errorChart?.cancel() ?? false;
+    const grid = this.xyGrid?.cancel() ?? false;
+    return panels.some(Boolean) || sweep || grid;
+  }
 
   private runAgain(): void {
     this.cache.clear();

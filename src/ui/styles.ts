@@ -9,11 +9,19 @@ export const focusRing = css`
 `;
 
 export const controls = css`
+  /* Labels and pickers may shrink and wrap, so a narrow panel (two per row on a phone) keeps its controls inside. */
   label {
     display: inline-flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 0.35em;
     font-size: 0.85rem;
+    max-width: 100%;
+    min-width: 0;
+  }
+  select {
+    max-width: 100%;
+    min-width: 0;
   }
   input,
   select,

@@ -10,6 +10,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { Sandbox } from '../api/sandbox';
 import { DEFAULT_IMAGE_COUNT, defaultState, LIMITS, type SandboxState } from '../state/params';
 import { reflowLevel } from '../state/reflow-family';
+import { storyPanels } from '../state/stories';
 import { CUSTOM_WORLD } from '../state/validate-state';
 import { sandboxContext, storeContext, worldPreparerContext } from './contexts';
 import { parseBounded } from './form';
@@ -126,7 +127,6 @@ export class WorldControls extends LitElement {
           ${this.numberField('rho', 'ρ (Karras)', s.rho)}
         </div>
       </details>
-      ${Object.values(this.errors).map((e) => html`<div class="error" role="alert">${e}</div>`)}
     `;
   }
 
@@ -149,39 +149,33 @@ export class WorldControls extends LitElement {
         step=${INTEGER_FIELDS.has(field) ? '1' : 'any'}
         .value=${String(value)}
         aria-invalid=${this.errors[field] ? 'true' : 'false'}
-        @change=${(e: Event) => this.setNumber(field, (e.target as HTMLInputElement).value)}
+        aria-describedby=${this.errors[field] ? `${field}-error` : nothing}
+        @change=${(e: Event) => this.setNumber(field, e.target as HTMLInputElement)}
       />
+      ${this.errors[field] ? html`<span class="error" id="${field}-error" role="alert" data-field=${field}>${this.errors[field]}</span>` : nothing}
     </label>`;
   }
 
-  private setNumber(field: NumericField, text: string): void {
+  /** A rejected value is put back to the one in force, and the reason shows beside the field. */
+  private setNumber(field: NumericField, input: HTMLInputElement): void {
     // A1111's convention: seed −1 draws a fresh seed, which the box then shows (and the URL and PNGs carry).
-    if (field === 'seed' && text.trim() === String(RANDOM_SEED)) {
+    if (field === 'seed' && input.value.trim() === String(RANDOM_SEED)) {
       const { seed: _previous, ...rest } = this.errors;
       this.errors = rest;
       this.store.update((d) => (d.seed = randomSeed()));
       return;
     }
-    const parsed = parseBounded(text, field, this.limits(field), INTEGER_FIELDS.has(field));
+    const parsed = parseBounded(input.value, field, this.limits(field), INTEGER_FIELDS.has(field));
     const { [field]: _previous, ...others } = this.errors;
-    if ('error' in parsed) {
-      this.errors = { ...others, [field]: parsed.error };
-      return;
-    }
-    if (field === 'sigmaMin' && parsed.value >= this.state.sigmaMax) {
-      this.errors = {
-        ...others,
-        sigmaMin: `sigmaMin: must be below σ max (${this.state.sigmaMax}), got ${parsed.value}`,
-      };
-      return;
-    }
-    if (field === 'sigmaMax' && parsed.value <= this.state.sigmaMin) {
-      this.errors = {
-        ...others,
-        sigmaMax: `sigmaMax: must be above σ min (${this.state.sigmaMin}), got ${parsed.value}`,
-      };
-      return;
-    }
+    const reject = (error: string) => {
+      this.errors = { ...others, [field]: error };
+      input.value = String(this.state[field]);
+    };
+    if ('error' in parsed) return reject(parsed.error);
+    if (field === 'sigmaMin' && parsed.value >= this.state.sigmaMax)
+      return reject(`sigmaMin: must be below σ max (${this.state.sigmaMax}), got ${parsed.value}`);
+    if (field === 'sigmaMax' && parsed.value <= this.state.sigmaMin)
+      return reject(`sigmaMax: must be above σ min (${this.state.sigmaMin}), got ${parsed.value}`);
     this.errors = others;
     this.store.update((d) => (d[field] = parsed.value));
   }
@@ -189,7 +183,8 @@ export class WorldControls extends LitElement {
   /**
    * "Draw your own" starts from a copy of the current preset, so there is something to edit straight away. Moving
    * between 2D and image worlds takes that kind's default count (2048 particles cost what 16 images cost) and drops
-   * the image settings; panels keep their own world only within the new world's reflow family.
+   * the image settings, and that kind's panel set; panels keep their own world only within the new world's reflow
+   * family.
    */
   private setWorld(world: string): void {
     const before = this.state.world;
@@ -199,7 +194,14 @@ export class WorldControls extends LitElement {
       d.world = world;
       if (world === CUSTOM_WORLD) d.custom ??= current;
       const image = this.isImage(world);
-      if (image !== this.isImage(before)) d.count = image ? DEFAULT_IMAGE_COUNT : defaultState().count;
+      if (image !== this.isImage(before)) {
+        d.count = image ? DEFAULT_IMAGE_COUNT : defaultState().count;
+        // A sampler set that shows something on one kind may show noise on the other (the η-SDE at 10 steps on an
+        // image model): each kind opens with its own set, the one its caption describes.
+        d.panels = storyPanels(image ? 'image' : '2d');
+      }
+      // A drawing left behind stays out of the state (and the URL); "Draw your own" starts from the preset again.
+      if (world !== CUSTOM_WORLD) delete d.custom;
       if (!image) for (const field of ['label', 'cfg', 'size', 'ugWeight', 'ugEta'] as const) delete d[field];
       for (const p of d.panels)
         if (p.world !== undefined && (p.world === world || reflowLevel(p.world).base !== base)) delete p.world;

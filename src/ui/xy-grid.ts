@@ -53,6 +53,14 @@ export class XyGrid extends LitElement {
         max-width: 100%;
         image-rendering: auto;
       }
+      .result.stale canvas {
+        opacity: 0.45;
+      }
+      .stale-note {
+        color: #ffd27a;
+        font-size: 0.85rem;
+        margin: 0.3rem 0 0;
+      }
     `,
   ];
 
@@ -114,6 +122,8 @@ export class XyGrid extends LitElement {
     const tooMany = cells > MAX_GRID_CELLS;
     const running = this.task.status === TaskStatus.PENDING;
     const failed = this.task.status === TaskStatus.ERROR && (this.task.error as Error)?.name !== 'AbortError';
+    const shown = this.task.status === TaskStatus.COMPLETE ? this.shown : undefined;
+    const changed = shown ? gridChanges(shown.job.base, this.state) : [];
     return html`
       <div class="grid">
         ${this.axisInputs(
@@ -141,16 +151,23 @@ export class XyGrid extends LitElement {
       </div>
       <progress-bar .fraction=${this.progress} label="X/Y grid"></progress-bar>
       ${failed ? html`<div class="error" role="alert">${String((this.task.error as Error)?.message ?? this.task.error)}</div>` : nothing}
-      <div class="result">
+      ${
+        changed.length
+          ? html`<p class="stale-note" data-stale role="status">
+              Out of date: made before changes to ${changed.join(', ')}. Run the grid again to update it.
+            </p>`
+          : nothing
+      }
+      <div class="result ${changed.length ? 'stale' : ''}">
         ${
-          this.task.status === TaskStatus.COMPLETE && this.shown
+          shown
             ? html`<canvas
-                width=${this.shown.grid.width}
-                height=${this.shown.grid.height}
-                data-columns=${this.shown.job.x.values.length}
-                data-rows=${this.shown.job.y.values.length}
+                width=${shown.grid.width}
+                height=${shown.grid.height}
+                data-columns=${shown.job.x.values.length}
+                data-rows=${shown.job.y.values.length}
                 role="img"
-                aria-label="X/Y grid: ${gridAxesText(this.shown.job.x, this.shown.job.y)}"
+                aria-label="X/Y grid: ${gridAxesText(shown.job.x, shown.job.y)}"
               ></canvas>`
             : nothing
         }
@@ -227,6 +244,16 @@ export class XyGrid extends LitElement {
     );
     downloadBytes(bytes, `sandbox-grid-${job.x.param}-${job.y.param}-seed${job.base.seed}.png`, 'image/png');
   }
+}
+
+/** What a grid depends on (the shared settings and panel 1, which its cells vary) that changed since it was made. */
+function gridChanges(made: SandboxState, now: SandboxState): string[] {
+  const { panels: madePanels, ...madeShared } = made;
+  const { panels: nowPanels, ...nowShared } = now;
+  const keys = new Set([...Object.keys(madeShared), ...Object.keys(nowShared)]) as Set<keyof typeof madeShared>;
+  const changed: string[] = [...keys].filter((k) => JSON.stringify(madeShared[k]) !== JSON.stringify(nowShared[k]));
+  if (JSON.stringify(madePanels[0]) !== JSON.stringify(nowPanels[0])) changed.push('panel 1');
+  return changed;
 }
 
 declare global {

@@ -13,6 +13,10 @@ import type { World, WorldInfo } from './types';
 
 export type WorldArg = string | GmmSpec;
 
+const CUSTOM_PREFIX = 'gmm:custom:';
+const MAX_CUSTOM_WORLDS = 4;
+const isCustomId = (id: string) => id.startsWith(CUSTOM_PREFIX);
+
 function gmmWorld(id: string, label: string, description: string, spec: GmmSpec): World {
   const denoisers = new WeakMap<GpuResources, Promise<GpuDenoiser>>();
   return {
@@ -55,15 +59,19 @@ export class WorldRegistry {
     }
   }
 
+  /** The named worlds. A drawn mixture is an argument, not a world one picks: listing each one would add a picker
+   *  entry per edit of a drawing. */
   list(): WorldInfo[] {
-    return [...this.worlds.values()].map(({ id, label, kind, dim, description, image }) => ({
-      id,
-      label,
-      kind,
-      dim,
-      description,
-      ...(image ? { image } : {}),
-    }));
+    return [...this.worlds.values()]
+      .filter((w) => !isCustomId(w.id))
+      .map(({ id, label, kind, dim, description, image }) => ({
+        id,
+        label,
+        kind,
+        dim,
+        description,
+        ...(image ? { image } : {}),
+      }));
   }
 
   /** Every world, in listing order. */
@@ -88,9 +96,13 @@ export class WorldRegistry {
     if (!arg || typeof arg !== 'object' || arg.type !== 'gmm')
       throw new RangeError(`${field}: must be a world id or { type: 'gmm', means, stds, weights }`);
     validateGmm(arg, field);
-    const id = `gmm:custom:${JSON.stringify([arg.means, arg.stds, arg.weights])}`;
+    const id = `${CUSTOM_PREFIX}${JSON.stringify([arg.means, arg.stds, arg.weights])}`;
     let world = this.worlds.get(id);
-    if (!world) {
+    if (world) {
+      // Most recently used last, so eviction drops the oldest edit.
+      this.worlds.delete(id);
+      this.worlds.set(id, world);
+    } else {
       this.evictOldCustomWorlds();
       world = gmmWorld(id, 'Custom mixture', `${arg.means.length} components`, {
         type: 'gmm',
@@ -103,9 +115,10 @@ export class WorldRegistry {
     return world;
   }
 
-  /** Dragging a component makes a new mixture per frame; keep only the most recent ones. */
-  private evictOldCustomWorlds(keep = 16): void {
-    const custom = [...this.worlds.keys()].filter((k) => k.startsWith('gmm:custom:'));
+  /** Dragging a component makes a new mixture per frame; keep only the few most recent ones (the page compares one
+   *  drawing at a time, and a run still under way holds its own World). */
+  private evictOldCustomWorlds(keep = MAX_CUSTOM_WORLDS): void {
+    const custom = [...this.worlds.keys()].filter(isCustomId);
     for (const key of custom.slice(0, Math.max(0, custom.length - keep + 1))) this.worlds.delete(key);
   }
 }

@@ -23,8 +23,19 @@ const sandbox = {
 };
 
 describe('initial state', () => {
-  it('no hash: Euler 10, Heun 5 and the η-SDE 10 on the ring, no notices', () => {
-    for (const hash of ['', '#']) expect(initialState(hash, sandbox)).toEqual({ state: defaultState(), notices: [] });
+  it('no hash: the 2D story on the ring (Euler 10, Heun 5, AMED-Solver at 5 NFE), no notices', () => {
+    for (const hash of ['', '#'])
+      expect(initialState(hash, sandbox)).toEqual({
+        state: {
+          ...defaultState(),
+          panels: [
+            { sampler: 'euler', steps: 10, schedule: 'karras', eta: 0 },
+            { sampler: 'heun', steps: 5, schedule: 'karras', eta: 0 },
+            { sampler: 'amed', steps: 3, schedule: 'time_uniform', eta: 0 },
+          ],
+        },
+        notices: [],
+      });
   });
 
   it('a valid hash is taken as it is', () => {

@@ -27,8 +27,13 @@ import {
 import type { RunLane } from './run-lane';
 import type { WorldPreparer } from './world-preparer';
 
+const isAbort = (error: unknown) =>
+  (error instanceof Error || error instanceof DOMException) && error.name === 'AbortError';
+
 export interface SampledRun {
   key: string;
+  /** What was asked for, so a panel showing an earlier run can say what has changed since. */
+  request: PanelRequest;
   result: SampleResult;
   /** Samples in the run (an earlier run stays on show while a newer one with another count is under way). */
   count: number;
@@ -54,10 +59,20 @@ export interface PanelRunSource {
 /** Verdicts kept per panel, so that going back to an earlier request does not classify its samples again. */
 const MAX_VERDICTS = 8;
 
+/** What a panel is doing: the e2e tests wait for 'done'. */
+export type PanelStatus = 'done' | 'running' | 'queued' | 'stopped' | 'error';
+
 export class PanelRun {
   /** 0–1 while something measurable runs, else null; `phase` says what. */
   progress: number | null = null;
   phase = 'run';
+  /** Waiting for its turn on the image lane. */
+  private queued = false;
+  /** The latest run that finished, kept when a later one is stopped or fails (the task forgets it then). */
+  lastFinished?: SampledRun;
+  /** Progress reports (one per GPU submission) that arrived after Stop was pressed, for the run it stopped. */
+  submissionsAfterStop = 0;
+  private stopRequested = false;
   private calibrations = 0;
   private imported?: AmedCalibration;
   private readonly verdicts = new Map<string, Verdict>();
@@ -78,7 +93,9 @@ export class PanelRun {
       // request's fields: a world id can name another function after a reflow with other settings.
       const cacheKey = await sandbox.sampleKey(request);
       let result = cache.get(cacheKey);
-      const release = !result && request.size !== undefined ? await imageLane.enter(signal) : () => {};
+      this.stopRequested = false;
+      this.submissionsAfterStop = 0;
+      const release = !result && request.size !== undefined ? await this.enterLane(imageLane, signal) : () => {};
       try {
         if (!result) {
           this.setProgress('run', 0);
@@ -92,16 +109,17 @@ export class PanelRun {
           if (this.imported) this.reportImport(this.imported, result.amed?.calibration);
           this.imported = undefined;
         }
-        return { key, result, count: request.count!, side: request.size };
+        return { key, request, result, count: request.count!, side: request.size };
       } finally {
         release();
       }
     },
+    onComplete: (run) => (this.lastFinished = run),
     onError: (error) => this.onError(error),
   });
 
   readonly metrics = new Task(this.host, {
-    args: () => [this.sample.value, requestKey(this.reference()), this.metricsKind()] as const,
+    args: () => [this.shownRun(), requestKey(this.reference()), this.metricsKind()] as const,
     task: async ([run, , kind], { signal }): Promise<{ key: string; metrics?: Metrics } | undefined> => {
       if (!run || kind === 'none') return run && { key: run.key };
       const reference = kind === 'rmse' ? await this.source().references.get(this.reference(), signal) : undefined;
@@ -157,16 +175,41 @@ export class PanelRun {
   }
 
   /** 'done' once this frame's request has its samples and its metrics; the e2e tests wait for it. */
-  status(): 'done' | 'running' | 'error' {
+  status(): PanelStatus {
+    if (this.sample.status === TaskStatus.ERROR && isAbort(this.sample.error)) return 'stopped';
     if (this.sample.status === TaskStatus.ERROR || this.metrics.status === TaskStatus.ERROR) return 'error';
     if (this.sample.status === TaskStatus.COMPLETE && this.metrics.status === TaskStatus.COMPLETE) return 'done';
-    return 'running';
+    return this.queued ? 'queued' : 'running';
+  }
+
+  /** Whom a queued run waits for ("panel 1"), or undefined. */
+  waitsFor(): string | undefined {
+    return this.queued ? this.source().imageLane.holder : undefined;
+  }
+
+  /** The run on show: this request's, or the last one that finished while a newer one runs, was stopped or failed. */
+  shownRun(): SampledRun | undefined {
+    return this.sample.value ?? this.lastFinished;
+  }
+
+  /** Whether the run on show is not the one the panel now asks for. */
+  stale(): boolean {
+    const run = this.shownRun();
+    return !!run && run.key !== requestKey(this.request());
+  }
+
+  /** Stops the run under way between two GPU submissions; the last finished result stays on show, marked. */
+  stop(): boolean {
+    if (this.sample.status !== TaskStatus.PENDING) return false;
+    this.stopRequested = true;
+    this.sample.abort(new DOMException('Stopped', 'AbortError'));
+    return true;
   }
 
   /** The metrics of the shown run (never an earlier run's next to a newer run's samples). */
   shownMetrics(): Metrics | undefined {
     const value = this.metrics.value;
-    return value && value.key === this.sample.value?.key ? value.metrics : undefined;
+    return value && value.key === this.shownRun()?.key ? value.metrics : undefined;
   }
 
   /** Whether this panel's world names a classifier that judges it. */
@@ -180,7 +223,7 @@ export class PanelRun {
   shownVerdict(): Verdict | 'pending' | Error | undefined {
     if (!this.judged()) return undefined;
     const value = this.verdict.value;
-    if (value && value.key === this.sample.value?.key) return value;
+    if (value && value.key === this.shownRun()?.key) return value;
     const error = this.verdict.error;
     if (this.verdict.status === TaskStatus.ERROR && !(error instanceof Error && error.name === 'AbortError'))
       return error instanceof Error ? error : new Error(String(error));
@@ -210,7 +253,24 @@ export class PanelRun {
     this.host.dispatchEvent(new CustomEvent('notice', { detail: text, bubbles: true, composed: true }));
   }
 
+  private async enterLane(lane: RunLane, signal: AbortSignal): Promise<() => void> {
+    const owner = `panel ${this.source().index + 1}`;
+    const update = () => this.host.requestUpdate();
+    // Only the panels are in the lane, and each names itself: a lane without a holder is free.
+    this.queued = lane.holder !== undefined;
+    lane.addEventListener('change', update);
+    update();
+    try {
+      return await lane.enter(signal, owner);
+    } finally {
+      this.queued = false;
+      lane.removeEventListener('change', update);
+      update();
+    }
+  }
+
   private setProgress(phase: string, fraction: number | null): void {
+    if (this.stopRequested && fraction !== null) this.submissionsAfterStop++;
     this.phase = phase;
     this.progress = fraction;
     this.host.requestUpdate();
