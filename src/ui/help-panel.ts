@@ -134,9 +134,10 @@ export class HelpPanel extends LitElement {
         ${METHODS.map((m) => html`<li>${m.name}: <a href=${m.url} target="_blank" rel="noopener noreferrer">${m.title}</a></li>`)}
       </ul>
       <p>
-        More: the repository's <code>README.md</code>, <code>docs/algorithms.md</code> (every algorithm and its source)
-        and <code>docs/architecture.md</code>; the measured comparisons behind the opening panels are in
-        <code>bench/results/</code>.
+        More: <a class="doc" href="docs/algorithms.md" target="_blank">every algorithm and its source</a>,
+        <a class="doc" href="docs/architecture.md" target="_blank">how the code is laid out</a> and
+        <a class="doc" href="docs/measured.md" target="_blank">what we measured on CPU-only machines</a> (Markdown); the
+        measured comparisons behind the opening panels are in the repository's <code>bench/results/</code>.
       </p>
     `;
   }

@@ -297,5 +297,18 @@ describe('the page for a newcomer', () => {
     });
     for (const name of ['Euler:', 'Heun:', 'AMED-Solver:', 'DPM++(2M):', 'iPNDM:', 'Upsample Guidance:'])
       expect(help.find((h) => h.text.includes(name))?.href).toMatch(/^https:\/\/arxiv\.org\/abs\//);
+    // The docs links resolve on the built site (dist/ ships docs/*.md), each to its Markdown document.
+    const docs = await page.evaluate(async () => {
+      const root = document.querySelector('sandbox-app')!.shadowRoot!.querySelector('help-panel')!.shadowRoot!;
+      const links = [...root.querySelectorAll<HTMLAnchorElement>('a.doc')];
+      return Promise.all(
+        links.map(async (a) => {
+          const response = await fetch(a.href);
+          return { href: a.getAttribute('href'), status: response.status, head: (await response.text()).slice(0, 2) };
+        }),
+      );
+    });
+    expect(docs.map((d) => d.href)).toEqual(['docs/algorithms.md', 'docs/architecture.md', 'docs/measured.md']);
+    for (const d of docs) expect([d.status, d.head], d.href!).toEqual([200, '# ']);
   });
 });
