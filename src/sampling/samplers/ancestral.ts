@@ -1,9 +1,9 @@
 /**
- * Shared pieces of the stochastic k-diffusion samplers: the ancestral split of a step and the Brownian-path
- * coordinate. Not a sampler itself.
+ * Shared pieces of the stochastic k-diffusion samplers: the ancestral split of a step, the Brownian-path coordinate
+ * and the ancestral loop two-stage samplers share. Not a sampler itself.
  */
 import type { NumberOption } from '../option-spec';
-import type { BrownianNoise } from '../plan';
+import { PlanBuilder, type BrownianNoise, type Plan } from '../plan';
 
 /** k-diffusion's s_noise: multiplies the noise the stochastic samplers add (1 = the sampler as published; above 1
  *  compensates for detail lost to the denoiser, Karras et al. 2022 §4 S_noise). Shared by every sampler that reads it. */
@@ -49,4 +49,37 @@ export function brownianNoise(
 export function checkRange(sampler: string, key: string, value: number, lo: number, hi: number): void {
   if (!(Number.isFinite(value) && value >= lo && value <= hi))
     throw new RangeError(`${sampler}: ${key} must be in [${lo}, ${hi}], got ${value}`);
+}
+
+/** η and s_noise of the ancestral samplers (k-diffusion's defaults: 1 and 1). η ≤ 1: above it σ_down can reach 0
+ *  early and the NFE would depend on the grid. */
+export interface AncestralOptions {
+  eta: number;
+  sNoise: number;
+}
+
+/**
+ * The loop of k-diffusion's two-stage *_ancestral samplers: at each σ_i, D_i = D(x_i; σ_i) into register D, split
+ * σ_{i+1} into (σ_down, σ_up), then `step` takes the deterministic step σ_i → σ_down into x, adding `noise`
+ * (s_noise·σ_up times the Brownian increment σ_i → σ_{i+1}) on its last combine. When σ_down = 0 the step returns D_i.
+ */
+export function buildAncestral(
+  sampler: string,
+  sigmas: Float64Array,
+  options: Partial<AncestralOptions>,
+  step: (plan: PlanBuilder, sigma: number, sigmaDown: number, noise: BrownianNoise | undefined) => void,
+): Plan {
+  const { eta, sNoise } = { eta: 1, sNoise: 1, ...options };
+  checkRange(sampler, 'eta', eta, 0, 1);
+  checkRange(sampler, 'sNoise', sNoise, 0, 2);
+  const plan = new PlanBuilder(sigmas);
+  const steps = sigmas.length - 1;
+  for (let i = 0; i < steps; i++) {
+    const [s, sNext] = [sigmas[i], sigmas[i + 1]];
+    const { sigmaDown, sigmaUp } = ancestralStep(s, sNext, eta);
+    plan.denoise('x', s, 'D').record(i, 'x', 'D');
+    if (sigmaDown === 0) plan.combine('x', [['D', 1]]);
+    else step(plan, s, sigmaDown, brownianNoise(sNoise * sigmaUp, s, sNext, sigmas[0]));
+  }
+  return plan.record(steps, 'x', 'x').build();
 }

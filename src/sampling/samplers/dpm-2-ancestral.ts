@@ -1,17 +1,8 @@
 import { ETA_OPTION } from './sde';
 import type { SamplerInfo } from './types';
-import { PlanBuilder, type Plan } from '../plan';
-import { ancestralStep, brownianNoise, checkRange, S_NOISE_OPTION } from './ancestral';
+import type { Plan } from '../plan';
+import { buildAncestral, S_NOISE_OPTION, type AncestralOptions } from './ancestral';
 import { logMidpoint } from './dpm-2';
-
-export interface Dpm2AncestralOptions {
-  /** Ancestral noise strength, [0, 1] (above 1 σ_down can reach 0 early and the NFE would depend on the grid). */
-  eta: number;
-  /** Multiplies the added noise (k-diffusion s_noise), [0, 2]. */
-  sNoise: number;
-}
-
-const DPM_2_ANCESTRAL_DEFAULTS: Dpm2AncestralOptions = { eta: 1, sNoise: 1 };
 
 /**
  * Ancestral sampling with DPM-Solver-2 steps (k-diffusion sample_dpm_2_ancestral): split σ_{i+1} into (σ_down, σ_up),
@@ -19,20 +10,8 @@ const DPM_2_ANCESTRAL_DEFAULTS: Dpm2AncestralOptions = { eta: 1, sNoise: 1 };
  * s_noise·σ_up·ξ_i (ξ_i: Brownian increment σ_i → σ_{i+1}). The step to σ = 0 is Euler (returns D_i). NFE = 2N − 1.
  * With η = 0 it is exactly ./dpm-2.ts.
  */
-export function buildDpm2Ancestral(sigmas: Float64Array, options: Partial<Dpm2AncestralOptions> = {}): Plan {
-  const { eta, sNoise } = { ...DPM_2_ANCESTRAL_DEFAULTS, ...options };
-  checkRange('dpm_2_ancestral', 'eta', eta, 0, 1);
-  checkRange('dpm_2_ancestral', 'sNoise', sNoise, 0, 2);
-  const plan = new PlanBuilder(sigmas);
-  const steps = sigmas.length - 1;
-  for (let i = 0; i < steps; i++) {
-    const [s, sNext] = [sigmas[i], sigmas[i + 1]];
-    const { sigmaDown, sigmaUp } = ancestralStep(s, sNext, eta);
-    plan.denoise('x', s, 'D').record(i, 'x', 'D');
-    if (sigmaDown === 0) {
-      plan.combine('x', [['D', 1]]);
-      continue;
-    }
+export function buildDpm2Ancestral(sigmas: Float64Array, options: Partial<AncestralOptions> = {}): Plan {
+  return buildAncestral('dpm_2_ancestral', sigmas, options, (plan, s, sigmaDown, noise) => {
     const mid = logMidpoint(s, sigmaDown);
     const a = (mid - s) / s;
     plan.combine('y', [
@@ -48,10 +27,9 @@ export function buildDpm2Ancestral(sigmas: Float64Array, options: Partial<Dpm2An
         ['y', b],
         ['Dy', -b],
       ],
-      brownianNoise(sNoise * sigmaUp, s, sNext, sigmas[0]),
+      noise,
     );
-  }
-  return plan.record(steps, 'x', 'x').build();
+  });
 }
 
 export const DPM_2_ANCESTRAL: SamplerInfo = {
@@ -63,6 +41,6 @@ export const DPM_2_ANCESTRAL: SamplerInfo = {
   nfe: (n) => 2 * n - 1,
   stochastic: true,
   defaultSchedule: 'karras',
-  build: (sigmas, options) => buildDpm2Ancestral(sigmas, options as Partial<Dpm2AncestralOptions>),
+  build: (sigmas, options) => buildDpm2Ancestral(sigmas, options as Partial<AncestralOptions>),
   citation: 'Lu et al. 2022 DPM-Solver-2 steps with ancestral noise; k-diffusion sample_dpm_2_ancestral',
 };
