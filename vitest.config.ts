@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // The property-based and lint tests take seconds on a loaded 2-core machine; 5 s is too tight there.
+          testTimeout: 60_000,
           setupFiles: ['tests/setup-node.ts'],
         },
       },

@@ -108,6 +108,7 @@ export class WorldControls extends LitElement {
               >`
         }
       </div>
+      ${image ? html`<p class="hint" data-world-description>${this.sandbox.worlds.find((w) => w.id === s.world)?.description}</p>` : nothing}
       ${image ? html`<image-controls .state=${s} .image=${image}></image-controls>` : nothing}
       <reflow-controls .state=${s}></reflow-controls>
       ${this.preparer.current.map((p) => html`<div data-preparing><span class="hint">${p.label}</span><progress-bar .fraction=${p.fraction} label=${p.label}></progress-bar></div>`)}

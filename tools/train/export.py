@@ -44,8 +44,9 @@ def dataset_facts(dataset):
         import emoji_data
         data = dict(DATA, image_size=emoji_data.SIZE, channels=3, layout="NCHW, channel-major per sample (R, G, B)",
                     source=f"Noto + Twemoji {emoji_data.VERSION} (tools/train/emoji_data.py)")
-        return data, emoji_data.CLASS_NAMES, ("Emoji", f"Emoji, {emoji_data.SIZE}×{emoji_data.SIZE} RGB, from our "
-                                             "class-conditional rectified-flow UNet running in WGSL")
+        description = (f"Emoji, {emoji_data.SIZE}×{emoji_data.SIZE} RGB, from our class-conditional rectified-flow UNet "
+                       "running in WGSL, trained on Noto Emoji (Google, Apache 2.0) and Twemoji (Twitter, CC-BY 4.0)")
+        return data, emoji_data.CLASS_NAMES, ("Emoji (Noto + Twemoji)", description)
     return DATA, FASHION_MNIST_CLASSES, ("Fashion-MNIST", "Clothing images, 28×28, from our class-conditional "
                                          "rectified-flow UNet running in WGSL")
 
@@ -53,7 +54,9 @@ def dataset_facts(dataset):
 def world_facts(name, dataset, classes, label, description, size, reflowed):
     """The manifest's `world` section (world_index.py): the page lists it from public/models/index.json."""
     family = name[: -len("-2rf")] if reflowed and name.endswith("-2rf") else name
-    classifier = "fmnist-classifier" if dataset == "fmnist" else None
+    # A data set's scoring CNN is exported beside it as `<dataset>-classifier` (export_classifier.py).
+    has_classifier = os.path.exists(os.path.join(REPO, "public/models", f"{dataset}-classifier", "manifest.json"))
+    classifier = f"{dataset}-classifier" if has_classifier else None
     amed = os.path.join(REPO, "public/models", f"{family}-amed", "manifest.json")
     predictors = None
     if not reflowed and os.path.exists(amed):
@@ -87,7 +90,7 @@ def _evals(ckpt_path, it):
     path = os.path.join(os.path.dirname(os.path.abspath(ckpt_path)), "evals.jsonl")
     if not os.path.exists(path):
         return []
-    keep = ("sampler", "nfe", "n", "accuracy", "fd", "fd_floor_same_n", "seed")
+    keep = ("sampler", "nfe", "n", "cfg", "accuracy", "accuracy_balanced", "fd", "fd_floor_same_n", "seed")
     with open(path) as f:
         rows = [json.loads(line) for line in f if line.strip()]
     return [{k: r[k] for k in keep if k in r} for r in rows
@@ -247,6 +250,10 @@ def main():
     model, full = export_unet(state, args.ckpt, os.path.join(args.out, f"public/models/{args.name}"), args.name)
     index = world_index.write_index(os.path.join(args.out, "public/models"))
     print(f"  world index: {[w['id'] for w in index['worlds']]}")
+    if args.name == "emoji" and not args.skip_golden:
+        import emoji_golden
+        meta = emoji_golden.write(model, os.path.join(args.out, "tests/fixtures/emoji-golden.json"), full["sha256"])
+        print(f"  emoji goldens: {[c['name'] for c in meta['cases']]}")
     if args.name != "fmnist":
         return
     if not args.skip_golden:
