@@ -51,7 +51,7 @@ def dataset_facts(dataset):
                                          "rectified-flow UNet running in WGSL")
 
 
-def world_facts(name, dataset, classes, label, description, size, reflowed):
+def world_facts(name, dataset, classes, label, description, size, reflowed, default_cfg=1):
     """The manifest's `world` section (world_index.py): the page lists it from public/models/index.json."""
     family = name[: -len("-2rf")] if reflowed and name.endswith("-2rf") else name
     # A data set's scoring CNN is exported beside it as `<dataset>-classifier` (export_classifier.py).
@@ -66,7 +66,8 @@ def world_facts(name, dataset, classes, label, description, size, reflowed):
         label, description = f"{label} 2-RF", ("The same UNet reflowed once (Liu et al. 2023): fine-tuned on "
                                                "noise–image pairs of the 1-RF model, so one Euler step suffices")
     return world_index.world_section(name, label, description, classes, 4 * size, classifier=classifier,
-                                     amed_predictors=predictors, family=family, level=2 if reflowed else 1)
+                                     amed_predictors=predictors, family=family, level=2 if reflowed else 1,
+                                     default_cfg=default_cfg)
 
 
 def command_line(script, args):
@@ -113,7 +114,7 @@ def reflow_facts(args):
                        label_dropout=0.1, note="starts from the 1-RF EMA weights; iter/minutes under training"))
 
 
-def export_unet(state, ckpt_path, out_dir, name="fmnist"):
+def export_unet(state, ckpt_path, out_dir, name="fmnist", default_cfg=1):
     cfg = state["config"]
     model = UNet(**{k: cfg[k] for k in ("base", "mults", "time_dim", "emb_dim")}, channels=cfg.get("channels", 1),
                  num_classes=cfg.get("num_classes", 10))
@@ -145,7 +146,8 @@ def export_unet(state, ckpt_path, out_dir, name="fmnist"):
         evaluation=_evals(ckpt_path, state["iter"]),
         **({"reflow": reflow_facts(a)} if a.get("pairs") else {}),
         exported_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        world=world_facts(name, a.get("dataset", "fmnist"), classes, label, description, size, bool(a.get("pairs"))))
+        world=world_facts(name, a.get("dataset", "fmnist"), classes, label, description, size, bool(a.get("pairs")),
+                          default_cfg))
     tensors, layouts = weights_format.tensors_and_layouts(model)
     full = weights_format.write(out_dir, tensors, layouts, manifest)
     g = torch.Generator().manual_seed(0)
@@ -241,13 +243,16 @@ def main():
     p.add_argument("--skip-golden", action="store_true")
     p.add_argument("--name", default="fmnist", help="world id: public/models/<name>/; other than fmnist (e.g. the "
                    "reflowed fmnist-2rf) writes only that model, without goldens, ONNX or the classifier")
+    p.add_argument("--default-cfg", type=float, default=1.0,
+                   help="the CFG scale the page and the API start from on this world (the world section's default_cfg)")
     args = p.parse_args()
     torch.set_num_threads(1)
 
     state = checkpoint.load(args.ckpt)
     assert state, f"no checkpoint at {args.ckpt}"
     print(f"UNet: {args.ckpt} iter {state['iter']} ({state['seconds']/60:.1f} min)")
-    model, full = export_unet(state, args.ckpt, os.path.join(args.out, f"public/models/{args.name}"), args.name)
+    model, full = export_unet(state, args.ckpt, os.path.join(args.out, f"public/models/{args.name}"), args.name,
+                              args.default_cfg)
     index = world_index.write_index(os.path.join(args.out, "public/models"))
     print(f"  world index: {[w['id'] for w in index['worlds']]}")
     if args.name == "emoji" and not args.skip_golden:

@@ -15,14 +15,16 @@ FORMAT = "diffusion-sandbox-worlds"
 
 
 def world_section(id, label, description, class_names, max_size, classifier=None, amed_predictors=None,
-                  family=None, level=1):
+                  family=None, level=1, default_cfg=1):
     """What a UNet manifest says about its world. classifier: a model folder beside it, or None; amed_predictors:
-    {folder, nfe: [..]} or None; family: the reflow family (the 1-RF world's id), level k of k-RF."""
+    {folder, nfe: [..]} or None; family: the reflow family (the 1-RF world's id), level k of k-RF; default_cfg: the
+    classifier-free guidance scale the page and the API start from on this world (1 = the conditional model)."""
     family = family or id
     expected = family if level == 1 else f"{family}-{level}rf"
     assert id == expected, f"world id {id} must be {expected} (reflow family {family}, level {level})"
     return dict(id=id, label=label, description=description, class_names=list(class_names), max_size=max_size,
-                classifier=classifier, amed_predictors=amed_predictors, reflow=dict(family=family, level=level))
+                classifier=classifier, amed_predictors=amed_predictors, reflow=dict(family=family, level=level),
+                default_cfg=default_cfg)
 
 
 def entry(folder, manifest):
@@ -32,7 +34,7 @@ def entry(folder, manifest):
     return dict(id=w["id"], folder=folder, label=w["label"], description=w["description"],
                 channels=manifest["channels"], size=manifest["image_size"], max_size=w["max_size"],
                 classes=w["class_names"], null_class=manifest["null_class"], classifier=w["classifier"],
-                amed_predictors=w["amed_predictors"], reflow=w["reflow"])
+                amed_predictors=w["amed_predictors"], reflow=w["reflow"], default_cfg=w.get("default_cfg", 1))
 
 
 def write_index(models_dir):
