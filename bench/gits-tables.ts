@@ -106,6 +106,8 @@ export async function gitsTables(worlds: WorldRegistry): Promise<string[]> {
 export async function main([output]: string[]): Promise<void> {
   const table = (await gitsTables(new WorldRegistry())).join('\n');
   console.log(table);
+  // Imported here, not at the top: engine.ts runs this module in the browser too.
+  const { writeFileSync } = await import('node:fs');
   if (output)
     writeFileSync(
       output,

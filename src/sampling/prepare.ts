@@ -83,7 +83,7 @@ export interface Prepared {
 export type PrepareHook = (context: PrepareContext) => Promise<Prepared>;
 
 /** What a schedule's preparation yields: the grid the run walks instead of the schedule's static one. */
-export interface PreparedGrid {
+interface PreparedGrid {
   sigmas: Float64Array;
   /** Fields the schedule adds to the run's result (GITS: `gits`, how the grid was searched). */
   report?(): Readonly<Record<string, unknown>>;

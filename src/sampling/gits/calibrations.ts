@@ -12,7 +12,7 @@ import { gitsCostMatrix, GITS_METRICS, type GitsMetric } from './cost';
 import { gitsPath, type CostMatrix } from './dp';
 import { gitsSettings } from './options';
 
-export const GITS_FORMAT = 'diffusion-sandbox/gits-calibration@1';
+const GITS_FORMAT = 'diffusion-sandbox/gits-calibration@1';
 /** A seed of its own: searching on the evaluation noise would flatter the grid. */
 const GITS_SEED = 0x6175;
 
@@ -136,6 +136,19 @@ export async function prepareGits(context: PrepareContext): Promise<{ sigmas: Fl
   };
 }
 
+/** An exported search's matrix in memo form. */
+function storedOf(calibration: GitsCalibration): StoredMatrix {
+  const size = calibration.fine.length;
+  const values = new Float64Array(size * size);
+  calibration.cost.forEach((row, i) => values.set(row, i * size + i + 1));
+  return { fine: calibration.fine, metric: calibration.metric, count: calibration.count, matrix: { size, values } };
+}
+
+/** The grid an exported search gives a run whose static grid is `sigmas` (offline plan export, bench/quality). */
+export function gitsGridOf(calibration: GitsCalibration, sigmas: Float64Array, coeff: number): number[] {
+  return chooseGrid(storedOf(parseGitsCalibration(calibration)), sigmas, coeff).sigmas;
+}
+
 /** Validates an exported GITS search (JSON text or object) without installing it. */
 export function parseGitsCalibration(input: unknown): GitsCalibration {
   const c = calibrationObject(input) as Partial<GitsCalibration>;
@@ -182,18 +195,7 @@ export async function importGitsCalibration(
 ): Promise<GitsCalibration> {
   const calibration = parseGitsCalibration(input);
   const key = await denoiserKey(calibration.world, calibration.denoiser);
-  const size = calibration.fine.length;
-  const values = new Float64Array(size * size);
-  calibration.cost.forEach((row, i) => values.set(row, i * size + i + 1));
-  const stored: StoredMatrix = {
-    fine: calibration.fine,
-    metric: calibration.metric,
-    count: calibration.count,
-    matrix: { size, values },
-  };
-  memo.set(
-    memoKey(key, calibration.denoiser.conditional, calibration.fine, calibration.metric, calibration.count),
-    stored,
-  );
+  const { denoiser, fine, metric, count } = calibration;
+  memo.set(memoKey(key, denoiser.conditional, fine, metric, count), storedOf(calibration));
   return calibration;
 }
