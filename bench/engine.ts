@@ -12,6 +12,7 @@ import { gmmDenoiser } from '../src/worlds/gmm';
 import { ring8 } from '../src/worlds/gmm-presets';
 import { WorldRegistry } from '../src/worlds/registry';
 import { catalogueTables } from './catalogue-tables';
+import { gitsTables } from './gits-tables';
 
 async function main() {
   const sandbox = await createSandbox();
@@ -82,6 +83,7 @@ async function main() {
     'A number in parentheses is the NFE actually used when the budget does not fit a whole step (Heun: 2N − 1).',
   );
   rows.push(...catalogueTables(new WorldRegistry()));
+  rows.push(...(await gitsTables(new WorldRegistry())));
   const info = adapter.info;
   sandbox.destroy();
   return { table: rows.join('\n'), adapter: `${info.vendor} ${info.architecture} ${info.description}`.trim() };

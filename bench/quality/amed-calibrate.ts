@@ -23,7 +23,7 @@ import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 const CALIBRATION_SEED = 0x0a3ed;
 const COUNT = 16;
 
-class DenoiseServer {
+export class DenoiseServer {
   private readonly proc;
   private buffer = Buffer.alloc(0);
   private waiting: { bytes: number; resolve: (b: Buffer) => void } | null = null;

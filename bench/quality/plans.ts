@@ -8,12 +8,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolveSampleOptions, type SampleOptionsWithout } from '../../src/api/options';
 import { isGuided } from '../../src/guidance/upsample';
 import type { Instr } from '../../src/sampling/plan';
+import { gitsGridOf, type GitsCalibration } from '../../src/sampling/gits/calibrations';
+import { gitsSettings } from '../../src/sampling/gits/options';
+import { karras } from '../../src/sampling/schedules';
 import { WorldRegistry } from '../../src/worlds/registry';
 import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 
 /** One run: any `sample` option that JSON can carry; world defaults to 'fmnist' and label to 'mixed' there. */
 export type PlanConfig = SampleOptionsWithout<'world' | 'noise' | 'signal' | 'onProgress' | 'trajectory'> & {
   world?: string;
+  /** Schedule 'gits': the path of a search made by gits-calibrate.ts for this world (its cost matrix gives the grid
+   *  at any step count and coeff). */
+  gitsCalibration?: string;
 };
 
 export interface ExportedPlan {
@@ -44,6 +50,31 @@ export interface ExportedPlan {
   skipTuning: { bottom: number; top: number } | null;
 }
 
+/** The run's grid: the schedule's, or for GITS the one the search in `config.gitsCalibration` gives. */
+function gridOf(config: PlanConfig, run: ReturnType<typeof resolveSampleOptions>): Float64Array {
+  if (!run.scheduleInfo.prepare) return run.sigmas;
+  if (!config.gitsCalibration)
+    throw new RangeError(
+      `${run.schedule}: needs a search; make one with gits-calibrate.ts, name it in gitsCalibration`,
+    );
+  const made = JSON.parse(readFileSync(config.gitsCalibration, 'utf8')) as GitsCalibration | GitsCalibration[];
+  const settings = gitsSettings(run.scheduleParams);
+  const fine = karras(settings.finePoints, run).subarray(0, settings.finePoints);
+  const match = [made]
+    .flat()
+    .find(
+      (c) =>
+        c.world === run.world.id &&
+        c.metric === settings.metric &&
+        c.count === settings.batch &&
+        c.fine.length === fine.length &&
+        c.fine.every((s, i) => Math.abs(s - fine[i]) <= 1e-12 * fine[i]),
+    );
+  if (!match)
+    throw new RangeError(`gitsCalibration: no search for ${run.world.id} with these GITS settings and σ range`);
+  return Float64Array.from(gitsGridOf(match, run.sigmas, settings.coeff));
+}
+
 export function exportPlan(config: PlanConfig, registry = new WorldRegistry(shippedWorlds())): ExportedPlan {
   const world = config.world ?? 'fmnist';
   const image = registry.resolve(world).image !== undefined;
@@ -56,7 +87,7 @@ export function exportPlan(config: PlanConfig, registry = new WorldRegistry(ship
   if (run.cfg !== 1) throw new RangeError(`${run.sampler.id}: cfg is not supported by the Python executor`);
   if (run.sampler.prepare)
     throw new RangeError(`${run.sampler.id}: needs an AMED calibration, which this exporter does not compute yet`);
-  const plan = run.sampler.build(run.sigmas, run.options);
+  const plan = run.sampler.build(gridOf(config, run), run.options);
   return {
     config,
     world: run.world.id,

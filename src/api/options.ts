@@ -1,7 +1,14 @@
 /** Turns public `sample` / `denoise` arguments into a checked, fully specified run (no GPU involved). */
 import { samplerById, SAMPLER_OPTIONS, SAMPLERS, stepsForNfe, type SamplerInfo } from '../sampling/samplers';
 import { resolveOptions, validateOption, type OptionValue } from '../sampling/option-spec';
-import { DEFAULT_SCHEDULE_OPTIONS, SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
+import {
+  DEFAULT_SCHEDULE_OPTIONS,
+  SCHEDULE_OPTIONS,
+  SCHEDULES,
+  scheduleById,
+  type ScheduleId,
+  type ScheduleInfo,
+} from '../sampling/schedules';
 import type { WorldArg, WorldRegistry } from '../worlds/registry';
 import type { World } from '../worlds/types';
 import {
@@ -59,7 +66,8 @@ interface CoreSampleOptions extends ImageOptions {
 }
 
 /** Options declared by samplers on their registry entries (src/sampling/samplers/), e.g. the SDE's `eta`, ReFlow's
- *  `sigmaVar`, AMED's `afs` and AMED-Plugin's `base`; each is checked against its declaration. */
+ *  `sigmaVar`, AMED's `afs` and AMED-Plugin's `base`, and by schedules on theirs (src/sampling/schedules.ts: vp's
+ *  `vpBetaD`, beta's `betaAlpha`, GITS's `gitsMetric`, …); each is checked against its declaration. */
 interface SamplerOptionArgs {
   readonly [option: string]: unknown;
 }
@@ -73,6 +81,10 @@ export interface ResolvedSample {
   sampler: SamplerInfo;
   steps: number;
   schedule: ScheduleId;
+  scheduleInfo: ScheduleInfo;
+  /** The schedule's declared parameters, defaults filled in (vp's β_d, GITS's metric, …). */
+  scheduleParams: Record<string, OptionValue>;
+  /** The schedule's static grid; a schedule with a `prepare` hook (GITS) replaces it before the run. */
   sigmas: Float64Array;
   sigmaMax: number;
   sigmaMin: number;
@@ -117,7 +129,7 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   if (options.steps !== undefined && options.nfe !== undefined)
     throw new RangeError('steps, nfe: give one of them, not both');
   // Every option some sampler declares is checked against its declaration, even where this sampler ignores it.
-  for (const spec of SAMPLER_OPTIONS) validateOption(spec, options[spec.key]);
+  for (const spec of [...SAMPLER_OPTIONS, ...SCHEDULE_OPTIONS]) validateOption(spec, options[spec.key]);
   const samplerOptions = resolveOptions(sampler.options, options);
   // The NFE can depend on options (AMED's AFS saves one evaluation).
   const nfeOf = (n: number) => sampler.nfe(n, samplerOptions);
@@ -162,16 +174,18 @@ export function resolveSampleOptions(options: SampleOptions, worlds: WorldRegist
   const cfg = resolveCfg(world, options.cfg);
   const upsampleGuidance = resolveUpsampleGuidance(world, size, options.upsampleGuidance);
   const skipTuning = resolveSkipTuning(world, options.skipTuning);
-  const build = scheduleById(schedule)!.build;
+  const scheduleInfo = scheduleById(schedule)!;
+  const scheduleParams = resolveOptions(scheduleInfo.options, options);
+  const build = (n: number) => scheduleInfo.build(n, { sigmaMax, sigmaMin, rho }, scheduleParams);
   // AMED walks steps + 1 timestamps ending at σ_min (no final denoise), the others steps intervals ending at 0.
-  const sigmas = sampler.endsAtSigmaMin
-    ? build(steps + 1, { sigmaMax, sigmaMin, rho }).slice(0, steps + 1)
-    : build(steps, { sigmaMax, sigmaMin, rho });
+  const sigmas = sampler.endsAtSigmaMin ? build(steps + 1).slice(0, steps + 1) : build(steps);
   return {
     world,
     sampler,
     steps,
     schedule,
+    scheduleInfo,
+    scheduleParams,
     sigmas,
     sigmaMax,
     sigmaMin,

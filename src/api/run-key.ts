@@ -8,9 +8,13 @@ import type { ResolvedSample } from './options';
 
 /** The key of a sample() run on a denoiser whose key() is `denoiser`. */
 export function sampleKey(denoiser: string, run: ResolvedSample): string {
+  const sorted = (o: object) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // The schedule and its parameters name a searched grid (GITS) that the static σ grid does not show.
   const plan = [
     run.sampler.id,
-    Object.entries(run.options).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    sorted(run.options),
+    run.schedule,
+    sorted(run.scheduleParams),
     digest(run.sigmas),
     run.trajectory,
   ];

@@ -15,7 +15,7 @@ import { isGuided } from '../guidance/upsample';
 import { GuidedDenoisers, type GuidanceOptions } from '../guidance/compose';
 import { SAMPLERS, type SamplerGroup } from '../sampling/samplers';
 import type { OptionSpec, OptionValue } from '../sampling/option-spec';
-import { SCHEDULES, scheduleById, type ScheduleId } from '../sampling/schedules';
+import { SCHEDULE_OPTIONS, SCHEDULES, type ScheduleId } from '../sampling/schedules';
 import { WorldRegistry, type ImageWorldSource, type WorldArg } from '../worlds/registry';
 import type { LoadProgress, World, WorldInfo } from '../worlds/types';
 import type { GmmSpec } from '../worlds/gmm';
@@ -31,6 +31,12 @@ import {
 import { finiteArray, finiteResult, integerIn, oneOf, optionalFunction, requireObject, samplesArray } from './validate';
 import { calibrationForRun, importCalibration, type AmedCalibration } from '../sampling/amed/calibrations';
 import type { AmedRunInfo } from '../sampling/amed/run-info';
+import {
+  gitsCalibrationFor,
+  importGitsCalibration,
+  type GitsCalibration,
+  type GitsRunInfo,
+} from '../sampling/gits/calibrations';
 import { PrepareMemo, type Prepared, type PrepareContext } from '../sampling/prepare';
 import { reflow, type ReflowOptions, type ReflowResult } from './reflow';
 import { referenceKey, sampleKey } from './run-key';
@@ -63,6 +69,8 @@ export interface SampleResult {
   /** AMED runs: whether the learned predictor (per-sample r, c; Zhou et al. 2024, §3.2) or the live calibration
    *  set the steps, and the per-step r and c (predictor: mean and standard deviation over the samples). */
   amed?: AmedRunInfo;
+  /** GITS runs (Chen et al. 2024): the fine-grid points the search chose, its settings and the exportable search. */
+  gits?: GitsRunInfo;
 }
 
 export interface SamplerMeta {
@@ -106,11 +114,15 @@ export class Sandbox {
       nfe,
     }),
   );
-  readonly schedules = SCHEDULES.map(({ id, label, aliases, citation }) => ({
+  readonly schedules = SCHEDULES.map(({ id, label, aliases, citation, options, preparing }) => ({
     id,
     label,
     ...(aliases === undefined ? {} : { aliases }),
     citation,
+    /** Its own parameters, as declared (vp's β_d, β_min, ε_s; beta's α, β; GITS's search settings). */
+    options,
+    /** Searched on the run's denoiser before it runs (GITS): what the progress calls the search. */
+    ...(preparing === undefined ? {} : { preparing }),
   }));
   private readonly registry: WorldRegistry;
   private readonly references = new Map<string, Promise<Float32Array>>();
@@ -206,14 +218,22 @@ export class Sandbox {
 
   async sample(options: SampleOptions): Promise<SampleResult> {
     options = requireObject(options, 'options') as unknown as SampleOptions;
-    const run = resolveSampleOptions(options, this.registry);
-    // A sampler that must prepare (AMED: its learned predictor or a calibration, cached) does so first, reporting
-    // progress under the name it gives the preparation; then it runs like any other plan.
-    const preparing = run.sampler.preparing;
-    const onPrepareProgress = options.onProgress && ((f: number) => options.onProgress!(f, preparing));
+    const resolved = resolveSampleOptions(options, this.registry);
+    // A schedule searched on the run's own denoiser (GITS) finds its grid first; then a sampler that must prepare
+    // (AMED: its learned predictor or a calibration, cached) does so on that grid. Each reports progress under the
+    // name it gives its preparation; then the plan runs like any other.
+    const progress = (phase?: string) => options.onProgress && ((f: number) => options.onProgress!(f, phase));
+    const { signal } = options;
+    const schedulePrepare = resolved.scheduleInfo.prepare;
+    const grid = schedulePrepare
+      ? await schedulePrepare(
+          await this.prepareContext(resolved, { signal, onProgress: progress(resolved.scheduleInfo.preparing) }),
+        )
+      : undefined;
+    const run = grid ? { ...resolved, sigmas: grid.sigmas } : resolved;
     const prepared: Prepared | undefined = run.sampler.prepare
       ? await run.sampler.prepare(
-          await this.prepareContext(run, { signal: options.signal, onProgress: onPrepareProgress }),
+          await this.prepareContext(run, { signal, onProgress: progress(run.sampler.preparing) }),
         )
       : undefined;
     const plan = run.sampler.build(run.sigmas, run.options, prepared?.plan);
@@ -242,6 +262,7 @@ export class Sandbox {
       steps: run.steps,
       seed: run.seed,
       cost: upsampleGuidanceCost(plan, run),
+      ...grid?.report?.(),
       ...prepared?.report?.({ nfe: plan.nfe, predicted: result.amed }),
       ...(result.trajectory ? { trajectory: result.trajectory, denoised: result.denoised } : {}),
     };
@@ -266,6 +287,31 @@ export class Sandbox {
     });
   }
 
+  /** The GITS search for a world, σ range and step count (schedule 'gits' is implied): the cost matrix from teacher
+   *  trajectories on the world's own denoiser and the grid it gives, JSON-exportable. Cached like a run's search. */
+  async calibrateGits(options: SampleOptionsWithout<'sampler'> & { sampler?: string }): Promise<GitsCalibration> {
+    options = requireObject(options, 'options') as unknown as typeof options;
+    if (options.schedule !== undefined && options.schedule !== 'gits')
+      throw new RangeError(
+        `schedule: calibrateGits searches the 'gits' schedule, got ${JSON.stringify(options.schedule)}`,
+      );
+    const run = resolveSampleOptions(
+      { ...options, sampler: options.sampler ?? 'euler', schedule: 'gits' },
+      this.registry,
+    );
+    return gitsCalibrationFor(await this.prepareContext(run, options));
+  }
+
+  /** Installs a GITS search exported by calibrateGits (JSON text or object); later 'gits' runs with its denoiser,
+   *  σ range, fine grid, metric and batch use its cost matrix at any step count without searching again. Rejects
+   *  with a message naming the field when it is invalid. */
+  async importGitsCalibration(calibration: unknown): Promise<GitsCalibration> {
+    return importGitsCalibration(this.prepared, calibration, (world, facts) => {
+      const { size, cfg, upsampleGuidance, skipTuning } = facts;
+      return this.denoiserKey(this.registry.resolve(world), { size, cfg, upsampleGuidance, skipTuning });
+    });
+  }
+
   /** What a sampler's prepare hook may use: the run, forward solves on its own denoiser, this sandbox's memo. */
   private async prepareContext(
     run: ResolvedSample,
@@ -283,6 +329,8 @@ export class Sandbox {
       dim: run.dim,
       sigmas: run.sigmas,
       schedule: run.schedule,
+      scheduleOptions: { sigmaMax: run.sigmaMax, sigmaMin: run.sigmaMin, rho: run.rho },
+      scheduleParams: run.scheduleParams,
       options: run.options,
       denoiser: {
         ...(run.size ? { size: run.size } : {}),
@@ -312,13 +360,15 @@ export class Sandbox {
     return reflow(options, { registry: this.registry, gpu: this.gpu, sample: (o) => this.sample(o) });
   }
 
-  /** The σ grid a schedule gives (for charts); σ_N = 0 is included. */
+  /** The σ grid a schedule gives (for charts); σ_N = 0 is included. Takes the schedule's declared parameters
+   *  (vp's `vpBetaD`, …). A searched schedule (GITS) gives the grid it searches from: its own grid needs a world. */
   sigmas(options: {
     schedule: ScheduleId;
     steps: number;
     sigmaMax?: number;
     sigmaMin?: number;
     rho?: number;
+    readonly [param: string]: unknown;
   }): Float64Array {
     options = requireObject(options, 'options') as unknown as typeof options;
     const schedule = oneOf(
@@ -327,12 +377,15 @@ export class Sandbox {
       SCHEDULES.map((s) => s.id),
     );
     const steps = integerIn(options.steps, 'steps', 1, 1000);
+    const params = Object.fromEntries(
+      SCHEDULE_OPTIONS.filter((spec) => options[spec.key] !== undefined).map((spec) => [spec.key, options[spec.key]]),
+    );
     // The same ranges as sample()'s, so a grid drawn here is one a run accepts.
-    const { sigmaMax, sigmaMin, rho } = resolveSampleOptions(
-      { world: 'gmm:ring8', sampler: 'euler', steps, ...scheduleArgs(options) },
+    const run = resolveSampleOptions(
+      { world: 'gmm:ring8', sampler: 'euler', steps, schedule, ...scheduleArgs(options), ...params },
       this.registry,
     );
-    return finiteResult(scheduleById(schedule)!.build(steps, { sigmaMax, sigmaMin, rho }), 'sigmas');
+    return finiteResult(run.sigmas, 'sigmas');
   }
 
   /** RK4 reference solve (1000 log-σ steps) from the same noise as `sample` with these options; cached by

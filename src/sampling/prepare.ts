@@ -7,7 +7,7 @@
 import type { AmedPredictorWeights } from './amed/predictor';
 import type { PredictedStep } from './amed/predictor-gpu';
 import type { OptionValues } from './option-spec';
-import type { ScheduleId } from './schedules';
+import type { ScheduleOptions } from './schedule-options';
 
 /** Everything besides the world that shapes a run's denoiser, as plain data (part of any cache key). */
 export interface DenoiserFacts {
@@ -41,7 +41,10 @@ export interface PrepareContext {
   /** Elements per sample. */
   dim: number;
   sigmas: Float64Array;
-  schedule: ScheduleId;
+  /** The schedule's id (a ScheduleId), its σ range and ρ, and its own declared parameters (GITS's search settings). */
+  schedule: string;
+  scheduleOptions: ScheduleOptions;
+  scheduleParams: OptionValues;
   options: OptionValues;
   denoiser: DenoiserFacts;
   /** The run's denoiser's key() (src/sampling/denoiser.ts): what a memo of anything computed with it keys on. */
@@ -78,6 +81,16 @@ export interface Prepared {
 }
 
 export type PrepareHook = (context: PrepareContext) => Promise<Prepared>;
+
+/** What a schedule's preparation yields: the grid the run walks instead of the schedule's static one. */
+interface PreparedGrid {
+  sigmas: Float64Array;
+  /** Fields the schedule adds to the run's result (GITS: `gits`, how the grid was searched). */
+  report?(): Readonly<Record<string, unknown>>;
+}
+
+/** A schedule's preparation (GITS's search), given the same context as a sampler's. */
+export type GridPrepareHook = (context: PrepareContext) => Promise<PreparedGrid>;
 
 /** A memo for PrepareContext.memo: one promise per key; a rejected one is dropped so the next call retries. */
 export class PrepareMemo {

@@ -9,22 +9,24 @@
  *   0-1 [5], 0.2, 0.5    η takes decimals
  *   on, off              a switch option (AFS); a choice option takes its values or labels (AMED base)
  *
- * Besides sampler, steps and schedule, every option a sampler declares is an axis (src/sampling/samplers/).
+ * Besides sampler, steps and schedule, every option a sampler or a schedule declares is an axis
+ * (src/sampling/samplers/, src/sampling/schedules.ts).
  * Parsing never throws; it returns the values or one error naming the axis, the bad item and the allowed range.
  */
 import { parseOptionText, valueLabel, type OptionSpec } from '../sampling/option-spec';
 import { samplerFromName, scheduleFromName, type NamedSampler, type NamedSchedule } from '../sampling/names';
-import { samplerById, SAMPLER_OPTIONS } from '../sampling/samplers';
+import { samplerById } from '../sampling/samplers';
 import { scheduleById } from '../sampling/schedules';
 import { LIMITS, type PanelState, type SandboxState } from './params';
 import { describeValue } from './validate-state';
+import { PANEL_OPTIONS } from './panel-options';
 import { parseNumberText } from './number-text';
 
 /** sampler, steps, schedule, or the key of a declared sampler option. */
 export type AxisParam = string;
-export const AXIS_PARAMS: readonly AxisParam[] = ['sampler', 'steps', 'schedule', ...SAMPLER_OPTIONS.map((s) => s.key)];
+export const AXIS_PARAMS: readonly AxisParam[] = ['sampler', 'steps', 'schedule', ...PANEL_OPTIONS.map((s) => s.key)];
 
-const optionSpec = (param: AxisParam): OptionSpec | undefined => SAMPLER_OPTIONS.find((s) => s.key === param);
+const optionSpec = (param: AxisParam): OptionSpec | undefined => PANEL_OPTIONS.find((s) => s.key === param);
 const CORE_LABELS: Record<string, string> = { sampler: 'Sampler', steps: 'Steps', schedule: 'Schedule' };
 
 /** The name of an axis setting, e.g. "Steps" or "σ_var". */

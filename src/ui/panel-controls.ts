@@ -1,8 +1,8 @@
 /**
  * One panel's settings: sampler (grouped: single-step ODE, multistep ODE, stochastic, calibrated or learned; each
  * entry's citation as its tooltip), steps (or the steps the equal-NFE budget gives), schedule, and
- * the options the panel's sampler declares (η, σ_var, AMED's base and AFS, …: a slider, a checkbox or a choice per
- * declaration). Lists come from the sandbox's metadata, never from a list written here. Where they apply: the
+ * the options the panel's sampler and schedule declare (η, σ_var, AMED's base and AFS, …; vp's β_d, beta's α and β,
+ * GITS's search settings: a slider, a checkbox or a choice per declaration). Lists come from the sandbox's metadata, never from a list written here. Where they apply: the
  * panel's own member of a reflow family (1-RF, 2-RF, …), and for an image above its native size how the panel gets
  * there (Upsample Guidance, naive, or bilinear).
  *
@@ -37,7 +37,13 @@ export class PanelControls extends LitElement {
 
   @property({ attribute: false }) panel!: PanelState;
   @property({ attribute: false }) samplers: readonly SamplerMeta[] = [];
-  @property({ attribute: false }) schedules: ReadonlyArray<{ id: string; label: string }> = [];
+  /** Each schedule with its declared parameters (vp's β_d, β_min, ε_s; beta's α, β; GITS's search settings). */
+  @property({ attribute: false }) schedules: ReadonlyArray<{
+    id: string;
+    label: string;
+    citation?: string;
+    options?: readonly OptionSpec[];
+  }> = [];
   /** Steps follow from the shared NFE budget (equal-NFE mode): shown, not editable. */
   @property({ type: Number }) budgetSteps: number | null = null;
   @property() panelLabel = 'Panel';
@@ -50,6 +56,7 @@ export class PanelControls extends LitElement {
 
   override render() {
     const sampler = this.samplers.find((s) => s.id === this.panel.sampler);
+    const schedule = this.schedules.find((s) => s.id === this.panel.schedule);
     const id = (name: string) => `${this.panelLabel.replace(/\s+/g, '-').toLowerCase()}-${name}`;
     const steps = this.budgetSteps ?? this.panel.steps;
     return html`
@@ -102,12 +109,14 @@ export class PanelControls extends LitElement {
           >Schedule
           <select
             aria-label="${this.panelLabel} schedule"
+            title=${schedule?.citation ?? ''}
             @change=${(e: Event) => this.emit({ schedule: (e.target as HTMLSelectElement).value as PanelState['schedule'] })}
           >
             ${this.schedules.map((s) => html`<option value=${s.id} ?selected=${s.id === this.panel.schedule}>${s.label}</option>`)}
           </select>
         </label>
         ${(sampler?.options ?? []).map((spec) => this.option(spec, this.panel[spec.key] ?? spec.default))}
+        ${(schedule?.options ?? []).map((spec) => this.option(spec, this.panel[spec.key] ?? spec.default))}
         ${this.options()}
       </div>
       ${this.budgetSteps !== null ? html`<div class="hint">${steps} steps fit the shared NFE budget.</div>` : nothing}
@@ -178,7 +187,9 @@ export class PanelControls extends LitElement {
         </select>
       </label>`;
     }
-    const shown = spec.integer ? String(value) : Number(value).toFixed(2);
+    // As many decimals as the control's increment needs (ε_s moves in steps of 1e−4), at least two.
+    const decimals = Math.max(2, Math.ceil(-Math.log10(spec.step)));
+    const shown = spec.integer ? String(value) : Number(value).toFixed(decimals);
     return html`<label title=${spec.description}
       >${spec.label} ${shown}
       <input

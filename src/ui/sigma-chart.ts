@@ -9,6 +9,7 @@ import type { SandboxState } from '../state/params';
 import { sandboxContext } from './contexts';
 import { panelColor } from './panel-colors';
 import { panelSteps } from './runs/run-request';
+import { panelOptionValues } from '../state/panel-options';
 import { darkAxis, type ChartOptions } from './uplot-chart';
 import './uplot-chart';
 
@@ -40,10 +41,17 @@ export class SigmaChart extends LitElement {
                 sigmaMax: s.sigmaMax,
                 sigmaMin: s.sigmaMin,
                 rho: s.rho,
+                // The schedule's own parameters (vp's β_d, beta's α, β): the chart draws the grid the panel runs.
+                ...panelOptionValues(
+                  p,
+                  this.sandbox.schedules.find((x) => x.id === p.schedule),
+                ),
               }),
             ).slice(0, -1)
           : [];
-      const label = this.sandbox.schedules.find((x) => x.id === p.schedule)?.label ?? p.schedule;
+      const schedule = this.sandbox.schedules.find((x) => x.id === p.schedule);
+      // A searched schedule's grid needs its run; until then the chart shows the grid it searches from.
+      const label = `${schedule?.label ?? p.schedule}${schedule?.preparing ? ' (before the search)' : ''}`;
       return {
         label: `Panel ${i + 1}: ${label}, ${steps} steps`,
         table: [sigmas.map((_, k) => k), sigmas] as uPlot.AlignedData,

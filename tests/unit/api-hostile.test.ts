@@ -326,6 +326,7 @@ describe('generated hostile arguments: every method resolves with finite output 
       (o) => settles(() => sandbox.loadClassifier(o as never), 'loadClassifier'),
     ],
     ['importAmedCalibration', hostile, (c) => settles(() => sandbox.importAmedCalibration(c), 'importAmedCalibration')],
+    ['importGitsCalibration', hostile, (c) => settles(() => sandbox.importGitsCalibration(c), 'importGitsCalibration')],
     [
       'evaluate',
       optionsOf({

@@ -12,6 +12,8 @@ import {
   type OptionSpec,
 } from '../../src/sampling/option-spec';
 import { SAMPLER_OPTIONS, SAMPLERS } from '../../src/sampling/samplers';
+import { SCHEDULE_OPTIONS, SCHEDULES } from '../../src/sampling/schedules';
+import { PANEL_OPTIONS } from '../../src/state/panel-options';
 
 const NUMBER: OptionSpec = {
   key: 'k',
@@ -86,5 +88,19 @@ describe('option declarations', () => {
     // Only η travels without a URL key of its own: the link format carries it as a panel's fourth part.
     expect(SAMPLER_OPTIONS.filter((s) => !s.url).map((s) => s.key)).toEqual(['eta']);
     expect(SAMPLERS.find((s) => s.id === 'amed_plugin')!.options.map((s) => s.key)).toEqual(['base', 'afs']);
+  });
+
+  it('schedule declarations join them without a clash: keys, URL keys and infotext names unique across both', () => {
+    const keys = PANEL_OPTIONS.map((s) => s.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    const urls = PANEL_OPTIONS.flatMap((s) => (s.url ? [s.url] : []));
+    expect(new Set([...urls, 'w', 'up']).size).toBe(urls.length + 2);
+    expect(new Set(PANEL_OPTIONS.map((s) => s.infotext.toLowerCase())).size).toBe(PANEL_OPTIONS.length);
+    for (const spec of SCHEDULE_OPTIONS) expect(isValidOption(spec, spec.default), spec.key).toBe(true);
+    expect(SCHEDULES.filter((s) => s.options.length > 0).map((s) => [s.id, s.options.map((o) => o.key)])).toEqual([
+      ['vp', ['vpBetaD', 'vpBetaMin', 'vpEpsilonS']],
+      ['beta', ['betaAlpha', 'betaBeta']],
+      ['gits', ['gitsFinePoints', 'gitsBatch', 'gitsCoeff', 'gitsMetric']],
+    ]);
   });
 });

@@ -25,6 +25,8 @@ function context(samplerId: string, options: Record<string, unknown>, memo = new
     dim: 2,
     sigmas: timeUniform(4, O).slice(0, 4),
     schedule: 'time_uniform',
+    scheduleOptions: O,
+    scheduleParams: {},
     options: options as PrepareContext['options'],
     denoiser: { cfg: 1, conditional: false },
     denoiserKey,

@@ -75,7 +75,7 @@ describe('parseAxis: the A1111 X/Y plot syntax', () => {
     });
     expect(parse('schedule', '<script>')).toEqual({
       error:
-        'schedule: unknown "<script>"; known: karras, time_uniform, logsnr, linear_t, polyexponential, vp, simple, beta, kl_optimal',
+        'schedule: unknown "<script>"; known: karras, time_uniform, logsnr, linear_t, polyexponential, vp, simple, beta, kl_optimal, gits',
     });
     expect(parse('sampler', '')).toEqual({ error: 'sampler: give at least one value; e.g. "euler, heun"' });
     expect(parse('cfg' as AxisParam, '1')).toEqual({

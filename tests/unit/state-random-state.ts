@@ -38,6 +38,11 @@ function randomPanelOptions(
   if (u() < 0.3) options.base = pick(AMED_BASE_OPTION.choices.slice(1)).value;
   if (u() < 0.3) options.afs = false;
   if (u() < 0.3) options.upscale = pick(UPSCALE_MODES.slice(1));
+  // Schedule parameters (src/sampling/schedules.ts): a number anywhere in its range, a choice away from its default.
+  if (u() < 0.3) options.vpBetaD = 1 + u() * 24;
+  if (u() < 0.3) options.betaAlpha = 0.1 + u() * 3.9;
+  if (u() < 0.3) options.gitsMetric = pick(['l2', 'l1']);
+  if (u() < 0.3) options.gitsFinePoints = 11 + Math.floor(u() * 50);
   return options;
 }
 

@@ -5,6 +5,7 @@
  * stable across versions; an import maps them to the key of the denoiser they describe, so a calibration is only ever
  * reused for the very function it was made with.
  */
+import { calibrationObject, isDecreasingSigmas, parseDenoiserFacts } from '../calibration-json';
 import { initialNoise } from '../noise';
 import type { DenoiserFacts, PrepareContext, PrepareMemo } from '../prepare';
 import { calibrateAmed, type CalibrationResult } from './calibrate';
@@ -76,55 +77,22 @@ export async function importCalibration(
 }
 
 /** Validates an exported calibration (JSON text or object) without installing it. */
-/** A calibration is a few kilobytes of JSON; the cap keeps a hostile string from being parsed at all. */
-const MAX_CALIBRATION_CHARS = 1 << 20;
-
-function parseJson(text: string): unknown {
-  if (text.length > MAX_CALIBRATION_CHARS)
-    throw new RangeError(`calibration: at most ${MAX_CALIBRATION_CHARS} characters of JSON, got ${text.length}`);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new RangeError(`calibration: not valid JSON (${String((error as Error).message).slice(0, 80)})`, {
-      cause: error,
-    });
-  }
-}
-
 export function parseCalibration(input: unknown): AmedCalibration {
-  const c = (typeof input === 'string' ? parseJson(input) : input) as Partial<AmedCalibration>;
-  if (!c || c.format !== CALIBRATION_FORMAT)
-    throw new RangeError(`calibration.format: must be "${CALIBRATION_FORMAT}"`);
+  const c = calibrationObject(input) as Partial<AmedCalibration>;
+  if (c.format !== CALIBRATION_FORMAT) throw new RangeError(`calibration.format: must be "${CALIBRATION_FORMAT}"`);
   if (typeof c.world !== 'string') throw new RangeError('calibration.world: must be a world id');
   if (!VARIANTS.includes(c.variant as AmedVariant))
     throw new RangeError(`calibration.variant: must be one of ${VARIANTS.join(', ')}`);
   if (typeof c.afs !== 'boolean') throw new RangeError('calibration.afs: must be true or false');
-  if (
-    !Array.isArray(c.sigmas) ||
-    !c.sigmas.every((s, i, a) => Number.isFinite(s) && s > 0 && (i === 0 || s < a[i - 1]))
-  ) {
+  if (!isDecreasingSigmas(c.sigmas))
     throw new RangeError('calibration.sigmas: must be a decreasing list of positive numbers');
-  }
   if (!Array.isArray(c.steps) || c.steps.length !== c.sigmas.length - 1)
     throw new RangeError(`calibration.steps: must have sigmas.length − 1 = ${c.sigmas.length - 1} entries`);
   c.steps.forEach((s, i) => {
     if (!(s && s.r > 0 && s.r < 1)) throw new RangeError(`calibration.steps[${i}].r: must be in (0, 1)`);
     if (!(s && s.c >= 0.5 && s.c <= 1.5)) throw new RangeError(`calibration.steps[${i}].c: must be in [0.5, 1.5]`);
   });
-  const d = (c.denoiser ?? { cfg: 1, conditional: false }) as Partial<DenoiserFacts>;
-  if (!(typeof d.cfg === 'number' && Number.isFinite(d.cfg)) || typeof d.conditional !== 'boolean')
-    throw new RangeError('calibration.denoiser: must be { size?, cfg, upsampleGuidance?, skipTuning?, conditional }');
-  const skip = d.skipTuning;
-  const factor = (v: unknown) => typeof v === 'number' && v > 0 && v <= 1.5;
-  if (skip !== undefined && !(skip && factor(skip.bottom) && factor(skip.top)))
-    throw new RangeError('calibration.denoiser.skipTuning: must be { bottom, top }, each in (0, 1.5]');
-  const denoiser: DenoiserFacts = {
-    ...(d.size ? { size: d.size } : {}),
-    cfg: d.cfg,
-    ...(d.upsampleGuidance ? { upsampleGuidance: d.upsampleGuidance } : {}),
-    ...(skip ? { skipTuning: { bottom: skip.bottom, top: skip.top } } : {}),
-    conditional: d.conditional,
-  };
+  const denoiser = parseDenoiserFacts(c.denoiser);
   return {
     ...c,
     denoiser,

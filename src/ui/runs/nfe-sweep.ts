@@ -7,7 +7,7 @@
 import type { Sandbox, SamplerMeta } from '../../api/sandbox';
 import type { SandboxState } from '../../state/params';
 import type { ReferenceSolves } from './reference-solves';
-import { valueLabel } from '../../sampling/option-spec';
+import { valueLabel, type OptionSpec } from '../../sampling/option-spec';
 import { stepsForNfe } from '../../sampling/samplers';
 import { panelOptionValues } from '../../state/panel-options';
 import { panelRequest, referenceRequest } from './run-request';
@@ -41,7 +41,7 @@ export interface SweepPlan {
 export function planSweep(
   state: SandboxState,
   samplers: readonly SamplerMeta[],
-  schedules: ReadonlyArray<{ id: string; label: string }>,
+  schedules: ReadonlyArray<{ id: string; label: string; options?: readonly OptionSpec[] }>,
 ): SweepPlan {
   const seen = new Set<string>();
   const plan: SweepPlan = { series: [], steps: [] };
@@ -49,12 +49,17 @@ export function planSweep(
     const meta = samplers.find((s) => s.id === p.sampler);
     if (!meta || p.world !== undefined) return;
     const options = panelOptionValues(p, meta);
-    const key = JSON.stringify([p.sampler, p.schedule, options]);
+    const scheduleMeta = schedules.find((s) => s.id === p.schedule);
+    const scheduleOptions = panelOptionValues(p, { options: scheduleMeta?.options ?? [] });
+    const key = JSON.stringify([p.sampler, p.schedule, options, scheduleOptions]);
     if (seen.has(key)) return;
     seen.add(key);
     const steps = [...new Set(SWEEP_BUDGETS.map((b) => stepsForNfe(meta, b, options)).filter((n) => n > 0))];
-    const schedule = schedules.find((s) => s.id === p.schedule)?.label ?? p.schedule;
-    const optionText = meta.options.map((spec) => `, ${spec.label} ${valueLabel(spec, options[spec.key])}`).join('');
+    const schedule = scheduleMeta?.label ?? p.schedule;
+    const all = { ...options, ...scheduleOptions };
+    const optionText = [...meta.options, ...(scheduleMeta?.options ?? [])]
+      .map((spec) => `, ${spec.label} ${valueLabel(spec, all[spec.key])}`)
+      .join('');
     const metric = isStochasticPanel(meta, p) ? 'slicedW2' : 'rmse';
     const suffix = metric === 'slicedW2' ? ' (sliced W2)' : '';
     plan.series.push({ label: `${meta.label}, ${schedule}${optionText}${suffix}`, panel: i, metric, points: [] });

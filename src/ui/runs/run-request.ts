@@ -6,6 +6,7 @@
 import type { SampleOptions, SampleOptionsWithout } from '../../api/options';
 import type { SamplerMeta } from '../../api/sandbox';
 import { stepsForNfe } from '../../sampling/samplers';
+import { scheduleById } from '../../sampling/schedules';
 import { panelOptionValues } from '../../state/panel-options';
 import { CUSTOM_WORLD } from '../../state/validate-state';
 import { IMAGE_DEFAULTS, PANEL_DEFAULTS, type SandboxState } from '../../state/params';
@@ -108,8 +109,10 @@ export function panelRequest(
     sigmaMax: state.sigmaMax,
     sigmaMin: state.sigmaMin,
     rho: state.rho,
-    // Only the options this sampler declares, so that other panels' keys do not depend on them (η, σ_var, AFS, …).
+    // Only the options this sampler and this schedule declare, so that other panels' keys do not depend on them
+    // (η, σ_var, AFS, …; vp's β_d, GITS's metric, …).
     ...panelOptionValues(panel, meta),
+    ...panelOptionValues(panel, scheduleById(panel.schedule)),
     ...imageOptions,
     trajectory: recordsTrajectory(
       state.count,

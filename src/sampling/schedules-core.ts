@@ -1,0 +1,59 @@
+/**
+ * The four base σ schedules as float64 pure functions (algorithms.md, "Schedules"), in a module of their own so the
+ * GITS search (./gits/) can build its fine Karras grid without importing the schedule table that offers GITS. Each
+ * returns N + 1 decreasing values, σ_0 = σ_max … σ_{N−1}, then σ_N = 0, so every schedule gives N sampler steps.
+ */
+import type { ScheduleOptions } from './schedule-options';
+
+/** Fraction i/(N−1) of the way along an N-point grid; a 1-point grid sits at its start. */
+function fraction(i: number, n: number): number {
+  return n === 1 ? 0 : i / (n - 1);
+}
+
+function withFinalZero(n: number, sigmaAt: (i: number) => number): Float64Array {
+  const sigmas = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) sigmas[i] = sigmaAt(i);
+  sigmas[n] = 0;
+  return sigmas;
+}
+
+/** Karras et al. 2022, eq. 5 (k-diffusion get_sigmas_karras): uniform in σ^{1/ρ}. */
+export function karras(n: number, { sigmaMax, sigmaMin, rho }: ScheduleOptions): Float64Array {
+  const a = sigmaMax ** (1 / rho);
+  const b = sigmaMin ** (1 / rho);
+  return withFinalZero(n, (i) => (a + fraction(i, n) * (b - a)) ** rho);
+}
+
+/** VP time uniform in [1, ε_s = 1e−3] with σ(t) = √(exp(½β_d t² + β_min t) − 1); β_d, β_min pin σ(1), σ(ε_s).
+ *  The schedule AMED-Solver recommends (Zhou et al. 2024; zju-pi/diff-sampler get_schedule). */
+export function timeUniform(n: number, { sigmaMax, sigmaMin }: ScheduleOptions): Float64Array {
+  const epsilonS = 1e-3;
+  const logMax = Math.log1p(sigmaMax * sigmaMax);
+  const logMin = Math.log1p(sigmaMin * sigmaMin);
+  const betaD = (2 * (logMin / epsilonS - logMax)) / (epsilonS - 1);
+  const betaMin = logMax - 0.5 * betaD;
+  return withFinalZero(n, (i) => {
+    const t = 1 + fraction(i, n) * (epsilonS - 1);
+    return Math.sqrt(Math.expm1(0.5 * betaD * t * t + betaMin * t));
+  });
+}
+
+/** Uniform in log σ (equivalently in log-SNR), as in DPM-Solver's logSNR grid. */
+export function logSnr(n: number, { sigmaMax, sigmaMin }: ScheduleOptions): Float64Array {
+  const a = Math.log(sigmaMax);
+  const b = Math.log(sigmaMin);
+  return withFinalZero(n, (i) => Math.exp(a + fraction(i, n) * (b - a)));
+}
+
+/** Rectified-flow time t = σ/(1+σ) uniform from t(σ_max) down to 0, σ = t/(1−t) (Liu et al. 2023). The ReFlow grid:
+ *  N equal steps in t, the last one landing on t = 0, so σ_min is not used. */
+export function linearT(n: number, { sigmaMax }: ScheduleOptions): Float64Array {
+  const tMax = sigmaMax / (1 + sigmaMax);
+  const sigmas = new Float64Array(n + 1);
+  for (let i = 0; i <= n; i++) {
+    const t = tMax * (1 - i / n);
+    sigmas[i] = t / (1 - t);
+  }
+  sigmas[n] = 0;
+  return sigmas;
+}
