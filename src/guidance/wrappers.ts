@@ -3,10 +3,11 @@
  * (classifier-free guidance, Upsample Guidance, Skip-Tuning). The page state and its checks, the URL, the PNG
  * infotext and JSON chunk, the panel and shared controls, the X/Y axes and the requests to the engine iterate over
  * it, so a new wrapper adds its module (its options declared once, ../worlds/image-option.ts) to this list and
- * touches none of them. The order is the order of the URL's and the infotext's keys.
+ * touches none of them. The order is the order of the URL's and the infotext's keys; ./wrapper-options.ts derives
+ * the lists of options from it.
  */
 import { CLASS_MODULE, SIZE_MODULE } from '../worlds/image-world-options';
-import type { ImageOption, ImageOptionModule } from '../worlds/image-option';
+import type { ImageOptionModule } from '../worlds/image-option';
 import { CFG_WRAPPER } from './cfg-options';
 import { SKIP_TUNING } from './skip-tuning-options';
 import { UPSAMPLE_GUIDANCE } from './upsample-options';
@@ -18,10 +19,3 @@ export const IMAGE_MODULES: readonly ImageOptionModule[] = [
   UPSAMPLE_GUIDANCE,
   SKIP_TUNING,
 ];
-
-/** Every image option, in list order. */
-export const IMAGE_OPTIONS: readonly ImageOption[] = IMAGE_MODULES.flatMap((m) => m.options);
-
-/** The options every panel shares (the state holds them), and those each panel holds. */
-export const SHARED_IMAGE_OPTIONS = IMAGE_OPTIONS.filter((o) => o.scope === 'shared');
-export const PANEL_IMAGE_OPTIONS = IMAGE_OPTIONS.filter((o) => o.scope === 'panel');

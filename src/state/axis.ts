@@ -15,7 +15,7 @@
  * Parsing never throws; it returns the values or one error naming the axis, the bad item and the allowed range.
  */
 import { parseOptionText, valueLabel, type OptionSpec } from '../sampling/option-spec';
-import { IMAGE_OPTIONS } from '../guidance/wrappers';
+import { IMAGE_OPTIONS } from '../guidance/wrapper-options';
 import { samplerFromName, scheduleFromName, type NamedSampler, type NamedSchedule } from '../sampling/names';
 import { samplerById, SAMPLER_OPTIONS } from '../sampling/samplers';
 import { scheduleById } from '../sampling/schedules';

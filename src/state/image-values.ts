@@ -3,6 +3,7 @@
  * state, a panel option on each panel, under the key it declares, and only away from its default. Everything that
  * reads or writes them goes through here, so none of it names an option.
  */
+import { actingOptions as optionsActingOn } from '../guidance/wrapper-options';
 import { IMAGE_MODULES } from '../guidance/wrappers';
 import type { OptionValue } from '../sampling/option-spec';
 import { stateDefault, type ImageFacts, type ImageOption, type PanelImage } from '../worlds/image-option';
@@ -12,8 +13,7 @@ type Values = Record<string, OptionValue | undefined>;
 
 /** What the state (or, for a panel option, the panel) holds, or undefined at the default. */
 export function heldValue(state: SandboxState, panelIndex: number, option: ImageOption): OptionValue | undefined {
-  const holder: Values =
-    option.scope === 'panel' ? state.panels[panelIndex] : (state as unknown as Values);
+  const holder: Values = option.scope === 'panel' ? state.panels[panelIndex] : (state as unknown as Values);
   return holder[option.spec.key];
 }
 
@@ -54,16 +54,12 @@ export function imageArguments(state: SandboxState, panelIndex: number, image: I
   return Object.assign(
     {},
     ...IMAGE_MODULES.filter((m) => m.appliesTo?.(panel) ?? true).map((m) =>
-      m.request(
-        Object.fromEntries(m.options.map((o) => [o.spec.key, imageValue(state, panelIndex, o, image)])),
-        panel,
-      ),
+      m.request(Object.fromEntries(m.options.map((o) => [o.spec.key, imageValue(state, panelIndex, o, image)])), panel),
     ),
   );
 }
 
 /** The options of the modules that act on this panel, in list order (what its infotext writes). */
-export function actingOptions(state: SandboxState, panelIndex: number, image: ImageFacts): ImageOption[] {
-  const panel = panelImageOf(state, panelIndex, image);
-  return IMAGE_MODULES.filter((m) => m.appliesTo?.(panel) ?? true).flatMap((m) => m.options);
+export function panelOptions(state: SandboxState, panelIndex: number, image: ImageFacts): ImageOption[] {
+  return optionsActingOn(panelImageOf(state, panelIndex, image));
 }

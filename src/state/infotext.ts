@@ -22,10 +22,10 @@ import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
 import { ETA_SPEC, STORED_OPTIONS } from './panel-options';
 import { formatInfotextValue, parseOptionText } from '../sampling/option-spec';
-import { IMAGE_OPTIONS } from '../guidance/wrappers';
+import { IMAGE_OPTIONS } from '../guidance/wrapper-options';
 import { optionOn, stateDefault, type ImageFacts, type ImageOption } from '../worlds/image-option';
 import { SIZE_OPTION } from '../worlds/image-world-options';
-import { actingOptions, imageValue } from './image-values';
+import { imageValue, panelOptions } from './image-values';
 import { defaultState, PANEL_DEFAULTS, UPSCALE_MODES, type SandboxState, type UpscaleMode } from './params';
 import {
   CUSTOM_WORLD,
@@ -65,7 +65,7 @@ function imageEntries(
   image: NonNullable<InfotextExtra['image']>,
 ): Array<[string, string | number]> {
   const entries: Array<[string, string | number]> = [];
-  for (const option of actingOptions(state, panelIndex, image)) {
+  for (const option of panelOptions(state, panelIndex, image)) {
     const { spec } = option;
     const value = imageValue(state, panelIndex, option, image);
     if (option.infotextAlways || value !== stateDefault(option, image))

@@ -56,7 +56,8 @@ export interface Comparison extends Story {
  * 20 steps (39 NFE) is a second-order solve far past the few-step regime.
  */
 export const SKIP_TUNING_COMPARISON: Comparison = {
-  title: 'Euler at 5 steps without and with Skip-Tuning (ρ_bottom 0.7), and Heun at 39 NFE as the target, on the same noise',
+  title:
+    'Euler at 5 steps without and with Skip-Tuning (ρ_bottom 0.7), and Heun at 39 NFE as the target, on the same noise',
   caption:
     'Euler at 5 steps without (left) and with Skip-Tuning (middle: the UNet’s deepest skip scaled by ρ = 0.7), and Heun at 39 NFE from the same noise as the target (right). Does weakening the skips bring the 5-step images closer to the target?',
   panels: [

@@ -19,7 +19,7 @@ import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
 import { STORED_OPTIONS } from './panel-options';
 import { formatUrlValue, parseOptionText, type OptionSpec } from '../sampling/option-spec';
-import { PANEL_IMAGE_OPTIONS, SHARED_IMAGE_OPTIONS } from '../guidance/wrappers';
+import { PANEL_IMAGE_OPTIONS, SHARED_IMAGE_OPTIONS } from '../guidance/wrapper-options';
 import type { ImageOption } from '../worlds/image-option';
 import { heldValue } from './image-values';
 import {

@@ -12,7 +12,7 @@ import { samplerFromName, scheduleFromName } from '../sampling/names';
 import { samplerById } from '../sampling/samplers';
 import { SCHEDULES, type ScheduleId } from '../sampling/schedules';
 import { MAX_COMPONENTS, validateGmm, type GmmSpec } from '../worlds/gmm';
-import { PANEL_IMAGE_OPTIONS, SHARED_IMAGE_OPTIONS } from '../guidance/wrappers';
+import { PANEL_IMAGE_OPTIONS, SHARED_IMAGE_OPTIONS } from '../guidance/wrapper-options';
 import { optionOn, stateDefault, type ImageFacts, type ImageOption } from '../worlds/image-option';
 import {
   DEFAULT_IMAGE_COUNT,
@@ -398,11 +398,7 @@ function sanitizeFields(
     sigmaMax,
     sigmaMin,
     rho: check.number(own(input, 'rho'), 'rho', LIMITS.rho, d.rho),
-    panels: sanitizePanels(
-      own(input, 'panels'),
-      { samplers, world, family: panelWorlds(world, worlds), image },
-      check,
-    ),
+    panels: sanitizePanels(own(input, 'panels'), { samplers, world, family: panelWorlds(world, worlds), image }, check),
     showTrajectories: check.boolean(own(input, 'showTrajectories'), 'showTrajectories', d.showTrajectories),
     ...sanitizeImageFields(input, image, check),
   };

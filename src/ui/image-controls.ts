@@ -8,7 +8,7 @@
 import { html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { IMAGE_MODULES } from '../guidance/wrappers';
+import { actingOptions } from '../guidance/wrapper-options';
 import type { OptionValue } from '../sampling/option-spec';
 import { heldValue, setImageValue } from '../state/image-values';
 import type { SandboxState, UpscaleMode } from '../state/params';
@@ -35,11 +35,8 @@ export class ImageControls extends LitElement {
     const size = this.state.size ?? this.image.size;
     // The shared controls serve every panel: a module shows its options where it acts on a guided panel.
     const here = { image: this.image, size, upscale: 'guided' as const };
-    const shown = IMAGE_MODULES.filter((m) => m.appliesTo?.(here) ?? true).flatMap((m) =>
-      m.options.filter((o) => o.scope === 'shared'),
-    );
     return html`<div class="grid">
-      ${shown.map((option) => this.control(option))}
+      ${actingOptions(here, 'shared').map((option) => this.control(option))}
       <button
         @click=${this.comparisonPreset}
         ?disabled=${2 * this.image.size > this.image.maxSize}
@@ -67,7 +64,8 @@ export class ImageControls extends LitElement {
       spec,
       value,
       name: spec.label,
-      set: (v) => this.store.update((d) => setImageValue(d, option, option.stored ? option.stored.toState(v) : v, this.image)),
+      set: (v) =>
+        this.store.update((d) => setImageValue(d, option, option.stored ? option.stored.toState(v) : v, this.image)),
       valueText: (v) => option.controlText?.(v, this.image) ?? String(v),
     });
   }

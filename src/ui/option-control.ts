@@ -32,10 +32,13 @@ export function optionControl({ spec, value, name, set, valueText = String }: Op
     const choices =
       spec.type === 'choice'
         ? spec.choices
-        : Array.from({ length: Math.floor(spec.max / spec.multipleOf!) - Math.ceil(spec.min / spec.multipleOf!) + 1 }, (_, k) => {
-            const v = (Math.ceil(spec.min / spec.multipleOf!) + k) * spec.multipleOf!;
-            return { value: String(v), label: valueText(v) };
-          });
+        : Array.from(
+            { length: Math.floor(spec.max / spec.multipleOf!) - Math.ceil(spec.min / spec.multipleOf!) + 1 },
+            (_, k) => {
+              const v = (Math.ceil(spec.min / spec.multipleOf!) + k) * spec.multipleOf!;
+              return { value: String(v), label: valueText(v) };
+            },
+          );
     const read = (text: string): OptionValue => (spec.type === 'number' ? Number(text) : text);
     return html`<label title=${spec.description}
       >${spec.label}

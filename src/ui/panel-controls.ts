@@ -13,7 +13,7 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SamplerMeta } from '../api/sandbox';
 import type { OptionSpec, OptionValue } from '../sampling/option-spec';
-import { IMAGE_MODULES } from '../guidance/wrappers';
+import { actingOptions } from '../guidance/wrapper-options';
 import { optionOn, stateDefault, type ImageOption, type PanelImage } from '../worlds/image-option';
 import { optionControl } from './option-control';
 import { SAMPLER_GROUPS, type SamplerGroup } from '../sampling/samplers';
@@ -169,10 +169,7 @@ export class PanelControls extends LitElement {
   private imageOptions() {
     const here = this.image;
     if (!here) return nothing;
-    const options = IMAGE_MODULES.filter((m) => m.appliesTo?.(here) ?? true).flatMap((m) =>
-      m.options.filter((o) => o.scope === 'panel'),
-    );
-    return options.map((option) => {
+    return actingOptions(here, 'panel').map((option) => {
       const spec = optionOn(option, here.image);
       const held = this.panel[spec.key] ?? stateDefault(option, here.image);
       return optionControl({

@@ -5,7 +5,7 @@
  * (after the Skip-Tuning preset two panels differ only in ρ). The short form fits one line; the full form is its
  * tooltip.
  */
-import { PANEL_IMAGE_OPTIONS } from '../guidance/wrappers';
+import { PANEL_IMAGE_OPTIONS } from '../guidance/wrapper-options';
 import { PANEL_DEFAULTS, type SandboxState, type UpscaleMode } from '../state/params';
 import { reflowLabel } from '../state/reflow-family';
 import type { SamplerMeta } from '../api/sandbox';

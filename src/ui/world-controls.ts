@@ -12,7 +12,7 @@ import { DEFAULT_IMAGE_COUNT, defaultState, LIMITS, type SandboxState } from '..
 import { reflowLevel } from '../state/reflow-family';
 import { storyPanels } from '../state/stories';
 import { dropImageValues } from '../state/image-values';
-import { SHARED_IMAGE_OPTIONS } from '../guidance/wrappers';
+import { SHARED_IMAGE_OPTIONS } from '../guidance/wrapper-options';
 import { CUSTOM_WORLD } from '../state/validate-state';
 import { sandboxContext, storeContext, worldPreparerContext } from './contexts';
 import { parseBounded } from './form';
