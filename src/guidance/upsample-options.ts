@@ -3,7 +3,7 @@ import type { NumberOption } from '../sampling/option-spec';
 import type { ImageOptionModule } from '../worlds/image-option';
 
 /** The guidance weight w of D̂ = D + w_σ·U[D(P x; σ/m) − P D(x; σ)] (Hwang, Park & Jo 2024). */
-export const UG_WEIGHT_OPTION: NumberOption = {
+const UG_WEIGHT_OPTION: NumberOption = {
   key: 'ugWeight',
   label: 'UG w',
   type: 'number',
@@ -17,7 +17,7 @@ export const UG_WEIGHT_OPTION: NumberOption = {
 };
 
 /** η, the guided fraction of diffusion time from the noisy end (Hwang et al. 2024). */
-export const UG_ETA_OPTION: NumberOption = {
+const UG_ETA_OPTION: NumberOption = {
   key: 'ugEta',
   label: 'UG η',
   type: 'number',

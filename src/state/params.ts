@@ -15,7 +15,7 @@ export const UPSCALE_MODES: readonly UpscaleMode[] = ['guided', 'naive', 'biline
 
 /** The class of an image run: one class for every image, 'mixed' (image i gets class i mod the class count), or
  *  'unconditional' (the null class of classifier-free guidance). */
-export type ImageLabel = number | 'mixed' | 'unconditional';
+type ImageLabel = number | 'mixed' | 'unconditional';
 
 /**
  * One comparison panel. The optional fields are absent while they hold their default (PANEL_DEFAULTS), so states

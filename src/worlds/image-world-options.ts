@@ -16,7 +16,7 @@ const classIndex = (value: OptionValue): OptionValue =>
 
 /** The class: one for every image, 'mixed' (image i gets class i mod the class count), or 'unconditional' (the null
  *  class of classifier-free guidance, Ho & Salimans 2022). The choices are the world's class names. */
-export const CLASS_OPTION: ImageOption = {
+const CLASS_OPTION: ImageOption = {
   scope: 'shared',
   spec: {
     key: 'label',

@@ -71,7 +71,7 @@ describe('a wrapper registered in the list, and nowhere else', () => {
     expect(toInfotext(state as never, 0, { nfe: 5, image: FMNIST })).toMatch(/, Tint: 0\.3$/);
     const { state: restored, notices } = fromInfotext(text, WORLDS, CORE_SAMPLERS);
     expect(notices).toEqual([]);
-    expect([(restored as Record<string, unknown>).tint, restored.panels[0].flip]).toEqual([0.3, true]);
+    expect([(restored as unknown as Record<string, unknown>).tint, restored.panels[0].flip]).toEqual([0.3, true]);
   });
 
   it('is checked against its declaration, with a notice naming the field and its rule', () => {
