@@ -3,8 +3,7 @@
  * state, a panel option on each panel, under the key it declares, and only away from its default. Everything that
  * reads or writes them goes through here, so none of it names an option.
  */
-import { actingOptions as optionsActingOn } from '../guidance/wrapper-options';
-import { IMAGE_MODULES } from '../guidance/wrappers';
+import { actingModules, actingOptions } from '../guidance/wrapper-options';
 import type { OptionValue } from '../sampling/option-spec';
 import { stateDefault, type ImageFacts, type ImageOption, type PanelImage } from '../worlds/image-option';
 import { PANEL_DEFAULTS, type PanelState, type SandboxState } from './params';
@@ -53,7 +52,7 @@ export function imageArguments(state: SandboxState, panelIndex: number, image: I
   const panel = panelImageOf(state, panelIndex, image);
   return Object.assign(
     {},
-    ...IMAGE_MODULES.filter((m) => m.appliesTo?.(panel) ?? true).map((m) =>
+    ...actingModules(panel).map((m) =>
       m.request(Object.fromEntries(m.options.map((o) => [o.spec.key, imageValue(state, panelIndex, o, image)])), panel),
     ),
   );
@@ -61,5 +60,5 @@ export function imageArguments(state: SandboxState, panelIndex: number, image: I
 
 /** The options of the modules that act on this panel, in list order (what its infotext writes). */
 export function panelOptions(state: SandboxState, panelIndex: number, image: ImageFacts): ImageOption[] {
-  return optionsActingOn(panelImageOf(state, panelIndex, image));
+  return actingOptions(panelImageOf(state, panelIndex, image));
 }
