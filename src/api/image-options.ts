@@ -1,10 +1,12 @@
 /** The image-world arguments of `sample` and `denoise` (label, cfg, size), checked against the world. */
 import { CFG_OPTION } from '../guidance/cfg-options';
+import { SKIP_TUNING_FIELDS } from '../guidance/skip-tuning-options';
 import { UPSAMPLE_GUIDANCE_FIELDS } from '../guidance/upsample-options';
 import { validateOption } from '../sampling/option-spec';
+import { optionOn } from '../worlds/image-option';
+import { SIZE_OPTION } from '../worlds/image-world-options';
 import type { World } from '../worlds/types';
 import { skipTuningOff, type SkipTuning } from '../worlds/unet/skip-tuning';
-import { numberIn } from './validate';
 
 /** A 4×4 grid. */
 export const DEFAULT_IMAGE_COUNT = 16;
@@ -52,18 +54,8 @@ export function resolveSize(world: World, size: unknown): { size?: number; dim: 
     if (size !== undefined) throw new RangeError(`size: world ${world.id} is not an image world`);
     return { dim: world.dim };
   }
-  const side = size ?? image.size;
-  if (
-    typeof side !== 'number' ||
-    !Number.isInteger(side) ||
-    side % image.size !== 0 ||
-    side < image.size ||
-    side > image.maxSize
-  ) {
-    throw new RangeError(
-      `size: must be a multiple of ${image.size} from ${image.size} to ${image.maxSize}, got ${String(side).slice(0, 40)}`,
-    );
-  }
+  // The page's own declaration of the side (../worlds/image-world-options.ts): multiples of the native side.
+  const side = validateOption(optionOn(SIZE_OPTION, image), size) as number;
   return { size: side, dim: (image.channels ?? 1) * side * side };
 }
 
@@ -92,9 +84,6 @@ export function defaultCount(world: World, dim: number, noise: Float32Array | un
   return noise ? noise.length / dim : world.image ? DEFAULT_IMAGE_COUNT : fallback;
 }
 
-/** The paper tunes ρ below 1 (its best ImageNet-64 settings are around 0.8); above 1 is allowed for comparison. */
-const MAX_SKIP_SCALE = 1.5;
-
 /** Skip-Tuning's ρ, or undefined when off (ρ = 1 everywhere is the untuned network, with the untuned key). */
 export function resolveSkipTuning(world: World, value: unknown): SkipTuning | undefined {
   if (value === undefined) return undefined;
@@ -102,12 +91,13 @@ export function resolveSkipTuning(world: World, value: unknown): SkipTuning | un
   return parseSkipTuning(value);
 }
 
-/** Checks { bottom?, top? } (each in (0, 1.5], default 1); undefined when it is the untuned network. */
+/** Checks { bottom?, top? } by their declarations (../guidance/skip-tuning-options.ts: each in (0, 1.5], default
+ *  1); undefined when it is the untuned network. */
 function parseSkipTuning(value: unknown): SkipTuning | undefined {
   if (!value || typeof value !== 'object') throw new TypeError('skipTuning: must be an object { bottom, top? }');
   const { bottom, top } = value as { bottom?: unknown; top?: unknown };
-  const rho = (v: unknown, field: string) =>
-    v === undefined ? 1 : numberIn(v, `skipTuning.${field}`, 0, MAX_SKIP_SCALE, { exclusiveMin: true });
+  const rho = (v: unknown, field: keyof typeof SKIP_TUNING_FIELDS) =>
+    validateOption(SKIP_TUNING_FIELDS[field], v, `skipTuning.${field}`) as number;
   const tuning = { bottom: rho(bottom, 'bottom'), top: rho(top, 'top') };
   return skipTuningOff(tuning) ? undefined : tuning;
 }

@@ -21,6 +21,8 @@ interface OptionBase {
   url?: string;
   /** Earlier names of the same option, still read from saved states. */
   aliases?: readonly string[];
+  /** The rule in words, where the generic one reads poorly (a class list: "a class 0–9, "mixed" or …"). */
+  rule?: string;
 }
 
 export interface NumberOption extends OptionBase {
@@ -31,6 +33,10 @@ export interface NumberOption extends OptionBase {
   step: number;
   default: number;
   integer?: boolean;
+  /** The minimum itself is not allowed: (min, max]. */
+  exclusiveMin?: boolean;
+  /** Only multiples of this (an image side: multiples of the network's native side). */
+  multipleOf?: number;
 }
 
 export interface BooleanOption extends OptionBase {
@@ -48,8 +54,12 @@ export type OptionSpec = NumberOption | BooleanOption | ChoiceOption;
 
 /** The rule a value must follow, for messages: "a number in [0, 2]", "true or false", "one of a, b". */
 export function describeRule(spec: OptionSpec): string {
-  if (spec.type === 'number')
-    return spec.integer ? `an integer in ${spec.min}–${spec.max}` : `a number in [${spec.min}, ${spec.max}]`;
+  if (spec.rule !== undefined) return spec.rule;
+  if (spec.type === 'number') {
+    if (spec.multipleOf !== undefined) return `a multiple of ${spec.multipleOf} from ${spec.min} to ${spec.max}`;
+    if (spec.integer) return `an integer in ${spec.min}–${spec.max}`;
+    return `a number in ${spec.exclusiveMin ? '(' : '['}${spec.min}, ${spec.max}]`;
+  }
   if (spec.type === 'boolean') return 'true or false';
   return `one of ${spec.choices.map((c) => c.value).join(', ')}`;
 }
@@ -60,9 +70,10 @@ export function isValidOption(spec: OptionSpec, value: unknown): value is Option
     return (
       typeof value === 'number' &&
       Number.isFinite(value) &&
-      value >= spec.min &&
+      (spec.exclusiveMin ? value > spec.min : value >= spec.min) &&
       value <= spec.max &&
-      (!spec.integer || Number.isInteger(value))
+      (!spec.integer || Number.isInteger(value)) &&
+      (spec.multipleOf === undefined || value % spec.multipleOf === 0)
     );
   }
   if (spec.type === 'boolean') return typeof value === 'boolean';

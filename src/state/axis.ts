@@ -10,10 +10,13 @@
  *   on, off              a switch option (AFS); a choice option takes its values or labels (AMED base)
  *
  * Besides sampler, steps and schedule, every option a sampler or a schedule declares is an axis
- * (src/sampling/samplers/, src/sampling/schedules.ts).
+ * (src/sampling/samplers/, src/sampling/schedules.ts), and so is
+ * every image option whose range does not depend on the world (../guidance/wrappers.ts: CFG scale, UG w and η,
+ * Skip-Tuning's ρ), on image worlds.
  * Parsing never throws; it returns the values or one error naming the axis, the bad item and the allowed range.
  */
 import { parseOptionText, valueLabel, type OptionSpec } from '../sampling/option-spec';
+import { IMAGE_OPTIONS } from '../guidance/wrapper-options';
 import { samplerFromName, scheduleFromName, type NamedSampler, type NamedSchedule } from '../sampling/names';
 import { samplerById } from '../sampling/samplers';
 import { scheduleById } from '../sampling/schedules';
@@ -22,11 +25,27 @@ import { describeValue } from './validate-state';
 import { PANEL_OPTIONS } from './panel-options';
 import { parseNumberText } from './number-text';
 
-/** sampler, steps, schedule, or the key of a declared sampler option. */
-export type AxisParam = string;
-export const AXIS_PARAMS: readonly AxisParam[] = ['sampler', 'steps', 'schedule', ...PANEL_OPTIONS.map((s) => s.key)];
+/** The image options an axis can vary: those whose range is the same on every world. */
+const AXIS_IMAGE_OPTIONS = IMAGE_OPTIONS.filter((o) => o.onWorld === undefined);
 
-const optionSpec = (param: AxisParam): OptionSpec | undefined => PANEL_OPTIONS.find((s) => s.key === param);
+/** sampler, steps, schedule, or the key of a declared sampler option or image option. */
+export type AxisParam = string;
+export const AXIS_PARAMS: readonly AxisParam[] = [
+  'sampler',
+  'steps',
+  'schedule',
+  ...PANEL_OPTIONS.map((s) => s.key),
+  ...AXIS_IMAGE_OPTIONS.map((o) => o.spec.key),
+];
+
+/** Whether an axis varies an image option (only image worlds have them). */
+export const isImageAxis = (param: AxisParam): boolean => AXIS_IMAGE_OPTIONS.some((o) => o.spec.key === param);
+
+const optionSpec = (param: AxisParam): OptionSpec | undefined =>
+  PANEL_OPTIONS.find((s) => s.key === param) ?? AXIS_IMAGE_OPTIONS.find((o) => o.spec.key === param)?.spec;
+/** An axis over an option every panel shares sets it on the cell's state, not on its panel. */
+const isSharedAxis = (param: AxisParam): boolean =>
+  AXIS_IMAGE_OPTIONS.some((o) => o.spec.key === param && o.scope === 'shared');
 const CORE_LABELS: Record<string, string> = { sampler: 'Sampler', steps: 'Steps', schedule: 'Schedule' };
 
 /** The name of an axis setting, e.g. "Steps" or "σ_var". */
@@ -81,6 +100,7 @@ function parseNumbers(
   items: string[],
   [min, max]: readonly [number, number],
   integer: boolean,
+  exclusiveMin = false,
 ): AxisResult {
   const values: number[] = [];
   for (const item of items) {
@@ -91,6 +111,8 @@ function parseNumbers(
       if (integer && !Number.isInteger(v))
         return { error: `${param}: ${v} (from ${describeValue(item)}) is not a whole number` };
       if (v < min || v > max) return { error: `${param}: ${v} (from ${describeValue(item)}) is outside ${min}–${max}` };
+      if (exclusiveMin && v === min)
+        return { error: `${param}: ${v} (from ${describeValue(item)}) is outside (${min}, ${max}]` };
     }
     values.push(...expanded);
   }
@@ -183,7 +205,7 @@ export function parseAxis(
         : param === 'steps'
           ? parseNumbers(param, items, LIMITS.steps, true)
           : spec!.type === 'number'
-            ? parseNumbers(param, items, [spec!.min, spec!.max], spec!.integer ?? false)
+            ? parseNumbers(param, items, [spec!.min, spec!.max], spec!.integer ?? false, spec!.exclusiveMin)
             : spec!.type === 'choice'
               ? parseIds(
                   param,
@@ -221,10 +243,11 @@ function panelValue(param: AxisParam, value: string | number): Partial<PanelStat
 }
 
 /**
- * The panel settings of every cell, rows (Y) × columns (X): panel 0 of the base state with the two axis settings
- * replaced. Every cell shares the base seed, so the grid compares settings on one noise.
+ * The state of every cell, rows (Y) × columns (X): the base state with panel 0 as its only panel and the two axis
+ * settings replaced (on the panel, or on the state for an option every panel shares). Every cell shares the base
+ * seed, so the grid compares settings on one noise.
  */
-export function gridRuns(base: SandboxState, x: Axis, y: Axis): PanelState[][] {
+export function gridCells(base: SandboxState, x: Axis, y: Axis): SandboxState[][] {
   checkAxis(x, 'x');
   checkAxis(y, 'y');
   if (x.param === y.param)
@@ -236,11 +259,24 @@ export function gridRuns(base: SandboxState, x: Axis, y: Axis): PanelState[][] {
     );
   // A schedule axis wins over the schedule of a combined sampler name, whichever axis holds which.
   const [first, second] = y.param === 'schedule' ? [x, y] : [y, x];
-  const cell = (xv: string | number, yv: string | number) => {
+  const cell = (xv: string | number, yv: string | number): SandboxState => {
     const [fv, sv] = first === x ? [xv, yv] : [yv, xv];
-    return { ...base.panels[0], ...panelValue(first.param, fv), ...panelValue(second.param, sv) } as PanelState;
+    let state: SandboxState = { ...base, panels: [{ ...base.panels[0] }] };
+    for (const [param, value] of [
+      [first.param, fv],
+      [second.param, sv],
+    ] as const) {
+      if (isSharedAxis(param)) state = { ...state, [param]: value };
+      else state.panels[0] = { ...state.panels[0], ...panelValue(param, value) } as PanelState;
+    }
+    return state;
   };
   return y.values.map((yv) => x.values.map((xv) => cell(xv, yv)));
+}
+
+/** The panel settings of every cell (gridCells' panels). */
+export function gridRuns(base: SandboxState, x: Axis, y: Axis): PanelState[][] {
+  return gridCells(base, x, y).map((row) => row.map((cell) => cell.panels[0]));
 }
 
 /** A grid label such as "Sampler: Heun", "η: 0.5" or "Base: Euler". */

@@ -8,11 +8,13 @@
  * reading accepts ids, labels, A1111 names and A1111's combined "DPM++ 2M Karras" (../sampling/names.ts). The stochastic samplers add
  * `Eta`; non-default σ settings, an equal-NFE budget, a drawn mixture and grid axes appear only when they apply, and
  * so do panel options away from their defaults (`Sigma var`, `AMED base`, `AFS`). `World` is the panel's own world.
- * An image world's export adds, e.g.
+ * An image world's export adds its options (../guidance/wrappers.ts) under the infotext names they declare, e.g.
  *
- *   Class: Sneaker, CFG scale: 2, Size: 56x56, Upscale: Upsample Guidance, UG weight: 1, UG eta: 0.6, Cost: 12.5
+ *   Class: Sneaker, CFG scale: 2, Size: 56x56, Upscale: Upsample Guidance, UG weight: 1, UG eta: 0.6, Skip tuning: 0.8
  *
- * (A1111's own key names where it has them; `Upscale` and the UG keys only above the native size).
+ * (A1111's own key names where it has them; the options of a module only where it acts on the panel, e.g. the UG
+ * keys above the native size; `Upscale` after the size, above the native one; an option that A1111 always writes
+ * also at its default, the others only away from it).
  */
 import { samplerById } from '../sampling/samplers';
 import { DEFAULT_SCHEDULE_OPTIONS, scheduleById } from '../sampling/schedules';
@@ -20,16 +22,11 @@ import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
 import { ETA_SPEC, STORED_OPTIONS } from './panel-options';
 import { formatInfotextValue, parseOptionText } from '../sampling/option-spec';
-import {
-  defaultState,
-  IMAGE_DEFAULTS,
-  PANEL_DEFAULTS,
-  UPSCALE_MODES,
-  WRAPPER_OPTIONS,
-  type ImageLabel,
-  type SandboxState,
-  type UpscaleMode,
-} from './params';
+import { IMAGE_OPTIONS } from '../guidance/wrapper-options';
+import { optionOn, stateDefault, type ImageFacts, type ImageOption } from '../worlds/image-option';
+import { SIZE_OPTION } from '../worlds/image-world-options';
+import { imageValue, panelOptions } from './image-values';
+import { defaultState, PANEL_DEFAULTS, UPSCALE_MODES, type SandboxState, type UpscaleMode } from './params';
 import {
   CUSTOM_WORLD,
   describeNames,
@@ -51,10 +48,8 @@ export interface InfotextExtra {
   /** Network cost in full-size evaluations, when it differs from the NFE (Upsample Guidance). */
   cost?: number;
   /** The panel's world is an image world: write its class, CFG scale and size (and how it was upscaled). */
-  image?: { size: number; classes: readonly string[] };
+  image?: ImageFacts;
 }
-
-const [CFG, ...UPSAMPLE] = WRAPPER_OPTIONS;
 
 export const UPSCALE_LABELS: Record<UpscaleMode, string> = {
   guided: 'Upsample Guidance',
@@ -62,27 +57,22 @@ export const UPSCALE_LABELS: Record<UpscaleMode, string> = {
   bilinear: 'bilinear',
 };
 
-function labelText(label: ImageLabel, classes: readonly string[]): string {
-  return typeof label === 'number' ? (classes[label] ?? String(label)) : label;
-}
-
-/** Class, CFG scale and size of an image panel; the upscaling and, for Upsample Guidance, its w and η. */
+/** The image options that act on this panel, in list order, each at its default only where A1111 always writes it;
+ *  `Upscale` follows the size where the panel is above the native one. */
 function imageEntries(
   state: SandboxState,
   panelIndex: number,
   image: NonNullable<InfotextExtra['image']>,
 ): Array<[string, string | number]> {
-  const size = state.size ?? image.size;
-  const upscale = state.panels[panelIndex].upscale ?? PANEL_DEFAULTS.upscale;
-  const entries: Array<[string, string | number]> = [
-    ['Class', labelText(state.label ?? IMAGE_DEFAULTS.label, image.classes)],
-    [CFG.infotext, state.cfg ?? CFG.default],
-    ['Size', `${size}x${size}`],
-  ];
-  if (size > image.size) entries.push(['Upscale', UPSCALE_LABELS[upscale]]);
-  if (size > image.size && upscale === 'guided') {
-    const value = (key: string) => state[key as 'ugWeight' | 'ugEta'];
-    entries.push(...UPSAMPLE.map((spec): [string, number] => [spec.infotext, value(spec.key) ?? spec.default]));
+  const entries: Array<[string, string | number]> = [];
+  for (const option of panelOptions(state, panelIndex, image)) {
+    const { spec } = option;
+    const value = imageValue(state, panelIndex, option, image);
+    if (option.infotextAlways || value !== stateDefault(option, image))
+      entries.push([spec.infotext, option.infotextText?.write(value, image) ?? formatInfotextValue(spec, value)]);
+    const size = state.size ?? image.size;
+    if (option === SIZE_OPTION && size > image.size)
+      entries.push(['Upscale', UPSCALE_LABELS[state.panels[panelIndex].upscale ?? PANEL_DEFAULTS.upscale]]);
   }
   return entries;
 }
@@ -127,23 +117,15 @@ export function toInfotext(state: SandboxState, panelIndex: number, extra: Infot
 interface RawInfo {
   state: Record<string, unknown>;
   panel: Record<string, unknown>;
-  /** The Class value, read by name once the world is known. */
-  classText?: string;
+  /** The image options' texts, read once the world is known (a class by its name on that world). */
+  imageText: Map<ImageOption, string>;
 }
 
-/** "56x56" (or "56") → 56; anything else stays text for validation to quote. */
-function readSize(value: string): number | string {
-  const m = /^(\d{1,5})(?:x(\d{1,5}))?$/i.exec(value.trim());
-  return m && (m[2] === undefined || m[2] === m[1]) ? Number(m[1]) : value;
-}
-
-/** A class by name (any case), 'mixed', 'unconditional', or its index; resolved once the world is known. */
-function readLabel(value: string, world: unknown, worlds: readonly KnownWorld[]): unknown {
-  const v = value.trim().toLowerCase();
-  if (v === 'mixed' || v === 'unconditional') return v;
-  const classes = worlds.find((w) => w.id === world)?.image?.classes ?? [];
-  const index = classes.findIndex((c) => c.toLowerCase() === v);
-  return index >= 0 ? index : numberOrText(value);
+/** An image option's text as the option (on the world, when it is an image world), into the state or the panel. */
+function readImageOption(option: ImageOption, text: string, raw: RawInfo, image: ImageFacts | undefined): void {
+  const spec = image ? optionOn(option, image) : option.spec;
+  const value = option.infotextText?.read ? option.infotextText.read(text) : parseOptionText(spec, text);
+  (option.scope === 'panel' ? raw.panel : raw.state)[option.spec.key] = value;
 }
 
 type Reader = (value: string, raw: RawInfo) => void;
@@ -168,12 +150,10 @@ function readers(): Map<string, (value: string, raw: RawInfo) => void> {
       spec.infotext.toLowerCase(),
       (v, r) => (r.panel[spec.key] = parseOptionText(spec, v)),
     ]),
-    ['class', (v, r) => (r.classText = v)],
-    ...WRAPPER_OPTIONS.map((spec): [string, Reader] => [
-      spec.infotext.toLowerCase(),
-      (v, r) => (r.state[spec.key] = parseOptionText(spec, v)),
+    ...IMAGE_OPTIONS.map((option): [string, Reader] => [
+      option.spec.infotext.toLowerCase(),
+      (v, r) => r.imageText.set(option, v),
     ]),
-    ['size', (v, r) => (r.state.size = readSize(v))],
     [
       'upscale',
       (v, r) =>
@@ -244,7 +224,7 @@ export function fromInfotext(
   samplers: readonly KnownSampler[],
 ): SanitizedState {
   const notices: string[] = [];
-  const raw: RawInfo = { state: Object.create(null), panel: Object.create(null) };
+  const raw: RawInfo = { state: Object.create(null), panel: Object.create(null), imageText: new Map() };
   if (typeof text !== 'string') notices.push(`infotext: must be text, got ${describeValue(text)}; using the defaults`);
   else if (text.length > MAX_INFOTEXT_CHARS)
     notices.push(`infotext: ${text.length} characters, at most ${MAX_INFOTEXT_CHARS} allowed; using the defaults`);
@@ -264,7 +244,8 @@ export function fromInfotext(
     }
     if (unknown.length > 0)
       notices.push(`infotext: ignored unknown key${unknown.length > 1 ? 's' : ''} ${describeNames(unknown)}`);
-    if (raw.classText !== undefined) raw.state.label = readLabel(raw.classText, raw.state.world, worlds);
+    const image = worlds.find((w) => w.id === raw.state.world)?.image;
+    for (const [option, value] of raw.imageText) readImageOption(option, value, raw, image);
   }
   const result = sanitizeState(
     { ...raw.state, panels: [raw.panel, ...defaultState().panels.slice(1)] },

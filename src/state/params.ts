@@ -3,20 +3,19 @@
  * the public API all speak it (architecture.md). Each field's default and allowed range live here, once.
  */
 import { DEFAULT_IMAGE_COUNT } from '../api/image-options';
-import { CFG_OPTION } from '../guidance/cfg-options';
-import { UG_ETA_OPTION, UG_WEIGHT_OPTION } from '../guidance/upsample-options';
 import type { OptionValue } from '../sampling/option-spec';
 import type { ScheduleId } from '../sampling/schedules';
 import type { GmmSpec } from '../worlds/gmm';
+import type { UpscaleMode } from '../worlds/image-option';
 
 /** How a panel reaches an image size above the network's native one (Hwang et al. 2024 compare all three):
  *  Upsample Guidance, the network run naively at the large size, or the native sample upscaled bilinearly. */
-export type UpscaleMode = 'guided' | 'naive' | 'bilinear';
+export type { UpscaleMode };
 export const UPSCALE_MODES: readonly UpscaleMode[] = ['guided', 'naive', 'bilinear'];
 
 /** The class of an image run: one class for every image, 'mixed' (image i gets class i mod the class count), or
  *  'unconditional' (the null class of classifier-free guidance). */
-export type ImageLabel = number | 'mixed' | 'unconditional';
+type ImageLabel = number | 'mixed' | 'unconditional';
 
 /**
  * One comparison panel. The optional fields are absent while they hold their default (PANEL_DEFAULTS), so states
@@ -32,8 +31,9 @@ export interface PanelState {
   world?: string;
   /** Image worlds above the native size: how this panel gets there. */
   upscale?: UpscaleMode;
-  /** The options samplers declare on their registry entries (ReFlow's `sigmaVar`, AMED's `afs` and `base`, …), by
-   *  key, each present only away from its default (./panel-options.ts). */
+  /** The options samplers declare on their registry entries (ReFlow's `sigmaVar`, AMED's `afs` and `base`, …) and the
+   *  image options each panel holds (Skip-Tuning's `skipBottom` and `skipTop`, ../guidance/wrappers.ts), by key, each
+   *  present only away from its default (./panel-options.ts, ./image-values.ts). */
   [option: string]: OptionValue | undefined;
 }
 
@@ -55,8 +55,9 @@ export interface SandboxState {
   /** 2–6 comparison panels. */
   panels: PanelState[];
   showTrajectories: boolean;
-  /** Image worlds only (absent at their defaults, IMAGE_DEFAULTS): the class, the classifier-free guidance scale,
-   *  the image side, and Upsample Guidance's weight w and guided fraction η. */
+  /** Image worlds only, absent at their defaults: the image options every panel shares, by the key their modules
+   *  declare (../guidance/wrappers.ts; read and written through ./image-values.ts): the class, the classifier-free
+   *  guidance scale, the image side, and Upsample Guidance's weight w and guided fraction η. */
   label?: ImageLabel;
   cfg?: number;
   size?: number;
@@ -64,15 +65,6 @@ export interface SandboxState {
   ugEta?: number;
 }
 
-/** The image settings a state leaves out; `size` defaults to the world's native side. */
-export const IMAGE_DEFAULTS = {
-  label: 'mixed' as ImageLabel,
-  cfg: CFG_OPTION.default,
-  ugWeight: UG_WEIGHT_OPTION.default,
-  ugEta: UG_ETA_OPTION.default,
-} as const;
-/** The denoiser wrappers' declared options an image state holds, by key (CFG, then Upsample Guidance's w and η). */
-export const WRAPPER_OPTIONS = [CFG_OPTION, UG_WEIGHT_OPTION, UG_ETA_OPTION] as const;
 /** A 4×4 grid: the default count of image worlds (2D worlds take defaultState().count). */
 export { DEFAULT_IMAGE_COUNT };
 

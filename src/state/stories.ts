@@ -43,6 +43,41 @@ const STORIES: Readonly<Record<WorldKind, Story>> = {
   },
 };
 
+/** A preset a button puts on the page, with the caption that says what to compare. */
+export interface Comparison extends Story {
+  /** The button's tooltip. */
+  title: string;
+}
+
+/**
+ * Skip-Tuning (Ma et al. 2024) claims its gain at few steps: the same sampler at 5 steps without and with the UNet's
+ * deepest skip scaled by ρ_bottom = 0.7, beside a many-step solution from the same noise as the target. ρ 0.7 is the
+ * lowest of the committed benchmark's grid (bench/results/skip-tuning.md), where Euler at 5 NFE gained most; Heun at
+ * 20 steps (39 NFE) is a second-order solve far past the few-step regime.
+ */
+export const SKIP_TUNING_COMPARISON: Comparison = {
+  title:
+    'Euler at 5 steps without and with Skip-Tuning (ρ_bottom 0.7), and Heun at 39 NFE as the target, on the same noise',
+  caption:
+    'Euler at 5 steps without (left) and with Skip-Tuning (middle: the UNet’s deepest skip scaled by ρ = 0.7), and Heun at 39 NFE from the same noise as the target (right). Does weakening the skips bring the 5-step images closer to the target?',
+  panels: [
+    { sampler: 'euler', steps: 5, schedule: 'karras', eta: 0 },
+    { sampler: 'euler', steps: 5, schedule: 'karras', eta: 0, skipBottom: 0.7 },
+    { sampler: 'heun', steps: 20, schedule: 'karras', eta: 0 },
+  ],
+};
+
+/** The presets of each kind of world, besides its opening set. */
+const COMPARISONS: Readonly<Record<WorldKind, readonly Comparison[]>> = {
+  '2d': [],
+  image: [SKIP_TUNING_COMPARISON],
+};
+
+/** A fresh copy of a preset's panels, to put in a state. */
+export function comparisonPanels(comparison: Comparison): PanelState[] {
+  return comparison.panels.map((p) => ({ ...p }));
+}
+
 /** The page's first load: the default settings with the 2D panel set. */
 export function firstLoadState(): SandboxState {
   return { ...defaultState(), panels: storyPanels('2d') };
@@ -53,14 +88,16 @@ export function storyPanels(kind: WorldKind): PanelState[] {
   return STORIES[kind].panels.map((p) => ({ ...p }));
 }
 
-/** The caption for these panels on this world, or '' when they are not (or no longer) the set it describes. */
+/** The caption for these panels on this world, or '' when they are not (or no longer) a set that has one: the
+ *  kind's opening set or one of its presets. */
 export function storyCaption(kind: WorldKind, world: string, panels: readonly PanelState[]): string {
-  const story = STORIES[kind];
-  return (story.world === undefined || world === story.world) &&
-    panels.length === story.panels.length &&
-    panels.every((p, i) => samePanel(p, story.panels[i]))
-    ? story.caption
-    : '';
+  const story = [STORIES[kind], ...COMPARISONS[kind]].find(
+    (s) =>
+      (s.world === undefined || world === s.world) &&
+      panels.length === s.panels.length &&
+      panels.every((p, i) => samePanel(p, s.panels[i])),
+  );
+  return story?.caption ?? '';
 }
 
 function samePanel(a: PanelState, b: PanelState): boolean {

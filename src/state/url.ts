@@ -8,16 +8,20 @@
  * Panels are `sampler:steps:schedule:eta` joined by `~`, followed by `:key=value` for a panel option away from its
  * default (`w` its own world, `up` the upscale mode, and each sampler option under the URL key its sampler declares:
  * `sv` σ_var, `base` AMED's base, `afs` 0/1), e.g.
- * `reflow:1:linear_t:0:w=gmm%3Aring8%3A2rf`. Image worlds add `class`, `cfg`, `size`, `ugw` and `ugeta` when away
- * from their defaults (`&class=7&cfg=2&size=56`). Every other field is always written, so a link keeps its meaning
- * if those defaults change.
+ * `reflow:1:linear_t:0:w=gmm%3Aring8%3A2rf`. Image worlds add their options away from their defaults, under the URL
+ * keys their modules declare (../guidance/wrappers.ts): the shared ones as `&class=7&cfg=2&size=56&ugw=1.2`, a
+ * panel's own after its other options (`:skip=0.8`). Every other field is always written, so a link keeps its
+ * meaning if those defaults change.
  * Reading never throws: the text becomes a plain object that sanitizeState validates field by field.
  */
-import { IMAGE_DEFAULTS, PANEL_DEFAULTS, WRAPPER_OPTIONS, type PanelState, type SandboxState } from './params';
+import { PANEL_DEFAULTS, type PanelState, type SandboxState } from './params';
 import { decodeMixture, encodeMixture } from './mixture-text';
 import { numberOrText } from './number-text';
 import { STORED_OPTIONS } from './panel-options';
-import { formatUrlValue, parseOptionText } from '../sampling/option-spec';
+import { formatUrlValue, parseOptionText, type OptionSpec } from '../sampling/option-spec';
+import { PANEL_IMAGE_OPTIONS, SHARED_IMAGE_OPTIONS } from '../guidance/wrapper-options';
+import type { ImageOption } from '../worlds/image-option';
+import { heldValue } from './image-values';
 import {
   describeNames,
   describeValue,
@@ -68,18 +72,22 @@ interface PanelOption {
   read: (t: string) => unknown;
 }
 
+/** A declared option a panel holds, under its URL key. */
+const declaredPanelOption = (spec: OptionSpec): PanelOption => ({
+  key: spec.url!,
+  field: spec.key,
+  default: spec.default,
+  write: (v) => formatUrlValue(spec, v),
+  read: (t) => parseOptionText(spec, t),
+});
+
 /** Panel options after the four positional parts: short key, field, and how the value reads back. The sampler
- *  options come from their declarations. */
+ *  options and a panel's own image options come from their declarations. */
 const PANEL_OPTIONS: readonly PanelOption[] = [
   { key: 'w', field: 'world', write: String, read: (t) => t },
-  ...STORED_OPTIONS.filter((spec) => spec.url !== undefined).map((spec): PanelOption => ({
-    key: spec.url!,
-    field: spec.key,
-    default: spec.default,
-    write: (v) => formatUrlValue(spec, v),
-    read: (t) => parseOptionText(spec, t),
-  })),
+  ...STORED_OPTIONS.filter((spec) => spec.url !== undefined).map(declaredPanelOption),
   { key: 'up', field: 'upscale', default: PANEL_DEFAULTS.upscale, write: String, read: (t) => t },
+  ...PANEL_IMAGE_OPTIONS.map((o) => declaredPanelOption(o.spec)),
 ];
 
 function writePanelOptions(panel: PanelState): string[] {
@@ -125,18 +133,19 @@ function readPanels(text: string): unknown[] {
   });
 }
 
-/** An image setting, written only when the state holds it away from its default. */
-const imageSetting = (field: 'label' | 'cfg' | 'ugWeight' | 'ugEta', key: string): HashProperty => ({
-  key,
-  field,
-  write: (s) =>
-    s[field] === undefined || s[field] === IMAGE_DEFAULTS[field] ? undefined : encodeText(String(s[field])),
-  read: (t) => numberOrText(decodeURIComponent(t)),
+/** A shared image option (../guidance/wrappers.ts) under the URL key it declares, written only when the state holds
+ *  it away from its default. Its text reads back as the declaration's type (a number, a switch, else text), which
+ *  sanitizeState then checks against the world. */
+const imageSetting = (option: ImageOption): HashProperty => ({
+  key: option.spec.url!,
+  field: option.spec.key as keyof SandboxState,
+  write: (s) => {
+    const { spec } = option;
+    const value = heldValue(s, 0, option);
+    return value === undefined || value === spec.default ? undefined : encodeText(formatUrlValue(spec, value));
+  },
+  read: (t) => parseOptionText(option.spec, decodeURIComponent(t)),
 });
-/** A denoiser wrapper's option (CFG, Upsample Guidance), under the URL key its module declares. */
-const wrapperSetting = (spec: (typeof WRAPPER_OPTIONS)[number]) =>
-  imageSetting(spec.key as 'cfg' | 'ugWeight' | 'ugEta', spec.url!);
-const [CFG, ...UPSAMPLE] = WRAPPER_OPTIONS;
 
 const PROPERTIES: readonly HashProperty[] = [
   { key: 'world', field: 'world', write: (s) => encodeText(s.world), read: (t) => decodeURIComponent(t) },
@@ -155,15 +164,7 @@ const PROPERTIES: readonly HashProperty[] = [
     write: (s) => (s.custom ? encodeMixture(s.custom) : undefined),
     read: (t) => decodeMixture(decodeURIComponent(t)),
   },
-  imageSetting('label', 'class'),
-  wrapperSetting(CFG),
-  {
-    key: 'size',
-    field: 'size',
-    write: (s) => (s.size === undefined ? undefined : String(s.size)),
-    read: (t) => numberOrText(decodeURIComponent(t)),
-  },
-  ...UPSAMPLE.map(wrapperSetting),
+  ...SHARED_IMAGE_OPTIONS.map(imageSetting),
 ];
 
 export function stateToHash(state: SandboxState): string {

@@ -12,15 +12,14 @@ import { samplerFromName, scheduleFromName } from '../sampling/names';
 import { samplerById } from '../sampling/samplers';
 import { SCHEDULES, type ScheduleId } from '../sampling/schedules';
 import { MAX_COMPONENTS, validateGmm, type GmmSpec } from '../worlds/gmm';
+import { PANEL_IMAGE_OPTIONS, SHARED_IMAGE_OPTIONS } from '../guidance/wrapper-options';
+import { optionOn, stateDefault, type ImageFacts, type ImageOption } from '../worlds/image-option';
 import {
   DEFAULT_IMAGE_COUNT,
   defaultState,
-  IMAGE_DEFAULTS,
   LIMITS,
   PANEL_DEFAULTS,
   UPSCALE_MODES,
-  WRAPPER_OPTIONS,
-  type ImageLabel,
   type PanelState,
   type SandboxState,
 } from './params';
@@ -50,8 +49,8 @@ export interface SanitizedState {
 /** The `world` value that selects the user's own mixture in `custom`. */
 export const CUSTOM_WORLD = 'custom';
 
-const IMAGE_FIELDS = ['label', 'cfg', 'size', 'ugWeight', 'ugEta'] as const;
-const STATE_FIELDS: ReadonlyArray<keyof SandboxState> = [
+const IMAGE_FIELDS: readonly string[] = SHARED_IMAGE_OPTIONS.map((o) => o.spec.key);
+const STATE_FIELDS: readonly string[] = [
   'world',
   'custom',
   'seed',
@@ -73,6 +72,7 @@ const PANEL_FIELDS: readonly string[] = [
   'world',
   'upscale',
   ...STORED_OPTIONS.flatMap((s) => [s.key, ...(s.aliases ?? [])]),
+  ...PANEL_IMAGE_OPTIONS.map((o) => o.spec.key),
 ];
 
 /** A short, inert description of a rejected value for a notice: strings are quoted and cut, objects only named. */
@@ -134,6 +134,16 @@ class FieldChecker {
     return this.reject(field, `must be ${describeRule(spec)}`, value, fallback);
   }
 
+  /** An image option (../guidance/wrappers.ts), by its rule on this world; the result is in the state's form. */
+  imageOption(value: unknown, field: string, option: ImageOption, image: ImageFacts): OptionSpec['default'] {
+    const fallback = stateDefault(option, image);
+    if (value === undefined) return fallback;
+    const spec = optionOn(option, image);
+    const candidate = option.stored ? option.stored.fromState(value) : value;
+    if (isValidOption(spec, candidate)) return option.stored ? option.stored.toState(candidate) : candidate;
+    return this.reject(field, `must be ${describeRule(spec)}`, value, fallback);
+  }
+
   oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
     if (value === undefined) return fallback;
     if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
@@ -189,11 +199,13 @@ function firstKnown(preferred: string, known: readonly { id: string }[]): string
   return known.length === 0 || known.some((k) => k.id === preferred) ? preferred : known[0].id;
 }
 
-/** What panels are checked against: the samplers, and the worlds a panel may name (the shared world's family). */
+/** What panels are checked against: the samplers, the worlds a panel may name (the shared world's family), and the
+ *  shared world's image facts (image worlds only). */
 interface PanelContext {
   samplers: readonly KnownSampler[];
   world: string;
   family: readonly string[];
+  image?: ImageFacts;
 }
 
 /** The optional panel fields, each kept only when valid and not at its default (so equal panels look equal). */
@@ -226,6 +238,13 @@ function sanitizePanelOptions(
   }
   const upscale = check.oneOf(own(source, 'upscale'), `${field}.upscale`, UPSCALE_MODES, PANEL_DEFAULTS.upscale);
   if (upscale !== PANEL_DEFAULTS.upscale) options.upscale = upscale;
+  const { image } = context;
+  const given = PANEL_IMAGE_OPTIONS.filter((o) => own(source, o.spec.key) !== undefined);
+  if (!image && given.length > 0) check.notices.push(imageOnly(given, field));
+  for (const option of image ? PANEL_IMAGE_OPTIONS : []) {
+    const value = check.imageOption(own(source, option.spec.key), `${field}.${option.spec.key}`, option, image!);
+    if (value !== stateDefault(option, image!)) options[option.spec.key] = value;
+  }
   return options;
 }
 
@@ -305,61 +324,30 @@ function sanitizePanels(value: unknown, context: PanelContext, check: FieldCheck
   return entries.map((p, i) => sanitizePanel(p, `panels[${i}]`, fallbackFor(i), context, check));
 }
 
-function sanitizeLabel(value: unknown, classes: readonly string[], check: FieldChecker): ImageLabel {
-  if (value === undefined || value === 'mixed' || value === 'unconditional') return value ?? IMAGE_DEFAULTS.label;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < classes.length) return value;
-  return check.reject(
-    'label',
-    `must be a class 0–${classes.length - 1}, "mixed" or "unconditional"`,
-    value,
-    IMAGE_DEFAULTS.label,
-  );
+/** "label, size: only image worlds have these settings; ignored" (a panel's own as "panels[0].skipBottom"). */
+function imageOnly(options: readonly ImageOption[], prefix?: string): string {
+  const names = options.map((o) => (prefix ? `${prefix}.${o.spec.key}` : o.spec.key));
+  return `${names.join(', ')}: only image worlds have ${names.length > 1 ? 'these settings' : 'this setting'}; ignored`;
 }
 
-/** The image settings of an image world, each left out at its default; for a 2D world they are dropped, visibly. */
+/** The shared image options of an image world, each left out at its default; for a 2D world they are dropped,
+ *  visibly. */
 function sanitizeImageFields(
   input: Record<string, unknown>,
-  world: KnownWorld | undefined,
+  image: ImageFacts | undefined,
   check: FieldChecker,
 ): Partial<SandboxState> {
-  const image = world?.kind === 'image' ? world.image : undefined;
   if (!image) {
-    const given = IMAGE_FIELDS.filter((f) => own(input, f) !== undefined);
-    if (given.length > 0)
-      check.notices.push(
-        `${given.join(', ')}: only image worlds have ${given.length > 1 ? 'these settings' : 'this setting'}; ignored`,
-      );
+    const given = SHARED_IMAGE_OPTIONS.filter((o) => own(input, o.spec.key) !== undefined);
+    if (given.length > 0) check.notices.push(imageOnly(given));
     return {};
   }
-  const fields: Partial<SandboxState> = {};
-  const label = sanitizeLabel(own(input, 'label'), image.classes, check);
-  if (label !== IMAGE_DEFAULTS.label) fields.label = label;
-  const [cfgOption, ...upsampleOptions] = WRAPPER_OPTIONS;
-  const cfg = check.option(own(input, 'cfg'), 'cfg', cfgOption) as number;
-  if (cfg !== cfgOption.default) fields.cfg = cfg;
-  const rawSize = own(input, 'size');
-  if (rawSize !== undefined && rawSize !== image.size) {
-    if (
-      typeof rawSize === 'number' &&
-      Number.isInteger(rawSize) &&
-      rawSize % image.size === 0 &&
-      rawSize > image.size &&
-      rawSize <= image.maxSize
-    )
-      fields.size = rawSize;
-    else
-      check.reject(
-        'size',
-        `must be a multiple of ${image.size} from ${image.size} to ${image.maxSize}`,
-        rawSize,
-        image.size,
-      );
+  const fields: Record<string, unknown> = {};
+  for (const option of SHARED_IMAGE_OPTIONS) {
+    const value = check.imageOption(own(input, option.spec.key), option.spec.key, option, image);
+    if (value !== stateDefault(option, image)) fields[option.spec.key] = value;
   }
-  for (const spec of upsampleOptions) {
-    const value = check.option(own(input, spec.key), spec.key, spec) as number;
-    if (value !== spec.default) fields[spec.key as 'ugWeight' | 'ugEta'] = value;
-  }
-  return fields;
+  return fields as Partial<SandboxState>;
 }
 
 function sanitizeFields(
@@ -388,6 +376,7 @@ function sanitizeFields(
   if (world === CUSTOM_WORLD && !custom) world = firstKnown(d.world, worlds);
   const known = worlds.find((w) => w.id === world);
   const isImage = known?.kind === 'image';
+  const image = isImage ? known.image : undefined;
   const countLimits = isImage ? LIMITS.imageCount : LIMITS.count;
   const sigmaMax = check.number(own(input, 'sigmaMax'), 'sigmaMax', LIMITS.sigmaMax, d.sigmaMax);
   let sigmaMin = check.number(own(input, 'sigmaMin'), 'sigmaMin', LIMITS.sigmaMin, d.sigmaMin);
@@ -409,9 +398,9 @@ function sanitizeFields(
     sigmaMax,
     sigmaMin,
     rho: check.number(own(input, 'rho'), 'rho', LIMITS.rho, d.rho),
-    panels: sanitizePanels(own(input, 'panels'), { samplers, world, family: panelWorlds(world, worlds) }, check),
+    panels: sanitizePanels(own(input, 'panels'), { samplers, world, family: panelWorlds(world, worlds), image }, check),
     showTrajectories: check.boolean(own(input, 'showTrajectories'), 'showTrajectories', d.showTrajectories),
-    ...sanitizeImageFields(input, known, check),
+    ...sanitizeImageFields(input, image, check),
   };
 }
 

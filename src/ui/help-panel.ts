@@ -53,6 +53,11 @@ const METHODS = [
     url: 'https://arxiv.org/abs/2404.01709',
   },
   {
+    name: 'Skip-Tuning',
+    title: 'The Surprising Effectiveness of Skip-Tuning in Diffusion Sampling (Ma et al. 2024)',
+    url: 'https://arxiv.org/abs/2402.15170',
+  },
+  {
     name: 'Reflow',
     title: 'Flow Straight and Fast: Rectified Flow (Liu et al. 2023)',
     url: 'https://arxiv.org/abs/2209.03003',

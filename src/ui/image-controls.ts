@@ -1,23 +1,24 @@
 /**
- * The settings of an image world: the class (one of the
- * world's classes, "mixed" across the grid, or unconditional: the null class), the classifier-free guidance scale
- * s in D_∅ + s·(D_c − D_∅), the resolution (multiples of the native side), and above the native side Upsample
- * Guidance's weight w and guided fraction η (Hwang et al. 2024). A preset puts naive, guided and bilinear-upscaled
- * panels side by side on the same noise.
+ * The shared settings of an image world: a control for each shared image option whose module acts here
+ * (../guidance/wrappers.ts: the class, the classifier-free guidance scale, the resolution, and above the native side
+ * Upsample Guidance's weight w and guided fraction η, Hwang et al. 2024), drawn from its declaration. Presets put
+ * naive, guided and bilinear-upscaled panels side by side on the same noise, or one sampler with and without
+ * Skip-Tuning beside a many-step target (../state/stories.ts).
  */
-import { html, LitElement, nothing } from 'lit';
+import { html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { IMAGE_DEFAULTS, WRAPPER_OPTIONS, type ImageLabel, type SandboxState, type UpscaleMode } from '../state/params';
-import type { NumberOption } from '../sampling/option-spec';
+import { actingOptions } from '../guidance/wrapper-options';
+import type { OptionValue } from '../sampling/option-spec';
+import { heldValue, setImageValue } from '../state/image-values';
+import type { SandboxState, UpscaleMode } from '../state/params';
+import { comparisonPanels, SKIP_TUNING_COMPARISON } from '../state/stories';
+import { optionOn, stateDefault, type ImageOption } from '../worlds/image-option';
 import type { ImageWorldInfo } from '../worlds/types';
 import { storeContext } from './contexts';
 import type { StateStore } from './state-store';
 import { controlGrid, controls, focusRing } from './styles';
-
-type ImageField = 'cfg' | 'ugWeight' | 'ugEta';
-
-const [CFG, ...UPSAMPLE] = WRAPPER_OPTIONS;
+import { optionControl } from './option-control';
 
 /** The Upsample Guidance comparison, in the order of Hwang et al. 2024's figures. */
 const COMPARISON: readonly UpscaleMode[] = ['naive', 'guided', 'bilinear'];
@@ -31,32 +32,11 @@ export class ImageControls extends LitElement {
   @property({ attribute: false }) image!: ImageWorldInfo;
 
   override render() {
-    const s = this.state;
-    const label = s.label ?? IMAGE_DEFAULTS.label;
-    const size = s.size ?? this.image.size;
-    const sizes = Array.from({ length: this.image.maxSize / this.image.size }, (_, k) => (k + 1) * this.image.size);
-    const above = size > this.image.size;
+    const size = this.state.size ?? this.image.size;
+    // The shared controls serve every panel: a module shows its options where it acts on a guided panel.
+    const here = { image: this.image, size, upscale: 'guided' as const };
     return html`<div class="grid">
-      <label
-        >Class
-        <select aria-label="Class" @change=${(e: Event) => this.setLabel((e.target as HTMLSelectElement).value)}>
-          <option value="mixed" ?selected=${label === 'mixed'}>mixed (all classes)</option>
-          <option value="unconditional" ?selected=${label === 'unconditional'}>unconditional</option>
-          ${this.image.classes.map((name, i) => html`<option value=${i} ?selected=${label === i}>${name}</option>`)}
-        </select>
-      </label>
-      ${this.slider(CFG)}
-      <label
-        title="The network is fully convolutional: it runs at any multiple of its native ${this.image.size}×${this.image.size}"
-        >Resolution
-        <select
-          aria-label="Resolution"
-          @change=${(e: Event) => this.setSize(Number((e.target as HTMLSelectElement).value))}
-        >
-          ${sizes.map((n) => html`<option value=${n} ?selected=${n === size}>${n}×${n}${n === this.image.size ? ' (native)' : ''}</option>`)}
-        </select>
-      </label>
-      ${above ? UPSAMPLE.map((spec) => this.slider(spec)) : nothing}
+      ${actingOptions(here, 'shared').map((option) => this.control(option))}
       <button
         @click=${this.comparisonPreset}
         ?disabled=${2 * this.image.size > this.image.maxSize}
@@ -65,47 +45,28 @@ export class ImageControls extends LitElement {
       >
         Upsample Guidance comparison
       </button>
+      <button
+        @click=${this.skipTuningPreset}
+        data-action="skip-tuning-comparison"
+        title=${SKIP_TUNING_COMPARISON.title}
+      >
+        Skip-Tuning comparison
+      </button>
     </div>`;
   }
 
-  /** A slider from the wrapper's declaration (../guidance/cfg-options.ts, ../guidance/upsample-options.ts). */
-  private slider(spec: NumberOption) {
-    const field = spec.key as ImageField;
-    const value = this.state[field] ?? spec.default;
-    return html`<label title=${spec.description}
-      >${spec.label} ${value.toFixed(2)}
-      <input
-        type="range"
-        min=${spec.min}
-        max=${spec.max}
-        step=${spec.step}
-        .value=${String(value)}
-        aria-label=${spec.label}
-        @input=${(e: Event) => this.setField(field, Number((e.target as HTMLInputElement).value))}
-      />
-    </label>`;
-  }
-
-  /** Settings at their default are left out of the state (its canonical form, as the URL reads it back). */
-  private setField(field: ImageField, value: number): void {
-    this.store.update((d) => {
-      if (value === IMAGE_DEFAULTS[field]) delete d[field];
-      else d[field] = value;
-    });
-  }
-
-  private setLabel(text: string): void {
-    const label: ImageLabel = text === 'mixed' || text === 'unconditional' ? text : Number(text);
-    this.store.update((d) => {
-      if (label === IMAGE_DEFAULTS.label) delete d.label;
-      else d.label = label;
-    });
-  }
-
-  private setSize(size: number): void {
-    this.store.update((d) => {
-      if (size === this.image.size) delete d.size;
-      else d.size = size;
+  /** The option's control on this world, showing the state's value in the option's form. */
+  private control(option: ImageOption) {
+    const spec = optionOn(option, this.image);
+    const held = heldValue(this.state, 0, option) ?? stateDefault(option, this.image);
+    const value = option.stored ? (option.stored.fromState(held) as OptionValue) : held;
+    return optionControl({
+      spec,
+      value,
+      name: spec.label,
+      set: (v) =>
+        this.store.update((d) => setImageValue(d, option, option.stored ? option.stored.toState(v) : v, this.image)),
+      valueText: (v) => option.controlText?.(v, this.image) ?? String(v),
     });
   }
 
@@ -116,6 +77,15 @@ export class ImageControls extends LitElement {
       if ((d.size ?? this.image.size) <= this.image.size) d.size = 2 * this.image.size;
       const { world: _own, upscale: _mode, ...first } = d.panels[0];
       d.panels = COMPARISON.map((upscale) => (upscale === 'guided' ? { ...first } : { ...first, upscale }));
+    });
+  }
+
+  /** One sampler at a few steps without and with Skip-Tuning, and a many-step panel as the target; a budget shared
+   *  by every panel would hide the difference in steps, so equal-NFE mode goes off. */
+  private skipTuningPreset(): void {
+    this.store.update((d) => {
+      d.equalNfe = false;
+      d.panels = comparisonPanels(SKIP_TUNING_COMPARISON);
     });
   }
 }

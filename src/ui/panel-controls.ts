@@ -2,9 +2,10 @@
  * One panel's settings: sampler (grouped: single-step ODE, multistep ODE, stochastic, calibrated or learned; each
  * entry's citation as its tooltip), steps (or the steps the equal-NFE budget gives), schedule, and
  * the options the panel's sampler and schedule declare (η, σ_var, AMED's base and AFS, …; vp's β_d, beta's α and β,
- * GITS's search settings: a slider, a checkbox or a choice per declaration). Lists come from the sandbox's metadata, never from a list written here. Where they apply: the
- * panel's own member of a reflow family (1-RF, 2-RF, …), and for an image above its native size how the panel gets
- * there (Upsample Guidance, naive, or bilinear).
+ * GITS's search settings: a slider, a checkbox or a choice per declaration). Lists come from the sandbox's metadata,
+ * never from a list written here. Where they apply: the panel's own member of a reflow family (1-RF, 2-RF, …), for
+ * an image above its native size how the panel gets there (Upsample Guidance, naive, or bilinear), and on an image
+ * world the image options each panel holds (../guidance/wrappers.ts: Skip-Tuning's ρ_bottom and ρ_top).
  *
  * @fires panel-change - detail: Partial<PanelState> to apply to this panel
  */
@@ -12,6 +13,9 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { SamplerMeta } from '../api/sandbox';
 import type { OptionSpec, OptionValue } from '../sampling/option-spec';
+import { actingOptions } from '../guidance/wrapper-options';
+import { optionOn, stateDefault, type ImageOption, type PanelImage } from '../worlds/image-option';
+import { optionControl } from './option-control';
 import { SAMPLER_GROUPS, type SamplerGroup } from '../sampling/samplers';
 import { UPSCALE_LABELS } from '../state/infotext';
 import { LIMITS, PANEL_DEFAULTS, UPSCALE_MODES, type PanelState, type UpscaleMode } from '../state/params';
@@ -52,6 +56,8 @@ export class PanelControls extends LitElement {
   @property({ attribute: false }) family: readonly string[] = [];
   /** The image's native side when the shared size is above it (then the upscale choice appears), else 0. */
   @property({ type: Number }) upscaleFrom = 0;
+  /** On an image world: what decides which of its modules act on this panel; undefined on a 2D world. */
+  @property({ attribute: false }) image?: PanelImage;
   @state() private error = '';
 
   override render() {
@@ -115,9 +121,15 @@ export class PanelControls extends LitElement {
             ${this.schedules.map((s) => html`<option value=${s.id} ?selected=${s.id === this.panel.schedule}>${s.label}</option>`)}
           </select>
         </label>
-        ${(sampler?.options ?? []).map((spec) => this.option(spec, this.panel[spec.key] ?? spec.default))}
-        ${(schedule?.options ?? []).map((spec) => this.option(spec, this.panel[spec.key] ?? spec.default))}
-        ${this.options()}
+        ${[...(sampler?.options ?? []), ...(schedule?.options ?? [])].map((spec) =>
+          optionControl({
+            spec,
+            value: this.panel[spec.key] ?? spec.default,
+            name: `${this.panelLabel} ${spec.label}`,
+            set: (v) => this.setOption(spec, v),
+          }),
+        )}
+        ${this.options()} ${this.imageOptions()}
       </div>
       ${this.budgetSteps !== null ? html`<div class="hint">${steps} steps fit the shared NFE budget.</div>` : nothing}
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
@@ -161,48 +173,26 @@ export class PanelControls extends LitElement {
     `;
   }
 
-  /** The control a declaration asks for: a slider for a number, a checkbox for a switch, a select for a choice. */
-  private option(spec: OptionSpec, value: OptionValue) {
-    const name = `${this.panelLabel} ${spec.label}`;
-    if (spec.type === 'boolean') {
-      return html`<label title=${spec.description}
-        ><input
-          type="checkbox"
-          .checked=${value === true}
-          aria-label=${name}
-          data-option=${spec.key}
-          @change=${(e: Event) => this.setOption(spec, (e.target as HTMLInputElement).checked)}
-        />${spec.label}</label
-      >`;
-    }
-    if (spec.type === 'choice') {
-      return html`<label title=${spec.description}
-        >${spec.label}
-        <select
-          aria-label=${name}
-          data-option=${spec.key}
-          @change=${(e: Event) => this.setOption(spec, (e.target as HTMLSelectElement).value)}
-        >
-          ${spec.choices.map((c) => html`<option value=${c.value} ?selected=${c.value === value}>${c.label}</option>`)}
-        </select>
-      </label>`;
-    }
-    // As many decimals as the control's increment needs (ε_s moves in steps of 1e−4), at least two.
-    const decimals = Math.max(2, Math.ceil(-Math.log10(spec.step)));
-    const shown = spec.integer ? String(value) : Number(value).toFixed(decimals);
-    return html`<label title=${spec.description}
-      >${spec.label} ${shown}
-      <input
-        type="range"
-        min=${spec.min}
-        max=${spec.max}
-        step=${spec.step}
-        .value=${String(value)}
-        aria-label=${name}
-        data-option=${spec.key}
-        @input=${(e: Event) => this.setOption(spec, Number((e.target as HTMLInputElement).value))}
-      />
-    </label>`;
+  /** The image options this panel holds, of the modules that act on it. */
+  private imageOptions() {
+    const here = this.image;
+    if (!here) return nothing;
+    return actingOptions(here, 'panel').map((option) => {
+      const spec = optionOn(option, here.image);
+      const held = this.panel[spec.key] ?? stateDefault(option, here.image);
+      return optionControl({
+        spec,
+        value: option.stored ? (option.stored.fromState(held) as OptionValue) : held,
+        name: `${this.panelLabel} ${spec.label}`,
+        set: (v) => this.setImageOption(option, v),
+      });
+    });
+  }
+
+  /** An image option at its default leaves the panel; otherwise the panel holds it in the state's form. */
+  private setImageOption(option: ImageOption, value: OptionValue): void {
+    const held = option.stored ? option.stored.toState(value) : value;
+    this.emit({ [option.spec.key]: held === stateDefault(option, this.image!.image) ? undefined : held });
   }
 
   /** A value at its default leaves the panel (its canonical form); η is always held (the link format's fourth part). */

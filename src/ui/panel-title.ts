@@ -1,8 +1,11 @@
 /**
  * A panel's title names what sets it apart from the other panels: its sampler and steps, plus the reflow-family
  * member and the upscale mode where the panels differ in those (after the one-step preset every panel runs the same
- * sampler, so only the member tells 1-RF from 2-RF). The short form fits one line; the full form is its tooltip.
+ * sampler, so only the member tells 1-RF from 2-RF), and the image options the panel holds away from their defaults
+ * (after the Skip-Tuning preset two panels differ only in ρ). The short form fits one line; the full form is its
+ * tooltip.
  */
+import { PANEL_IMAGE_OPTIONS } from '../guidance/wrapper-options';
 import { PANEL_DEFAULTS, type SandboxState, type UpscaleMode } from '../state/params';
 import { reflowLabel } from '../state/reflow-family';
 import type { SamplerMeta } from '../api/sandbox';
@@ -63,6 +66,12 @@ export function panelTitle(
   if (mode) {
     short.push(`${UPSCALE_SHORT[mode]} ${factor}`);
     full.push(`${UPSCALE_LONG[mode]} ${factor}`);
+  }
+  for (const { spec } of image ? PANEL_IMAGE_OPTIONS : []) {
+    const value = panel[spec.key];
+    if (value === undefined) continue;
+    short.push(`${spec.label} ${value}`);
+    full.push(`${spec.label} ${value}`);
   }
   return { short: short.join(' · '), full: full.join(' · ') };
 }

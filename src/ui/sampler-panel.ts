@@ -17,6 +17,7 @@ import type { AmedCalibration } from '../sampling/amed/calibrations';
 import type { SampleResult, Sandbox } from '../api/sandbox';
 import { LIMITS, type PanelState, type SandboxState } from '../state/params';
 import { reflowFamily } from '../state/reflow-family';
+import { panelImageOf } from '../state/image-values';
 import { CUSTOM_WORLD } from '../state/validate-state';
 import type { GmmSpec } from '../worlds/gmm';
 import type { ImageWorldInfo } from '../worlds/types';
@@ -270,6 +271,7 @@ export class SamplerPanel extends LitElement {
         .sharedWorld=${this.state.world}
         .family=${this.family()}
         .upscaleFrom=${image && size > image.size ? image.size : 0}
+        .image=${image ? panelImageOf(this.state, this.index, image) : undefined}
         @panel-change=${(e: CustomEvent<Partial<PanelState>>) => this.store.update((s) => applyPanelChange(s.panels[this.index], e.detail))}
       ></panel-controls>
       <div class="state" data-state=${shownState.state} role="status" title=${shownState.text}>${shownState.text}</div>

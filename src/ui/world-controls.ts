@@ -11,6 +11,8 @@ import type { Sandbox } from '../api/sandbox';
 import { DEFAULT_IMAGE_COUNT, defaultState, LIMITS, type SandboxState } from '../state/params';
 import { reflowLevel } from '../state/reflow-family';
 import { storyPanels } from '../state/stories';
+import { dropImageValues } from '../state/image-values';
+import { SHARED_IMAGE_OPTIONS } from '../guidance/wrapper-options';
 import { CUSTOM_WORLD } from '../state/validate-state';
 import { sandboxContext, storeContext, worldPreparerContext } from './contexts';
 import { parseBounded } from './form';
@@ -203,7 +205,7 @@ export class WorldControls extends LitElement {
       }
       // A drawing left behind stays out of the state (and the URL); "Draw your own" starts from the preset again.
       if (world !== CUSTOM_WORLD) delete d.custom;
-      if (!image) for (const field of ['label', 'cfg', 'size', 'ugWeight', 'ugEta'] as const) delete d[field];
+      if (!image) dropImageValues(d, SHARED_IMAGE_OPTIONS);
       for (const p of d.panels)
         if (p.world !== undefined && (p.world === world || reflowLevel(p.world).base !== base)) delete p.world;
     });

@@ -1,6 +1,7 @@
 /**
- * The X/Y grid, AUTOMATIC1111-style: pick two of sampler, steps, schedule and the samplers'
- * declared options (η, σ_var, AFS, AMED base), type their
+ * The X/Y grid, AUTOMATIC1111-style: pick two of sampler, steps, schedule, the samplers'
+ * declared options (η, σ_var, AFS, AMED base) and on image worlds the image options (CFG scale, UG w and η, Skip-Tuning's
+ * ρ), type their
  * values (`euler, heun`, `3-15 (+2)`, `10-40 [4]`), see how many runs that is before starting, and get one
  * labelled image that exports as a PNG with the grid's axes in its metadata.
  */
@@ -16,6 +17,7 @@ import {
   axisParamLabel,
   gridAxesText,
   gridCellCount,
+  isImageAxis,
   MAX_GRID_CELLS,
   parseAxis,
   type Axis,
@@ -107,6 +109,7 @@ export class XyGrid extends LitElement {
   override render() {
     const x = this.axis(this.xParam, this.xText);
     const y = this.axis(this.yParam, this.yText);
+    const imageOnly = [this.xParam, this.yParam].find((p) => !this.params().includes(p));
     const problem =
       'error' in x
         ? x.error
@@ -114,7 +117,9 @@ export class XyGrid extends LitElement {
           ? y.error
           : this.xParam === this.yParam
             ? 'grid: X and Y must vary different settings'
-            : '';
+            : imageOnly
+              ? `${imageOnly}: only image worlds have this setting`
+              : '';
     const cells =
       'values' in x && 'values' in y
         ? gridCellCount({ param: this.xParam, values: x.values }, { param: this.yParam, values: y.values })
@@ -182,6 +187,12 @@ export class XyGrid extends LitElement {
     }
   }
 
+  /** The settings an axis can vary here: image options only on image worlds. */
+  private params(): readonly AxisParam[] {
+    const image = panelImage(this.state, 0, this.sandbox.worlds) !== undefined;
+    return AXIS_PARAMS.filter((p) => image || !isImageAxis(p));
+  }
+
   private axis(param: AxisParam, text: string) {
     return parseAxis(param, text, this.sandbox.samplers, this.sandbox.schedules);
   }
@@ -199,7 +210,7 @@ export class XyGrid extends LitElement {
           aria-label="${name} axis setting"
           @change=${(e: Event) => setParam((e.target as HTMLSelectElement).value as AxisParam)}
         >
-          ${AXIS_PARAMS.map((p) => html`<option value=${p} ?selected=${p === param}>${axisParamLabel(p)}</option>`)}
+          ${this.params().map((p) => html`<option value=${p} ?selected=${p === param}>${axisParamLabel(p)}</option>`)}
         </select>
       </label>
       <label
@@ -217,6 +228,7 @@ export class XyGrid extends LitElement {
     const x = this.axis(this.xParam, this.xText);
     const y = this.axis(this.yParam, this.yText);
     if (!('values' in x) || !('values' in y) || (!this.spec && !panelImage(this.state, 0, this.sandbox.worlds))) return;
+    if (![this.xParam, this.yParam].every((p) => this.params().includes(p))) return;
     const world =
       this.sandbox.worlds.find((w) => w.id === this.state.world)?.label ??
       (this.state.world === 'custom' ? 'Custom mixture' : this.state.world);

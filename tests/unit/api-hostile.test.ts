@@ -277,6 +277,7 @@ const runFields = {
   cfg: field(1, 2),
   size: field(28, 56),
   upsampleGuidance: field({ w: 1, eta: 0.6 }),
+  skipTuning: field({ bottom: 0.8 }, { bottom: 1, top: 0.9 }),
   onProgress: field(() => {}),
 };
 const RUNS = 90;

@@ -104,3 +104,35 @@ describe('option declarations', () => {
     ]);
   });
 });
+
+describe('ranges open at the minimum, multiples and rules in words', () => {
+  const OPEN: OptionSpec = { ...NUMBER, exclusiveMin: true, max: 1.5, default: 1 };
+  const SIDE: OptionSpec = { ...INTEGER, min: 28, max: 112, default: 28, multipleOf: 28 };
+
+  it('(min, max]: the minimum itself is refused, with the interval written open', () => {
+    expect([0, 1e-9, 1.5, 1.5000001].map((v) => isValidOption(OPEN, v))).toEqual([false, true, true, false]);
+    expect(describeRule(OPEN)).toBe('a number in (0, 1.5]');
+    expect(() => validateOption(OPEN, 0, 'skipTuning.bottom')).toThrow(
+      /^skipTuning\.bottom: must be a number in \(0, 1\.5\], got 0$/,
+    );
+  });
+
+  it('multiples: only multiples of the step between min and max', () => {
+    expect([28, 56, 57, 84.5, 112, 140, 0].map((v) => isValidOption(SIDE, v))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      true,
+      false,
+      false,
+    ]);
+    expect(describeRule(SIDE)).toBe('a multiple of 28 from 28 to 112');
+  });
+
+  it('a rule given in words replaces the generic one', () => {
+    expect(describeRule({ ...CHOICE, rule: 'a class 0–9, "mixed" or "unconditional"' })).toBe(
+      'a class 0–9, "mixed" or "unconditional"',
+    );
+  });
+});

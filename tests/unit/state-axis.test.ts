@@ -78,8 +78,9 @@ describe('parseAxis: the A1111 X/Y plot syntax', () => {
         'schedule: unknown "<script>"; known: karras, time_uniform, logsnr, linear_t, polyexponential, vp, simple, beta, kl_optimal, gits',
     });
     expect(parse('sampler', '')).toEqual({ error: 'sampler: give at least one value; e.g. "euler, heun"' });
-    expect(parse('cfg' as AxisParam, '1')).toEqual({
-      error: `axis: must be one of ${AXIS_PARAMS.join(', ')}, got "cfg"`,
+    // The seed is shared by every cell (the grid compares settings on one noise): never an axis.
+    expect(parse('seed' as AxisParam, '1')).toEqual({
+      error: `axis: must be one of ${AXIS_PARAMS.join(', ')}, got "seed"`,
     });
     // The axes are sampler, steps, schedule, then every option a sampler declares.
     expect(AXIS_PARAMS.slice(0, 3)).toEqual(['sampler', 'steps', 'schedule']);

@@ -1,4 +1,5 @@
 /** Seeded random valid states for round-trip tests, drawn with full-precision doubles where a field allows them. */
+import { PANEL_IMAGE_OPTIONS } from '../../src/guidance/wrapper-options';
 import { SAMPLERS } from '../../src/sampling/samplers';
 import { SCHEDULES } from '../../src/sampling/schedules';
 import { AMED_BASE_OPTION } from '../../src/sampling/samplers/amed';
@@ -80,6 +81,7 @@ export function randomState(seed: number): SandboxState {
     };
   });
   const image = WORLDS.find((w) => w.id === world)?.image;
+  if (image) for (const panel of panels) Object.assign(panel, randomPanelImageOptions(u));
   return {
     world,
     ...(custom ? { custom } : {}),
@@ -94,6 +96,18 @@ export function randomState(seed: number): SandboxState {
     showTrajectories: u() < 0.5,
     ...(image ? randomImageFields(u, image) : {}),
   };
+}
+
+/** A panel's own image options (Skip-Tuning's ρ) away from their defaults, each present about a third of the time. */
+function randomPanelImageOptions(u: () => number): Partial<PanelState> {
+  const options: Partial<PanelState> = {};
+  for (const { spec } of PANEL_IMAGE_OPTIONS) {
+    if (spec.type !== 'number' || u() >= 0.3) continue;
+    // Full-precision doubles in (min, max]: 1 − u is in (0, 1].
+    const value = spec.min + (1 - u()) * (spec.max - spec.min);
+    if (value !== spec.default) options[spec.key] = value;
+  }
+  return options;
 }
 
 /** Image settings away from their defaults (each present about half the time). */

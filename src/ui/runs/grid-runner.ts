@@ -1,12 +1,12 @@
 /**
  * Runs an X/Y grid (AUTOMATIC1111's X/Y plot): every cell is panel 0 of the base state with two settings replaced
- * (gridRuns), sampled from the same seed, so the cells differ only by those settings, drawn into one offscreen view
+ * (gridCells), sampled from the same seed, so the cells differ only by those settings, drawn into one offscreen view
  * of a fixed size (2D worlds) or laid out as a sample grid at full resolution (image worlds), and composed into a
  * labelled image.
  */
 import type { Sandbox } from '../../api/sandbox';
 import { composeGrid, type ComposedGrid } from '../../export/grid';
-import { axisLabel, gridRuns, type Axis } from '../../state/axis';
+import { axisLabel, gridCells, type Axis } from '../../state/axis';
 import type { SandboxState } from '../../state/params';
 import type { GmmSpec } from '../../worlds/gmm';
 import type { Camera } from '../view/camera';
@@ -35,7 +35,7 @@ export async function runGrid(
   job: GridJob,
   { signal, onProgress }: { signal: AbortSignal; onProgress: (fraction: number) => void },
 ): Promise<ComposedGrid> {
-  const rows = gridRuns(job.base, job.x, job.y);
+  const rows = gridCells(job.base, job.x, job.y);
   const total = rows.length * rows[0].length;
   const image = panelImage(job.base, 0, sandbox.worlds);
   const view = new OffscreenView(pipelines, { width: GRID_CELL_PX, height: GRID_CELL_PX });
@@ -45,10 +45,10 @@ export async function runGrid(
   try {
     for (const row of rows) {
       const images: RgbaImage[] = [];
-      for (const panel of row) {
+      for (const cell of row) {
         // A grid cell is a plain run: its own steps even in equal-NFE mode (an axis may vary the steps), no trajectory.
         const request = {
-          ...panelRequest({ ...job.base, equalNfe: false, panels: [panel] }, 0, sandbox.samplers, sandbox.worlds),
+          ...panelRequest({ ...cell, equalNfe: false }, 0, sandbox.samplers, sandbox.worlds),
           trajectory: false,
         };
         const result = await sandbox.sample({ ...request, signal });

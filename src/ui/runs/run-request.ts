@@ -9,7 +9,8 @@ import { stepsForNfe } from '../../sampling/samplers';
 import { scheduleById } from '../../sampling/schedules';
 import { panelOptionValues } from '../../state/panel-options';
 import { CUSTOM_WORLD } from '../../state/validate-state';
-import { IMAGE_DEFAULTS, PANEL_DEFAULTS, type SandboxState } from '../../state/params';
+import { imageArguments } from '../../state/image-values';
+import { PANEL_DEFAULTS, type SandboxState } from '../../state/params';
 import { isReflowed } from '../../state/reflow-family';
 import type { GmmSpec } from '../../worlds/gmm';
 import type { ImageWorldInfo, WorldInfo } from '../../worlds/types';
@@ -61,20 +62,11 @@ export function metricsFor(
   return typeof world === 'string' && isReflowed(world) ? 'likelihood' : 'rmse';
 }
 
-/** What an image panel asks for: the class, CFG, the size it runs at (native when it upscales bilinearly in the
- *  view), and Upsample Guidance when it is guided above the native size. */
+/** What an image panel asks for: what each image module that acts on it asks for (../../guidance/wrappers.ts): the
+ *  class, CFG, the size it runs at (native when it upscales bilinearly in the view), Upsample Guidance when it is
+ *  guided above the native size, Skip-Tuning when the panel tunes its skips. */
 function imageRequest(state: SandboxState, index: number, image: ImageWorldInfo): Partial<PanelRequest> {
-  const upscale = state.panels[index].upscale ?? PANEL_DEFAULTS.upscale;
-  const size = upscale === 'bilinear' ? image.size : (state.size ?? image.size);
-  const label = state.label ?? IMAGE_DEFAULTS.label;
-  return {
-    ...(label === 'unconditional' ? {} : { label }),
-    cfg: state.cfg ?? IMAGE_DEFAULTS.cfg,
-    size,
-    ...(size > image.size && upscale === 'guided'
-      ? { upsampleGuidance: { w: state.ugWeight ?? IMAGE_DEFAULTS.ugWeight, eta: state.ugEta ?? IMAGE_DEFAULTS.ugEta } }
-      : {}),
-  };
+  return imageArguments(state, index, image) as Partial<PanelRequest>;
 }
 
 /** The steps a panel will take: its own, or in equal-NFE mode the most that fit the shared budget with the panel's
