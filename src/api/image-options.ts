@@ -74,7 +74,7 @@ export function resolveLabels(world: World, label: unknown, count: number): Uint
 }
 
 export function resolveCfg(world: World, cfg: unknown): number {
-  if (cfg === undefined) return CFG_OPTION.default;
+  if (cfg === undefined) return world.image?.defaultCfg ?? CFG_OPTION.default;
   if (!world.image) throw new RangeError(`cfg: world ${world.id} has no classes to guide`);
   return validateOption(CFG_OPTION, cfg) as number;
 }

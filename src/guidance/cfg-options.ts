@@ -16,8 +16,16 @@ export const CFG_OPTION: NumberOption = {
   description: 'Classifier-free guidance s: D_∅ + s·(D_c − D_∅); 1 is the conditional model (Ho & Salimans 2022)',
 };
 
-/** Shared by every panel; the infotext always names it, as A1111 does. */
+/** Shared by every panel; the infotext always names it, as A1111 does. A world may start from another scale
+ *  (its manifest's default_cfg: a small model that needs guidance to look like its classes). */
 export const CFG_WRAPPER: ImageOptionModule = {
-  options: [{ spec: CFG_OPTION, scope: 'shared', infotextAlways: true }],
+  options: [
+    {
+      spec: CFG_OPTION,
+      scope: 'shared',
+      infotextAlways: true,
+      worldDefault: (image) => image.defaultCfg ?? CFG_OPTION.default,
+    },
+  ],
   request: ({ cfg }) => ({ cfg }),
 };

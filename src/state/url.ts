@@ -134,15 +134,15 @@ function readPanels(text: string): unknown[] {
 }
 
 /** A shared image option (../guidance/wrappers.ts) under the URL key it declares, written only when the state holds
- *  it away from its default. Its text reads back as the declaration's type (a number, a switch, else text), which
- *  sanitizeState then checks against the world. */
+ *  it: a valid state holds it only away from its default on the state's world (a world may start elsewhere, e.g.
+ *  its own CFG scale), so a held value is always worth writing. Its text reads back as the declaration's type (a
+ *  number, a switch, else text), which sanitizeState then checks against the world. */
 const imageSetting = (option: ImageOption): HashProperty => ({
   key: option.spec.url!,
   field: option.spec.key as keyof SandboxState,
   write: (s) => {
-    const { spec } = option;
     const value = heldValue(s, 0, option);
-    return value === undefined || value === spec.default ? undefined : encodeText(formatUrlValue(spec, value));
+    return value === undefined ? undefined : encodeText(formatUrlValue(option.spec, value));
   },
   read: (t) => parseOptionText(option.spec, decodeURIComponent(t)),
 });

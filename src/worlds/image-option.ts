@@ -9,7 +9,7 @@ import type { OptionSpec, OptionValue } from '../sampling/option-spec';
 import type { ImageWorldInfo } from './types';
 
 /** What an option's range may depend on: the world manifest's native side, largest side and class names. */
-export type ImageFacts = Pick<ImageWorldInfo, 'size' | 'maxSize' | 'classes'>;
+export type ImageFacts = Pick<ImageWorldInfo, 'size' | 'maxSize' | 'classes' | 'defaultCfg'>;
 
 /**
  * Where the page keeps a value: `shared` by every panel (the class, CFG, the image side, Upsample Guidance), or each
@@ -35,6 +35,8 @@ export interface ImageOption {
   scope: OptionScope;
   /** The declaration on one world, when its range comes from the world's manifest. */
   onWorld?(image: ImageFacts): OptionSpec;
+  /** The default on one world, where only the default (not the range) comes from the world's manifest. */
+  worldDefault?(image: ImageFacts): OptionValue;
   /** Where the page state holds a value in another form than the option (the class as its index): `fromState` turns
    *  any raw value into the option's form for checking, `toState` a valid option value back. */
   stored?: { toState(value: OptionValue): OptionValue; fromState(raw: unknown): unknown };
@@ -58,7 +60,9 @@ export interface ImageOptionModule {
 }
 
 /** The declaration on this world (its manifest's ranges), or the static one. */
-export const optionOn = (option: ImageOption, image: ImageFacts): OptionSpec => option.onWorld?.(image) ?? option.spec;
+export const optionOn = (option: ImageOption, image: ImageFacts): OptionSpec =>
+  option.onWorld?.(image) ??
+  (option.worldDefault ? ({ ...option.spec, default: option.worldDefault(image) } as OptionSpec) : option.spec);
 
 /** The default in the page state's form on this world (the class default 'mixed', the native side). */
 export function stateDefault(option: ImageOption, image: ImageFacts): OptionValue {

@@ -33,6 +33,8 @@ export interface ImageWorldInfo {
   classifier?: string | null;
   /** The reflow family (its 1-RF world's id) and this world's level k of k-RF. */
   reflow?: { family: string; level: number };
+  /** The classifier-free guidance scale runs start from on this world (absent: 1, the conditional model). */
+  defaultCfg?: number;
 }
 
 /** What an image world's model offers beyond its denoiser: its manifest and the folders it names. */

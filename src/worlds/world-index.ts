@@ -21,6 +21,8 @@ export interface WorldIndexEntry {
   classifier: string | null;
   amed_predictors: { folder: string; nfe: number[] } | null;
   reflow: { family: string; level: number };
+  /** The classifier-free guidance scale the page and the API start from on this world (absent: 1). */
+  default_cfg?: number;
 }
 
 export interface WorldIndex {
@@ -70,6 +72,11 @@ export function checkWorldIndex(json: unknown, where = 'index.json'): WorldIndex
     }
     if (!w.reflow || typeof w.reflow.family !== 'string' || !Number.isInteger(w.reflow.level) || w.reflow.level < 1) {
       fail(`${at}.reflow`, '{ family, level ≥ 1 }');
+    }
+    const cfg = w.default_cfg;
+    // The range is the CFG option's (../guidance/cfg-options.ts), checked where a run uses it.
+    if (cfg !== undefined && !(typeof cfg === 'number' && Number.isFinite(cfg) && cfg >= 0)) {
+      fail(`${at}.default_cfg`, 'absent or a non-negative number');
     }
   });
   return index;

@@ -33,6 +33,7 @@ function imageWorldInfo(entry: WorldIndexEntry): ImageWorldInfo {
     nullClass: entry.null_class,
     classifier: entry.classifier,
     reflow: entry.reflow,
+    ...(entry.default_cfg !== undefined ? { defaultCfg: entry.default_cfg } : {}),
   };
 }
 
