@@ -140,12 +140,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let i = gid.x + gid.y * groups.x * 64u;
   if (i >= params.invocations) { return; }
   let run = i % params.runs_per_row;
-  let block = (i / params.runs_per_row) % params.row_blocks;
+  let row_block = (i / params.runs_per_row) % params.row_blocks;
   let group = (i / (params.runs_per_row * params.row_blocks)) % params.channel_groups;
   let sample = i / (params.runs_per_row * params.row_blocks * params.channel_groups);
   let w = i32(params.width);
   let x0 = i32(run * 7u);
-  let row0 = i32(block * 4u);
+  let row0 = i32(row_block * 4u);
 
   let xa = vec4i(x0 - 1, x0, x0 + 1, x0 + 2);
   let xb = xa + 4;

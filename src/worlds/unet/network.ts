@@ -44,6 +44,8 @@ export class CompiledNetwork {
     readonly capacity: number,
     /** Skip-Tuning's ρ per long skip, written into the uniforms of the steps that read a concat (skip-tuning.ts). */
     readonly skipTuning?: SkipTuning,
+    /** The input channels from which a 3×3 conv runs on the 4-row tile (the benchmark moves it to compare tiles). */
+    private readonly tallTileMinCin = TALL_TILE_MIN_CIN,
   ) {
     const { device } = gpu;
     const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -72,11 +74,15 @@ export class CompiledNetwork {
 
   /** Records the network for the first n ≤ capacity samples (z, σ and labels already written). */
   encode(pass: GPUComputePassEncoder, n: number): void {
-    for (const d of this.dispatches) {
-      pass.setPipeline(d.pipeline);
-      pass.setBindGroup(0, d.bindGroup);
-      pass.dispatchWorkgroups(...d.grid(n));
-    }
+    for (let k = 0; k < this.dispatches.length; k++) this.encodeStep(pass, k, n);
+  }
+
+  /** Records step k of graph.steps alone (bench/kernels.ts times each kernel at its real shape this way). */
+  encodeStep(pass: GPUComputePassEncoder, k: number, n: number): void {
+    const d = this.dispatches[k];
+    pass.setPipeline(d.pipeline);
+    pass.setBindGroup(0, d.bindGroup);
+    pass.dispatchWorkgroups(...d.grid(n));
   }
 
   destroy(): void {
@@ -158,7 +164,7 @@ export class CompiledNetwork {
       case 'conv3x3': {
         const groups = paddedChannels(step.cout) / CONV_CHANNEL_BLOCK;
         const runs = Math.ceil(shape.w / 7);
-        const tall = step.cin >= TALL_TILE_MIN_CIN;
+        const tall = step.cin >= this.tallTileMinCin;
         const rowBlocks = tall ? Math.ceil(shape.h / TALL_TILE_ROWS) : shape.h;
         const per = groups * rowBlocks * runs;
         kernel = tall ? 'conv3x3Tall' : 'conv3x3';
