@@ -23,7 +23,13 @@ try {
   const gpuPid = gpuProcessPid(browser.process().pid);
   const measured = new Map(configs.map((c) => [c.id, { cpu: [], wall: [], dispatches: 0 }]));
   // Warm-up: pipelines compiled, and the page picks each configuration's repetitions.
-  for (const c of configs) await tab.evaluate((id) => window.benchKernels.run(id), c.id);
+  for (const c of configs) {
+    const before = cpuNs(gpuPid);
+    await tab.evaluate((id) => window.benchKernels.run(id), c.id);
+    console.log(
+      `warm-up ${c.id} (${c.kernel} ${c.value}): ${((cpuNs(gpuPid) - before) / 1e6).toFixed(1)} ms GPU-process CPU`,
+    );
+  }
   for (let round = 0; round < ROUNDS; round++) {
     for (const c of configs) {
       const before = cpuNs(gpuPid);

@@ -91,9 +91,11 @@ export class CompiledNetwork {
 
   /** How group-norm-silu.wgsl and conv1x1.wgsl address their input: one tensor, or a folded concat (graph.ts). */
   private concatParams(step: { input: string; concat?: ConcatInput }, shape: Shape): Record<string, number> {
-    if (!step.concat) return { first_channels: shape.c, first_upsampled: 0, width: shape.w, second_scale: 1 };
+    // The first source's channels: all of the input's without a concat (a 1×1 conv's input, not its output).
+    const first_channels = this.graph.shapes.get(step.input)!.c;
+    if (!step.concat) return { first_channels, first_upsampled: 0, width: shape.w, second_scale: 1 };
     return {
-      first_channels: this.graph.shapes.get(step.input)!.c,
+      first_channels,
       first_upsampled: step.concat.upsampledFirst ? 1 : 0,
       width: shape.w,
       second_scale: skipScale(this.skipTuning, step.concat.skip, this.graph.skips),
