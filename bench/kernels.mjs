@@ -17,7 +17,7 @@ try {
   tab.on('console', (m) => m.type() === 'error' && console.error('page:', m.text()));
   tab.on('pageerror', (e) => console.error('page error:', e.message));
   await tab.goto(`${server.url}/bench/kernels.html`);
-  await tab.waitForFunction(() => window.benchKernels !== undefined);
+  await tab.waitForFunction(() => window.benchKernels !== undefined, { timeout: 600_000 });
   const configs = await tab.evaluate(() => window.benchKernels.configs());
   const adapter = await tab.evaluate(() => window.benchKernels.adapter());
   const gpuPid = gpuProcessPid(browser.process().pid);

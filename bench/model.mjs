@@ -28,7 +28,7 @@ try {
   tab.on('console', (m) => ['error', 'warn'].includes(m.type()) && console.error('page:', m.text()));
   tab.on('pageerror', (e) => console.error('page error:', e.message));
   await tab.goto(`${server.url}/bench/model.html`);
-  await tab.waitForFunction(() => window.benchModel !== undefined);
+  await tab.waitForFunction(() => window.benchModel !== undefined, { timeout: 600_000 });
   const { configs, adapter } = await tab.evaluate((b) => window.benchModel.start(b), BATCHES);
   const gpuPid = gpuProcessPid(browser.process().pid);
   const renderers = chromiumProcesses(browser.process().pid, 'renderer');
