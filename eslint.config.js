@@ -15,7 +15,15 @@ const scriptGlobals = Object.fromEntries(
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'node_modules/', 'public/', 'bench/results/', 'tools/train/checkpoints/', 'tests/fixtures/'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'public/',
+      'bench/results/',
+      'bench/.before/',
+      'tools/train/checkpoints/',
+      'tests/fixtures/',
+    ],
   },
   {
     files: ['src/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts', 'bench/**/*.mjs', 'tools/**/*.mjs', '*.ts', '*.js'],

@@ -4,7 +4,7 @@
 // The two optional epilogue terms fuse a ResBlock's embedding projection (h + Linear(SiLU(emb)), added per sample
 // and channel) and its residual connection, saving two passes over the activations. ReLU is fused for the same
 // reason: every ReLU of the classifier follows a conv (or a linear layer), and as a kernel of its own it would read
-// and write the whole activation again (plus ~2 ms per dispatch on SwiftShader) for one max per value.
+// and write the whole activation again (plus a dispatch) for one max per value.
 //
 // Register blocking: one invocation computes 8 output channels × 7 adjacent pixels of one row. Each input value it
 // loads feeds up to 24 FMAs and each weight vec4 feeds 28. SwiftShader is bound by memory operations, not FLOPs:
@@ -12,6 +12,8 @@
 // ~0.35 for 4 channels per invocation, and 2–3.5 for this unrolled 8 × 7 tile (loops over private arrays instead of
 // named registers fell back to ~0.4). The whole network's rate is in bench/results/model-speed.md. Our widths are
 // 7·2^k (28/14/7 at the training size), so rows split into whole runs; other widths mask the tail.
+// conv3x3-tall.wgsl computes 4 rows per invocation and serves every conv with more than one input channel; this
+// one-row tile stays for 1-channel inputs (the UNet's first conv), where it is faster.
 //
 // Bindings: 0 params (uniform); 1 input [batch, cin, height, width]; 2 weights [cin][3][3][cout_padded/4] vec4
 // (output channels innermost, zero-padded to a multiple of 8; packed by src/worlds/unet/pack.ts); 3 bias

@@ -32,9 +32,21 @@ describe('shaders/nn against the PyTorch single-op goldens', () => {
     const [gamma, beta] = gn.weights!.map((name) => Array.from(model.tensors.get(name)!));
     const [gnOut] = await run(
       'groupNormSilu',
-      { channels, groups: 8, plane: h * w, workgroups: n * 8, eps: 1e-5, apply_silu: 1 },
+      {
+        channels,
+        groups: 8,
+        plane: h * w,
+        workgroups: n * 8,
+        eps: 1e-5,
+        apply_silu: 1,
+        first_channels: channels,
+        first_upsampled: 0,
+        width: w,
+        second_scale: 1,
+      },
       [
         { data: Array.from(gnInput.data) },
+        { data: [0] },
         { data: gamma },
         { data: beta },
         { elements: n * channels * h * w, read: true },
@@ -60,16 +72,19 @@ describe('shaders/nn against the PyTorch single-op goldens', () => {
       const outputs = { elements: batch * cout * height * width, read: true };
       let out: number[];
       if (k === 3) {
+        // The 4-row tile: the network's kernel for every conv with more than one input channel.
         const runs = Math.ceil(width / 7);
-        const invocations = batch * groups * height * runs;
+        const rowBlocks = Math.ceil(height / 4);
+        const invocations = batch * groups * rowBlocks * runs;
         [out] = await run(
-          'conv3x3',
+          'conv3x3Tall',
           {
             cin,
             cout,
             height,
             width,
             runs_per_row: runs,
+            row_blocks: rowBlocks,
             channel_groups: groups,
             invocations,
             channel_bias_stride: 0,
@@ -86,8 +101,19 @@ describe('shaders/nn against the PyTorch single-op goldens', () => {
         const invocations = batch * groups * runs;
         [out] = await run(
           'conv1x1',
-          { cin, cout, plane, runs, channel_groups: groups, invocations },
-          [...bindings, outputs],
+          {
+            cin,
+            cout,
+            plane,
+            runs,
+            channel_groups: groups,
+            invocations,
+            first_channels: cin,
+            first_upsampled: 0,
+            width,
+            second_scale: 1,
+          },
+          [bindings[0], { data: [0] }, ...bindings.slice(1), outputs],
           invocations,
         );
       }

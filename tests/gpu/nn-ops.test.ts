@@ -45,6 +45,14 @@ const run = (
     Math.ceil(invocations / 64),
   );
 
+/** The source params of group-norm-silu.wgsl and conv1x1.wgsl for a plain (unconcatenated) input. */
+const oneSource = (channels: number, width: number) => ({
+  first_channels: channels,
+  first_upsampled: 0,
+  width,
+  second_scale: 1,
+});
+
 const random = (u: () => number, n: number, scale = 1, offset = 0) =>
   Array.from({ length: n }, () => Math.fround(offset + scale * (2 * u() - 1)));
 
@@ -76,12 +84,16 @@ const absConv = (
 ) => conv2d(x.map(Math.abs), n, cin, h, w, weight.map(Math.abs), new Array(cout).fill(0), cout, k, pad);
 
 describe('shaders/nn kernels against float64 references', () => {
-  it('conv3x3 (+ channel bias, + residual): 11 output channels, width 10 (runs of 7 with a tail), and cout = 1', async () => {
+  it('conv3x3, one-row and 4-row tiles (+ channel bias, + residual): 11 output channels, width 10 (runs of 7 with a tail), heights not a multiple of 4, and cout = 1', async () => {
     const u = lcg(11);
-    for (const { n, cin, cout, h, w, extras } of [
-      { n: 2, cin: 5, cout: 11, h: 9, w: 10, extras: true },
-      { n: 1, cin: 9, cout: 1, h: 7, w: 7, extras: false },
-      { n: 3, cin: 16, cout: 16, h: 14, w: 14, extras: true },
+    for (const { n, cin, cout, h, w, extras, kernel } of [
+      { n: 2, cin: 5, cout: 11, h: 9, w: 10, extras: true, kernel: 'conv3x3' },
+      { n: 1, cin: 9, cout: 1, h: 7, w: 7, extras: false, kernel: 'conv3x3' },
+      { n: 3, cin: 16, cout: 16, h: 14, w: 14, extras: true, kernel: 'conv3x3' },
+      { n: 2, cin: 5, cout: 11, h: 9, w: 10, extras: true, kernel: 'conv3x3Tall' },
+      { n: 1, cin: 9, cout: 1, h: 7, w: 7, extras: false, kernel: 'conv3x3Tall' },
+      { n: 3, cin: 16, cout: 16, h: 14, w: 14, extras: true, kernel: 'conv3x3Tall' },
+      { n: 1, cin: 1, cout: 8, h: 5, w: 3, extras: true, kernel: 'conv3x3Tall' },
     ]) {
       const x = random(u, n * cin * h * w, 2);
       const weight = random(u, cout * cin * 9, 0.5);
@@ -92,13 +104,15 @@ describe('shaders/nn kernels against float64 references', () => {
       const residual = random(u, n * cout * h * w, 3);
       const runs = Math.ceil(w / 7);
       const groups = Math.ceil(cout / 8);
-      const invocations = n * groups * h * runs;
+      const rowBlocks = kernel === 'conv3x3Tall' ? Math.ceil(h / 4) : h;
+      const invocations = n * groups * rowBlocks * runs;
       const params = {
         cin,
         cout,
         height: h,
         width: w,
         runs_per_row: runs,
+        row_blocks: rowBlocks,
         channel_groups: groups,
         invocations,
         channel_bias_stride: stride,
@@ -107,7 +121,7 @@ describe('shaders/nn kernels against float64 references', () => {
         has_residual: extras ? 1 : 0,
       };
       const [out] = await run(
-        'conv3x3',
+        kernel,
         params,
         [
           { data: x },
@@ -133,16 +147,17 @@ describe('shaders/nn kernels against float64 references', () => {
         out,
         ref,
         (i) => (cin * 9 + 4) * EPS32 * (mag[i] + Math.abs(ref[i]) + 8),
-        `conv3x3 ${cin}→${cout} ${h}×${w}`,
+        `${kernel} ${cin}→${cout} ${h}×${w}`,
       );
     }
   });
 
   it('conv3x3 + ReLU (the classifier’s fused activation): applied last, after the channel bias and the residual', async () => {
     const u = lcg(19);
-    for (const { n, cin, cout, h, w, extras } of [
-      { n: 2, cin: 3, cout: 11, h: 9, w: 10, extras: true },
-      { n: 2, cin: 32, cout: 16, h: 14, w: 14, extras: false },
+    for (const { n, cin, cout, h, w, extras, kernel } of [
+      { n: 2, cin: 3, cout: 11, h: 9, w: 10, extras: true, kernel: 'conv3x3' },
+      { n: 2, cin: 32, cout: 16, h: 14, w: 14, extras: false, kernel: 'conv3x3' },
+      { n: 2, cin: 3, cout: 11, h: 9, w: 10, extras: true, kernel: 'conv3x3Tall' },
     ]) {
       // Inputs centred on zero, so about half of the outputs are clipped and half pass.
       const x = random(u, n * cin * h * w, 2);
@@ -152,13 +167,15 @@ describe('shaders/nn kernels against float64 references', () => {
       const residual = random(u, n * cout * h * w, 2);
       const runs = Math.ceil(w / 7);
       const groups = Math.ceil(cout / 8);
-      const invocations = n * groups * h * runs;
+      const rowBlocks = kernel === 'conv3x3Tall' ? Math.ceil(h / 4) : h;
+      const invocations = n * groups * rowBlocks * runs;
       const params = {
         cin,
         cout,
         height: h,
         width: w,
         runs_per_row: runs,
+        row_blocks: rowBlocks,
         channel_groups: groups,
         invocations,
         channel_bias_stride: cout,
@@ -168,7 +185,7 @@ describe('shaders/nn kernels against float64 references', () => {
         apply_relu: 1,
       };
       const [out] = await run(
-        'conv3x3',
+        kernel,
         params,
         [
           { data: x },
@@ -190,7 +207,7 @@ describe('shaders/nn kernels against float64 references', () => {
         out,
         ref,
         (i) => (cin * 9 + 4) * EPS32 * (mag[i] + Math.abs(pre[i]) + 8),
-        `conv3x3+relu ${cin}→${cout} ${h}×${w}`,
+        `${kernel}+relu ${cin}→${cout} ${h}×${w}`,
       );
       const clipped = ref.filter((v) => v === 0).length / ref.length;
       expect(clipped, 'share of clipped outputs').toBeGreaterThan(0.2);
@@ -212,9 +229,10 @@ describe('shaders/nn kernels against float64 references', () => {
     const invocations = n * groups * runs;
     const [out] = await run(
       'conv1x1',
-      { cin, cout, plane, runs, channel_groups: groups, invocations },
+      { ...oneSource(cin, 7), cin, cout, plane, runs, channel_groups: groups, invocations },
       [
         { data: x },
+        { data: [0] },
         { data: Array.from(packConvWeight(Float32Array.from(weight), cout, cin, 1)) },
         { data: Array.from(packConvBias(Float32Array.from(bias), cout)) },
         { elements: n * cout * plane, read: true },
@@ -226,6 +244,57 @@ describe('shaders/nn kernels against float64 references', () => {
     expectWithin(out, ref, (i) => (cin + 4) * EPS32 * (mag[i] + Math.abs(ref[i]) + 1), 'conv1x1');
   });
 
+  it('conv1x1 over a folded concat [upsample2(first), ρ·second]: the float64 reference, and bit for bit the plain kernel on the materialised concat', async () => {
+    const u = lcg(22);
+    const [n, c1, c2, cout, h, w] = [2, 5, 6, 11, 6, 10];
+    const plane = h * w;
+    const first = random(u, n * c1 * (h / 2) * (w / 2), 2);
+    const second = random(u, n * c2 * plane, 2);
+    const cin = c1 + c2;
+    const weight = random(u, cout * cin);
+    const bias = random(u, cout);
+    const runs = Math.ceil(plane / 4);
+    const groups = Math.ceil(cout / 8);
+    const invocations = n * groups * runs;
+    const packed = [
+      { data: Array.from(packConvWeight(Float32Array.from(weight), cout, cin, 1)) },
+      { data: Array.from(packConvBias(Float32Array.from(bias), cout)) },
+    ];
+    const shape = { cin, cout, plane, runs, channel_groups: groups, invocations };
+    for (const rho of [1, 0.8]) {
+      const [folded] = await run(
+        'conv1x1',
+        { ...shape, first_channels: c1, first_upsampled: 1, width: w, second_scale: rho },
+        [{ data: first }, { data: second }, ...packed, { elements: n * cout * plane, read: true }],
+        invocations,
+      );
+      const x = concat(upsample2(first, n * c1, h / 2, w / 2), c1, second, c2, n, plane, rho);
+      const ref = conv2d(x, n, cin, h, w, weight, bias, cout, 1, 0);
+      const mag = absConv(Array.from(x), n, cin, h, w, weight, cout, 1, 0);
+      expectWithin(folded, ref, (i) => (cin + 6) * EPS32 * (mag[i] + Math.abs(ref[i]) + 1), `conv1x1 folded ρ=${rho}`);
+      // The materialised path of the same network: upsample and concat kernels, then the plain conv.
+      const [upsampled] = await run(
+        'upsampleNearest',
+        { in_height: h / 2, in_width: w / 2, invocations: n * c1 * plane },
+        [{ data: first }, { elements: n * c1 * plane, read: true }],
+        n * c1 * plane,
+      );
+      const [cat] = await run(
+        'concatChannels',
+        { first_channels: c1, second_channels: c2, plane, invocations: n * cin * plane, second_scale: rho },
+        [{ data: upsampled }, { data: second }, { elements: n * cin * plane, read: true }],
+        n * cin * plane,
+      );
+      const [plain] = await run(
+        'conv1x1',
+        { ...shape, ...oneSource(cin, w) },
+        [{ data: cat }, { data: [0] }, ...packed, { elements: n * cout * plane, read: true }],
+        invocations,
+      );
+      expect(folded, `folded = materialised at ρ=${rho}`).toEqual(plain);
+    }
+  });
+
   it('group_norm (+ SiLU): mean far from zero (two-pass variance), 3 channels per group', async () => {
     const u = lcg(13);
     const [n, channels, groups, plane] = [2, 12, 4, 30];
@@ -235,8 +304,8 @@ describe('shaders/nn kernels against float64 references', () => {
     for (const apply_silu of [0, 1]) {
       const [out] = await run(
         'groupNormSilu',
-        { channels, groups, plane, workgroups: n * groups, eps: 1e-5, apply_silu },
-        [{ data: x }, { data: gamma }, { data: beta }, { elements: n * channels * plane, read: true }],
+        { ...oneSource(channels, 6), channels, groups, plane, workgroups: n * groups, eps: 1e-5, apply_silu },
+        [{ data: x }, { data: [0] }, { data: gamma }, { data: beta }, { elements: n * channels * plane, read: true }],
         64 * n * groups,
       );
       const normed = groupNorm(x, n, channels, plane, groups, 1e-5, gamma, beta);
@@ -266,8 +335,8 @@ describe('shaders/nn kernels against float64 references', () => {
     const beta = random(u, channels);
     const [out] = await run(
       'groupNormSilu',
-      { channels, groups, plane, workgroups: n * groups, eps, apply_silu: 0 },
-      [{ data: x }, { data: gamma }, { data: beta }, { elements: n * channels * plane, read: true }],
+      { ...oneSource(channels, 6), channels, groups, plane, workgroups: n * groups, eps, apply_silu: 0 },
+      [{ data: x }, { data: [0] }, { data: gamma }, { data: beta }, { elements: n * channels * plane, read: true }],
       64 * n * groups,
     );
     const ref = groupNorm(x, n, channels, plane, groups, eps, gamma, beta);
@@ -286,6 +355,60 @@ describe('shaders/nn kernels against float64 references', () => {
       if (Math.abs(ref[i] - b) > 0.5) separation = Math.min(separation, Math.abs(doubled[i] - ref[i]) / bound(i));
     }
     expect(separation).toBeGreaterThan(100);
+  });
+
+  it('group_norm + SiLU over a folded concat [upsample2(first), ρ·second], a group straddling the two sources, a 7×7 plane (< 64 lanes per channel)', async () => {
+    const u = lcg(23);
+    // 12 channels in 4 groups of 3: group 1 holds first-source channel 3 and second-source channels 0–1.
+    const [n, c1, c2, groups, h, w] = [2, 4, 8, 4, 6, 6];
+    for (const { rho, upsampled, hh, ww } of [
+      { rho: 1, upsampled: true, hh: h, ww: w },
+      { rho: 0.7, upsampled: true, hh: h, ww: w },
+      { rho: 0.7, upsampled: false, hh: 7, ww: 7 },
+    ]) {
+      const plane = hh * ww;
+      const channels = c1 + c2;
+      const firstPlane = upsampled ? plane / 4 : plane;
+      const first = random(u, n * c1 * firstPlane, 0.5, 2);
+      const second = random(u, n * c2 * plane, 1.5, -1);
+      const gamma = random(u, channels, 1, 1);
+      const beta = random(u, channels);
+      const [out] = await run(
+        'groupNormSilu',
+        {
+          channels,
+          groups,
+          plane,
+          workgroups: n * groups,
+          eps: 1e-5,
+          apply_silu: 1,
+          first_channels: c1,
+          first_upsampled: upsampled ? 1 : 0,
+          width: ww,
+          second_scale: rho,
+        },
+        [
+          { data: first },
+          { data: second },
+          { data: gamma },
+          { data: beta },
+          { elements: n * channels * plane, read: true },
+        ],
+        64 * n * groups,
+      );
+      const a = upsampled ? upsample2(first, n * c1, hh / 2, ww / 2) : first;
+      const x = concat(a, c1, second, c2, n, plane, rho);
+      const normed = groupNorm(x, n, channels, plane, groups, 1e-5, gamma, beta);
+      // As the single-source test: (m/64 + 64)·ε relative in μ and M2, amplified by |x − μ|/s ≲ 4/0.5.
+      const m = (channels / groups) * plane;
+      expectWithin(
+        out,
+        normed.map(silu),
+        (i) =>
+          (m / 64 + 64) * EPS32 * (Math.abs(gamma[Math.floor(i / plane) % channels]) * 8 + Math.abs(normed[i]) + 1) * 4,
+        `group_norm folded ρ=${rho} upsampled=${upsampled}`,
+      );
+    }
   });
 
   it('linear (+ SiLU)', async () => {

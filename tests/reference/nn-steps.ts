@@ -1,6 +1,6 @@
 /** Executes a compiled step list (src/worlds/unet/graph.ts) in float64 with the reference ops: checks the fusion
  *  and stacking rewrites against the unfused manifest graph, independently of the GPU. */
-import type { CompiledGraph } from '../../src/worlds/unet/graph';
+import type { CompiledGraph, ConcatInput } from '../../src/worlds/unet/graph';
 import { concatenate } from '../../src/worlds/unet/pack';
 import { skipScale, type SkipTuning } from '../../src/worlds/unet/skip-tuning';
 import { avgPool2, concat, conv2d, groupNorm, linear, maxPool2, relu, silu, timeFeatures, upsample2 } from './nn-ops';
@@ -17,6 +17,14 @@ export function runSteps(
   const env = new Map<string, Float64Array>([[graph.input, Float64Array.from(z)]]);
   const T = (name: string) => tensors.get(name)!;
   const get = (v: string) => env.get(v)!;
+  // A folded concat (graph.ts foldConcats) materialised: [first (upsampled 2× when asked), ρ_j·second].
+  const concatenated = (input: string, c: ConcatInput, plane: number) => {
+    const first = graph.shapes.get(input)!;
+    const a = c.upsampledFirst ? upsample2(get(input), n * first.c, first.h, first.w) : get(input);
+    const b = get(c.second);
+    const bc = graph.shapes.get(c.second)!.c;
+    return concat(a, first.c, b, bc, n, plane, skipScale(skipTuning, c.skip, graph.skips));
+  };
   for (const s of graph.steps) {
     const shape = graph.shapes.get(s.output)!;
     const act = (a: Float64Array, on: boolean) => (on ? a.map(silu) : a);
@@ -43,14 +51,24 @@ export function runSteps(
       }
       case 'group_norm':
         out = act(
-          groupNorm(get(s.input), n, shape.c, shape.h * shape.w, s.groups, s.eps, T(s.weight), T(s.bias)),
+          groupNorm(
+            s.concat ? concatenated(s.input, s.concat, shape.h * shape.w) : get(s.input),
+            n,
+            shape.c,
+            shape.h * shape.w,
+            s.groups,
+            s.eps,
+            T(s.weight),
+            T(s.bias),
+          ),
           s.silu,
         );
         break;
       case 'conv3x3':
       case 'conv1x1': {
         const k = s.op === 'conv3x3' ? 3 : 1;
-        out = conv2d(get(s.input), n, s.cin, shape.h, shape.w, T(s.weight), T(s.bias), s.cout, k, (k - 1) / 2);
+        const x = s.concat ? concatenated(s.input, s.concat, shape.h * shape.w) : get(s.input);
+        out = conv2d(x, n, s.cin, shape.h, shape.w, T(s.weight), T(s.bias), s.cout, k, (k - 1) / 2);
         const plane = shape.h * shape.w;
         const cb = s.channelBias;
         if (cb)

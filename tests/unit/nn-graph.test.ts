@@ -47,6 +47,31 @@ describe('manifest graph compiler', () => {
     expect(g.shapes.get(g.output)).toEqual({ c: 1, h: 28, w: 28 });
   });
 
+  it('folds every concat and upsampling into the GroupNorm and 1×1 conv that read it, unless the value is kept', () => {
+    const g = compileGraph(model.manifest, 28);
+    const ops = g.steps.map((s) => s.op);
+    expect(ops.filter((o) => o === 'concat' || o === 'upsample')).toEqual([]);
+    const readers = g.steps.filter((s) => (s.op === 'group_norm' || s.op === 'conv1x1') && s.concat);
+    // Three decoder blocks, each a GroupNorm and a skip projection over [decoder state, skip]; the two upper blocks
+    // read the decoder state at half resolution.
+    expect(readers).toHaveLength(6);
+    expect(readers.map((s) => (s.op === 'conv1x1' || s.op === 'group_norm') && s.concat!.upsampledFirst)).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    // 47 steps before folding; the network is the EDM entry and exit plus these.
+    expect(g.steps).toHaveLength(42);
+    const kept = compileGraph(model.manifest, 28, ['up.1.upsampled', 'up.2.cat']);
+    expect(kept.steps.map((s) => s.op).filter((o) => o === 'concat' || o === 'upsample')).toEqual([
+      'upsample',
+      'concat',
+    ]);
+  });
+
   it('the fused step list computes the manifest graph exactly (float64) at 28, and at 56 on a 2× image', () => {
     for (const size of [28, 56]) {
       const g = compileGraph(model.manifest, size);

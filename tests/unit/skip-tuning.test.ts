@@ -37,12 +37,25 @@ const fixtures = [
 
 describe('Skip-Tuning in the compiled graph', () => {
   it('numbers the k + 1 = 3 skips by the order the encoder wrote them; the decoder reads the deepest first', () => {
-    const g = compileGraph(loadModelFromDisk().manifest, 28);
-    const concats = g.steps.filter((s) => s.op === 'concat');
-    expect(g.skips).toBe(3);
+    // With a kept concat output the concat stays a step; otherwise its readers (a GroupNorm and a 1×1 conv per
+    // decoder block) carry the skip index.
+    const kept = compileGraph(loadModelFromDisk().manifest, 28, ['up.0.cat', 'up.1.cat', 'up.2.cat']);
+    const concats = kept.steps.filter((s) => s.op === 'concat');
+    expect(kept.skips).toBe(3);
     expect(concats.map((s) => s.skip)).toEqual([2, 1, 0]);
     // j = 0 is the full-resolution skip, j = k the 7×7 one.
-    expect(concats.map((s) => g.shapes.get(s.inputs[1])!.h)).toEqual([7, 14, 28]);
+    expect(concats.map((s) => kept.shapes.get(s.inputs[1])!.h)).toEqual([7, 14, 28]);
+    const g = compileGraph(loadModelFromDisk().manifest, 28);
+    const folded = g.steps.flatMap((s) => ((s.op === 'group_norm' || s.op === 'conv1x1') && s.concat ? [s] : []));
+    expect(folded.map((s) => `${s.op} ${s.concat!.skip}`)).toEqual([
+      'group_norm 2',
+      'conv1x1 2',
+      'group_norm 1',
+      'conv1x1 1',
+      'group_norm 0',
+      'conv1x1 0',
+    ]);
+    expect(folded.map((s) => g.shapes.get(s.concat!.second)!.h)).toEqual([7, 7, 14, 14, 28, 28]);
   });
 
   it('ρ_j = ρ_top + (ρ_bottom − ρ_top)·j/k; off (absent or all 1) is 1 everywhere and adds nothing to keys', () => {

@@ -7,6 +7,9 @@
  *    (a per-sample, per-channel bias in the conv epilogue); conv2d 3×3 → add (the residual in the epilogue);
  *    conv2d 3×3 or linear → relu (the classifier's activations, last in the epilogue). A CHW flatten is no step at
  *    all: NCHW activations are already laid out as [batch, C·H·W], so its output names its input's buffer.
+ *    A channel concat (and a nearest 2× upsampling feeding it) whose readers are all GroupNorms or 1×1 convs is no
+ *    step either: each reader addresses the two sources itself (foldConcats), so the decoder's widest tensors are
+ *    never written.
  * 3. Linear layers that read the same value and only feed channel biases are stacked into one dispatch (every
  *    ResBlock's Linear(SiLU(emb))); each conv then reads its slice of the stacked output.
  * 4. Shapes per sample, from the image size and the manifest's channels (C × size × size in, NCHW).
@@ -19,6 +22,16 @@ export interface Shape {
   c: number;
   h: number;
   w: number;
+}
+
+/**
+ * A step's input as the concatenation [first, ρ_j·second] along channels, read in place: `input` is the first source
+ * (stored at half resolution and read at (⌊y/2⌋, ⌊x/2⌋) when `upsampledFirst`), `second` the encoder's skip j.
+ */
+export interface ConcatInput {
+  second: string;
+  skip: number;
+  upsampledFirst: boolean;
 }
 
 interface ChannelBias {
@@ -50,6 +63,7 @@ export type Step =
       groups: number;
       eps: number;
       silu: boolean;
+      concat?: ConcatInput;
     }
   | {
       op: 'conv3x3' | 'conv1x1';
@@ -62,6 +76,8 @@ export type Step =
       channelBias?: ChannelBias;
       residual?: string;
       relu?: boolean;
+      /** conv1x1 only. */
+      concat?: ConcatInput;
     }
   | { op: 'avg_pool' | 'max_pool'; input: string; output: string }
   | { op: 'upsample'; input: string; output: string }
@@ -90,9 +106,12 @@ export function stepInputs(step: Step): string[] {
     case 'conv1x1':
       return [
         step.input,
+        ...(step.concat ? [step.concat.second] : []),
         ...(step.channelBias ? [step.channelBias.value] : []),
         ...(step.residual ? [step.residual] : []),
       ];
+    case 'group_norm':
+      return [step.input, ...(step.concat ? [step.concat.second] : [])];
     default:
       return [step.input];
   }
@@ -105,9 +124,11 @@ const opInputs = (op: GraphOp): string[] =>
       ? [op.input, op.vector]
       : [op.input];
 
+/** `keep`: manifest value names that must be materialised (read after a call), so never folded away. */
 export function compileGraph(
   manifest: Pick<WeightsManifest, 'architecture'> & { channels?: number },
   size: number,
+  keep: readonly string[] = [],
 ): CompiledGraph {
   const graph = manifest.architecture.graph;
   const inputName = manifest.architecture.inputs[0]?.name ?? 'z';
@@ -289,6 +310,7 @@ export function compileGraph(
   stackChannelBiasLinears(steps);
   const skips = numberSkips(steps);
   const shapes = inferShapes(steps, inputName, { c: manifest.channels ?? 1, h: size, w: size });
+  foldConcats(steps, new Set([version.get(outputName)!, ...keep.map((v) => version.get(v) ?? v)]));
   return { steps, shapes, input: inputName, output: version.get(outputName)!, finalNames: version, skips };
 }
 
@@ -303,6 +325,48 @@ function numberSkips(steps: Step[]): number {
   const byDepth = [...concats].sort((a, b) => producedAt(a.inputs[1]) - producedAt(b.inputs[1]));
   byDepth.forEach((s, j) => (s.skip = j));
   return concats.length;
+}
+
+/**
+ * Folds each concat into its readers when all of them are GroupNorms or 1×1 convs (group-norm-silu.wgsl and
+ * conv1x1.wgsl read both sources, scaling the skip by ρ_j as they load it), then each nearest 2× upsampling whose
+ * only readers are such folded concats' first sources (the readers address the half-resolution tensor). Runs after
+ * the shapes are known, so the folded values keep their shapes (a reader's output shape is its concat's). Values in
+ * `materialised` are never folded away.
+ */
+function foldConcats(steps: Step[], materialised: Set<string>): void {
+  const readersOf = (v: string) => steps.filter((s) => stepInputs(s).includes(v));
+  const foldable = (s: Step): s is Extract<Step, { op: 'group_norm' | 'conv1x1' }> =>
+    (s.op === 'group_norm' || s.op === 'conv1x1') && !s.concat;
+  for (const cat of steps.filter((s): s is Extract<Step, { op: 'concat' }> => s.op === 'concat')) {
+    const readers = readersOf(cat.output);
+    if (materialised.has(cat.output) || readers.length === 0 || !readers.every(foldable)) continue;
+    // A reader must read the concat only as its main input (a residual or channel bias cannot be two sources).
+    if (!readers.every((r) => r.input === cat.output && stepInputs(r).filter((v) => v === cat.output).length === 1))
+      continue;
+    const [first, second] = cat.inputs;
+    for (const r of readers) {
+      r.input = first;
+      r.concat = { second, skip: cat.skip, upsampledFirst: false };
+    }
+    steps.splice(steps.indexOf(cat), 1);
+  }
+  for (const up of steps.filter((s): s is Extract<Step, { op: 'upsample' }> => s.op === 'upsample')) {
+    const readers = readersOf(up.output);
+    const folded = (r: Step) =>
+      (r.op === 'group_norm' || r.op === 'conv1x1') &&
+      r.concat !== undefined &&
+      !r.concat.upsampledFirst &&
+      r.input === up.output &&
+      r.concat.second !== up.output;
+    if (materialised.has(up.output) || readers.length === 0 || !readers.every(folded)) continue;
+    for (const r of readers) {
+      if (r.op !== 'group_norm' && r.op !== 'conv1x1') continue;
+      r.input = up.input;
+      r.concat!.upsampledFirst = true;
+    }
+    steps.splice(steps.indexOf(up), 1);
+  }
 }
 
 /** 3. One dispatch for all linears on the same input whose outputs only feed conv channel biases. */

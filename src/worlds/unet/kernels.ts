@@ -7,6 +7,7 @@ import classEmbedding from '../../../shaders/nn/class-embedding.wgsl?raw';
 import concatChannels from '../../../shaders/nn/concat-channels.wgsl?raw';
 import conv1x1 from '../../../shaders/nn/conv1x1.wgsl?raw';
 import conv3x3 from '../../../shaders/nn/conv3x3.wgsl?raw';
+import conv3x3Tall from '../../../shaders/nn/conv3x3-tall.wgsl?raw';
 import edmInput from '../../../shaders/nn/edm-input.wgsl?raw';
 import edmOutput from '../../../shaders/nn/edm-output.wgsl?raw';
 import groupNormSilu from '../../../shaders/nn/group-norm-silu.wgsl?raw';
@@ -21,6 +22,7 @@ const NN_SHADERS = {
   concatChannels,
   conv1x1,
   conv3x3,
+  conv3x3Tall,
   edmInput,
   edmOutput,
   groupNormSilu,

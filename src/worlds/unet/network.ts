@@ -7,7 +7,7 @@
  * layouts are sample-major, so the first n samples are a prefix).
  */
 import type { GpuResources } from '../../gpu/context';
-import { elements, type CompiledGraph, type Step } from './graph';
+import { elements, type CompiledGraph, type ConcatInput, type Shape, type Step } from './graph';
 import { weightKeys, type GpuWeights } from './gpu-weights';
 import {
   invocationGroups,
@@ -18,7 +18,7 @@ import {
   type NnPipelines,
 } from './kernels';
 import type { MemoryPlan } from './memory';
-import { CONV_CHANNEL_BLOCK, paddedChannels } from './pack';
+import { CONV_CHANNEL_BLOCK, paddedChannels, TALL_TILE_MIN_CIN, TALL_TILE_ROWS } from './pack';
 import { skipScale, type SkipTuning } from './skip-tuning';
 
 interface Dispatch {
@@ -42,8 +42,10 @@ export class CompiledNetwork {
     readonly graph: CompiledGraph,
     readonly plan: MemoryPlan,
     readonly capacity: number,
-    /** Skip-Tuning's ρ per long skip, written into the concat steps' uniforms (skip-tuning.ts). */
+    /** Skip-Tuning's ρ per long skip, written into the uniforms of the steps that read a concat (skip-tuning.ts). */
     readonly skipTuning?: SkipTuning,
+    /** The input channels from which a 3×3 conv runs on the 4-row tile (the benchmark moves it to compare tiles). */
+    private readonly tallTileMinCin = TALL_TILE_MIN_CIN,
   ) {
     const { device } = gpu;
     const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -72,15 +74,32 @@ export class CompiledNetwork {
 
   /** Records the network for the first n ≤ capacity samples (z, σ and labels already written). */
   encode(pass: GPUComputePassEncoder, n: number): void {
-    for (const d of this.dispatches) {
-      pass.setPipeline(d.pipeline);
-      pass.setBindGroup(0, d.bindGroup);
-      pass.dispatchWorkgroups(...d.grid(n));
-    }
+    for (let k = 0; k < this.dispatches.length; k++) this.encodeStep(pass, k, n);
+  }
+
+  /** Records step k of graph.steps alone (bench/kernels.ts times each kernel at its real shape this way). */
+  encodeStep(pass: GPUComputePassEncoder, k: number, n: number): void {
+    const d = this.dispatches[k];
+    pass.setPipeline(d.pipeline);
+    pass.setBindGroup(0, d.bindGroup);
+    pass.dispatchWorkgroups(...d.grid(n));
   }
 
   destroy(): void {
     for (const b of [...this.slots, this.sigma, this.labels, this.uniforms]) b.destroy();
+  }
+
+  /** How group-norm-silu.wgsl and conv1x1.wgsl address their input: one tensor, or a folded concat (graph.ts). */
+  private concatParams(step: { input: string; concat?: ConcatInput }, shape: Shape): Record<string, number> {
+    // The first source's channels: all of the input's without a concat (a 1×1 conv's input, not its output).
+    const first_channels = this.graph.shapes.get(step.input)!.c;
+    if (!step.concat) return { first_channels, first_upsampled: 0, width: shape.w, second_scale: 1 };
+    return {
+      first_channels,
+      first_upsampled: step.concat.upsampledFirst ? 1 : 0,
+      width: shape.w,
+      second_scale: skipScale(this.skipTuning, step.concat.skip, this.graph.skips),
+    };
   }
 
   private prepare(step: Step, data: ArrayBuffer, offset: number): Dispatch {
@@ -132,21 +151,32 @@ export class CompiledNetwork {
           workgroups: cap * step.groups,
           eps: step.eps,
           apply_silu: step.silu ? 1 : 0,
+          ...this.concatParams(step, shape),
         };
-        resources = [value(step.input), weight(keys.weight), weight(keys.bias), value(step.output)];
+        resources = [
+          value(step.input),
+          // Without a concat the second source is never read: bind the (read-only) weights.
+          step.concat ? value(step.concat.second) : weight(keys.weight),
+          weight(keys.weight),
+          weight(keys.bias),
+          value(step.output),
+        ];
         grid = (n) => workgroupGrid(n * step.groups);
         break;
       case 'conv3x3': {
         const groups = paddedChannels(step.cout) / CONV_CHANNEL_BLOCK;
         const runs = Math.ceil(shape.w / 7);
-        const per = groups * shape.h * runs;
-        kernel = 'conv3x3';
+        const tall = step.cin >= this.tallTileMinCin;
+        const rowBlocks = tall ? Math.ceil(shape.h / TALL_TILE_ROWS) : shape.h;
+        const per = groups * rowBlocks * runs;
+        kernel = tall ? 'conv3x3Tall' : 'conv3x3';
         params = {
           cin: step.cin,
           cout: step.cout,
           height: shape.h,
           width: shape.w,
           runs_per_row: runs,
+          ...(tall ? { row_blocks: rowBlocks } : {}),
           channel_groups: groups,
           invocations: cap * per,
           channel_bias_stride: step.channelBias?.stride ?? 0,
@@ -180,8 +210,15 @@ export class CompiledNetwork {
           runs,
           channel_groups: groups,
           invocations: cap * groups * runs,
+          ...this.concatParams(step, shape),
         };
-        resources = [value(step.input), weight(keys.weight), weight(keys.bias), value(step.output)];
+        resources = [
+          value(step.input),
+          step.concat ? value(step.concat.second) : weight(keys.weight),
+          weight(keys.weight),
+          weight(keys.bias),
+          value(step.output),
+        ];
         grid = perSample(groups * runs);
         break;
       }

@@ -8,6 +8,11 @@
 /** Output channels per invocation in the conv kernels. */
 export const CONV_CHANNEL_BLOCK = 8;
 
+/** Output rows per invocation of conv3x3-tall.wgsl, and the input channels from which it replaces conv3x3.wgsl's
+ *  one-row tile (on a 1-channel input the one-row tile is faster: bench/results/kernels.md). */
+export const TALL_TILE_ROWS = 4;
+export const TALL_TILE_MIN_CIN = 2;
+
 export const paddedChannels = (cout: number) => Math.ceil(cout / CONV_CHANNEL_BLOCK) * CONV_CHANNEL_BLOCK;
 
 /** OIHW [cout, cin, k, k] → [cin][k][k][cout padded]. */
