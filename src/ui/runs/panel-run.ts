@@ -215,6 +215,8 @@ export class PanelRun {
     if (this.sample.status !== TaskStatus.PENDING) return false;
     this.stopRequested = true;
     this.sample.abort(new DOMException('Stopped', 'AbortError'));
+    // The bar goes at once: a stopped run must not look as if it were still running.
+    this.setProgress(this.phase, null);
     return true;
   }
 
@@ -282,7 +284,11 @@ export class PanelRun {
   }
 
   private setProgress(phase: string, fraction: number | null): void {
-    if (this.stopRequested && fraction !== null) this.submissionsAfterStop++;
+    // A report from the submission in flight when Stop was pressed is counted, never shown.
+    if (this.stopRequested && fraction !== null) {
+      this.submissionsAfterStop++;
+      return;
+    }
     this.phase = phase;
     this.progress = fraction;
     this.host.requestUpdate();
