@@ -46,7 +46,7 @@ export const AMED_FILE: CalibrationKind<AmedCalibration> = {
 export const GITS_FILE: CalibrationKind<GitsCalibration> = {
   noun: 'GITS search',
   article: 'a',
-  otherwise: 'searches its own grid',
+  otherwise: 'uses its own search',
   install: (sandbox, text) => sandbox.importGitsCalibration(text),
   fileName: (c) => `gits-${fileWorld(c.world)}-${c.metric}-${c.fine.length}points-${c.count}paths.json`,
   madeFor: (c) => `${c.world}, ${c.fine.length} fine points, ${c.metric} metric, ${c.count} trajectories`,
