@@ -99,9 +99,11 @@ export class PrepareMemo {
   get<T>(key: string, compute: () => Promise<T>): Promise<T> {
     let entry = this.entries.get(key) as Promise<T> | undefined;
     if (!entry) {
-      entry = compute();
-      entry.catch(() => this.entries.delete(key));
-      this.entries.set(key, entry);
+      const computing = compute();
+      // Dropped only if it is still the entry: an import installed while it ran (a search stopped by the import
+      // that replaces it) must survive the search's rejection.
+      computing.catch(() => this.entries.get(key) === computing && this.entries.delete(key));
+      this.entries.set(key, (entry = computing));
     }
     return entry;
   }

@@ -1,22 +1,17 @@
 /**
  * An AMED panel's calibration: the mean-value point r_n and the scale c_n the calibration chose for
  * each step t_n → t_{n+1} (Zhou et al. 2024, eq. 9–10: the intermediate time is s_n = t_{n+1}^{r_n} t_n^{1−r_n}),
- * with its fit to the teacher, and the calibration as JSON to export or import. A run of the learned predictor
- * (Zhou et al. 2024, §3.2) gives every sample its own r and c: the table then shows their mean ± standard deviation
- * per step.
- *
- * @fires calibration-imported - detail: the imported AmedCalibration (the panel runs again with it)
- * @fires notice - detail: a message for the page (an import that failed)
+ * with its fit to the teacher, and the calibration as JSON to export or import (./calibration-file.ts). A run of the
+ * learned predictor (Zhou et al. 2024, §3.2) gives every sample its own r and c: the table then shows their mean ±
+ * standard deviation per step.
  */
-import { consume } from '@lit/context';
 import { css, html, LitElement } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import type { AmedCalibration } from '../sampling/amed/calibrations';
 import type { AmedRunInfo } from '../sampling/amed/run-info';
-import type { Sandbox } from '../api/sandbox';
-import { sandboxContext } from './contexts';
-import { downloadBytes } from './download';
+import { AMED_FILE } from './calibration-kinds';
 import { controls, focusRing } from './styles';
+import './calibration-file';
 
 const fixed = (v: number | undefined, digits: number) =>
   v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
@@ -54,23 +49,13 @@ export class AmedTable extends LitElement {
         color: #a4abd0;
         font-weight: normal;
       }
-      .actions {
-        display: flex;
-        gap: 0.4rem;
-      }
-      button {
-        font-size: 0.75rem;
-        padding: 0.1em 0.45em;
-      }
     `,
   ];
 
-  @consume({ context: sandboxContext }) private sandbox!: Sandbox;
   @property({ attribute: false }) calibration?: AmedCalibration;
   /** The run's AMED steps when the learned predictor set them (then `calibration` is absent). */
   @property({ attribute: false }) predicted?: AmedRunInfo;
   @property() panelLabel = 'Panel';
-  @query('input[type=file]') private fileInput!: HTMLInputElement;
 
   override render() {
     const c = this.calibration;
@@ -107,25 +92,7 @@ export class AmedTable extends LitElement {
             </table>`
           : ''
       }
-      <div class="actions">
-        <button
-          ?disabled=${!c}
-          @click=${this.exportJson}
-          aria-label="Export ${this.panelLabel} AMED calibration as JSON"
-        >
-          Export JSON
-        </button>
-        <button @click=${() => this.fileInput.click()} aria-label="Import an AMED calibration for ${this.panelLabel}">
-          Import JSON…
-        </button>
-        <input
-          type="file"
-          accept="application/json,.json"
-          hidden
-          aria-label="AMED calibration JSON file for ${this.panelLabel}"
-          @change=${this.importFile}
-        />
-      </div>
+      <calibration-file .kind=${AMED_FILE} .value=${c} .panelLabel=${this.panelLabel}></calibration-file>
     </details>`;
   }
 
@@ -156,35 +123,6 @@ export class AmedTable extends LitElement {
         </tbody>
       </table>
     </details>`;
-  }
-
-  private exportJson(): void {
-    const c = this.calibration;
-    if (!c) return;
-    const name = `amed-${c.world.replace(/[^\w.-]+/g, '_').slice(0, 60)}-${c.variant}${c.afs ? '-afs' : ''}-${c.steps.length}steps.json`;
-    downloadBytes(new TextEncoder().encode(JSON.stringify(c, null, 2)), name, 'application/json');
-  }
-
-  private async importFile(): Promise<void> {
-    const file = this.fileInput.files?.[0];
-    this.fileInput.value = '';
-    if (!file) return;
-    try {
-      if (file.size > 1 << 20) throw new RangeError(`the file is ${file.size} bytes, at most 1 MB allowed`);
-      const calibration = await this.sandbox.importAmedCalibration(await file.text());
-      this.dispatchEvent(
-        new CustomEvent('calibration-imported', { detail: calibration, bubbles: true, composed: true }),
-      );
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.dispatchEvent(
-        new CustomEvent('notice', {
-          detail: `AMED calibration ${JSON.stringify(file.name.slice(0, 60))} not imported: ${reason.slice(0, 200)}`,
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
   }
 }
 

@@ -38,6 +38,11 @@ const PAPERS: ReadonlyArray<{ match: RegExp; title: string; url: string }> = [
     url: 'https://arxiv.org/abs/2312.00094',
   },
   { match: /^Zhao et al\. 2023/, title: 'UniPC', url: 'https://arxiv.org/abs/2302.04867' },
+  {
+    match: /^Chen et al\. 2024 \(ICML\), GITS/,
+    title: 'On the Trajectory Regularity of ODE-based Diffusion Sampling (GITS)',
+    url: 'https://arxiv.org/abs/2405.11326',
+  },
 ];
 
 /** Methods that are not samplers but change what the panels run. */

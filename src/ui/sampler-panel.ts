@@ -3,9 +3,11 @@
  * follows `runState` (the app commits the state once per animation frame), through a @lit/task that aborts the
  * previous run whenever the request changes, so no outdated run is ever queued behind a newer one. A 2D world is
  * drawn as particles over its density; an image world as a grid of samples. Before the run,
- * the world is made ready (weights, reflow levels) and AMED is calibrated, each with its progress shown.
+ * the world is made ready (weights, reflow levels), GITS searches its grid and AMED is calibrated, each with its
+ * progress shown; the search and the calibration export and import as JSON.
  *
  * @fires panel-action - detail: 'duplicate' | 'remove' for this panel
+ * @fires grid-searched - detail: the SearchedGrid a run of a searched schedule (GITS) walked
  * @fires gpu-error - detail: the GpuError of a failed run
  * @fires notice - detail: a message for the page
  */
@@ -13,9 +15,9 @@ import { consume } from '@lit/context';
 import { TaskStatus } from '@lit/task';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { AmedCalibration } from '../sampling/amed/calibrations';
 import type { SampleResult, Sandbox } from '../api/sandbox';
 import { LIMITS, type PanelState, type SandboxState } from '../state/params';
+import { scheduleById } from '../sampling/schedules';
 import { reflowFamily } from '../state/reflow-family';
 import { panelImageOf } from '../state/image-values';
 import { CUSTOM_WORLD } from '../state/validate-state';
@@ -30,6 +32,7 @@ import {
   viewPipelinesContext,
   worldPreparerContext,
 } from './contexts';
+import type { ImportedCalibration } from './calibration-kinds';
 import { downloadBytes } from './download';
 import type { ImageFrame } from './view/image-frame';
 import { exportImagePng, exportViewPng } from './panel-export';
@@ -58,6 +61,7 @@ import { DENOISED_COLOR, PATH_COLOR, SAMPLE_COLOR } from './view/palette';
 import type { DotLayer, PathLayer } from './view/view-scene';
 import type { ViewPipelines } from './view/view-pipelines';
 import './amed-table';
+import './gits-table';
 import './density-view';
 import './image-grid-view';
 import './panel-controls';
@@ -220,7 +224,8 @@ export class SamplerPanel extends LitElement {
     const size = this.state.size ?? image?.size ?? 0;
     const panels = this.state.panels.length;
     // A run that reports AMED steps (which sampler made it is the sampler's business) shows them, current runs only.
-    const amed = run?.key === requestKey(this.run.request()) ? run.result.amed : undefined;
+    const current = run?.key === requestKey(this.run.request()) ? run : undefined;
+    const amed = current?.result.amed;
     const verdict = this.run.shownVerdict();
     return html`
       <header>
@@ -277,6 +282,7 @@ export class SamplerPanel extends LitElement {
       <div class="state" data-state=${shownState.state} role="status" title=${shownState.text}>${shownState.text}</div>
       <div
         class="result ${shownState.state === 'stale' || shownState.state === 'queued' || shownState.state === 'stopped' ? 'stale' : ''}"
+        @calibration-imported=${(e: CustomEvent<ImportedCalibration>) => this.run.useImportedCalibration(e.detail)}
       >
         ${
           image
@@ -307,8 +313,16 @@ export class SamplerPanel extends LitElement {
                 .calibration=${amed.calibration}
                 .predicted=${amed.source === 'predictor' ? amed : undefined}
                 .panelLabel=${label}
-                @calibration-imported=${(e: CustomEvent<AmedCalibration>) => this.run.useImportedCalibration(e.detail)}
               ></amed-table>`
+            : nothing
+        }
+        ${
+          this.run.request().schedule === 'gits'
+            ? html`<gits-table
+                .info=${current?.result.gits}
+                .pending=${gitsPending(shownState.state, this.run.phase)}
+                .panelLabel=${label}
+              ></gits-table>`
             : nothing
         }
         <run-readout
@@ -505,6 +519,12 @@ function dotLayers(result: SampleResult | undefined, step: number | null): DotLa
 }
 
 const NO_TITLES: string[] = [];
+
+/** What a GITS panel's table says while the run for its settings has not finished. */
+function gitsPending(state: PanelStatus | 'stale', phase: string): string {
+  if (state !== 'running' && state !== 'queued') return 'not searched for these settings';
+  return phase === scheduleById('gits')?.preparing ? 'searching…' : 'waiting for the run…';
+}
 
 /** The request fields that differ between two runs, by name ("steps, sampler"). */
 function changedFields(before: PanelRequest, after: PanelRequest): string {

@@ -27,6 +27,7 @@ import type { ErrorChart } from './error-chart';
 import type { Notice } from './notice-area';
 import { nextFrame } from './next-frame';
 import { PngRestore } from './png-restore';
+import type { SearchedGrid } from './runs/panel-run';
 import { ReferenceSolves } from './runs/reference-solves';
 import { RunCache } from './runs/run-cache';
 import { RunLane } from './runs/run-lane';
@@ -41,7 +42,7 @@ import './error-chart';
 import './help-panel';
 import './notice-area';
 import './sampler-panel';
-import './sigma-chart';
+import { withSearchedGrid } from './sigma-chart';
 import './world-controls';
 import './xy-grid';
 
@@ -150,6 +151,8 @@ export class SandboxApp extends LitElement {
   @state() private notices: Notice[] = [];
   @state() private rerun = 0;
   @state() private helpOpen = false;
+  /** Grids the panels' searched schedules (GITS) chose, for the σ chart. */
+  @state() private searchedGrids: ReadonlyMap<string, Float64Array> = new Map();
   @query('error-chart') private errorChart?: ErrorChart;
   @query('xy-grid') private xyGrid?: XyGrid;
   @query('input[type=file]') private fileInput!: HTMLInputElement;
@@ -267,6 +270,7 @@ export class SandboxApp extends LitElement {
         @panel-action=${this.onPanelAction}
         @camera-change=${(e: CustomEvent<Camera>) => (this.camera = e.detail)}
         @mixture-change=${this.onMixtureChange}
+        @grid-searched=${(e: CustomEvent<SearchedGrid>) => (this.searchedGrids = withSearchedGrid(this.searchedGrids, e.detail))}
         @notice=${(e: CustomEvent<string>) => this.addNotice('notice', e.detail)}
         @gpu-error=${(e: CustomEvent<Error>) => this.addNotice('gpu-error', e.detail.message)}
         @view-error=${(e: CustomEvent<unknown>) => this.addNotice('gpu-error', e.detail instanceof Error ? e.detail.message : String(e.detail))}
@@ -278,7 +282,7 @@ export class SandboxApp extends LitElement {
       <div class="charts">
         <section aria-labelledby="sigma-title">
           <h2 id="sigma-title">σ schedules</h2>
-          <sigma-chart .state=${s}></sigma-chart>
+          <sigma-chart .state=${s} .searched=${this.searchedGrids}></sigma-chart>
         </section>
         <section aria-labelledby="error-title">
           <h2 id="error-title">Error vs NFE</h2>

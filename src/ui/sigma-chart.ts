@@ -1,5 +1,6 @@
-/** The panels' σ grids on a log axis: where each schedule spends its steps. σ_N = 0 is left out
- *  (a log axis has no 0); every grid ends there. */
+/** The panels' σ grids on a log axis: where each schedule spends its steps. σ_N = 0 is left out (a log axis has no
+ *  0). A searched schedule (GITS) has no grid before its run: the chart shows the grid its search picks from until
+ *  the panel's run for these very settings reports the grid it chose, then that one. */
 import { consume } from '@lit/context';
 import { html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -8,7 +9,8 @@ import type { Sandbox } from '../api/sandbox';
 import type { SandboxState } from '../state/params';
 import { sandboxContext } from './contexts';
 import { panelColor } from './panel-colors';
-import { panelSteps } from './runs/run-request';
+import type { SearchedGrid } from './runs/panel-run';
+import { panelRequest, panelSteps, requestKey } from './runs/run-request';
 import { panelOptionValues } from '../state/panel-options';
 import { darkAxis, type ChartOptions } from './uplot-chart';
 import './uplot-chart';
@@ -17,6 +19,8 @@ import './uplot-chart';
 export class SigmaChart extends LitElement {
   @consume({ context: sandboxContext }) private sandbox!: Sandbox;
   @property({ attribute: false }) state!: SandboxState;
+  /** Grids searched by the panels' runs, by request key (./runs/panel-run.ts: `grid-searched`). */
+  @property({ attribute: false }) searched: ReadonlyMap<string, Float64Array> = new Map();
   private options?: { key: string; value: ChartOptions };
 
   override render() {
@@ -32,8 +36,13 @@ export class SigmaChart extends LitElement {
     const s = this.state;
     const series = s.panels.map((p, i) => {
       const steps = panelSteps(s, i, this.sandbox.samplers);
-      const sigmas =
-        steps > 0
+      const schedule = this.sandbox.schedules.find((x) => x.id === p.schedule);
+      const searched = schedule?.preparing
+        ? this.searched.get(requestKey(panelRequest(s, i, this.sandbox.samplers, this.sandbox.worlds)))
+        : undefined;
+      const sigmas = searched
+        ? Array.from(searched).filter((sigma) => sigma > 0)
+        : steps > 0
           ? Array.from(
               this.sandbox.sigmas({
                 schedule: p.schedule,
@@ -42,16 +51,12 @@ export class SigmaChart extends LitElement {
                 sigmaMin: s.sigmaMin,
                 rho: s.rho,
                 // The schedule's own parameters (vp's β_d, beta's α, β): the chart draws the grid the panel runs.
-                ...panelOptionValues(
-                  p,
-                  this.sandbox.schedules.find((x) => x.id === p.schedule),
-                ),
+                ...panelOptionValues(p, schedule),
               }),
             ).slice(0, -1)
           : [];
-      const schedule = this.sandbox.schedules.find((x) => x.id === p.schedule);
-      // A searched schedule's grid needs its run; until then the chart shows the grid it searches from.
-      const label = `${schedule?.label ?? p.schedule}${schedule?.preparing ? ' (before the search)' : ''}`;
+      const when = searched ? ' (searched)' : ' (before the search)';
+      const label = `${schedule?.label ?? p.schedule}${schedule?.preparing ? when : ''}`;
       return {
         label: `Panel ${i + 1}: ${label}, ${steps} steps`,
         table: [sigmas.map((_, k) => k), sigmas] as uPlot.AlignedData,
@@ -80,6 +85,21 @@ export class SigmaChart extends LitElement {
     }
     return { options: this.options.value, data: uPlot.join(series.map((x) => x.table)) };
   }
+}
+
+/** Grids kept for the chart: enough for every panel's current and previous settings. */
+const KEPT_GRIDS = 24;
+
+/** The searched grids with one more (the newest last; the oldest dropped beyond KEPT_GRIDS), as a new map. */
+export function withSearchedGrid(
+  grids: ReadonlyMap<string, Float64Array>,
+  { key, sigmas }: SearchedGrid,
+): ReadonlyMap<string, Float64Array> {
+  const next = new Map(grids);
+  next.delete(key);
+  next.set(key, sigmas);
+  while (next.size > KEPT_GRIDS) next.delete(next.keys().next().value!);
+  return next;
 }
 
 declare global {

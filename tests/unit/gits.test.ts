@@ -203,11 +203,34 @@ describe('GITS grids through the schedule prepare hook', () => {
       const grid = await GITS.prepare!(reused.ctx);
       expect(reused.calls.denoise).toBe(0);
       expect(Array.from(grid.sigmas)).toEqual(Array.from(searched.sigmas));
+      // The run says its grid came from this very import (the page reports it); a search says nothing of the kind.
+      expect((grid.report!().gits as GitsRunInfo).imported).toBe(imported);
+      expect((searched.report!().gits as GitsRunInfo).imported).toBeUndefined();
     }
     // Imported for moons, it is not used on ring8.
     const ring = context('gmm:ring8', 7, { params, memo });
     await GITS.prepare!(ring.ctx);
     expect(ring.calls.denoise).toBe(60);
+  });
+
+  it('an import installed while a search runs survives that search being stopped: the next run does not search', async () => {
+    const params = { gitsBatch: 8 };
+    const made = await gitsCalibrationFor(context('gmm:moons', 5, { params }).ctx);
+    const memo = new PrepareMemo();
+    const stop = new AbortController();
+    const running = context('gmm:moons', 5, { params, memo });
+    const search = GITS.prepare!({ ...running.ctx, signal: stop.signal });
+    const imported = await importGitsCalibration(memo, made, async (world) => gmmDenoiser(spec(world)).key());
+    // The page stops the search the import replaces; it had started (one forward solve at least), not finished.
+    stop.abort();
+    await expect(search).rejects.toThrow('GITS search cancelled');
+    expect(running.calls.denoise).toBeGreaterThan(0);
+    expect(running.calls.denoise).toBeLessThan(60);
+    const next = context('gmm:moons', 5, { params, memo });
+    const grid = await GITS.prepare!(next.ctx);
+    expect(next.calls.denoise).toBe(0);
+    expect((grid.report!().gits as GitsRunInfo).imported).toBe(imported);
+    expect(Array.from(grid.sigmas)).toEqual(made.sigmas);
   });
 
   it('an import names the bad field', () => {

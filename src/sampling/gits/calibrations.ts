@@ -44,6 +44,8 @@ export interface GitsRunInfo {
   finePoints: number;
   batch: number;
   calibration: GitsCalibration;
+  /** The imported search (importGitsCalibration) whose matrix gave this grid; absent when this sandbox searched. */
+  imported?: GitsCalibration;
 }
 
 interface StoredMatrix {
@@ -51,6 +53,8 @@ interface StoredMatrix {
   metric: GitsMetric;
   count: number;
   matrix: CostMatrix;
+  /** Set when the matrix came from an import rather than a search. */
+  imported?: GitsCalibration;
 }
 
 function memoKey(denoiserKey: string, conditional: boolean, fine: ArrayLike<number>, metric: string, count: number) {
@@ -129,10 +133,16 @@ export async function gitsCalibrationFor(context: PrepareContext): Promise<GitsC
 /** The run's GITS grid and what it reports (the schedule's prepare hook). */
 export async function prepareGits(context: PrepareContext): Promise<{ sigmas: Float64Array; report: GitsRunInfo }> {
   const settings = gitsSettings(context.scheduleParams);
-  const calibration = toCalibration(context, await costFor(context), settings.coeff);
+  const stored = await costFor(context);
+  const calibration = toCalibration(context, stored, settings.coeff);
   return {
     sigmas: Float64Array.from(calibration.sigmas),
-    report: { indices: calibration.indices, ...settings, calibration },
+    report: {
+      indices: calibration.indices,
+      ...settings,
+      calibration,
+      ...(stored.imported ? { imported: stored.imported } : {}),
+    },
   };
 }
 
@@ -196,6 +206,9 @@ export async function importGitsCalibration(
   const calibration = parseGitsCalibration(input);
   const key = await denoiserKey(calibration.world, calibration.denoiser);
   const { denoiser, fine, metric, count } = calibration;
-  memo.set(memoKey(key, denoiser.conditional, fine, metric, count), storedOf(calibration));
+  memo.set(memoKey(key, denoiser.conditional, fine, metric, count), {
+    ...storedOf(calibration),
+    imported: calibration,
+  });
   return calibration;
 }

@@ -1,17 +1,17 @@
 /**
  * A panel's run and its metrics, as two @lit/task controllers: the run aborts whatever it was still doing when its
  * request changes (so no outdated run is ever queued behind a newer one), waits for its world to be ready (weights,
- * reflow levels), shows the progress of whatever the sampler prepares first (AMED's calibration, under the name the
- * sampler gives it), and answers from the run cache when it can. The
- * metrics follow the run: exact log-likelihood, plus RMSE to the shared reference solve where that is affordable.
+ * reflow levels), shows the progress of whatever the schedule or the sampler prepares first (GITS's search, AMED's
+ * calibration, under the name each gives it), and answers from the run cache when it can. A run whose schedule
+ * searched its grid tells the page which grid it walked (the σ chart draws it). The metrics follow the run: exact log-likelihood, plus RMSE to the shared reference solve where that is affordable.
  * Image runs get the classifier's verdict after their samples are shown: it never delays them, and a new request
  * aborts it as it aborts the run.
  */
 import { Task, TaskStatus } from '@lit/task';
 import type { ReactiveControllerHost } from 'lit';
-import type { AmedCalibration } from '../../sampling/amed/calibrations';
 import type { Metrics, SampleResult, Sandbox } from '../../api/sandbox';
 import type { SandboxState } from '../../state/params';
+import type { ImportedCalibration } from '../calibration-kinds';
 import { judgedByClassifier, type Verdict } from './classifier-verdict';
 import type { ReferenceSolves } from './reference-solves';
 import type { RunCache } from './run-cache';
@@ -39,6 +39,12 @@ export interface SampledRun {
   count: number;
   /** Image runs: the side of the images; undefined for a 2D run. */
   side?: number;
+}
+
+/** The grid a searched schedule (GITS) chose for a request (by its key), σ_N = 0 included where the run ends there. */
+export interface SearchedGrid {
+  key: string;
+  sigmas: Float64Array;
 }
 
 /** What the run needs from its panel, read afresh each time (contexts arrive after construction). */
@@ -74,7 +80,7 @@ export class PanelRun {
   submissionsAfterStop = 0;
   private stopRequested = false;
   private calibrations = 0;
-  private imported?: AmedCalibration;
+  private imported?: ImportedCalibration;
   private readonly verdicts = new Map<string, Verdict>();
 
   constructor(
@@ -106,7 +112,7 @@ export class PanelRun {
             if (!signal.aborted) this.setProgress('run', null);
           }
           cache.set(cacheKey, result);
-          if (this.imported) this.reportImport(this.imported, result.amed?.calibration);
+          if (this.imported) this.reportImport(this.imported, result);
           this.imported = undefined;
         }
         return { key, request, result, count: request.count!, side: request.size };
@@ -114,7 +120,13 @@ export class PanelRun {
         release();
       }
     },
-    onComplete: (run) => (this.lastFinished = run),
+    onComplete: (run) => {
+      this.lastFinished = run;
+      if (this.source().sandbox.schedules.find((s) => s.id === run.request.schedule)?.preparing) {
+        const detail: SearchedGrid = { key: run.key, sigmas: run.result.sigmas };
+        this.host.dispatchEvent(new CustomEvent('grid-searched', { detail, bubbles: true, composed: true }));
+      }
+    },
     onError: (error) => this.onError(error),
   });
 
@@ -203,6 +215,8 @@ export class PanelRun {
     if (this.sample.status !== TaskStatus.PENDING) return false;
     this.stopRequested = true;
     this.sample.abort(new DOMException('Stopped', 'AbortError'));
+    // The bar goes at once: a stopped run must not look as if it were still running.
+    this.setProgress(this.phase, null);
     return true;
   }
 
@@ -230,9 +244,10 @@ export class PanelRun {
     return 'pending';
   }
 
-  /** Runs again with an imported calibration; the run cache is cleared, since its results used the previous one. */
-  useImportedCalibration(calibration: AmedCalibration): void {
-    this.imported = calibration;
+  /** Runs again with an imported calibration (AMED's, GITS's search); the run cache is cleared, since its results
+   *  used the previous one. A run under way (e.g. the search the import replaces) is aborted by the new request. */
+  useImportedCalibration(imported: ImportedCalibration): void {
+    this.imported = imported;
     this.source().cache.clear();
     this.calibrations++;
     this.host.requestUpdate();
@@ -243,13 +258,12 @@ export class PanelRun {
     return referenceRequest(state, panelWorldArg(state, index));
   }
 
-  private reportImport(imported: AmedCalibration, used: AmedCalibration | undefined): void {
+  private reportImport({ kind, value }: ImportedCalibration, result: SampleResult): void {
     const label = `Panel ${this.source().index + 1}`;
-    const made = `${imported.world}, ${imported.steps.length} steps, ${imported.variant}${imported.afs ? ' with AFS' : ''}`;
-    const text =
-      used === imported
-        ? `${label} runs with the imported AMED calibration (${made}).`
-        : `The imported AMED calibration is for ${made}; ${label}'s settings differ, so it uses its own calibration. The imported one applies when a panel matches it.`;
+    const made = kind.madeFor(value);
+    const text = kind.usedBy(value, result)
+      ? `${label} runs with the imported ${kind.noun} (${made}).`
+      : `The imported ${kind.noun} is for ${made}; ${label}'s settings differ, so it ${kind.otherwise}. The imported one applies when a panel matches it.`;
     this.host.dispatchEvent(new CustomEvent('notice', { detail: text, bubbles: true, composed: true }));
   }
 
@@ -270,7 +284,11 @@ export class PanelRun {
   }
 
   private setProgress(phase: string, fraction: number | null): void {
-    if (this.stopRequested && fraction !== null) this.submissionsAfterStop++;
+    // A report from the submission in flight when Stop was pressed is counted, never shown.
+    if (this.stopRequested && fraction !== null) {
+      this.submissionsAfterStop++;
+      return;
+    }
     this.phase = phase;
     this.progress = fraction;
     this.host.requestUpdate();
