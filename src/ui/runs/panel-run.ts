@@ -3,7 +3,8 @@
  * request changes (so no outdated run is ever queued behind a newer one), waits for its world to be ready (weights,
  * reflow levels), shows the progress of whatever the sampler prepares first (AMED's calibration, under the name the
  * sampler gives it), and answers from the run cache when it can. The
- * metrics follow the run: exact log-likelihood, plus RMSE to the shared reference solve where that is affordable.
+ * metrics follow the run on show, measured on its own world and reference (run-metrics.ts): exact log-likelihood,
+ * plus RMSE to the shared reference solve where that is affordable.
  * Image runs get the classifier's verdict after their samples are shown: it never delays them, and a new request
  * aborts it as it aborts the run.
  */
@@ -15,15 +16,8 @@ import type { SandboxState } from '../../state/params';
 import { judgedByClassifier, type Verdict } from './classifier-verdict';
 import type { ReferenceSolves } from './reference-solves';
 import type { RunCache } from './run-cache';
-import {
-  metricsFor,
-  panelImage,
-  panelRequest,
-  panelWorldArg,
-  referenceRequest,
-  requestKey,
-  type PanelRequest,
-} from './run-request';
+import { measureRun, type MeasuredRun } from './run-metrics';
+import { panelImage, panelRequest, requestKey, type PanelRequest } from './run-request';
 import type { RunLane } from './run-lane';
 import type { WorldPreparer } from './world-preparer';
 
@@ -118,21 +112,13 @@ export class PanelRun {
     onError: (error) => this.onError(error),
   });
 
+  /** Keyed to the run on show alone (metrics of another run are never shown): see run-metrics.ts. */
   readonly metrics = new Task(this.host, {
-    args: () => [this.shownRun(), requestKey(this.reference()), this.metricsKind()] as const,
-    task: async ([run, , kind], { signal }): Promise<{ key: string; metrics?: Metrics } | undefined> => {
-      if (!run || kind === 'none') return run && { key: run.key };
-      const reference = kind === 'rmse' ? await this.source().references.get(this.reference(), signal) : undefined;
-      const { sandbox, state, index } = this.source();
-      return {
-        key: run.key,
-        metrics: sandbox.evaluate({
-          world: panelWorldArg(state, index),
-          samples: run.result.samples,
-          reference,
-          seed: state.seed,
-        }),
-      };
+    args: () => [this.shownRun()] as const,
+    task: async ([run], { signal }): Promise<MeasuredRun | undefined> => {
+      if (!run) return undefined;
+      const { sandbox, references } = this.source();
+      return measureRun(run, sandbox, references, signal);
     },
     onError: (error) => this.onError(error),
   });
@@ -145,11 +131,11 @@ export class PanelRun {
       if (!run || !judged || run.key !== key) return undefined;
       const kept = this.verdicts.get(run.key);
       if (kept) return kept;
-      const { sandbox, preparer, state, index } = this.source();
-      const world = String(panelWorldArg(state, index));
+      const { sandbox, preparer } = this.source();
+      const world = String(run.request.world);
       await preparer.classifier(world);
       const result = await sandbox.classify({ images: run.result.samples, count: run.count, world, signal });
-      const label = this.request().label;
+      const label = run.request.label;
       const verdict: Verdict = {
         key: run.key,
         labels: result.labels,
@@ -167,11 +153,6 @@ export class PanelRun {
   request(): PanelRequest {
     const { sandbox, state, index } = this.source();
     return panelRequest(state, index, sandbox.samplers, sandbox.worlds);
-  }
-
-  metricsKind() {
-    const { sandbox, state, index } = this.source();
-    return metricsFor(state, index, sandbox.worlds);
   }
 
   /** 'done' once this frame's request has its samples and its metrics; the e2e tests wait for it. */
@@ -236,11 +217,6 @@ export class PanelRun {
     this.source().cache.clear();
     this.calibrations++;
     this.host.requestUpdate();
-  }
-
-  private reference() {
-    const { state, index } = this.source();
-    return referenceRequest(state, panelWorldArg(state, index));
   }
 
   private reportImport(imported: AmedCalibration, used: AmedCalibration | undefined): void {
