@@ -1,11 +1,12 @@
-/** The hash changed while the page is open: a switch from an image world to a 2D world never measures the previous
+/** The hash changed while the page is open: what it gets wrong keeps the current settings, with a notice per field
+ *  that says so (and none for a good hash); a switch from an image world to a 2D world never measures the previous
  *  run's samples against the new reference (no panel fails, nothing in the console). Runs are tiny: SwiftShader is
  *  slow. */
 import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { defaultState, type PanelState, type SandboxState } from '../../src/state/params';
 import { stateToHash } from '../../src/state/url';
-import { closeAfterEach, openApp, panelsDone, readouts, settledHash, type AppSession } from './app-page';
+import { closeAfterEach, notices, openApp, panelsDone, readouts, settledHash, type AppSession } from './app-page';
 import { serveFixtureWorlds } from './fixture-worlds';
 
 let session: AppSession | undefined;
@@ -39,6 +40,41 @@ const seenStatuses = (page: Page) =>
   page.evaluate(() => [...(window as unknown as { __seenStatuses: Set<string> }).__seenStatuses].sort());
 
 describe('the hash changed while the page is open', () => {
+  it('a bad value or an unreadable hash keeps the current settings and says so per field; a good one changes them quietly', async () => {
+    const state: SandboxState = {
+      ...defaultState(),
+      seed: 1234,
+      count: 64,
+      panels: [panel('heun', 3), panel('euler', 4)],
+    };
+    session = await openApp(stateToHash(state));
+    const { page } = session;
+    await panelsDone(page);
+    const go = (hash: string) => page.evaluate((h) => (location.hash = h), hash);
+
+    await go('#seed=abc&count=7');
+    const edited = stateToHash({ ...state, count: 7 });
+    expect(await settledHash(page, edited)).toBe(edited);
+    expect(await notices(page)).toEqual([
+      expect.stringMatching(/seed: must be an integer in 0–4294967295, got "abc"; kept 1234/),
+    ]);
+
+    await go('#%%%');
+    await page.waitForFunction(() => location.hash !== '#%%%');
+    expect(await settledHash(page)).toBe(edited);
+    expect((await notices(page)).slice(1)).toEqual([
+      expect.stringMatching(/URL: ignored unknown key "%%%"/),
+      expect.stringMatching(/URL: no setting could be read; kept the current settings/),
+    ]);
+
+    const good = stateToHash({ ...state, seed: 99, panels: [panel('euler', 2), panel('heun', 2)] });
+    const before = (await notices(page)).length;
+    await go(good);
+    expect(await settledHash(page, good)).toBe(good);
+    await panelsDone(page);
+    expect(await notices(page)).toHaveLength(before);
+  });
+
   it('image world → 2D world with AMED panels: no panel measures the earlier run, none fails', async () => {
     const image: SandboxState = {
       ...defaultState(),
