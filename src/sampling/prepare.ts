@@ -135,10 +135,13 @@ export class PrepareMemo {
       };
       const withdraw = () => {
         if (!leave()) return;
-        if (shared.waiting === 0) {
+        // Not at once: a caller that withdraws because its request changed asks again in the same turn (a panel's
+        // task aborts its last run, then starts the next), and minutes of a reflow must not be thrown away then.
+        queueMicrotask(() => {
+          if (shared.waiting > 0) return;
           shared.controller.abort(cancelled());
           this.forget(key, shared);
-        }
+        });
         reject(cancelled());
       };
       signal?.addEventListener('abort', withdraw);
