@@ -82,10 +82,9 @@ export class PanelRun {
     task: async ([key], { signal }): Promise<SampledRun> => {
       const { sandbox, cache, preparer, imageLane } = this.source();
       const request = this.request();
-      const world = preparer.ready(request.world, signal);
       // A world still being made (weights loading, a reflow level) says so; its own progress shows by the world.
-      if (preparer.current.length > 0) this.setProgress('waiting for the world', null);
-      await world;
+      if (preparer.waits(request.world)) this.setProgress('waiting for the world', null);
+      await preparer.ready(request.world, signal);
       // The cache is keyed by what the result depends on (the denoiser's key() and the run's inputs), not by the
       // request's fields: a world id can name another function after a reflow with other settings.
       const cacheKey = await sandbox.sampleKey(request);

@@ -29,6 +29,7 @@ type Engine = Pick<Sandbox, 'worlds' | 'loadWorld' | 'reflow' | 'loadClassifier'
 export class WorldPreparer extends EventTarget {
   private readonly preparations = new PrepareMemo();
   private readonly running = new Map<string, Preparation>();
+  private readonly loaded = new Set<string>();
   /** Straightness before and after, per reflowed world made on this page. */
   readonly reflows = new Map<string, ReflowResult>();
 
@@ -91,6 +92,14 @@ export class WorldPreparer extends EventTarget {
     });
   }
 
+  /** Whether `world` still has something to wait for: weights to load, or a reflow level to make. */
+  waits(world: string | GmmSpec): boolean {
+    if (typeof world !== 'string') return false;
+    const info = this.engine.worlds.find((w) => w.id === world);
+    if (info?.kind === 'image') return !this.loaded.has(world);
+    return !info && isRecreatableReflow(world, this.engine.worlds);
+  }
+
   /** The Reflow button: the next level of a 2D world, made once (a link or an earlier press may have made it);
    *  `signal` stops it (with the panels waiting for it, if none of them still does). */
   async reflowNext(world: string, signal?: AbortSignal): Promise<string> {
@@ -117,6 +126,7 @@ export class WorldPreparer extends EventTarget {
             fraction: total > 0 ? loaded / total : 0,
           }),
       });
+      this.loaded.add(world);
     } finally {
       this.progress(key, undefined);
     }
