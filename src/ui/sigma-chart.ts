@@ -27,25 +27,26 @@ export class SigmaChart extends LitElement {
     ></uplot-chart>`;
   }
 
+  /** A panel's σ grid without its final 0, or why there is none: a schedule may have no finite grid for some σ
+   *  ranges (the panel's run then says so too), and the chart must still draw the others. */
+  private grid(schedule: SandboxState['panels'][number]['schedule'], steps: number): number[] | string {
+    const { sigmaMax, sigmaMin, rho } = this.state;
+    try {
+      return Array.from(this.sandbox.sigmas({ schedule, steps, sigmaMax, sigmaMin, rho })).slice(0, -1);
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
   private chart() {
     const s = this.state;
     const series = s.panels.map((p, i) => {
       const steps = panelSteps(s, i, this.sandbox.samplers);
-      const sigmas =
-        steps > 0
-          ? Array.from(
-              this.sandbox.sigmas({
-                schedule: p.schedule,
-                steps,
-                sigmaMax: s.sigmaMax,
-                sigmaMin: s.sigmaMin,
-                rho: s.rho,
-              }),
-            ).slice(0, -1)
-          : [];
+      const grid = steps > 0 ? this.grid(p.schedule, steps) : [];
+      const sigmas = typeof grid === 'string' ? [] : grid;
       const label = this.sandbox.schedules.find((x) => x.id === p.schedule)?.label ?? p.schedule;
       return {
-        label: `Panel ${i + 1}: ${label}, ${steps} steps`,
+        label: `Panel ${i + 1}: ${label}, ${steps} steps${typeof grid === 'string' ? ` (${grid})` : ''}`,
         table: [sigmas.map((_, k) => k), sigmas] as uPlot.AlignedData,
       };
     });
