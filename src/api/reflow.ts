@@ -5,6 +5,7 @@
  * reflowed world gives 3-RF, and so on.
  */
 import { withErrorScopes } from '../gpu/error-scope';
+import { CancelledError } from '../gpu/errors';
 import type { GpuContext } from '../gpu/context';
 import { straightness } from '../metrics/straightness';
 import { denoiseGpu } from '../sampling/denoise-gpu';
@@ -64,6 +65,8 @@ export async function reflow(
   // 1. Pairs from the parent's flow, from explicit noise so ε is known exactly.
   progress(0, 'pairs');
   const noise = initialNoise(seed, count, 2);
+  // The teacher solve is most of the cost (a reflowed parent is a regression over all its pairs at every step):
+  // its own progress fills this phase, so a long one is seen to move.
   const solved = await deps.sample({
     world: parent.id,
     sampler: 'heun',
@@ -71,12 +74,13 @@ export async function reflow(
     noise,
     seed,
     signal: options.signal,
+    onProgress: (fraction) => progress(0.3 * fraction, 'pairs'),
   });
   const pairs: Pairs = { noise, data: solved.samples };
 
   // 2. Bandwidth by held-out denoising error at random τ (the reflow objective, up to weighting).
   progress(0.3, 'bandwidth');
-  const bandwidth = await chooseBandwidth(pairs, parent, deps.gpu, seed);
+  const bandwidth = await chooseBandwidth(pairs, parent, deps.gpu, seed, options.signal);
 
   // 3. The new world, then straightness before and after on the worlds' own trajectories.
   const level = (/:(\d+)rf$/.exec(parent.id)?.[1] ?? '1') as string;
@@ -111,7 +115,13 @@ export async function reflow(
   return { world: id, straightnessBefore, straightnessAfter, bandwidth, pairs: count };
 }
 
-async function chooseBandwidth(pairs: Pairs, parent: World, gpu: GpuContext, seed: number): Promise<number> {
+async function chooseBandwidth(
+  pairs: Pairs,
+  parent: World,
+  gpu: GpuContext,
+  seed: number,
+  signal?: AbortSignal,
+): Promise<number> {
   const total = pairs.noise.length / 2;
   const held = Math.max(200, Math.floor(total / 10));
   const train: Pairs = {
@@ -131,6 +141,7 @@ async function chooseBandwidth(pairs: Pairs, parent: World, gpu: GpuContext, see
   }
   let best = { bandwidth: BANDWIDTHS[0], error: Infinity };
   for (const bandwidth of BANDWIDTHS) {
+    if (signal?.aborted) throw new CancelledError();
     const candidate = pairFlowWorld('held-out', 'held-out', parent, train, bandwidth);
     const D = await gpu.run(async (g) =>
       withErrorScopes(g.device, async () => denoiseGpu(g, await candidate.gpuDenoiser(g), x, sigma)),

@@ -348,7 +348,7 @@ export class Sandbox {
         });
         return Float64Array.from(out);
       },
-      memo: (key, compute) => this.prepared.get(key, compute),
+      memo: (key, compute) => this.prepared.get(key, compute, { signal, onProgress }),
       ...(run.world.model ? { model: run.world.model } : {}),
       signal,
       onProgress,

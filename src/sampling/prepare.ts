@@ -51,8 +51,10 @@ export interface PrepareContext {
   denoiserKey: string;
   /** D(x; σ) for `count` float64 samples on the run's own denoiser: the forward solves a calibration needs. */
   denoise(x: Float64Array, sigma: number, count: number): Promise<Float64Array>;
-  /** The engine's memo: `compute` runs once per key (a failure is forgotten, so a later call retries). */
-  memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /** The engine's memo: `compute` runs once per key for every run that asks (a failure is forgotten, so a later
+   *  call retries). It reports to, and is stopped through, `work` rather than this run's own signal: other runs
+   *  may be waiting for the same result. */
+  memo<T>(key: string, compute: (work: SharedWork) => Promise<T>): Promise<T>;
   /** Image worlds: the shipped model behind the world (its manifest names what was learned on it). */
   model?: ShippedModel;
   signal?: AbortSignal;
@@ -92,24 +94,88 @@ interface PreparedGrid {
 /** A schedule's preparation (GITS's search), given the same context as a sampler's. */
 export type GridPrepareHook = (context: PrepareContext) => Promise<PreparedGrid>;
 
-/** A memo for PrepareContext.memo: one promise per key; a rejected one is dropped so the next call retries. */
-export class PrepareMemo {
-  private readonly entries = new Map<string, Promise<unknown>>();
+/** A memoised computation's progress and stop: every run waiting for it hears its progress, and it stops only once
+ *  all of them have withdrawn (one panel stopped or changed must not stop another's identical calibration). */
+export interface SharedWork {
+  signal: AbortSignal;
+  onProgress: (fraction: number) => void;
+}
 
-  get<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    let entry = this.entries.get(key) as Promise<T> | undefined;
+interface MemoEntry {
+  promise: Promise<unknown>;
+  controller: AbortController;
+  /** Callers still waiting; a caller without a signal never withdraws. */
+  waiting: number;
+  listeners: Set<(fraction: number) => void>;
+}
+
+const cancelled = () => new DOMException('Cancelled: nothing waits for it any more', 'AbortError');
+
+/** A memo for PrepareContext.memo: one computation per key, shared by its callers; a rejected one is dropped so the
+ *  next call retries, and one whose callers all withdrew is aborted and dropped. */
+export class PrepareMemo {
+  private readonly entries = new Map<string, MemoEntry>();
+
+  get<T>(
+    key: string,
+    compute: (work: SharedWork) => Promise<T>,
+    caller: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+  ): Promise<T> {
+    const { signal, onProgress } = caller;
+    if (signal?.aborted) return Promise.reject(cancelled());
+    let entry = this.entries.get(key);
     if (!entry) {
-      const computing = compute();
-      // Dropped only if it is still the entry: an import installed while it ran (a search stopped by the import
-      // that replaces it) must survive the search's rejection.
-      computing.catch(() => this.entries.get(key) === computing && this.entries.delete(key));
-      this.entries.set(key, (entry = computing));
+      const controller = new AbortController();
+      const listeners = new Set<(fraction: number) => void>();
+      const promise = compute({ signal: controller.signal, onProgress: (f) => listeners.forEach((l) => l(f)) });
+      const created: MemoEntry = { promise, controller, waiting: 0, listeners };
+      promise.catch(() => this.forget(key, created));
+      this.entries.set(key, created);
+      entry = created;
     }
-    return entry;
+    const shared = entry;
+    shared.waiting++;
+    if (onProgress) shared.listeners.add(onProgress);
+    return new Promise<T>((resolve, reject) => {
+      let active = true;
+      const leave = () => {
+        if (!active) return false;
+        active = false;
+        signal?.removeEventListener('abort', withdraw);
+        if (onProgress) shared.listeners.delete(onProgress);
+        shared.waiting--;
+        return true;
+      };
+      const withdraw = () => {
+        if (!leave()) return;
+        // Not at once: a caller that withdraws because its request changed asks again in the same turn (a panel's
+        // task aborts its last run, then starts the next), and minutes of a reflow must not be thrown away then.
+        queueMicrotask(() => {
+          if (shared.waiting > 0) return;
+          shared.controller.abort(cancelled());
+          this.forget(key, shared);
+        });
+        reject(cancelled());
+      };
+      signal?.addEventListener('abort', withdraw);
+      shared.promise.then(
+        (value) => leave() && resolve(value as T),
+        (error) => leave() && reject(error),
+      );
+    });
   }
 
   /** Installs a value computed elsewhere (an imported calibration). */
   set<T>(key: string, value: T): void {
-    this.entries.set(key, Promise.resolve(value));
+    this.entries.set(key, {
+      promise: Promise.resolve(value),
+      controller: new AbortController(),
+      waiting: 0,
+      listeners: new Set(),
+    });
+  }
+
+  private forget(key: string, entry: MemoEntry): void {
+    if (this.entries.get(key) === entry) this.entries.delete(key);
   }
 }

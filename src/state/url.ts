@@ -175,7 +175,9 @@ export function stateToHash(state: SandboxState): string {
   return `#${pairs.join('&')}`;
 }
 
-function hashToRaw(hash: string, notices: string[]): Record<string, unknown> {
+/** The fields a hash names, as raw values for sanitizeState (a key without a value, with a bad %-escape or unknown
+ *  is left out, with a notice). */
+export function hashToRaw(hash: string, notices: string[]): Record<string, unknown> {
   const raw: Record<string, unknown> = Object.create(null);
   const unknown: string[] = [];
   for (const pair of hash.replace(/^#/, '').split('&')) {

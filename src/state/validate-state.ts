@@ -44,6 +44,17 @@ export interface KnownSampler {
 export interface SanitizedState {
   state: SandboxState;
   notices: string[];
+  /** The values refused (absent when none), each with its notice: a caller that has something better to fall back on than the
+   *  default (the page's current state, ./hash-change.ts) puts that in their place and words its own notice. */
+  rejections?: Rejection[];
+}
+
+/** A refused value at a path such as `seed` or `panels[1].steps`. */
+export interface Rejection {
+  field: string;
+  rule: string;
+  value: unknown;
+  notice: string;
 }
 
 /** The `world` value that selects the user's own mixture in `custom`. */
@@ -103,9 +114,12 @@ function own(record: Record<string, unknown>, key: string): unknown {
 /** Field checks that fall back to a default and record why. A missing field (undefined) falls back silently. */
 class FieldChecker {
   readonly notices: string[] = [];
+  readonly rejections: Rejection[] = [];
 
   reject<T>(field: string, rule: string, value: unknown, fallback: T, fallbackText = describeValue(fallback)): T {
-    this.notices.push(`${field}: ${rule}, got ${describeValue(value)}; using ${fallbackText}`);
+    const notice = `${field}: ${rule}, got ${describeValue(value)}; using ${fallbackText}`;
+    this.notices.push(notice);
+    this.rejections.push({ field, rule, value, notice });
     return fallback;
   }
 
@@ -419,7 +433,8 @@ export function sanitizeState(
     return { state: sanitizeFields({}, worlds, samplers, check), notices: check.notices };
   }
   try {
-    return { state: sanitizeFields(input, worlds, samplers, check), notices: check.notices };
+    const state = sanitizeFields(input, worlds, samplers, check);
+    return { state, notices: check.notices, ...(check.rejections.length > 0 ? { rejections: check.rejections } : {}) };
   } catch (error) {
     const fresh = new FieldChecker();
     return {

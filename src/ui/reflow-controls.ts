@@ -29,6 +29,7 @@ export class ReflowControls extends LitElement {
   @property({ attribute: false }) state!: SandboxState;
   @state() private running = false;
   @state() private error = '';
+  private stopping?: AbortController;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -112,19 +113,31 @@ export class ReflowControls extends LitElement {
     >`;
   }
 
+  /** Stops a reflow this button started (Esc, Stop all); true if one was running. */
+  cancel(): boolean {
+    if (!this.stopping) return false;
+    this.stopping.abort();
+    return true;
+  }
+
   private async reflow(): Promise<void> {
     this.running = true;
     this.error = '';
+    const stopping = new AbortController();
+    this.stopping = stopping;
     try {
-      const next = await this.preparer.reflowNext(this.state.world);
+      const next = await this.preparer.reflowNext(this.state.world, stopping.signal);
       this.store.update((d) => {
         d.world = next;
         for (const p of d.panels) if (p.world === next) delete p.world;
       });
     } catch (error) {
-      this.error = `Reflow failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.error = stopping.signal.aborted
+        ? 'Reflow stopped; press the button again to start over.'
+        : `Reflow failed: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       this.running = false;
+      this.stopping = undefined;
     }
   }
 

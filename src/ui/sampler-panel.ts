@@ -45,6 +45,7 @@ import { panelColor } from './panel-colors';
 import { panelTitle } from './panel-title';
 import {
   metricsFor,
+  metricsOf,
   panelImage,
   panelSteps,
   panelUpscale,
@@ -326,7 +327,7 @@ export class SamplerPanel extends LitElement {
             : nothing
         }
         <run-readout
-          .metrics=${metricsFor(this.state, this.index, this.sandbox.worlds)}
+          .metrics=${run ? metricsOf(run.request.world, this.sandbox.worlds) : metricsFor(this.state, this.index, this.sandbox.worlds)}
           .verdict=${readoutVerdict(verdict)}
           .values=${{ nfe: run?.result.nfe, cost: run?.result.cost, steps: run?.result.steps, gpuMs: run?.result.ms, rmse: metrics?.rmse, logLikelihood: metrics?.logLikelihood, slicedW2: metrics?.slicedW2 }}
           ?stochastic=${sampler ? isStochasticPanel(sampler, panel) : false}

@@ -37,6 +37,7 @@ import { controls, focusRing } from './styles';
 import { UrlSync } from './url-sync';
 import { DEFAULT_CAMERA, type Camera } from './view/camera';
 import { ViewPipelines } from './view/view-pipelines';
+import type { WorldControls } from './world-controls';
 import type { XyGrid } from './xy-grid';
 import './error-chart';
 import './help-panel';
@@ -155,6 +156,7 @@ export class SandboxApp extends LitElement {
   @state() private searchedGrids: ReadonlyMap<string, Float64Array> = new Map();
   @query('error-chart') private errorChart?: ErrorChart;
   @query('xy-grid') private xyGrid?: XyGrid;
+  @query('world-controls') private worldControls?: WorldControls;
   @query('input[type=file]') private fileInput!: HTMLInputElement;
 
   /** Cancels the pending commit of the state to the runs (one per frame). */
@@ -347,12 +349,15 @@ export class SandboxApp extends LitElement {
     }
   };
 
-  /** Stops every panel run (between two GPU submissions), the error sweep and the X/Y grid; true if any ran. */
+  /** Stops every panel run (between two GPU submissions; an AMED calibration or a reflow level the panels were
+   *  waiting for stops with them), the error sweep, the X/Y grid and a reflow the Reflow button started; true if any
+   *  ran. */
   private stopAll(): boolean {
     const panels = [...(this.renderRoot.querySelectorAll('sampler-panel') ?? [])].map((p) => p.stop());
     const sweep = this.errorChart?.cancel() ?? false;
     const grid = this.xyGrid?.cancel() ?? false;
-    return panels.some(Boolean) || sweep || grid;
+    const reflow = this.worldControls?.cancel() ?? false;
+    return panels.some(Boolean) || sweep || grid || reflow;
   }
 
   private runAgain(): void {

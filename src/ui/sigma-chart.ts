@@ -32,6 +32,28 @@ export class SigmaChart extends LitElement {
     ></uplot-chart>`;
   }
 
+  /** A panel's σ grid without its final 0, or why there is none: a schedule may have no finite grid for some σ
+   *  ranges (the panel's run then says so too), and the chart must still draw the others. */
+  private grid(panel: SandboxState['panels'][number], steps: number): number[] | string {
+    const { sigmaMax, sigmaMin, rho } = this.state;
+    const schedule = this.sandbox.schedules.find((x) => x.id === panel.schedule);
+    try {
+      return Array.from(
+        this.sandbox.sigmas({
+          schedule: panel.schedule,
+          steps,
+          sigmaMax,
+          sigmaMin,
+          rho,
+          // The schedule's own parameters (vp's β_d, beta's α, β): the chart draws the grid the panel runs.
+          ...panelOptionValues(panel, schedule),
+        }),
+      ).slice(0, -1);
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
   private chart() {
     const s = this.state;
     const series = s.panels.map((p, i) => {
@@ -40,25 +62,12 @@ export class SigmaChart extends LitElement {
       const searched = schedule?.preparing
         ? this.searched.get(requestKey(panelRequest(s, i, this.sandbox.samplers, this.sandbox.worlds)))
         : undefined;
-      const sigmas = searched
-        ? Array.from(searched).filter((sigma) => sigma > 0)
-        : steps > 0
-          ? Array.from(
-              this.sandbox.sigmas({
-                schedule: p.schedule,
-                steps,
-                sigmaMax: s.sigmaMax,
-                sigmaMin: s.sigmaMin,
-                rho: s.rho,
-                // The schedule's own parameters (vp's β_d, beta's α, β): the chart draws the grid the panel runs.
-                ...panelOptionValues(p, schedule),
-              }),
-            ).slice(0, -1)
-          : [];
+      const grid = searched ? Array.from(searched).filter((sigma) => sigma > 0) : steps > 0 ? this.grid(p, steps) : [];
+      const sigmas = typeof grid === 'string' ? [] : grid;
       const when = searched ? ' (searched)' : ' (before the search)';
       const label = `${schedule?.label ?? p.schedule}${schedule?.preparing ? when : ''}`;
       return {
-        label: `Panel ${i + 1}: ${label}, ${steps} steps`,
+        label: `Panel ${i + 1}: ${label}, ${steps} steps${typeof grid === 'string' ? ` (${grid})` : ''}`,
         table: [sigmas.map((_, k) => k), sigmas] as uPlot.AlignedData,
       };
     });

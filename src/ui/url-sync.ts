@@ -1,11 +1,13 @@
 /**
  * Keeps the URL hash and the state in step, so a link reproduces the view: every change is written to the hash (once
  * per animation frame, with replaceState so typing does not flood the history), and a hash edited by hand or a link
- * followed within the page is read back, with a notice for every value that was ignored.
+ * followed within the page is read back over the current state (../state/hash-change.ts): what it gets wrong keeps
+ * the current value, with a notice per field saying what was kept, repaired or dropped.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Sandbox } from '../api/sandbox';
-import { stateFromHash, stateToHash } from '../state/url';
+import { stateFromHashChange } from '../state/hash-change';
+import { stateToHash } from '../state/url';
 import { nextFrame } from './next-frame';
 import type { StateChangeEvent, StateStore } from './state-store';
 
@@ -43,8 +45,9 @@ export class UrlSync implements ReactiveController {
 
   private readonly onHashChange = () => {
     if (location.hash === this.written) return;
-    const { state, notices } = stateFromHash(location.hash, this.sandbox.worlds, this.sandbox.samplers);
-    this.store.set(state, 'url');
+    const current = this.store.state;
+    const { state, notices } = stateFromHashChange(location.hash, current, this.sandbox.worlds, this.sandbox.samplers);
+    if (stateToHash(state) !== stateToHash(current)) this.store.set(state, 'url');
     this.notify(notices);
     this.write();
   };

@@ -6,7 +6,7 @@
  */
 import { consume } from '@lit/context';
 import { css, html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Sandbox } from '../api/sandbox';
 import { DEFAULT_IMAGE_COUNT, defaultState, LIMITS, type SandboxState } from '../state/params';
 import { reflowLevel } from '../state/reflow-family';
@@ -22,6 +22,7 @@ import type { StateStore } from './state-store';
 import { controlGrid, controls, focusRing } from './styles';
 import './image-controls';
 import './progress-bar';
+import type { ReflowControls } from './reflow-controls';
 import './reflow-controls';
 
 type NumericField = 'seed' | 'count' | 'nfe' | 'sigmaMax' | 'sigmaMin' | 'rho';
@@ -52,6 +53,7 @@ export class WorldControls extends LitElement {
   @consume({ context: worldPreparerContext }) private preparer!: WorldPreparer;
   @property({ attribute: false }) state!: SandboxState;
   @state() private errors: Partial<Record<NumericField, string>> = {};
+  @query('reflow-controls') private reflowControls?: ReflowControls;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -61,6 +63,11 @@ export class WorldControls extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.preparer.removeEventListener('change', this.onPreparerChange);
+  }
+
+  /** Stops a reflow the Reflow button started (Esc, Stop all); true if one was running. */
+  cancel(): boolean {
+    return this.reflowControls?.cancel() ?? false;
   }
 
   override render() {

@@ -16,7 +16,13 @@ const spec = GMM_PRESETS.find((p) => p.id === 'gmm:ring8')!.spec();
 const den0 = gmmDenoiser(spec).key();
 
 /** A context on the exact float64 ring-of-8 denoiser, counting its forward solves. */
-function context(samplerId: string, options: Record<string, unknown>, memo = new PrepareMemo(), denoiserKey = den0) {
+function context(
+  samplerId: string,
+  options: Record<string, unknown>,
+  memo = new PrepareMemo(),
+  denoiserKey = den0,
+  caller: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+) {
   const den = gmmDenoiser(spec);
   const calls = { denoise: 0 };
   const ctx: PrepareContext = {
@@ -36,7 +42,8 @@ function context(samplerId: string, options: Record<string, unknown>, memo = new
       den.denoise(x, new Float64Array(count).fill(sigma), out);
       return out;
     },
-    memo: (key, compute) => memo.get(key, compute),
+    memo: (key, compute) => memo.get(key, compute, caller),
+    ...caller,
   };
   return { ctx, calls, memo };
 }
@@ -97,5 +104,91 @@ describe('the prepare hook', () => {
     expect(() => calibrationForRun(context('euler', {}).ctx)).toThrow(
       'sampler: must be one of amed, amed_plugin, got "euler"',
     );
+  });
+});
+
+/** A computation that finishes when the test says so, recording the signal it was given. */
+function pending<T>() {
+  let finish!: (value: T) => void;
+  let signal: AbortSignal | undefined;
+  let progress!: (fraction: number) => void;
+  let runs = 0;
+  const compute = (work: { signal: AbortSignal; onProgress: (f: number) => void }) => {
+    runs++;
+    signal = work.signal;
+    progress = work.onProgress;
+    return new Promise<T>((resolve, reject) => {
+      finish = resolve;
+      work.signal.addEventListener('abort', () => reject(work.signal.reason));
+    });
+  };
+  return {
+    compute,
+    finish: (v: T) => finish(v),
+    signal: () => signal,
+    progress: (f: number) => progress(f),
+    runs: () => runs,
+  };
+}
+
+describe('the prepare memo shares one computation between runs', () => {
+  it('a caller that withdraws does not stop the computation for the others; all of them hear its progress', async () => {
+    const memo = new PrepareMemo();
+    const work = pending<string>();
+    const [a, b] = [new AbortController(), new AbortController()];
+    const heard: string[] = [];
+    const first = memo.get('k', work.compute, { signal: a.signal, onProgress: (f) => heard.push(`a ${f}`) });
+    const second = memo.get('k', work.compute, { signal: b.signal, onProgress: (f) => heard.push(`b ${f}`) });
+    expect(work.runs()).toBe(1);
+    work.progress(0.5);
+    a.abort();
+    await expect(first).rejects.toMatchObject({ name: 'AbortError' });
+    expect(work.signal()!.aborted).toBe(false);
+    work.progress(0.75);
+    work.finish('done');
+    await expect(second).resolves.toBe('done');
+    expect(heard).toEqual(['a 0.5', 'b 0.5', 'b 0.75']);
+    await expect(memo.get('k', work.compute)).resolves.toBe('done');
+    expect(work.runs()).toBe(1);
+  });
+
+  it('once every caller has withdrawn the computation is aborted and forgotten; the next caller starts again', async () => {
+    const memo = new PrepareMemo();
+    const work = pending<string>();
+    const [a, b] = [new AbortController(), new AbortController()];
+    const calls = [
+      memo.get('k', work.compute, { signal: a.signal }),
+      memo.get('k', work.compute, { signal: b.signal }),
+    ];
+    a.abort();
+    b.abort();
+    await Promise.all(calls.map((call) => expect(call).rejects.toMatchObject({ name: 'AbortError' })));
+    expect(work.signal()!.aborted).toBe(true);
+    const again = memo.get('k', work.compute);
+    expect(work.runs()).toBe(2);
+    work.finish('second');
+    await expect(again).resolves.toBe('second');
+    // A caller whose signal is already aborted starts nothing.
+    const stopped = new AbortController();
+    stopped.abort();
+    await expect(memo.get('other', work.compute, { signal: stopped.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(work.runs()).toBe(2);
+  });
+
+  it('two panels wait for one AMED calibration: stopping the first leaves the second its calibration', async () => {
+    const memo = new PrepareMemo();
+    const [a, b] = [new AbortController(), new AbortController()];
+    const amed = samplerById('amed')!;
+    const first = context('amed', { afs: true }, memo, den0, { signal: a.signal });
+    const second = context('amed', { afs: true }, memo, den0, { signal: b.signal });
+    const stopped = amed.prepare!(first.ctx);
+    const kept = amed.prepare!(second.ctx);
+    a.abort();
+    await expect(stopped).rejects.toMatchObject({ name: 'AbortError' });
+    const prepared = await kept;
+    expect((prepared.report!({ nfe: 5 }).amed as AmedRunInfo).calibration!.steps).toHaveLength(3);
+    expect(first.calls.denoise + second.calls.denoise).toBeGreaterThan(0);
   });
 });

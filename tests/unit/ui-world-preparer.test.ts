@@ -13,11 +13,13 @@ const world = (id: string, kind: '2d' | 'image' = '2d'): WorldInfo => ({
   description: '',
 });
 
-/** An engine whose loads and reflows finish when the test says so, recording what was asked. */
-function fakeEngine() {
+/** An engine whose loads (and, when `heldReflows`, reflows) finish when the test says so, recording what was asked
+ *  and whether each reflow's signal was aborted. */
+function fakeEngine(heldReflows = false) {
   const worlds: WorldInfo[] = [world('gmm:ring8'), world('fmnist', 'image')];
   const calls: string[] = [];
   const loads: Array<{ progress?: LoadProgress; finish: (error?: Error) => void }> = [];
+  const reflows: Array<{ world: string; signal?: AbortSignal; finish: () => void }> = [];
   const engine = {
     get worlds() {
       return worlds;
@@ -38,6 +40,11 @@ function fakeEngine() {
       const parent = String(options.world);
       calls.push(`reflow ${parent}`);
       options.onProgress?.(0.5, 'pairs');
+      if (heldReflows)
+        await new Promise<void>((resolve, reject) => {
+          reflows.push({ world: parent, signal: options.signal, finish: resolve });
+          options.signal?.addEventListener('abort', () => reject(new DOMException('stopped', 'AbortError')));
+        });
       const level = Number(/:(\d+)rf$/.exec(parent)?.[1] ?? 1) + 1;
       const id = `${parent.replace(/:\d+rf$/, '')}:${level}rf`;
       worlds.push(world(id));
@@ -50,7 +57,7 @@ function fakeEngine() {
       };
     },
   };
-  return { engine, calls, loads };
+  return { engine, calls, loads, reflows };
 }
 
 describe('WorldPreparer', () => {
@@ -111,4 +118,68 @@ describe('WorldPreparer', () => {
     expect(await preparer.reflowNext('gmm:ring8:3rf')).toBe('gmm:ring8:4rf');
     expect(calls).toEqual(['reflow gmm:ring8', 'reflow gmm:ring8:2rf', 'reflow gmm:ring8:3rf']);
   });
+
+  it('a reflow whose panels all stopped is stopped, and made again when next asked for; the made parent stays', async () => {
+    const { engine, calls, reflows } = fakeEngine(true);
+    const preparer = new WorldPreparer(engine);
+    const panel = new AbortController();
+    const waiting = preparer.ready('gmm:ring8:3rf', panel.signal);
+    await settle();
+    reflows[0].finish();
+    await settle();
+    expect(calls).toEqual(['reflow gmm:ring8', 'reflow gmm:ring8:2rf']);
+    panel.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    await settle();
+    expect(reflows[1].signal?.aborted).toBe(true);
+    expect(preparer.current).toEqual([]);
+    const again = preparer.ready('gmm:ring8:3rf');
+    await settle();
+    expect(calls).toEqual(['reflow gmm:ring8', 'reflow gmm:ring8:2rf', 'reflow gmm:ring8:2rf']);
+    reflows[2].finish();
+    await again;
+    expect(engine.worlds.map((w) => w.id)).toContain('gmm:ring8:3rf');
+  });
+
+  it('one panel of two stopping, or a panel asking again in the same turn, leaves the reflow running', async () => {
+    const { engine, calls, reflows } = fakeEngine(true);
+    const preparer = new WorldPreparer(engine);
+    const [a, b] = [new AbortController(), new AbortController()];
+    const first = preparer.ready('gmm:ring8:2rf', a.signal);
+    const second = preparer.ready('gmm:ring8:2rf', b.signal);
+    a.abort();
+    await expect(first).rejects.toMatchObject({ name: 'AbortError' });
+    // A changed request: the panel's task aborts its last run and asks again at once.
+    b.abort();
+    const next = preparer.ready('gmm:ring8:2rf', new AbortController().signal);
+    await expect(second).rejects.toMatchObject({ name: 'AbortError' });
+    await settle();
+    expect(reflows[0].signal?.aborted).toBe(false);
+    reflows[0].finish();
+    await next;
+    expect(calls).toEqual(['reflow gmm:ring8']);
+  });
+
+  it('the Reflow button can be stopped; weights keep loading when their only panel stops waiting', async () => {
+    const { engine, calls, loads, reflows } = fakeEngine(true);
+    const preparer = new WorldPreparer(engine);
+    const button = new AbortController();
+    const made = preparer.reflowNext('gmm:ring8', button.signal);
+    await settle();
+    button.abort();
+    await expect(made).rejects.toMatchObject({ name: 'AbortError' });
+    await settle();
+    expect(reflows[0].signal?.aborted).toBe(true);
+    const panel = new AbortController();
+    const loading = preparer.ready('fmnist', panel.signal);
+    panel.abort();
+    await expect(loading).rejects.toMatchObject({ name: 'AbortError' });
+    const later = preparer.ready('fmnist');
+    loads[0].finish();
+    await later;
+    expect(calls).toEqual(['reflow gmm:ring8', 'load fmnist']);
+  });
 });
+
+/** Lets pending promise callbacks (and deferred aborts) run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -36,10 +36,20 @@ const GOLDEN_ITERATIONS = 14;
 const C_RANGE: [number, number] = [0.5, 1.5];
 
 export async function calibrateAmed(options: CalibrationOptions): Promise<CalibrationResult> {
-  const { sigmas, denoise, variant } = options;
+  const { sigmas, variant } = options;
   const steps = sigmas.length - 1;
-  const teacher = await teacherStates(options);
   const evaluationsPerStep = GRID + GOLDEN_ITERATIONS + 1;
+  // Progress and cancellation count every forward solve, the teacher's included: at 1,000 steps the teacher alone
+  // is 16,000 of them, minutes on a slow adapter, and must be seen to move and be stoppable.
+  const total = steps * (2 * teacherSubsteps(options) + evaluationsPerStep);
+  let solved = 0;
+  const denoise: BatchDenoise = async (x, sigma) => {
+    if (options.signal?.aborted) throw new DOMException('AMED calibration cancelled', 'AbortError');
+    const D = await options.denoise(x, sigma);
+    options.onProgress?.(Math.min(1, ++solved / total));
+    return D;
+  };
+  const teacher = await teacherStates({ ...options, denoise });
   const result: AmedStepParams[] = [];
   const losses: number[] = [];
   let history: Float64Array[] = [];
@@ -75,31 +85,24 @@ export async function calibrateAmed(options: CalibrationOptions): Promise<Calibr
       for (let i = 0; i < x.length; i++) loss += (base[i] + c * direction[i] - target[i]) ** 2;
       return { r, c, loss: loss / x.length, ds };
     };
-    let evaluations = 0;
-    const tick = async (r: number) => {
-      if (options.signal?.aborted) throw new DOMException('AMED calibration cancelled', 'AbortError');
-      const e = await evaluate(r);
-      options.onProgress?.((n + ++evaluations / evaluationsPerStep) / steps);
-      return e;
-    };
     // Coarse grid over all of (0, 1): the best r of the first step can sit below 0.05 (measured.md).
     const grid = [];
-    for (let k = 0; k < GRID; k++) grid.push(await tick((k + 0.5) / GRID));
+    for (let k = 0; k < GRID; k++) grid.push(await evaluate((k + 0.5) / GRID));
     const best = grid.reduce((a, b) => (b.loss < a.loss ? b : a));
     let lo = Math.max(1e-4, best.r - 1 / GRID);
     let hi = Math.min(1 - 1e-4, best.r + 1 / GRID);
     const phi = (Math.sqrt(5) - 1) / 2;
-    let a = await tick(hi - phi * (hi - lo));
-    let b = await tick(lo + phi * (hi - lo));
+    let a = await evaluate(hi - phi * (hi - lo));
+    let b = await evaluate(lo + phi * (hi - lo));
     for (let k = 2; k < GOLDEN_ITERATIONS; k++) {
       if (a.loss < b.loss) {
         hi = b.r;
         b = a;
-        a = await tick(hi - phi * (hi - lo));
+        a = await evaluate(hi - phi * (hi - lo));
       } else {
         lo = a.r;
         a = b;
-        b = await tick(lo + phi * (hi - lo));
+        b = await evaluate(lo + phi * (hi - lo));
       }
     }
     const chosen = [best, a, b].reduce((p, q) => (q.loss < p.loss ? q : p));
@@ -122,7 +125,7 @@ function combine(form: Form, vectors: Record<string, Float64Array>, length: numb
 /** Heun (EDM Alg. 1) on `teacherSubsteps` log-uniform sub-steps per student interval; returns x at each σ_n. */
 async function teacherStates(options: CalibrationOptions): Promise<Float64Array[]> {
   const { sigmas, denoise } = options;
-  const substeps = options.teacherSubsteps ?? 8;
+  const substeps = teacherSubsteps(options);
   let x = Float64Array.from(options.noise, (v) => v * sigmas[0]);
   const states = [x];
   for (let n = 0; n + 1 < sigmas.length; n++) {
@@ -140,3 +143,5 @@ async function teacherStates(options: CalibrationOptions): Promise<Float64Array[
   }
   return states;
 }
+
+const teacherSubsteps = (options: CalibrationOptions) => options.teacherSubsteps ?? 8;

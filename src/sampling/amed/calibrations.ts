@@ -40,7 +40,7 @@ function memoKey(
 /** The calibration for a run, computed on first request (2D worlds: 512 samples; image worlds: 16). */
 export function calibrationFor(context: PrepareContext, variant: AmedVariant, afs: boolean): Promise<AmedCalibration> {
   const key = memoKey(context.denoiserKey, context.denoiser.conditional, variant, afs, context.sigmas);
-  return context.memo(key, async () => {
+  return context.memo(key, async ({ signal, onProgress }) => {
     const count = context.nativeSize === undefined ? 512 : 16;
     const result = await calibrateAmed({
       variant,
@@ -48,8 +48,8 @@ export function calibrationFor(context: PrepareContext, variant: AmedVariant, af
       sigmas: context.sigmas,
       denoise: (x, sigma) => context.denoise(x, sigma, count),
       noise: initialNoise(CALIBRATION_SEED, count, context.dim),
-      signal: context.signal,
-      onProgress: context.onProgress,
+      signal,
+      onProgress,
     });
     return {
       format: CALIBRATION_FORMAT,

@@ -3,7 +3,9 @@
  * request changes (so no outdated run is ever queued behind a newer one), waits for its world to be ready (weights,
  * reflow levels), shows the progress of whatever the schedule or the sampler prepares first (GITS's search, AMED's
  * calibration, under the name each gives it), and answers from the run cache when it can. A run whose schedule
- * searched its grid tells the page which grid it walked (the σ chart draws it). The metrics follow the run: exact log-likelihood, plus RMSE to the shared reference solve where that is affordable.
+ * searched its grid tells the page which grid it walked (the σ chart draws it). The metrics follow the run on show,
+ * measured on its own world and reference (run-metrics.ts): exact log-likelihood, plus RMSE to the shared reference
+ * solve where that is affordable.
  * Image runs get the classifier's verdict after their samples are shown: it never delays them, and a new request
  * aborts it as it aborts the run.
  */
@@ -15,15 +17,8 @@ import type { ImportedCalibration } from '../calibration-kinds';
 import { judgedByClassifier, type Verdict } from './classifier-verdict';
 import type { ReferenceSolves } from './reference-solves';
 import type { RunCache } from './run-cache';
-import {
-  metricsFor,
-  panelImage,
-  panelRequest,
-  panelWorldArg,
-  referenceRequest,
-  requestKey,
-  type PanelRequest,
-} from './run-request';
+import { measureRun, type MeasuredRun } from './run-metrics';
+import { panelImage, panelRequest, requestKey, type PanelRequest } from './run-request';
 import type { RunLane } from './run-lane';
 import type { WorldPreparer } from './world-preparer';
 
@@ -94,7 +89,9 @@ export class PanelRun {
     task: async ([key], { signal }): Promise<SampledRun> => {
       const { sandbox, cache, preparer, imageLane } = this.source();
       const request = this.request();
-      await preparer.ready(request.world);
+      // A world still being made (weights loading, a reflow level) says so; its own progress shows by the world.
+      if (preparer.waits(request.world)) this.setProgress('waiting for the world', null);
+      await preparer.ready(request.world, signal);
       // The cache is keyed by what the result depends on (the denoiser's key() and the run's inputs), not by the
       // request's fields: a world id can name another function after a reflow with other settings.
       const cacheKey = await sandbox.sampleKey(request);
@@ -130,21 +127,13 @@ export class PanelRun {
     onError: (error) => this.onError(error),
   });
 
+  /** Keyed to the run on show alone (metrics of another run are never shown): see run-metrics.ts. */
   readonly metrics = new Task(this.host, {
-    args: () => [this.shownRun(), requestKey(this.reference()), this.metricsKind()] as const,
-    task: async ([run, , kind], { signal }): Promise<{ key: string; metrics?: Metrics } | undefined> => {
-      if (!run || kind === 'none') return run && { key: run.key };
-      const reference = kind === 'rmse' ? await this.source().references.get(this.reference(), signal) : undefined;
-      const { sandbox, state, index } = this.source();
-      return {
-        key: run.key,
-        metrics: sandbox.evaluate({
-          world: panelWorldArg(state, index),
-          samples: run.result.samples,
-          reference,
-          seed: state.seed,
-        }),
-      };
+    args: () => [this.shownRun()] as const,
+    task: async ([run], { signal }): Promise<MeasuredRun | undefined> => {
+      if (!run) return undefined;
+      const { sandbox, references } = this.source();
+      return measureRun(run, sandbox, references, signal);
     },
     onError: (error) => this.onError(error),
   });
@@ -157,11 +146,11 @@ export class PanelRun {
       if (!run || !judged || run.key !== key) return undefined;
       const kept = this.verdicts.get(run.key);
       if (kept) return kept;
-      const { sandbox, preparer, state, index } = this.source();
-      const world = String(panelWorldArg(state, index));
+      const { sandbox, preparer } = this.source();
+      const world = String(run.request.world);
       await preparer.classifier(world);
       const result = await sandbox.classify({ images: run.result.samples, count: run.count, world, signal });
-      const label = this.request().label;
+      const label = run.request.label;
       const verdict: Verdict = {
         key: run.key,
         labels: result.labels,
@@ -179,11 +168,6 @@ export class PanelRun {
   request(): PanelRequest {
     const { sandbox, state, index } = this.source();
     return panelRequest(state, index, sandbox.samplers, sandbox.worlds);
-  }
-
-  metricsKind() {
-    const { sandbox, state, index } = this.source();
-    return metricsFor(state, index, sandbox.worlds);
   }
 
   /** 'done' once this frame's request has its samples and its metrics; the e2e tests wait for it. */
@@ -251,11 +235,6 @@ export class PanelRun {
     this.source().cache.clear();
     this.calibrations++;
     this.host.requestUpdate();
-  }
-
-  private reference() {
-    const { state, index } = this.source();
-    return referenceRequest(state, panelWorldArg(state, index));
   }
 
   private reportImport({ kind, value }: ImportedCalibration, result: SampleResult): void {

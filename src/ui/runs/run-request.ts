@@ -52,14 +52,19 @@ export function panelUpscale(state: SandboxState, index: number, image: ImageWor
 
 /** Exact metrics need the world's density (2D worlds); RMSE also needs a reference solve, which for a reflowed world
  *  means 1000 RK4 steps of a kernel regression over all its pairs: too costly to run beside every change. */
+export function metricsOf(world: string | GmmSpec, worlds: readonly WorldInfo[]): 'rmse' | 'likelihood' | 'none' {
+  if (typeof world !== 'string') return 'rmse';
+  if (worlds.find((w) => w.id === world)?.image) return 'none';
+  return isReflowed(world) ? 'likelihood' : 'rmse';
+}
+
+/** The metrics of the world a panel now runs on. */
 export function metricsFor(
   state: SandboxState,
   index: number,
   worlds: readonly WorldInfo[],
 ): 'rmse' | 'likelihood' | 'none' {
-  if (panelImage(state, index, worlds)) return 'none';
-  const world = panelWorldArg(state, index);
-  return typeof world === 'string' && isReflowed(world) ? 'likelihood' : 'rmse';
+  return metricsOf(panelWorldArg(state, index), worlds);
 }
 
 /** What an image panel asks for: what each image module that acts on it asks for (../../guidance/wrappers.ts): the
@@ -118,6 +123,13 @@ export function panelRequest(
  *  (the shared world unless a panel runs on its own). */
 export function referenceRequest(state: SandboxState, world: string | GmmSpec = worldArg(state)): ReferenceRequest {
   return { world, seed: state.seed, count: state.count, sigmaMax: state.sigmaMax, sigmaMin: state.sigmaMin };
+}
+
+/** The reference a run is measured against: the one its own request shares (never the current state's, which
+ *  may name another world by the time the run is measured). */
+export function runReference(request: PanelRequest): ReferenceRequest {
+  const { world, seed, count, sigmaMax, sigmaMin } = request;
+  return { world, seed, count, sigmaMax, sigmaMin };
 }
 
 export function requestKey(request: PanelRequest | ReferenceRequest): string {

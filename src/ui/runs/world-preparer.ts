@@ -4,12 +4,16 @@
  * made from (k−1)-RF). The classifier
  * that judges image panels downloads here too, with the same progress display. A live reflow is
  * deterministic (the engine's default pairs, teacher and seed), so a link naming `gmm:moons:3rf` gets the same world
- * its author saw. Each preparation runs once and is shared by everyone waiting for it; a failed one may be retried.
+ * its author saw. Each preparation runs once and is shared by everyone waiting for it; a failed one may be retried,
+ * and a reflow that no one waits for any more (its panels were stopped or moved on) is stopped, to be made again
+ * when it is next asked for.
  *
  * @fires change - progress moved, or a preparation finished or failed
  */
 import type { Sandbox } from '../../api/sandbox';
 import type { ReflowResult } from '../../api/reflow';
+import { CancelledError } from '../../gpu/errors';
+import { PrepareMemo } from '../../sampling/prepare';
 import { isRecreatableReflow, liveReflowId, reflowLabel, reflowLevel } from '../../state/reflow-family';
 import type { GmmSpec } from '../../worlds/gmm';
 
@@ -23,8 +27,9 @@ export interface Preparation {
 type Engine = Pick<Sandbox, 'worlds' | 'loadWorld' | 'reflow' | 'loadClassifier'>;
 
 export class WorldPreparer extends EventTarget {
-  private readonly preparations = new Map<string, Promise<void>>();
+  private readonly preparations = new PrepareMemo();
   private readonly running = new Map<string, Preparation>();
+  private readonly loaded = new Set<string>();
   /** Straightness before and after, per reflowed world made on this page. */
   readonly reflows = new Map<string, ReflowResult>();
 
@@ -38,17 +43,28 @@ export class WorldPreparer extends EventTarget {
   }
 
   /** Resolves once `world` can be sampled. Worlds that need nothing (2D presets, drawn mixtures) resolve at once;
-   *  an unknown id resolves too, and `sample` then says what is wrong with it. */
-  ready(world: string | GmmSpec): Promise<void> {
+   *  an unknown id resolves too, and `sample` then says what is wrong with it. Aborting `signal` withdraws this
+   *  caller; a reflow stops when its last caller has withdrawn. */
+  ready(world: string | GmmSpec, signal?: AbortSignal): Promise<void> {
     if (typeof world !== 'string') return Promise.resolve();
     const info = this.engine.worlds.find((w) => w.id === world);
-    if (info?.kind === 'image') return this.once(world, () => this.load(world, info.label));
+    // Weights keep loading for whoever asks next; only this caller stops waiting.
+    if (info?.kind === 'image')
+      return until(
+        this.once(world, () => this.load(world, info.label)),
+        signal,
+      );
     if (!info && isRecreatableReflow(world, this.engine.worlds)) {
       const { base, level } = reflowLevel(world);
-      return this.once(world, async () => {
-        await this.ready(liveReflowId(base, level - 1));
-        await this.runReflow(liveReflowId(base, level - 1));
-      });
+      const parent = liveReflowId(base, level - 1);
+      return this.once(
+        world,
+        async (shared) => {
+          await this.ready(parent, shared);
+          await this.runReflow(parent, shared);
+        },
+        signal,
+      );
     }
     return Promise.resolve();
   }
@@ -76,23 +92,27 @@ export class WorldPreparer extends EventTarget {
     });
   }
 
-  /** The Reflow button: the next level of a 2D world, made once (a link or an earlier press may have made it). */
-  async reflowNext(world: string): Promise<string> {
+  /** Whether `world` still has something to wait for: weights to load, or a reflow level to make. */
+  waits(world: string | GmmSpec): boolean {
+    if (typeof world !== 'string') return false;
+    const info = this.engine.worlds.find((w) => w.id === world);
+    if (info?.kind === 'image') return !this.loaded.has(world);
+    return !info && isRecreatableReflow(world, this.engine.worlds);
+  }
+
+  /** The Reflow button: the next level of a 2D world, made once (a link or an earlier press may have made it);
+   *  `signal` stops it (with the panels waiting for it, if none of them still does). */
+  async reflowNext(world: string, signal?: AbortSignal): Promise<string> {
     const { base, level } = reflowLevel(world);
     const next = liveReflowId(base, level + 1);
-    await this.ready(world);
-    if (!this.engine.worlds.some((w) => w.id === next)) await this.once(next, () => this.runReflow(world));
+    await this.ready(world, signal);
+    if (!this.engine.worlds.some((w) => w.id === next))
+      await this.once(next, (shared) => this.runReflow(world, shared), signal);
     return next;
   }
 
-  private once(key: string, prepare: () => Promise<void>): Promise<void> {
-    let preparation = this.preparations.get(key);
-    if (!preparation) {
-      preparation = prepare();
-      preparation.catch(() => this.preparations.delete(key));
-      this.preparations.set(key, preparation);
-    }
-    return preparation;
+  private once(key: string, prepare: (signal: AbortSignal) => Promise<void>, signal?: AbortSignal): Promise<void> {
+    return this.preparations.get(key, (work) => prepare(work.signal), { signal });
   }
 
   private async load(world: string, label: string): Promise<void> {
@@ -106,12 +126,13 @@ export class WorldPreparer extends EventTarget {
             fraction: total > 0 ? loaded / total : 0,
           }),
       });
+      this.loaded.add(world);
     } finally {
       this.progress(key, undefined);
     }
   }
 
-  private async runReflow(parent: string): Promise<void> {
+  private async runReflow(parent: string, signal?: AbortSignal): Promise<void> {
     const key = `reflow:${parent}`;
     const name = this.engine.worlds.find((w) => w.id === parent)?.label ?? parent;
     const target = reflowLabel(liveReflowId(reflowLevel(parent).base, reflowLevel(parent).level + 1));
@@ -119,6 +140,7 @@ export class WorldPreparer extends EventTarget {
     try {
       const result = await this.engine.reflow({
         world: parent,
+        signal,
         onProgress: (fraction, phase) =>
           this.progress(key, { label: `Reflowing ${name} → ${target} (${phase})`, fraction }),
       });
@@ -136,3 +158,14 @@ export class WorldPreparer extends EventTarget {
 }
 
 const megabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+
+/** Waits for `work` unless `signal` aborts first; the work itself goes on. */
+function until<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new CancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new CancelledError());
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
