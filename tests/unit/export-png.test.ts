@@ -133,7 +133,7 @@ describe('encodePng / decodePngState', () => {
     expect(state).toEqual(stateWith({ seed: 5 }));
     expect(notices).toEqual([
       'state: ignored unknown field "__proto__"',
-      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, emoji, fmnist, fmnist-2rf, got "<img src=x onerror=alert(1)>"; using "gmm:ring8"',
+      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, emoji, got "<img src=x onerror=alert(1)>"; using "gmm:ring8"',
       'count: must be an integer in 1–16384, got 1e+308; using 2048',
       'panels: must be a list of 2–6 panels, got "x"; using the default panels',
     ]);

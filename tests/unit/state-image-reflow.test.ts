@@ -188,7 +188,7 @@ describe('reflowed worlds and panel options', () => {
       defaultState().panels[2],
     ]);
     expect(notices).toEqual([
-      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, emoji, fmnist, fmnist-2rf, got "gmm:ring8:9rf"; using "gmm:ring8"',
+      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, emoji, got "gmm:ring8:9rf"; using "gmm:ring8"',
       'panels[0].sigmaVar: must be a number in [0, 2], got 3; using 0',
       'panels[0].afs: must be true or false, got "yes"; using true',
       'panels[0].base: must be one of ipndm, euler, dpm2, got "rk4"; using "ipndm"',

@@ -122,7 +122,7 @@ describe('fromInfotext', () => {
     );
     expect(state).toEqual(defaultState());
     expect(notices).toEqual([
-      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, emoji, fmnist, fmnist-2rf, got "gmm:mars"; using "gmm:ring8"',
+      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, emoji, got "gmm:mars"; using "gmm:ring8"',
       'seed: must be an integer in 0–4294967295, got Infinity; using 42',
       'count: must be an integer in 1–16384, got 12.5; using 2048',
       'panels[0].sampler: must be one of euler, heun, dpmpp_2m, ipndm, sde, got "DPM++ 9M Turbo"; using "euler"',
@@ -145,7 +145,7 @@ describe('fromInfotext', () => {
     expect(open.state.seed).toBe(9);
     expect(parse('World: custom, Mixture: "1,2,3"').notices).toEqual([
       'custom.means[0]: must be [x, y] with finite |values| ≤ 10000; the custom mixture was dropped',
-      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, emoji, fmnist, fmnist-2rf, got "custom"; using "gmm:ring8"',
+      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, emoji, got "custom"; using "gmm:ring8"',
     ]);
   });
 

@@ -62,7 +62,7 @@ describe('URL hash: garbage is survived with notices', () => {
     );
     expect(state).toEqual(defaultState());
     expect(notices).toEqual([
-      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, emoji, fmnist, fmnist-2rf, got "<script>alert(1)</script>"; using "gmm:ring8"',
+      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, emoji, got "<script>alert(1)</script>"; using "gmm:ring8"',
       'sigmaMax: must be a number in [0.1, 1000], got "0x10"; using 80',
       'seed: must be an integer in 0–4294967295, got "abc"; using 42',
       'count: must be an integer in 1–16384, got Infinity; using 2048',
@@ -110,7 +110,7 @@ describe('URL hash: garbage is survived with notices', () => {
     expect(state).toEqual(defaultState());
     expect(notices).toEqual([
       'custom.means[0]: must be [x, y] with finite |values| ≤ 10000; the custom mixture was dropped',
-      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, emoji, fmnist, fmnist-2rf, got "custom"; using "gmm:ring8"',
+      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, emoji, got "custom"; using "gmm:ring8"',
     ]);
     const custom = randomMixture(9, 3);
     expect(fromHash(stateToHash(stateWith({ world: 'gmm:moons', custom }))).state).toEqual(

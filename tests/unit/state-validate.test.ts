@@ -76,7 +76,7 @@ describe('sanitizeState replaces each bad field by its default and says which an
     rejectsField({ showTrajectories: 1 }, /^showTrajectories: must be true or false, got 1/);
     rejectsField(
       { world: 'gmm:nowhere' },
-      /^world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, emoji, fmnist, fmnist-2rf, got "gmm:nowhere"; using "gmm:ring8"$/,
+      /^world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, emoji, got "gmm:nowhere"; using "gmm:ring8"$/,
     );
     rejectsField({ world: 'custom' }, /^world: must be one of .* got "custom"/);
   });
@@ -117,7 +117,7 @@ describe('sanitizeState replaces each bad field by its default and says which an
     expect(state).toEqual(defaultState());
     expect(notices).toEqual([
       'custom.stds[1]: std must be > 0 and ≤ 1000, got 0; the custom mixture was dropped',
-      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, emoji, fmnist, fmnist-2rf, got "custom"; using "gmm:ring8"',
+      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, emoji, got "custom"; using "gmm:ring8"',
     ]);
   });
 
@@ -182,7 +182,7 @@ describe('sanitizeState survives hostile input', () => {
     const { state, notices } = sanitize({ world: script, panels: [{ sampler: huge }, { schedule: script }] });
     expect(state).toEqual(stateWith({ panels: defaultState().panels.slice(0, 2) }));
     expect(notices).toEqual([
-      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, emoji, fmnist, fmnist-2rf, got "<script>alert(1)</script>"; using "gmm:ring8"',
+      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, emoji, got "<script>alert(1)</script>"; using "gmm:ring8"',
       `panels[0].sampler: must be one of euler, heun, dpmpp_2m, ipndm, sde, got "${'x'.repeat(40)}"…; using "euler"`,
       'panels[1].schedule: must be one of karras, time_uniform, logsnr, linear_t, polyexponential, vp, simple, beta, …, got "<script>alert(1)</script>"; using "karras"',
     ]);
@@ -236,7 +236,7 @@ describe('sanitizeState survives hostile input', () => {
     expect(notices).toEqual([
       'state: ignored unknown field "extra"',
       "custom: must be { type: 'gmm', means, stds, weights }; the custom mixture was dropped",
-      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, emoji, fmnist, fmnist-2rf, got an object; using "gmm:ring8"',
+      'world: must be one of gmm:ring8, gmm:checkerboard, gmm:spiral, gmm:moons, fmnist, fmnist-2rf, emoji, got an object; using "gmm:ring8"',
       'seed: must be an integer in 0–4294967295, got an array of 1; using 42',
       'count: must be an integer in 1–16384, got an object; using 2048',
       'equalNfe: must be true or false, got "false"; using false',

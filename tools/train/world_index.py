@@ -47,13 +47,20 @@ def write_index(models_dir):
             manifest = json.load(f)
         if isinstance(manifest.get("world"), dict):
             entries.append(entry(folder, manifest))
-    # Families together, 1-RF first; families in the order of their first folder.
+    # Families together, 1-RF first. Families keep the order the existing index gives them and new ones come last
+    # (in folder order): a world added later must not take the place of the first one, which is what `classify()`
+    # and the picker fall back to.
+    out = os.path.join(models_dir, "index.json")
+    known = []
+    if os.path.exists(out):
+        with open(out) as f:
+            known = [w["reflow"]["family"] for w in json.load(f).get("worlds", [])]
     first = {}
-    for e in entries:
-        first.setdefault(e["reflow"]["family"], len(first))
+    for family in known + [e["reflow"]["family"] for e in entries]:
+        first.setdefault(family, len(first))
     entries.sort(key=lambda e: (first[e["reflow"]["family"]], e["reflow"]["level"]))
     index = dict(format=FORMAT, version=1, worlds=entries)
-    with open(os.path.join(models_dir, "index.json"), "w") as f:
+    with open(out, "w") as f:
         json.dump(index, f, indent=1, ensure_ascii=False)
         f.write("\n")
     return index
