@@ -13,7 +13,8 @@
 //
 // One invocation per (sample, group), with no workgroup memory and no barrier: SwiftShader runs a shader with a
 // barrier as coroutines, and the previous layout (a workgroup of 64 lanes per group, merged after a barrier) cost
-// 3.5–20× more CPU than this one at the network's shapes (docs/measured.md). Four invocations per workgroup fill
+// 5–18× more CPU than `main` and 1.6–3.6× more than `main_concat` at the network's shapes
+// (bench/results/kernels.md). Four invocations per workgroup fill
 // SwiftShader's 4-wide SIMD. On a discrete GPU this serial walk over a group leaves most of the chip idle; the
 // sandbox is measured on SwiftShader.
 //
