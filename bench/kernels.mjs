@@ -83,7 +83,8 @@ try {
     [
       `- What: the compiled network at 28×28, batch ${16}; each step's dispatch alone (repeated in one submission to ≈ 60 ms`,
       '  of work, the figures per dispatch), the whole denoiser evaluation (EDM entry and exit included), the FMA ceiling',
-      '  (shaders/nn/fma-throughput.wgsl), and each 3×3 conv on the register tile the network does not use for it.',
+      '  (shaders/nn/fma-throughput.wgsl), each 3×3 conv on the register tile the network does not use for it, and each',
+      '  GroupNorm on the previous kernel (bench/previous/group-norm-silu-64-lanes.wgsl).',
       `- Method: one warm-up call per configuration, then ${ROUNDS} rounds with the configurations interleaved round-robin;`,
       "  CPU ms = CPU time of Chromium's --type=gpu-process (the first field of /proc/<pid>/task/<tid>/schedstat, summed",
       '  over its threads) around the call, median (min–max over the rounds). Rates are per CPU-second. Share = the',
@@ -110,7 +111,7 @@ try {
     '',
     '## Every step',
     '',
-    '| step | kernel | output | shape | CPU ms (min–max) | rate | of ceiling | share | other tile: CPU ms (× ours) |',
+    '| step | kernel | output | shape | CPU ms (min–max) | rate | of ceiling | share | other tile or previous kernel: CPU ms (× ours) |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',

@@ -1,21 +1,23 @@
 /**
  * Page side of `npm run bench:kernels` (bench/kernels.mjs): every WGSL kernel of the Fashion-MNIST UNet at its real
  * shape (each step of the compiled network at 28×28, batch 16, alone), the whole denoiser evaluation, the adapter's
- * FMA ceiling, and each 3×3 conv on the other register tile (conv3x3.wgsl's one row vs conv3x3-tall.wgsl's four),
- * one configuration per call, so the driver can read the GPU process's CPU time around exactly that call.
+ * FMA ceiling, each 3×3 conv on the other register tile (conv3x3.wgsl's one row vs conv3x3-tall.wgsl's four), and
+ * each GroupNorm on the previous kernel (bench/previous/group-norm-silu-64-lanes.wgsl: a workgroup of 64 lanes per
+ * group, merged after a barrier, every value choosing its concat source), one configuration per call, so the driver can read the GPU process's CPU time around exactly that call.
  * Each call repeats its dispatch `reps` times in one submission (chosen at the first call, for ≈ 60 ms of work),
  * so a tiny kernel is not measured as the cost of a submission.
  */
 import { GpuContext } from '../src/gpu/context';
 import { createUnetDenoiser } from '../src/worlds/unet/denoiser';
 import { compileGraph, elements, type Step } from '../src/worlds/unet/graph';
-import { uploadWeights } from '../src/worlds/unet/gpu-weights';
+import { uploadWeights, weightKeys } from '../src/worlds/unet/gpu-weights';
 import { nnPipelines } from '../src/worlds/unet/kernels';
 import { loadModel } from '../src/worlds/unet/manifest';
 import { planMemory } from '../src/worlds/unet/memory';
 import { CompiledNetwork } from '../src/worlds/unet/network';
 import { TALL_TILE_MIN_CIN } from '../src/worlds/unet/pack';
 import { fmaCeiling } from './fma-ceiling';
+import previousGroupNorm from './previous/group-norm-silu-64-lanes.wgsl?raw';
 
 const BATCH = 16;
 const SIZE = 28;
@@ -65,6 +67,7 @@ async function setup() {
   const graph = compileGraph(model.manifest, SIZE);
   const plan = planMemory(graph);
   const pipelines = await nnPipelines(gpu);
+  const previousGroupNormPipeline = await gpu.pipelines.get('bench/previous-group-norm', previousGroupNorm);
   const weights = uploadWeights(gpu.device, graph.steps, model.tensors);
   const networks = {
     ours: new CompiledNetwork(gpu, pipelines, weights, graph, plan, BATCH),
@@ -147,6 +150,42 @@ async function setup() {
         bytes,
       });
       encoders.set(`other:${k}`, (pass) => other.encodeStep(pass, k, BATCH));
+    }
+    if (step.op === 'group_norm') {
+      // The previous GroupNorm on the same buffers: its own params block (channels, groups, plane, workgroups, eps,
+      // apply_silu, first_channels, first_upsampled, width, second_scale) and binding order.
+      const first = graph.shapes.get(step.input)!;
+      const params = new ArrayBuffer(40);
+      const view = new DataView(params);
+      const u32 = [out.c, step.groups, out.h * out.w, BATCH * step.groups];
+      u32.forEach((v, i) => view.setUint32(4 * i, v, true));
+      view.setFloat32(16, step.eps, true);
+      view.setUint32(20, step.silu ? 1 : 0, true);
+      view.setUint32(24, first.c, true);
+      view.setUint32(28, step.concat?.upsampledFirst ? 1 : 0, true);
+      view.setUint32(32, out.w, true);
+      view.setFloat32(36, 1, true);
+      const uniform = device.createBuffer({ size: 256, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      device.queue.writeBuffer(uniform, 0, params);
+      const keys = weightKeys(step);
+      const net = networks.ours;
+      const bindGroup = device.createBindGroup({
+        layout: previousGroupNormPipeline.getBindGroupLayout(0),
+        entries: [
+          { buffer: uniform },
+          net.binding(step.input),
+          step.concat ? net.binding(step.concat.second) : weights.bindings.get(keys.weight)!,
+          weights.bindings.get(keys.weight)!,
+          weights.bindings.get(keys.bias!)!,
+          net.binding(step.output),
+        ].map((resource, binding) => ({ binding, resource })),
+      });
+      configs.push({ id: `other:${k}`, kernel: 'previous group-norm-silu', value: step.output, shape, flops, bytes });
+      encoders.set(`other:${k}`, (pass) => {
+        pass.setPipeline(previousGroupNormPipeline);
+        pass.setBindGroup(0, bindGroup);
+        pass.dispatchWorkgroups(BATCH * step.groups);
+      });
     }
   });
   const encoder = device.createCommandEncoder();

@@ -11,8 +11,8 @@ import { chromiumProcesses, cpuNs, gpuProcessPid, median, spread } from './cpu-t
 import { launchWebGpuChromium, resultHeader, startDevServer, writeResult } from './browser.mjs';
 
 const ROUNDS = Math.max(3, Number(process.argv[2] ?? 3));
-/** The last commit with the one-row 3×3 tile everywhere, separate concat/upsample passes and three-read GroupNorm. */
-const BEFORE = process.argv[3] ?? 'da34996';
+/** The last commit with GroupNorm as a workgroup of 64 lanes per group merged after a barrier. */
+const BEFORE = process.argv[3] ?? 'db5d9d8';
 const BATCHES = { wgsl: [1, 16, 64], onnxWebGpu: [1, 16], onnxWasm: [1, 16, 64] };
 
 // The earlier network's sources, served by the dev server at /bench/.before/ (git-ignored).
@@ -70,10 +70,8 @@ try {
     adapter,
     [
       `- What: one NFE at ${28}×${28} (${(configs.find((c) => c.id === 'ours:1').flops / 1e6).toFixed(1)} MFLOP per image: the conv and linear multiply-adds ×2 of our compiled graph,`,
-      '  counted the same for every engine). "Before" is the same network at commit ' +
-        beforeTitle +
-        ' (one-row 3×3 tile,',
-      '  separate concat and upsampling passes, GroupNorm in three reads), on its own device in the same page.',
+      '  counted the same for every engine). "Before" is the same network at commit ' + beforeTitle + ' (GroupNorm as',
+      '  a workgroup of 64 lanes per group merged after a barrier), on its own device in the same page.',
       `- Method: one warm-up call per configuration, then ${ROUNDS} rounds with the configurations interleaved round-robin.`,
       "  CPU ms: the first field of /proc/<pid>/task/<tid>/schedstat summed over the threads of Chromium's --type=gpu-process",
       "  (SwiftShader runs the shaders there) and of the tab's --type=renderer (WASM runs there), around each call; median",

@@ -3,7 +3,7 @@
  * our kernels: GroupNorm+SiLU, conv 3×3 and conv 1×1 of down.1, on inputs with per-channel offsets and scales.
  */
 import { describe, expect, it } from 'vitest';
-import { packConvBias, packConvWeight } from '../../src/worlds/unet/pack';
+import { GROUP_NORM_WORKGROUP, packConvBias, packConvWeight } from '../../src/worlds/unet/pack';
 import { loadGolden, loadModelFromDisk, relativeToScale } from '../reference/nn-golden';
 import { useNnPage } from './nn-session';
 
@@ -15,13 +15,14 @@ const run = (
   params: Record<string, number>,
   bindings: Array<{ data?: number[]; elements?: number; read?: boolean }>,
   invocations: number,
+  workgroupSize = 64,
 ): Promise<number[][]> =>
   holder.session.page.evaluate(
     (kernel, params, bindings, groups) => (window as any).harness.runKernel(kernel, params, bindings, [groups, 1]),
     kernel,
     params,
     bindings,
-    Math.ceil(invocations / 64),
+    Math.ceil(invocations / workgroupSize),
   );
 
 describe('shaders/nn against the PyTorch single-op goldens', () => {
@@ -36,7 +37,7 @@ describe('shaders/nn against the PyTorch single-op goldens', () => {
         channels,
         groups: 8,
         plane: h * w,
-        workgroups: n * 8,
+        invocations: n * 8,
         eps: 1e-5,
         apply_silu: 1,
         first_channels: channels,
@@ -46,12 +47,12 @@ describe('shaders/nn against the PyTorch single-op goldens', () => {
       },
       [
         { data: Array.from(gnInput.data) },
-        { data: [0] },
         { data: gamma },
         { data: beta },
         { elements: n * channels * h * w, read: true },
       ],
-      64 * n * 8,
+      n * 8,
+      GROUP_NORM_WORKGROUP,
     );
     expect(relativeToScale(gnOut, gn.arrays.get('output')!.data), 'group_norm_silu').toBeLessThan(1e-5);
 

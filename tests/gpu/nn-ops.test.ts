@@ -5,7 +5,7 @@
  * Tolerances are rigorous f32 bounds: a sum of K products carries at most ~K·ε·Σ|terms| (Higham, γ_K).
  */
 import { describe, expect, it } from 'vitest';
-import { packConvBias, packConvWeight, timeFrequencies } from '../../src/worlds/unet/pack';
+import { GROUP_NORM_WORKGROUP, packConvBias, packConvWeight, timeFrequencies } from '../../src/worlds/unet/pack';
 import { lcg } from '../reference/random-mixture';
 import {
   avgPool2,
@@ -36,13 +36,14 @@ const run = (
   params: Record<string, number>,
   bindings: Binding[],
   invocations: number,
+  workgroupSize = 64,
 ): Promise<number[][]> =>
   holder.session.page.evaluate(
     (kernel, params, bindings, groups) => (window as any).harness.runKernel(kernel, params, bindings, [groups, 1]),
     kernel,
     params,
     bindings,
-    Math.ceil(invocations / 64),
+    Math.ceil(invocations / workgroupSize),
   );
 
 /** The source params of group-norm-silu.wgsl and conv1x1.wgsl for a plain (unconcatenated) input. */
@@ -304,23 +305,22 @@ describe('shaders/nn kernels against float64 references', () => {
     for (const apply_silu of [0, 1]) {
       const [out] = await run(
         'groupNormSilu',
-        { ...oneSource(channels, 6), channels, groups, plane, workgroups: n * groups, eps: 1e-5, apply_silu },
-        [{ data: x }, { data: [0] }, { data: gamma }, { data: beta }, { elements: n * channels * plane, read: true }],
-        64 * n * groups,
+        { ...oneSource(channels, 6), channels, groups, plane, invocations: n * groups, eps: 1e-5, apply_silu },
+        [{ data: x }, { data: gamma }, { data: beta }, { elements: n * channels * plane, read: true }],
+        n * groups,
+        GROUP_NORM_WORKGROUP,
       );
       const normed = groupNorm(x, n, channels, plane, groups, 1e-5, gamma, beta);
       const ref = apply_silu ? normed.map(silu) : normed;
-      // The mean and Σ(x−μ)² of m = 90 values carry ≤ (m/64 + 64)·ε relative error (64 lane partials summed in turn);
+      // The mean and Σ(x−μ)² carry ≤ (plane + C/G)·ε relative error (per-channel sums of `plane` values, then C/G
+      // pairwise merges);
       // (x − μ)/s amplifies |x|/s ≈ 14.
-      const m = (channels / groups) * plane;
+      const m = plane + channels / groups;
       expectWithin(
         out,
         ref,
         (i) =>
-          (m / 64 + 64) *
-          EPS32 *
-          ((Math.abs(gamma[Math.floor(i / plane) % channels]) * 3.5) / 0.25 + Math.abs(normed[i]) + 1) *
-          4,
+          m * EPS32 * ((Math.abs(gamma[Math.floor(i / plane) % channels]) * 3.5) / 0.25 + Math.abs(normed[i]) + 1) * 4,
         `group_norm silu=${apply_silu}`,
       );
     }
@@ -335,15 +335,16 @@ describe('shaders/nn kernels against float64 references', () => {
     const beta = random(u, channels);
     const [out] = await run(
       'groupNormSilu',
-      { ...oneSource(channels, 6), channels, groups, plane, workgroups: n * groups, eps, apply_silu: 0 },
-      [{ data: x }, { data: [0] }, { data: gamma }, { data: beta }, { elements: n * channels * plane, read: true }],
-      64 * n * groups,
+      { ...oneSource(channels, 6), channels, groups, plane, invocations: n * groups, eps, apply_silu: 0 },
+      [{ data: x }, { data: gamma }, { data: beta }, { elements: n * channels * plane, read: true }],
+      n * groups,
+      GROUP_NORM_WORKGROUP,
     );
     const ref = groupNorm(x, n, channels, plane, groups, eps, gamma, beta);
-    // As above, (m/64 + 64)·ε₃₂ relative error in μ and Σ(x−μ)²; here |x|/s ≤ 0.004/√ε ≈ 1.3, so no amplification.
-    const m = (channels / groups) * plane;
+    // As above, (plane + C/G)·ε₃₂ relative error in μ and Σ(x−μ)²; here |x|/s ≤ 0.004/√ε ≈ 1.3, so no amplification.
+    const m = plane + channels / groups;
     const bound = (i: number) =>
-      (m / 64 + 64) * EPS32 * (Math.abs(gamma[Math.floor(i / plane) % channels]) * 2 + Math.abs(ref[i]) + 1) * 4;
+      m * EPS32 * (Math.abs(gamma[Math.floor(i / plane) % channels]) * 2 + Math.abs(ref[i]) + 1) * 4;
     expectWithin(out, ref, bound, 'group_norm, small variance');
     // The test can tell ε from 2ε: the outputs differ by far more than the bound, so a kernel ignoring ε (or adding
     // it twice) fails above.
@@ -357,7 +358,7 @@ describe('shaders/nn kernels against float64 references', () => {
     expect(separation).toBeGreaterThan(100);
   });
 
-  it('group_norm + SiLU over a folded concat [upsample2(first), ρ·second], a group straddling the two sources, a 7×7 plane (< 64 lanes per channel)', async () => {
+  it('group_norm + SiLU over a folded concat [upsample2(first), ρ·second], a group straddling the two sources, a 7×7 plane', async () => {
     const u = lcg(23);
     // 12 channels in 4 groups of 3: group 1 holds first-source channel 3 and second-source channels 0–1.
     const [n, c1, c2, groups, h, w] = [2, 4, 8, 4, 6, 6];
@@ -374,12 +375,12 @@ describe('shaders/nn kernels against float64 references', () => {
       const gamma = random(u, channels, 1, 1);
       const beta = random(u, channels);
       const [out] = await run(
-        'groupNormSilu',
+        'groupNormSiluConcat',
         {
           channels,
           groups,
           plane,
-          workgroups: n * groups,
+          invocations: n * groups,
           eps: 1e-5,
           apply_silu: 1,
           first_channels: c1,
@@ -389,23 +390,23 @@ describe('shaders/nn kernels against float64 references', () => {
         },
         [
           { data: first },
-          { data: second },
           { data: gamma },
           { data: beta },
           { elements: n * channels * plane, read: true },
+          { data: second },
         ],
-        64 * n * groups,
+        n * groups,
+        GROUP_NORM_WORKGROUP,
       );
       const a = upsampled ? upsample2(first, n * c1, hh / 2, ww / 2) : first;
       const x = concat(a, c1, second, c2, n, plane, rho);
       const normed = groupNorm(x, n, channels, plane, groups, 1e-5, gamma, beta);
-      // As the single-source test: (m/64 + 64)·ε relative in μ and M2, amplified by |x − μ|/s ≲ 4/0.5.
-      const m = (channels / groups) * plane;
+      // As the single-source test: (plane + C/G)·ε relative in μ and M2, amplified by |x − μ|/s ≲ 4/0.5.
+      const m = plane + channels / groups;
       expectWithin(
         out,
         normed.map(silu),
-        (i) =>
-          (m / 64 + 64) * EPS32 * (Math.abs(gamma[Math.floor(i / plane) % channels]) * 8 + Math.abs(normed[i]) + 1) * 4,
+        (i) => m * EPS32 * (Math.abs(gamma[Math.floor(i / plane) % channels]) * 8 + Math.abs(normed[i]) + 1) * 4,
         `group_norm folded ρ=${rho} upsampled=${upsampled}`,
       );
     }

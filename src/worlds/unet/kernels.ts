@@ -16,26 +16,28 @@ import maxPool from '../../../shaders/nn/max-pool.wgsl?raw';
 import timeFeatures from '../../../shaders/nn/time-features.wgsl?raw';
 import upsampleNearest from '../../../shaders/nn/upsample-nearest.wgsl?raw';
 
-const NN_SHADERS = {
-  avgPool,
-  classEmbedding,
-  concatChannels,
-  conv1x1,
-  conv3x3,
-  conv3x3Tall,
-  edmInput,
-  edmOutput,
-  groupNormSilu,
-  linear,
-  maxPool,
-  timeFeatures,
-  upsampleNearest,
-} as const;
+/** Each kernel's WGSL source, and its entry point when a source has several (specialisations of one kernel). */
+const NN_KERNELS = {
+  avgPool: { code: avgPool },
+  classEmbedding: { code: classEmbedding },
+  concatChannels: { code: concatChannels },
+  conv1x1: { code: conv1x1 },
+  conv3x3: { code: conv3x3 },
+  conv3x3Tall: { code: conv3x3Tall },
+  edmInput: { code: edmInput },
+  edmOutput: { code: edmOutput },
+  groupNormSilu: { code: groupNormSilu },
+  groupNormSiluConcat: { code: groupNormSilu, entryPoint: 'main_concat' },
+  linear: { code: linear },
+  maxPool: { code: maxPool },
+  timeFeatures: { code: timeFeatures },
+  upsampleNearest: { code: upsampleNearest },
+} as const satisfies Record<string, { code: string; entryPoint?: string }>;
 
-export type KernelName = keyof typeof NN_SHADERS;
+export type KernelName = keyof typeof NN_KERNELS;
 
 const definitions = Object.fromEntries(
-  Object.entries(NN_SHADERS).map(([name, code]) => [name, makeShaderDataDefinitions(code).uniforms.params]),
+  Object.entries(NN_KERNELS).map(([name, { code }]) => [name, makeShaderDataDefinitions(code).uniforms.params]),
 ) as Record<KernelName, ReturnType<typeof makeShaderDataDefinitions>['uniforms'][string]>;
 
 /** Every kernel's uniform block lives in a 256-byte slot of one buffer (the minimum uniform offset alignment). */
@@ -55,8 +57,13 @@ export type NnPipelines = Record<KernelName, GPUComputePipeline>;
 
 /** Compiles (or fetches from the device's cache) every kernel. */
 export async function nnPipelines(gpu: GpuResources): Promise<NnPipelines> {
-  const names = Object.keys(NN_SHADERS) as KernelName[];
-  const pipelines = await Promise.all(names.map((name) => gpu.pipelines.get(`nn/${name}`, NN_SHADERS[name])));
+  const names = Object.keys(NN_KERNELS) as KernelName[];
+  const pipelines = await Promise.all(
+    names.map((name) => {
+      const kernel: { code: string; entryPoint?: string } = NN_KERNELS[name];
+      return gpu.pipelines.get(`nn/${name}`, kernel.code, kernel.entryPoint);
+    }),
+  );
   return Object.fromEntries(names.map((name, k) => [name, pipelines[k]])) as NnPipelines;
 }
 

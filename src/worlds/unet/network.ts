@@ -18,7 +18,7 @@ import {
   type NnPipelines,
 } from './kernels';
 import type { MemoryPlan } from './memory';
-import { CONV_CHANNEL_BLOCK, paddedChannels, TALL_TILE_MIN_CIN, TALL_TILE_ROWS } from './pack';
+import { CONV_CHANNEL_BLOCK, GROUP_NORM_WORKGROUP, paddedChannels, TALL_TILE_MIN_CIN, TALL_TILE_ROWS } from './pack';
 import { skipScale, type SkipTuning } from './skip-tuning';
 
 interface Dispatch {
@@ -141,27 +141,27 @@ export class CompiledNetwork {
         grid = perSample(shape.c);
         break;
       case 'group_norm':
-        kernel = 'groupNormSilu';
+        kernel = step.concat ? 'groupNormSiluConcat' : 'groupNormSilu';
         if (shape.c % step.groups !== 0)
           throw new Error(`${step.weight}: ${shape.c} channels do not split into ${step.groups} groups`);
         params = {
           channels: shape.c,
           groups: step.groups,
           plane: shape.h * shape.w,
-          workgroups: cap * step.groups,
+          invocations: cap * step.groups,
           eps: step.eps,
           apply_silu: step.silu ? 1 : 0,
           ...this.concatParams(step, shape),
         };
         resources = [
           value(step.input),
-          // Without a concat the second source is never read: bind the (read-only) weights.
-          step.concat ? value(step.concat.second) : weight(keys.weight),
           weight(keys.weight),
           weight(keys.bias),
           value(step.output),
+          ...(step.concat ? [value(step.concat.second)] : []),
         ];
-        grid = (n) => workgroupGrid(n * step.groups);
+        // One invocation per (sample, group), four per workgroup (group-norm-silu.wgsl).
+        grid = (n) => workgroupGrid(Math.ceil((n * step.groups) / GROUP_NORM_WORKGROUP));
         break;
       case 'conv3x3': {
         const groups = paddedChannels(step.cout) / CONV_CHANNEL_BLOCK;

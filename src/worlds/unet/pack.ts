@@ -59,3 +59,6 @@ export function timeFrequencies(dim: number, scale: number, maxPeriod: number): 
   }
   return out;
 }
+
+/** Invocations per workgroup of group-norm-silu.wgsl (one invocation per sample and group). */
+export const GROUP_NORM_WORKGROUP = 4;
