@@ -32,6 +32,15 @@ export function timeUniform(n: number, { sigmaMax, sigmaMin }: ScheduleOptions):
   const logMin = Math.log1p(sigmaMin * sigmaMin);
   const betaD = (2 * (logMin / epsilonS - logMax)) / (epsilonS - 1);
   const betaMin = logMax - 0.5 * betaD;
+  // σ(t)² = exp(½β_d t² + β_min t) − 1 rises on [ε_s, 1] only while β_min + β_d ≥ 0, i.e. log(1 + σ_min²) ≤
+  // ε_s(2 − ε_s)·log(1 + σ_max²); above that the fitted VP curve peaks inside the interval (and overflows).
+  const limit = epsilonS * (2 - epsilonS) * logMax;
+  if (logMin > limit) {
+    const largest = Math.sqrt(Math.expm1(limit));
+    throw new RangeError(
+      `sigmaMin: the time-uniform schedule needs σ_min ≤ ${largest.toPrecision(3)} at σ_max ${sigmaMax}, got ${sigmaMin}`,
+    );
+  }
   return withFinalZero(n, (i) => {
     const t = 1 + fraction(i, n) * (epsilonS - 1);
     return Math.sqrt(Math.expm1(0.5 * betaD * t * t + betaMin * t));

@@ -25,8 +25,8 @@ closeAfterEach(
   () => (session = undefined),
 );
 
-/** A generated state made cheap enough for SwiftShader: few samples and steps. σ_min stays below 0.05: above it
- *  the time-uniform schedule has no finite, decreasing grid (a known limit, tested on its own below). */
+/** A generated state made cheap enough for SwiftShader: few samples and steps. σ_min stays below 0.05: above about
+ *  0.133 the time-uniform schedule refuses σ_min (its fitted VP curve is not monotone; tested on its own below). */
 function small(seed: number): SandboxState {
   const state = randomState(seed);
   return {
@@ -147,6 +147,6 @@ describe('a hostile-input sweep on the page', () => {
       { timeout: 150_000, polling: 250 },
     );
     const shown = await page.$eval('sandbox-app >>> sampler-panel >>> .error', (e) => e.textContent);
-    expect(shown).toMatch(/the result is not finite/);
+    expect(shown).toMatch(/sigmaMin: the time-uniform schedule needs σ_min ≤ 0\.133 at σ_max 80, got 5/);
   });
 });

@@ -24,6 +24,18 @@ describe('schedules (algorithms.md formulas)', () => {
     close(karras(5, { ...O, rho: 3 })[2], ((80 ** (1 / 3) + 0.002 ** (1 / 3)) / 2) ** 3);
   });
 
+  it('time_uniform refuses a σ_min whose fitted VP curve is not monotone, naming the bound; just below it, the grid falls', () => {
+    // Monotone on [ε_s, 1] iff β_min + β_d ≥ 0, i.e. log(1 + σ_min²) ≤ ε_s(2 − ε_s)·log(1 + σ_max²).
+    const largest = Math.sqrt(Math.expm1(1e-3 * (2 - 1e-3) * Math.log1p(80 * 80)));
+    expect(() => timeUniform(8, { ...O, sigmaMin: 5 })).toThrow(
+      /^sigmaMin: the time-uniform schedule needs σ_min ≤ 0\.133 at σ_max 80, got 5$/,
+    );
+    expect(() => timeUniform(8, { ...O, sigmaMin: largest * 1.01 })).toThrow(RangeError);
+    const s = timeUniform(8, { ...O, sigmaMin: largest * 0.99 });
+    for (let i = 1; i < 8; i++) expect(s[i]).toBeLessThan(s[i - 1]);
+    close(s[7], largest * 0.99, 1e-9);
+  });
+
   it('time_uniform: σ(1) = σ_max, σ(ε_s) = σ_min, and uniform VP time between', () => {
     const s = timeUniform(8, O);
     close(s[0], 80, 1e-10);
