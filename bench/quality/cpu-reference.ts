@@ -19,7 +19,7 @@ export function main([input, output]: string[]): void {
   const registry = new WorldRegistry(shippedWorlds());
   const entries = JSON.parse(readFileSync(input, 'utf8')) as Array<PlanConfig | AmedEntry>;
   const runs = entries.map((entry) => {
-    const plan = 'calibration' in entry ? amedPlan(entry, registry) : exportPlan(entry, registry);
+    const plan = isAmedEntry(entry) ? amedPlan(entry, registry) : exportPlan(entry, registry);
     const spec = registry.resolve(plan.world).spec;
     if (!spec) throw new RangeError(`${plan.world}: not a 2D mixture`);
     const { samples } = runPlanCpu({ ...plan, sigmas: Float64Array.from(plan.sigmas), records: 0 }, gmmDenoiser(spec), {
@@ -33,6 +33,10 @@ export function main([input, output]: string[]): void {
 }
 
 type AmedEntry = Parameters<typeof exportAmedPlan>[0] & { calibration: unknown };
+
+/** Sample options may carry any sampler option key, so `in` cannot narrow the union: test the shape. */
+const isAmedEntry = (entry: PlanConfig | AmedEntry): entry is AmedEntry =>
+  'calibration' in entry && typeof entry.config === 'object';
 
 /** An AMED plan in the shape of exportPlan's (the fields check_gmm.py reads). */
 function amedPlan(entry: AmedEntry, registry: WorldRegistry) {
