@@ -9,12 +9,12 @@ Scores: accuracy of the conditioned class (label i mod 10, no CFG), FD-FMNIST ag
 real-data floor at the same n (run.Scorer), FD against a second, disjoint set of n test images (the spread between
 the two is the reference side's sampling noise), and for the ODE samplers the L2 to a Heun reference of the same
 noise (reference.py). The verdict between the `verdict` markers of the output is written by hand and kept on rerun.
-Rows are cached in bench/quality/out/catalogue-rows.json by their inputs, so a rerun only computes what changed.
+Samples are cached in bench/quality/out/samples/ by their plan (reference.run_cached, shared with skip_tuning.py),
+so a rerun only samples what changed; the scores are recomputed.
   /usr/bin/python3 bench/quality/catalogue.py [--n 200] [--nfes 5,10,20] [--only euler,unipc] [--ref-nfe 59]
 """
 import argparse
 import datetime
-import hashlib
 import json
 import os
 import re
@@ -28,8 +28,7 @@ import fmnist  # noqa: E402
 import rng  # noqa: E402
 import ts  # noqa: E402
 from amed_calibrations import calibrated_plans  # noqa: E402
-from plan_executor import run_plan  # noqa: E402
-from reference import l2_to, reference_solution  # noqa: E402
+from reference import l2_to, reference_solution, run_cached  # noqa: E402
 from run import Scorer, machine, save_grid  # noqa: E402
 
 import data  # noqa: E402  (tools/train, on sys.path through fmnist)
@@ -191,40 +190,33 @@ def main():
     second = SecondReference(scorer, classifier, args.seed)
     configs = row_configs(registry, args)
     plans = export(configs, registry, manifest["sha256"])
-    ref, ref_info = reference_solution(unet, manifest, args.n, args.seed, args.ref_nfe, batch=args.batch)
     z = rng.initial_noise(args.seed, args.n, 784)
     floor = scorer.reference(args.n)[1]
+    ref, ref_info = reference_solution(unet, manifest, args.n, args.seed, args.ref_nfe, batch=args.batch, compute=False)
 
-    cache_path = os.path.join(ts.OUT, "catalogue-rows.json")
-    cache = json.load(open(cache_path)) if os.path.exists(cache_path) else {}
-    rows = []
+    rows, samples = [], {}
     for config, plan in zip(configs, plans):
         entry = info[plan["sampler"]]
         assert plan["labels"] is not None and len(plan["labels"]) == args.n
-        key = hashlib.sha256(json.dumps([plan["sigmas"], plan["instrs"], args.n, args.seed, args.ref_nfe,
-                                         manifest["sha256"]]).encode()).hexdigest()
-        if key in cache:
-            rows.append(cache[key])
-            print(fmt(cache[key], registry) + " (cached)", flush=True)
-            continue
-        t0 = time.time()
         denoiser = fmnist.Denoiser(unet, plan["labels"], manifest["null_class"], args.batch)
-        x = run_plan(plan, denoiser, z, seed=plan["seed"])
-        seconds = time.time() - t0
+        x, seconds = run_cached(plan, denoiser, z, manifest["sha256"])
         images = x.float().reshape(args.n, 1, 28, 28).clamp(-1, 1)
         accuracy, fd, _ = scorer.score(images, plan["labels"])
         row = dict(sampler=plan["sampler"], label=entry["label"], a1111=entry["a1111"], group=entry["group"],
                    schedule=plan["schedule"], budget=config["nfe"], steps=plan["steps"], nfe=plan["nfe"],
                    accuracy=accuracy, fd=fd, fd_b=second.fd(images),
-                   l2=None if entry["stochastic"] else l2_to(x, ref), seconds=seconds)
+                   l2=None if entry["stochastic"] or ref is None else l2_to(x, ref), seconds=seconds)
         save_grid(images[:100], plan["labels"][:100],
                   os.path.join(ts.OUT, f"catalogue-{plan['sampler']}-{plan['schedule']}-nfe{plan['nfe']}.png"))
         rows.append(row)
-        cache[key] = row
-        with open(cache_path, "w") as f:
-            json.dump(cache, f)
+        samples[len(rows) - 1] = x if not entry["stochastic"] else None
         print(fmt(row, registry), flush=True)
         report(args, registry, manifest, rows, floor, ref_info, started, load)
+    if ref is None:  # computed here, or by skip_tuning.py running beside this (reference.py's lock): L2 at the end
+        ref, ref_info = reference_solution(unet, manifest, args.n, args.seed, args.ref_nfe, batch=args.batch)
+        for i, x in samples.items():
+            if x is not None:
+                rows[i]["l2"] = l2_to(x, ref)
     report(args, registry, manifest, rows, floor, ref_info, started, load)
     print(f"wrote {os.path.relpath(args.out, ts.ROOT)}")
 

@@ -12,12 +12,12 @@ real-data floor at the same n; and the L2 to a high-NFE solution of the same noi
 Karras) with the same ρ (the tuned network's own ODE) and with ρ = 1 (the shipped network's). Writes
 bench/results/skip-tuning.md (rewritten after every row; the hand-written verdict between the `verdict` markers is
 kept) and bench/results/skip-tuning-grid.png (samples at NFE 5: ρ = 1 vs the best ρ by FD, and the ρ = 1 target).
-Rows are cached in bench/quality/out/skip-tuning-rows.json by their inputs, so a rerun only computes what changed.
+Samples are cached in bench/quality/out/samples/ by their plan (reference.run_cached, shared with catalogue.py), so a
+rerun only samples what changed; the scores are recomputed.
   /usr/bin/python3 bench/quality/skip_tuning.py [--n 200] [--rhos 1.0,0.9,0.8,0.7] [--nfes 5,7,10] [--ref-nfe 59]
 """
 import argparse
 import datetime
-import hashlib
 import json
 import os
 import re
@@ -31,8 +31,7 @@ import fmnist  # noqa: E402
 import rng  # noqa: E402
 import ts  # noqa: E402
 from amed_calibrations import calibrated_plans  # noqa: E402
-from plan_executor import run_plan  # noqa: E402
-from reference import l2_to, reference_solution  # noqa: E402
+from reference import l2_to, reference_solution, run_cached  # noqa: E402
 from run import Scorer, machine  # noqa: E402
 
 VERDICT = re.compile(r"<!-- verdict -->.*?<!-- /verdict -->", re.S)
@@ -167,6 +166,7 @@ def main():
     plans = export(cfgs, manifest["sha256"])
     noise = rng.initial_noise(args.seed, args.n, plans[0]["dim"])
     refs = {}
+    order = args.samplers.split(",")
 
     def reference(rho):
         if rho not in refs:
@@ -174,33 +174,22 @@ def main():
         return refs[rho]
 
     ref_info = reference(1.0)[1]
-    cache_path = os.path.join(ts.OUT, "skip-tuning-rows.json")
-    cache = json.load(open(cache_path)) if os.path.exists(cache_path) else {}
     rows, examples = [], {}
-    for plan in plans:
+    # Rows at ρ = 1 last: they are the catalogue's plans too (reference.run_cached), so a catalogue.py running beside
+    # this one has likely sampled them by then.
+    for plan in sorted(plans, key=lambda p: (p["skipTuning"] is None)):
         skip = plan["skipTuning"]
         rho = skip["bottom"] if skip else 1.0
-        key = hashlib.sha256(json.dumps([plan["sigmas"], plan["instrs"], skip, args.n, args.seed, args.ref_nfe,
-                                         manifest["sha256"]]).encode()).hexdigest()
         label = plan.get("samplerLabel") or ("AMED-Solver" if plan["sampler"] == "amed" else plan["sampler"])
-        t0 = time.time()
-        samples_path = os.path.join(ts.OUT, f"skip-tuning-{key[:16]}.pt")
-        if key in cache and os.path.exists(samples_path):
-            row, samples = cache[key], torch.load(samples_path)
-        else:
-            denoiser = fmnist.Denoiser(fmnist.tuned(unet, skip), plan["labels"], manifest["null_class"], args.batch)
-            samples = run_plan(plan, denoiser, noise, seed=plan["seed"])
-            seconds = time.time() - t0
-            images = samples.float().reshape(args.n, 1, 28, 28).clamp(-1, 1)
-            accuracy, fd, _ = scorer.score(images, plan["labels"])
-            row = dict(label=label, sampler=plan["sampler"], nfe=plan["nfe"], steps=plan["steps"], rho=rho,
-                       accuracy=accuracy, fd=fd, l2_same=l2_to(samples, reference(rho)[0]),
-                       l2_one=l2_to(samples, reference(1.0)[0]), seconds=seconds)
-            cache[key] = row
-            torch.save(samples[:GRID_SAMPLES].clone(), samples_path)
-            with open(cache_path, "w") as f:
-                json.dump(cache, f)
+        denoiser = fmnist.Denoiser(fmnist.tuned(unet, skip), plan["labels"], manifest["null_class"], args.batch)
+        samples, seconds = run_cached(plan, denoiser, noise, manifest["sha256"])
+        images = samples.float().reshape(args.n, 1, 28, 28).clamp(-1, 1)
+        accuracy, fd, _ = scorer.score(images, plan["labels"])
+        row = dict(label=label, sampler=plan["sampler"], nfe=plan["nfe"], steps=plan["steps"], rho=rho,
+                   accuracy=accuracy, fd=fd, l2_same=l2_to(samples, reference(rho)[0]),
+                   l2_one=l2_to(samples, reference(1.0)[0]), seconds=seconds)
         rows.append(row)
+        rows.sort(key=lambda r: (order.index(r["sampler"]), r["nfe"], -r["rho"]))
         if row["nfe"] == GRID_NFE:
             examples[(row["sampler"], rho)] = samples[:GRID_SAMPLES]
         print(f"{row['sampler']} NFE {row['nfe']} ρ_bottom {rho:g}: accuracy {row['accuracy']:.3f}, FD {row['fd']:.1f} "
