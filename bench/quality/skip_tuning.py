@@ -176,9 +176,9 @@ def main():
 
     ref_info = reference(1.0)[1]
     rows, examples = [], {}
-    # Rows at ρ = 1 last: they are the catalogue's plans too (reference.run_cached), so a catalogue.py running beside
-    # this one has likely sampled them by then.
-    for plan in sorted(plans, key=lambda p: (p["skipTuning"] is None)):
+    # By NFE (an interrupted run has whole budgets), and within one the rows at ρ = 1 last: they are the catalogue's
+    # plans too (reference.run_cached), so a catalogue.py running beside this one has likely sampled them by then.
+    for plan in sorted(plans, key=lambda p: (p["config"]["nfe"], p["skipTuning"] is None)):
         skip = plan["skipTuning"]
         rho = skip["bottom"] if skip else 1.0
         label = plan.get("samplerLabel") or ("AMED-Solver" if plan["sampler"] == "amed" else plan["sampler"])
