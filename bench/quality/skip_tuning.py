@@ -67,9 +67,10 @@ def export(configs, sha):
 
 
 def save_examples(examples, path):
-    """Rows: per sampler ρ = 1 and its best ρ at NFE 5, then the target; one column per class (samples 0–9)."""
+    """Rows: per sampler ρ = 1 and its best ρ by FD at NFE 5 (one row when that is ρ = 1), then the target; one
+    column per class (samples 0–9)."""
     from PIL import Image, ImageDraw
-    scale, gap, margin = 2, 4, 190
+    scale, gap, margin = 2, 4, 240
     cell = 28 * scale
     grid = Image.new("L", (margin + GRID_SAMPLES * (cell + gap) + gap, len(examples) * (cell + gap) + gap), 255)
     draw = ImageDraw.Draw(grid)
@@ -202,6 +203,9 @@ def main():
         best = best_rho(rows, sampler, GRID_NFE, "fd")
         label = best["label"] if best else sampler
         if best and (sampler, 1.0) in examples:
+            if best["rho"] == 1.0:
+                grid.append((f"{label} {GRID_NFE} NFE, rho 1 (best FD)", examples[(sampler, 1.0)]))
+                continue
             grid.append((f"{label} {GRID_NFE} NFE, rho 1", examples[(sampler, 1.0)]))
             grid.append((f"{label} {GRID_NFE} NFE, rho {best['rho']:g} (best FD)", examples[(sampler, best["rho"])]))
     grid.append((f"target: Heun {args.ref_nfe} NFE, rho 1", reference(1.0)[0][:GRID_SAMPLES]))
