@@ -4,7 +4,9 @@
  * float32, EDM entry/exit in float64) and talks to it over pipes. Batch, noise and labels are those of
  * src/sampling/amed/calibrations.ts (calibrationFor for an image world: 16 samples, initialNoise(0x0a3ed),
  * label i mod 10), so the output is the calibration the page would compute, in the
- * 'diffusion-sandbox/amed-calibration@1' format that Sandbox.importAmedCalibration accepts.
+ * 'diffusion-sandbox/amed-calibration@1' format that Sandbox.importAmedCalibration accepts. A config with
+ * `skipTuning` calibrates against the network with scaled skips (the server applies the run's resolved ρ), and the
+ * calibration records it in `denoiser.skipTuning`, as the page keys its calibrations on it.
  *   node bench/quality/ts.mjs bench/quality/amed-calibrate.ts <configs.json> <calibrations.json>
  * configs: [<sample options with sampler amed | amed_plugin>]
  */
@@ -17,6 +19,7 @@ import { resolveSampleOptions, type SampleOptionsWithout } from '../../src/api/o
 import { calibrateAmed } from '../../src/sampling/amed/calibrate';
 import { initialNoise } from '../../src/sampling/noise';
 import { WorldRegistry } from '../../src/worlds/registry';
+import type { SkipTuning } from '../../src/worlds/unet/skip-tuning';
 import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 
 /** = CALIBRATION_SEED of src/sampling/amed/calibrations.ts (not exported there). */
@@ -52,10 +55,10 @@ export class DenoiseServer {
   }
 
   /** One call at a time (calibrateAmed awaits each, but keep it safe). */
-  denoise(x: Float64Array, sigma: number, labels: number[]): Promise<Float64Array> {
+  denoise(x: Float64Array, sigma: number, labels: number[], skipTuning?: SkipTuning): Promise<Float64Array> {
     const job = this.queue.then(async () => {
       const count = labels.length;
-      const header = JSON.stringify({ sigma, count, dim: x.length / count, labels }) + '\n';
+      const header = JSON.stringify({ sigma, count, dim: x.length / count, labels, skipTuning }) + '\n';
       const reply = new Promise<Buffer>((resolve) => {
         this.waiting = { bytes: x.length * 8, resolve };
       });
@@ -96,20 +99,20 @@ export async function main([input, output]: string[]): Promise<void> {
         variant: amedVariant(run.sampler.id, run.options),
         afs: run.options.afs !== false,
         sigmas: run.sigmas,
-        denoise: (x, sigma) => server.denoise(x, sigma, labels),
+        denoise: (x, sigma) => server.denoise(x, sigma, labels, run.skipTuning),
         noise: initialNoise(CALIBRATION_SEED, COUNT, run.dim),
       });
       results.push({
         format: CALIBRATION_FORMAT,
         world: run.world.id,
-        denoiser: { cfg: 1, conditional: true },
+        denoiser: { cfg: 1, conditional: true, ...(run.skipTuning ? { skipTuning: run.skipTuning } : {}) },
         sigmas: Array.from(run.sigmas),
         count: COUNT,
         ...result,
         seconds: (Date.now() - t0) / 1000,
       });
       console.log(
-        `calibrated ${run.sampler.id} (${amedVariant(run.sampler.id, run.options)}) steps ${run.steps}: ${JSON.stringify(result.steps)} in ${(Date.now() - t0) / 1000} s`,
+        `calibrated ${run.sampler.id} (${amedVariant(run.sampler.id, run.options)}) ${run.schedule} steps ${run.steps}${run.skipTuning ? ` ρ_bottom ${run.skipTuning.bottom}` : ''}: ${JSON.stringify(result.steps)} in ${(Date.now() - t0) / 1000} s`,
       );
     }
   } finally {

@@ -12,6 +12,7 @@ import { parseCalibration, toPlanParams } from '../../src/sampling/amed/calibrat
 import { resolveSampleOptions, type SampleOptionsWithout } from '../../src/api/options';
 import { amedVariant } from '../../src/sampling/samplers/amed';
 import { WorldRegistry } from '../../src/worlds/registry';
+import { skipTuningKey } from '../../src/worlds/unet/skip-tuning';
 import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 
 type Config = SampleOptionsWithout<'world' | 'noise' | 'signal' | 'onProgress' | 'trajectory'> & { world?: string };
@@ -45,12 +46,16 @@ export function exportAmedPlan(
     dim: run.dim,
     labels: run.labels ? Array.from(run.labels) : null,
     sigmas: Array.from(run.sigmas),
+    skipTuning: run.skipTuning ?? null,
   };
   if (entry.calibration === undefined) return resolved;
   // The page's importer (no GPU is touched by import): same validation, same cache key inputs.
   const calibration = parseCalibration(entry.calibration);
   if (calibration.variant !== variant || calibration.afs !== afs)
     throw new RangeError('calibration: variant/afs differ from the run');
+  // A calibration is a property of the network it was made with: Skip-Tuning's ρ must match (the page's key).
+  if (skipTuningKey(calibration.denoiser.skipTuning) !== skipTuningKey(run.skipTuning))
+    throw new RangeError('calibration: made with another Skip-Tuning ρ than the run');
   if (
     calibration.sigmas.length !== run.sigmas.length ||
     calibration.sigmas.some((s, i) => Math.fround(s) !== Math.fround(run.sigmas[i]))

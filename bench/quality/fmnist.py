@@ -46,6 +46,14 @@ def load_classifier(model_dir=CLASSIFIER_DIR):
     return model.eval().requires_grad_(False), manifest
 
 
+def tuned(unet, skip):
+    """The network with Skip-Tuning's ρ (Ma et al. 2024) as a plan exports it ({bottom, top}; None: untuned, which is
+    model.py's default path, bit for bit the shipped network)."""
+    if not skip:
+        return unet
+    return lambda z, t, label: unet(z, t, label, rho_bottom=skip["bottom"], rho_top=skip["top"])
+
+
 class Denoiser:
     """D(x; σ) for a plan executor: x is (count, side²) float64 at any side (the UNet is fully convolutional), one σ
     for the batch, sample i has class labels[i] (the null class when labels is None). Runs network(z, t, label) → v on

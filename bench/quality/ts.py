@@ -38,6 +38,16 @@ def cpu_reference(configs, name="cpu-reference"):
     return _through("cpu-reference.ts", name, configs)
 
 
+def sampler_registry():
+    """Every entry of src/sampling/samplers (samplers.ts): id, label, a1111, group, defaultSchedule, stochastic,
+    prepared (needs an AMED calibration), options (declared defaults)."""
+    path = os.path.join(OUT, "samplers.json")
+    os.makedirs(OUT, exist_ok=True)
+    run_ts("samplers.ts", path)
+    with open(path) as f:
+        return json.load(f)
+
+
 def rng_vectors():
     path = os.path.join(OUT, "rng.json")
     os.makedirs(OUT, exist_ok=True)
