@@ -1,6 +1,6 @@
 // Shared by the browser benchmarks: headless Chromium with WebGPU on the machine's adapter (the flags measured in
 // webgpu-testing.md; SwiftShader on GPU-less machines), a Vite server for the bench pages, and the results header.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createServer } from 'vite';
 import puppeteer from 'puppeteer-core';
@@ -20,12 +20,16 @@ export const WEBGPU_CHROMIUM_ARGS = [
   '--enable-unsafe-swiftshader',
 ];
 
-export function launchWebGpuChromium() {
+/** `options` go to puppeteer.launch as they are (e.g. dumpio: true to see the GPU process's own messages). */
+export function launchWebGpuChromium(options = {}) {
   return puppeteer.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
     headless: true,
     protocolTimeout: 3_600_000,
-    args: WEBGPU_CHROMIUM_ARGS,
+    // A copy: puppeteer merges its own --enable-features into the array it is given and drops ours from it, so a
+    // second launch from the shared constant would come up without Vulkan (and without a WebGPU adapter).
+    args: [...WEBGPU_CHROMIUM_ARGS],
+    ...options,
   });
 }
 
@@ -38,6 +42,48 @@ export async function startDevServer() {
   });
   await server.listen();
   return { url: `http://127.0.0.1:${server.httpServer.address().port}`, close: () => server.close() };
+}
+
+/** The launched browser's descendant (a child of its zygote here) whose command line says --type=gpu-process. */
+export function gpuProcessPid(browserPid) {
+  const parent = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const descends = (pid) => pid === browserPid || (parent.has(pid) && pid > 1 && descends(parent.get(pid)));
+  for (const pid of parent.keys()) {
+    try {
+      if (
+        pid !== browserPid &&
+        descends(pid) &&
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=gpu-process')
+      )
+        return pid;
+    } catch {
+      // As above.
+    }
+  }
+  throw new Error('no GPU process found under the browser');
+}
+
+/** CPU nanoseconds of every thread of the process (SwiftShader's workers are threads of it; the process's own
+ *  schedstat counts its main thread only). */
+export function cpuNs(pid) {
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // A thread that ended between listing and reading.
+    }
+  }
+  return ns;
 }
 
 /** The date, machine, load, browser and adapter lines every committed result starts with. */

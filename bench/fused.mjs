@@ -5,8 +5,7 @@
 // and each run is measured by the CPU time of Chromium's GPU process (SwiftShader runs the shaders there): the first
 // field of /proc/<pid>/task/*/schedstat, summed, before and after (docs/measured.md). Writes bench/results/fused-executor.md.
 // Usage: node bench/fused.mjs [rounds, default 5]
-import { readdirSync, readFileSync } from 'node:fs';
-import { launchWebGpuChromium, resultHeader, startDevServer, writeResult } from './browser.mjs';
+import { cpuNs, gpuProcessPid, launchWebGpuChromium, resultHeader, startDevServer, writeResult } from './browser.mjs';
 
 const ROUNDS = Math.max(3, Number(process.argv[2] ?? 5));
 /** `quick`: the three samplers only (for trying kernel variants; the committed result has the reference too). */
@@ -23,48 +22,6 @@ const CASES = [
   { sampler: 'rk4', label: 'RK4 reference (1000 steps)', steps: 1000, count: COUNT, trajectory: false },
 ].filter((c) => !QUICK || c.sampler !== 'rk4');
 const EXECUTORS = ['fused', 'per-instruction'];
-
-/** The launched browser's descendant (a child of its zygote here) whose command line says --type=gpu-process. */
-function gpuProcessPid(browserPid) {
-  const parent = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const descends = (pid) => pid === browserPid || (parent.has(pid) && pid > 1 && descends(parent.get(pid)));
-  for (const pid of parent.keys()) {
-    try {
-      if (
-        pid !== browserPid &&
-        descends(pid) &&
-        readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=gpu-process')
-      )
-        return pid;
-    } catch {
-      // As above.
-    }
-  }
-  throw new Error('no GPU process found under the browser');
-}
-
-/** CPU nanoseconds of every thread of the process (SwiftShader's workers are threads of it; the process's own
- *  schedstat counts its main thread only). */
-function cpuNs(pid) {
-  let ns = 0;
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // A thread that ended between listing and reading.
-    }
-  }
-  return ns;
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
