@@ -20,12 +20,16 @@ export const WEBGPU_CHROMIUM_ARGS = [
   '--enable-unsafe-swiftshader',
 ];
 
-export function launchWebGpuChromium() {
+/** `options` go to puppeteer.launch as they are (e.g. dumpio: true to see the GPU process's own messages). */
+export function launchWebGpuChromium(options = {}) {
   return puppeteer.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
     headless: true,
     protocolTimeout: 3_600_000,
-    args: WEBGPU_CHROMIUM_ARGS,
+    // A copy: puppeteer merges its own --enable-features into the array it is given and drops ours from it, so a
+    // second launch from the shared constant would come up without Vulkan (and without a WebGPU adapter).
+    args: [...WEBGPU_CHROMIUM_ARGS],
+    ...options,
   });
 }
 
