@@ -122,11 +122,16 @@ def minmax(values):
 
 
 @torch.no_grad()
-def balanced_accuracy(images, labels, world):
-    """Mean over classes of the accuracy on that class's images (metrics.classifier_accuracy per class)."""
+def per_class_accuracy(images, labels, world):
+    """{class: accuracy of the classifier on that class's images} for the classes present."""
     labels = torch.as_tensor(labels)
     pred = world.classifier(images.float().clamp(-1, 1)).argmax(1)
-    return float(np.mean([(pred[labels == k] == k).double().mean().item() for k in labels.unique().tolist()]))
+    return {k: (pred[labels == k] == k).double().mean().item() for k in labels.unique().tolist()}
+
+
+def balanced_accuracy(images, labels, world):
+    """Mean over classes of the accuracy on that class's images."""
+    return float(np.mean(list(per_class_accuracy(images, labels, world).values())))
 
 
 def upsample_guidance(plan, world):
@@ -206,7 +211,7 @@ def save_ug_examples(examples, names, path):
     grid.save(path)
 
 
-def report(args, world, scorer, rows, real_balanced, started, load):
+def report(args, world, scorer, rows, real_balanced, per_class, started, load):
     m, clf = world.manifest, world.classifier_manifest
     cfg = m["world"]["default_cfg"]
     main = next((r for r in rows if (r["sampler"], r.get("nfe"), r["cfg"], r["mode"]) == ("heun", 35, cfg, "plain")), None)
@@ -276,6 +281,11 @@ def report(args, world, scorer, rows, real_balanced, started, load):
         "",
         "Samples: `emoji-samples.png` (Heun 35, CFG " + f"{cfg:g}" + ", one column per class, its 10 samples top to bottom).",
         "",
+        *(["Per class (the done-when samples vs the classifier on all held-out emoji of that class):", "",
+           "| class | " + " | ".join(world.class_names) + " |", "|---|" + "---|" * world.num_classes,
+           f"| samples (n = {main['n'] // world.num_classes} each) | " + " | ".join(f"{per_class['samples'][k]:.1f}" for k in range(world.num_classes)) + " |",
+           "| held-out emoji (all) | " + " | ".join(f"{per_class['real'][k]:.3f}" for k in range(world.num_classes)) + " |", ""]
+          if main and "samples" in per_class else []),
         head,
         *[line(r) for r in sorted(done, key=lambda r: -r["cfg"])],
         "",
@@ -329,6 +339,7 @@ def main():
     p.add_argument("--png", default=os.path.join(ts.ROOT, "bench", "results", "emoji-samples.png"))
     p.add_argument("--ug-png", default=os.path.join(ts.ROOT, "bench", "results", "emoji-ug-examples.png"))
     p.add_argument("--cache", default=os.path.join(ts.OUT, "emoji-rows.json"))
+    p.add_argument("--cached-only", action="store_true", help="rewrite the report from cached rows, sample nothing")
     p.add_argument("--notes", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "emoji-notes.md"),
                    help="appended to the report when present (findings written by hand)")
     args = p.parse_args()
@@ -341,7 +352,8 @@ def main():
     plans = ts.export_plans([config(r, args.seed) for r in specs], name="emoji-plans")
     scorer = Scorer(world, args.seed)
     test, test_labels = scorer.test, scorer.test_labels
-    real_balanced = balanced_accuracy(test, test_labels, world)
+    per_class = dict(real=per_class_accuracy(test, test_labels, world))
+    real_balanced = float(np.mean(list(per_class["real"].values())))
     cache = {}
     if os.path.exists(args.cache):
         with open(args.cache) as f:
@@ -353,6 +365,8 @@ def main():
         samples_path = os.path.join(ts.OUT, f"emoji-{k}.pt")
         if k in cache and os.path.exists(samples_path):
             row = cache[k]
+        elif args.cached_only:
+            continue
         else:
             images, seconds = run_row(plan, world)
             full, pooled = score_images(images, spec, world.side)
@@ -370,10 +384,11 @@ def main():
         saved = torch.load(samples_path)
         if (spec["sampler"], spec.get("nfe"), spec["cfg"], spec["mode"]) == ("heun", 35, cfg, "plain"):
             save_class_grid(saved["images"], saved["labels"], world.class_names, args.png)
+            per_class["samples"] = per_class_accuracy(saved["images"], saved["labels"], world)
         if spec["mode"] != "plain":
             examples.setdefault(spec["size"], {})[spec["mode"]] = saved["images"][:world.num_classes]
             save_ug_examples(examples, world.class_names, args.ug_png)
-        report(args, world, scorer, rows, real_balanced, started, load)
+        report(args, world, scorer, rows, real_balanced, per_class, started, load)
     print(f"wrote {os.path.relpath(args.out, ts.ROOT)}")
 
 
