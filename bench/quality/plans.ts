@@ -48,6 +48,8 @@ export interface ExportedPlan {
   cost: number;
   /** Skip-Tuning's ρ as resolved (null when off): the Python side passes it to the network (model.py rho_*). */
   skipTuning: { bottom: number; top: number } | null;
+  /** The CFG scale s as resolved (1: the conditional network alone): the Python side wraps its denoiser with it. */
+  cfg: number;
 }
 
 /** The run's grid: the schedule's, or for GITS the one the search in `config.gitsCalibration` gives. */
@@ -83,8 +85,7 @@ export function exportPlan(config: PlanConfig, registry = new WorldRegistry(ship
     registry,
   );
   // The Python executor runs the conditional network at any size, with Upsample Guidance (bench/quality/upsample.py)
-  // when asked; the plan itself does not depend on either. CFG is not ported.
-  if (run.cfg !== 1) throw new RangeError(`${run.sampler.id}: cfg is not supported by the Python executor`);
+  // and CFG (bench/quality/image_world.py) when asked; the plan itself depends on none of them.
   if (run.sampler.prepare)
     throw new RangeError(`${run.sampler.id}: needs an AMED calibration, which this exporter does not compute yet`);
   const plan = run.sampler.build(gridOf(config, run), run.options);
@@ -109,6 +110,7 @@ export function exportPlan(config: PlanConfig, registry = new WorldRegistry(ship
     upsampleGuidance: run.upsampleGuidance ?? null,
     cost: upsampleGuidanceCost(plan.instrs, plan.nfe, run.upsampleGuidance, run.size, run.world.image?.size),
     skipTuning: run.skipTuning ?? null,
+    cfg: run.cfg,
   };
 }
 

@@ -4,13 +4,15 @@ src/guidance/compose.ts composes it (Hwang, Park & Jo 2024; VE form of algorithm
 
     D̂(x; σ) = D(x; σ) + w_σ · U[ D_low(P x; σ/m) − P D(x; σ) ]
 
-- P: m×m average pooling of the size×size image, U: nearest upsampling, m = size / 28 (4 at 112: guided straight
-  from 28, not in two stages through 56).
+- P: m×m average pooling of each size×size channel plane, U: nearest upsampling, m = size / native side (4 at 112
+  on Fashion-MNIST: guided straight from 28, not in two stages through 56). Images are channel-major per sample
+  (C × size², as the page lays them out), so P and U act plane by plane for any C.
 - D_low is the same network at its native 28×28, with the same labels, at σ/m; its own EDM entry uses that σ
   (t = σ_low/(1+σ_low), z = P x/(1+σ_low)), exactly as `sandbox.denoise` at 28 does (tests/gpu/upsample-guidance.test.ts).
 - w_σ = w while τ = σ/(1+σ) ≥ 1 − η (isGuided), else 0; outside that window the low branch is not evaluated
   (the page knows each step's σ on the host and skips it too), so it costs nothing there.
-- CFG is not ported (cfg = 1 here); the page would guide each CFG branch before mixing.
+- CFG wraps outside this wrapper, each branch guided before the two are mixed (image_world.py `guided`, as
+  src/guidance/compose.ts).
 Everything around the network is float64, like the executor's registers; the plan passes one σ for the whole batch.
 """
 import torch
@@ -23,20 +25,20 @@ def is_guided(sigma, eta):
 
 
 def average_pool(x, size, m):
-    """(count, size²) → (count, (size/m)²): m×m block means, row-major (averagePool of the reference)."""
+    """(count, C·size²) → (count, C·(size/m)²): m×m block means per plane, row-major (averagePool of the reference)."""
     n = x.shape[0]
     low = size // m
-    return x.reshape(n, low, m, low, m).mean(dim=(2, 4)).reshape(n, low * low)
+    return x.reshape(-1, low, m, low, m).mean(dim=(2, 4)).reshape(n, -1)
 
 
 def nearest_up(x, low, m):
-    """(count, low²) → (count, (low·m)²): each value repeated over its m×m block (U)."""
+    """(count, C·low²) → (count, C·(low·m)²): each value repeated over its m×m block, plane by plane (U)."""
     n = x.shape[0]
-    return x.reshape(n, low, 1, low, 1).expand(n, low, m, low, m).reshape(n, low * m * low * m)
+    return x.reshape(-1, low, 1, low, 1).expand(-1, low, m, low, m).reshape(n, -1)
 
 
 class UpsampleGuidance:
-    """D̂ from `high(x (count, size²), σ)` at size×size and `low(x (count, (size/m)²), σ)` at the native size."""
+    """D̂ from `high(x (count, C·size²), σ)` at size×size and `low(x (count, C·(size/m)²), σ)` at the native size."""
 
     def __init__(self, high, low, size, factor, weight, eta):
         assert size % factor == 0, f"size {size} is not a multiple of m = {factor}"
@@ -54,11 +56,11 @@ class UpsampleGuidance:
 
 
 def bilinear_up(images, factor):
-    """(count, 1, s, s) → (count, 1, s·f, s·f), as the page's bilinear panels (src/ui/view/image-mosaic.ts
+    """(count, C, s, s) → (count, C, s·f, s·f), as the page's bilinear panels (src/ui/view/image-mosaic.ts
     upscaleBilinear: half-pixel centres, clamped at the edges = interpolate(mode='bilinear', align_corners=False))."""
     return F.interpolate(images, scale_factor=factor, mode="bilinear", align_corners=False)
 
 
 def pool_to(images, side):
-    """(count, 1, s, s) → (count, 1, side, side) by s/side × s/side average pooling (how every row is scored)."""
+    """(count, C, s, s) → (count, C, side, side) by s/side × s/side average pooling (how every row is scored)."""
     return F.avg_pool2d(images, images.shape[-1] // side) if images.shape[-1] != side else images
