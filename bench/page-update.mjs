@@ -14,7 +14,8 @@
 // The GPU process's CPU time is read from /proc/<pid>/task/*/schedstat (docs/measured.md): the stable figure here.
 // Counters come from page-probe.mjs, injected into both builds alike. Writes bench/results/page-update.md.
 // Usage: npm run bench:page [-- rounds, default 5] (builds dist/ first); REPLAY=<raw json> writes the tables again
-// from the measurements a run left in the temporary folder (page-update-raw.json), without measuring.
+// from the measurements a run left in the temporary folder (page-update-raw.json), without measuring (the header
+// then shows the date and load average of the replay).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,6 +65,7 @@ for (const build of builds) {
   build.updates = [];
   build.apiRuns = [];
   build.failures = [];
+  build.partFailures = [];
 }
 
 /** The browser's version line, for the header. */
@@ -159,16 +161,21 @@ async function defaultLoad(build, round, hash = '', loads = build.loads) {
     };
     const idle = await measure(async () => (await sleep(IDLE_MS), IDLE_MS));
     // A new seed in the URL: every panel runs again and the reference is solved again, with warm pipelines.
+    // A panel can fail here (the before build sometimes shows every panel in error after the seed change, its
+    // reference solve lost): that part is then left out of this load's figures, and counted.
     const again = await measure(() =>
       page.evaluate(async (seed) => {
         const log = window.__pageBench;
         const start = performance.now();
         location.hash = location.hash.replace(/seed=\d+/, `seed=${seed}`);
         const seen = new Set();
-        await new Promise((resolve) => {
+        await new Promise((resolve, reject) => {
           const poll = () => {
-            log.panelStatuses().forEach((status, i) => status !== 'done' && seen.add(i));
-            if (seen.size === log.panelStatuses().length && log.pageComplete()) resolve();
+            const statuses = log.panelStatuses();
+            statuses.forEach((status, i) => status !== 'done' && seen.add(i));
+            if (statuses.some((status) => status === 'error' || status === 'stopped'))
+              reject(new Error(`panels ${statuses.join(', ')} after the seed change`));
+            else if (seen.size === statuses.length && log.pageComplete()) resolve();
             else setTimeout(poll, 25);
           };
           poll();
@@ -176,7 +183,10 @@ async function defaultLoad(build, round, hash = '', loads = build.loads) {
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
         return performance.now() - start;
       }, 1000 + round),
-    );
+    ).catch((e) => {
+      build.partFailures.push(String(e.message ?? e).split('\n')[0]);
+      return null;
+    });
     const reference = await measure(() =>
       page.evaluate(
         async (request) => {
@@ -187,7 +197,10 @@ async function defaultLoad(build, round, hash = '', loads = build.loads) {
         },
         { world: 'gmm:ring8', seed: 2000 + round, count: DEFAULT_COUNT },
       ),
-    );
+    ).catch((e) => {
+      build.partFailures.push(String(e.message ?? e).split('\n')[0]);
+      return null;
+    });
     build.loads.push({ cpu, log, idle, again, reference });
   } finally {
     await browser.close();
@@ -339,7 +352,7 @@ try {
 
   const partRows = [];
   const part = (label, pick) => {
-    const [xb, xa] = [b, a].map((build) => build.loads.map(pick));
+    const [xb, xa] = [b, a].map((build) => build.loads.filter((l) => l.again && l.reference).map(pick));
     partRows.push(`| ${label} | ${cell(xb)} | ${cell(xa)} | ${ratio(xb, xa)} |`);
   };
   part('idle complete page, GPU-process CPU ms per second', (l) => l.idle.cpu / (IDLE_MS / 1000));
@@ -402,8 +415,11 @@ try {
   const m = (xs) => median(xs);
   const cpuOwn = m(b.loads.map((l) => l.cpu.complete)) / m(a.loads.map((l) => l.cpu.complete));
   const cpuSame = m(samePanels.map((l) => l.cpu.complete)) / m(a.loads.map((l) => l.cpu.complete));
-  const referenceShare = m(a.loads.map((l) => l.reference.cpu)) / m(a.loads.map((l) => l.cpu.complete));
-  const referenceRatio = m(b.loads.map((l) => l.reference.cpu)) / m(a.loads.map((l) => l.reference.cpu));
+  const withReference = (loads) => loads.filter((l) => l.again && l.reference);
+  const referenceShare =
+    m(withReference(a.loads).map((l) => l.reference.cpu)) / m(withReference(a.loads).map((l) => l.cpu.complete));
+  const referenceRatio =
+    m(withReference(b.loads).map((l) => l.reference.cpu)) / m(withReference(a.loads).map((l) => l.reference.cpu));
   const repeats = Math.max(...a.loads.map((l) => compiledBeforeDots(l.log).repeats));
   const dotsCompiles = Math.max(...a.loads.map((l) => compiledBeforeDots(l.log).modules.length));
   const firstLoad = Math.max(...a.loads.map((l) => twoD(l.log.marks.complete.dispatches)));
@@ -457,6 +473,7 @@ try {
       `- Update: ${UPDATES_PER_ROUND} per round per build on \`${UPDATE_HASH}\`: panel 1's (Euler) steps box set to a new count near 50;`,
       '  from the change event until its run is done and drawn. Only that panel runs again, with its trajectory read back.',
       `- API run: \`sandbox.sample(${JSON.stringify(API_RUN)})\` with a new seed each time, on the same page.`,
+      `- Seed changes that failed (left out of the parts table): before ${b.partFailures.length}, after ${a.partFailures.length}${[...b.partFailures, ...a.partFailures].length ? ` (${[...new Set([...b.partFailures, ...a.partFailures])].join('; ')})` : ''}.`,
       `- Loads that failed and were retried in a fresh browser: before ${b.failures.length}, after ${a.failures.length}${[...b.failures, ...a.failures].length ? ` (${[...new Set([...b.failures, ...a.failures])].join('; ')})` : ''}.`,
     ],
   );
