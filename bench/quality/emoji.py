@@ -201,7 +201,7 @@ def save_ug_examples(examples, names, path):
     height = 14 + sum(size + gap for size, _, _ in blocks) + gap
     grid = Image.new("RGB", (width, height), (255, 255, 255))
     draw = ImageDraw.Draw(grid)
-    draw.text((margin + gap, 1), "columns: " + " | ".join(names), fill=(0, 0, 0))
+    draw.text((margin + gap, 1), "columns: " + " | ".join(n.split(" ")[0] for n in names), fill=(0, 0, 0))
     y = 14 + gap
     for size, mode, images in blocks:
         draw.text((6, y + size // 2 - 6), f"{size}: {titles[mode]}", fill=(0, 0, 0))
@@ -211,7 +211,7 @@ def save_ug_examples(examples, names, path):
     grid.save(path)
 
 
-def report(args, world, scorer, rows, real_balanced, per_class, started, load):
+def report(args, world, scorer, rows, real_balanced, per_class, started, load, missing=()):
     m, clf = world.manifest, world.classifier_manifest
     cfg = m["world"]["default_cfg"]
     main = next((r for r in rows if (r["sampler"], r.get("nfe"), r["cfg"], r["mode"]) == ("heun", 35, cfg, "plain")), None)
@@ -273,7 +273,9 @@ def report(args, world, scorer, rows, real_balanced, per_class, started, load):
         "256-d features against a class-balanced draw of n held-out emoji (n/9 per class). Floors at the same n: the "
         "classifier's class-balanced accuracy on that held-out draw, and FD of a class-balanced draw of n training "
         "emoji against it. FD is biased upward at small n (256 features, n = 90): compare rows only at equal n",
-        f"- Command: `npm run bench:emoji` (= `{' '.join(['/usr/bin/python3 bench/quality/emoji.py', *sys.argv[1:]])}`)",
+        f"- Command: `npm run bench:emoji` (= `{' '.join(['/usr/bin/python3 bench/quality/emoji.py', *(a for a in sys.argv[1:] if a != '--cached-only')])}`)"
+        + ("; this report was rewritten from the cached rows (`--cached-only`)" if args.cached_only else ""),
+        *([f"- **Not run yet:** {', '.join(missing)} (a rerun of the command resumes from the cache)"] if missing else []),
         "",
         "## Done when",
         "",
@@ -358,7 +360,7 @@ def main():
     if os.path.exists(args.cache):
         with open(args.cache) as f:
             cache = json.load(f)
-    rows, examples = [], {}
+    rows, examples, missing = [], {}, []
     for spec, plan in zip(specs, plans):
         assert plan["cfg"] == spec["cfg"] and plan["count"] == spec["n"], "the exporter resolved another run"
         k = key(spec, args.seed)
@@ -366,6 +368,7 @@ def main():
         if k in cache and os.path.exists(samples_path):
             row = cache[k]
         elif args.cached_only:
+            missing.append(k)
             continue
         else:
             images, seconds = run_row(plan, world)
@@ -389,6 +392,7 @@ def main():
             examples.setdefault(spec["size"], {})[spec["mode"]] = saved["images"][:world.num_classes]
             save_ug_examples(examples, world.class_names, args.ug_png)
         report(args, world, scorer, rows, real_balanced, per_class, started, load)
+    report(args, world, scorer, rows, real_balanced, per_class, started, load, missing)
     print(f"wrote {os.path.relpath(args.out, ts.ROOT)}")
 
 
