@@ -71,7 +71,8 @@ function costFor(context: PrepareContext): Promise<StoredMatrix> {
   const { finePoints, batch, metric } = gitsSettings(context.scheduleParams);
   const fine = fineGrid(context, finePoints);
   const key = memoKey(context.denoiserKey, context.denoiser.conditional, fine, metric, batch);
-  return context.memo(key, async () => ({
+  // The memo's own signal and progress: the search is shared by every run that waits for it (../prepare.ts).
+  return context.memo(key, async ({ signal, onProgress }) => ({
     fine,
     metric,
     count: batch,
@@ -82,8 +83,8 @@ function costFor(context: PrepareContext): Promise<StoredMatrix> {
       dim: context.dim,
       noise: initialNoise(GITS_SEED, batch, context.dim),
       denoise: (x, sigma) => context.denoise(x, sigma, batch),
-      signal: context.signal,
-      onProgress: context.onProgress,
+      signal,
+      onProgress,
     }),
   }));
 }
