@@ -5,12 +5,12 @@
  * learned predictor (Zhou et al. 2024, §3.2) gives every sample its own r and c: the table then shows their mean ±
  * standard deviation per step.
  */
-import { css, html, LitElement } from 'lit';
+import { html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { AmedCalibration } from '../sampling/amed/calibrations';
 import type { AmedRunInfo } from '../sampling/amed/run-info';
 import { AMED_FILE } from './calibration-kinds';
-import { controls, focusRing } from './styles';
+import { calibrationTable, controls, focusRing } from './styles';
 import './calibration-file';
 
 const fixed = (v: number | undefined, digits: number) =>
@@ -20,37 +20,7 @@ const lossText = (loss: unknown) => (typeof loss === 'number' && Number.isFinite
 
 @customElement('amed-table')
 export class AmedTable extends LitElement {
-  static override styles = [
-    focusRing,
-    controls,
-    css`
-      :host {
-        display: block;
-        font-size: 0.78rem;
-        /* Unbroken numbers may be wider than a narrow panel: the table scrolls instead. */
-        overflow-x: auto;
-      }
-      summary {
-        cursor: pointer;
-      }
-      table {
-        border-collapse: collapse;
-        margin: 0.3rem 0;
-        font-variant-numeric: tabular-nums;
-      }
-      th,
-      td {
-        padding: 0.05rem 0.5rem;
-        text-align: right;
-        /* A number such as 3.85e-6 is one token: never broken across lines. */
-        white-space: nowrap;
-      }
-      th {
-        color: #a4abd0;
-        font-weight: normal;
-      }
-    `,
-  ];
+  static override styles = [focusRing, controls, calibrationTable];
 
   @property({ attribute: false }) calibration?: AmedCalibration;
   /** The run's AMED steps when the learned predictor set them (then `calibration` is absent). */

@@ -4,12 +4,12 @@
  * file, with the search as JSON to export or import (./calibration-file.ts). Import is there before the first search
  * ends: an imported search replaces the one under way.
  */
-import { css, html, LitElement } from 'lit';
+import { html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { GitsRunInfo } from '../sampling/gits/calibrations';
 import { GITS_OPTIONS } from '../sampling/gits/options';
 import { GITS_FILE } from './calibration-kinds';
-import { controls, focusRing } from './styles';
+import { calibrationTable, controls, focusRing } from './styles';
 import './calibration-file';
 
 const METRIC = GITS_OPTIONS.find((o) => o.key === 'gitsMetric');
@@ -22,35 +22,7 @@ function metricLabel(metric: string): string {
 
 @customElement('gits-table')
 export class GitsTable extends LitElement {
-  static override styles = [
-    focusRing,
-    controls,
-    css`
-      :host {
-        display: block;
-        font-size: 0.78rem;
-        overflow-x: auto;
-      }
-      summary {
-        cursor: pointer;
-      }
-      table {
-        border-collapse: collapse;
-        margin: 0.3rem 0;
-        font-variant-numeric: tabular-nums;
-      }
-      th,
-      td {
-        padding: 0.05rem 0.5rem;
-        text-align: right;
-        white-space: nowrap;
-      }
-      th {
-        color: #a4abd0;
-        font-weight: normal;
-      }
-    `,
-  ];
+  static override styles = [focusRing, controls, calibrationTable];
 
   /** The search of the run for the panel's current settings; absent until it is done. */
   @property({ attribute: false }) info?: GitsRunInfo;

@@ -75,3 +75,32 @@ export const controlGrid = css`
     align-items: center;
   }
 `;
+
+/** A calibration's table under its summary (AMED's steps, GITS's grid): right-aligned tabular numbers. */
+export const calibrationTable = css`
+  :host {
+    display: block;
+    font-size: 0.78rem;
+    /* Unbroken numbers may be wider than a narrow panel: the table scrolls instead. */
+    overflow-x: auto;
+  }
+  summary {
+    cursor: pointer;
+  }
+  table {
+    border-collapse: collapse;
+    margin: 0.3rem 0;
+    font-variant-numeric: tabular-nums;
+  }
+  th,
+  td {
+    padding: 0.05rem 0.5rem;
+    text-align: right;
+    /* A number such as 3.85e-6 is one token: never broken across lines. */
+    white-space: nowrap;
+  }
+  th {
+    color: #a4abd0;
+    font-weight: normal;
+  }
+`;
