@@ -6,11 +6,12 @@
 import type { ScheduleOptions } from './schedule-options';
 
 /** Fraction i/(N−1) of the way along an N-point grid; a 1-point grid sits at its start. */
-function fraction(i: number, n: number): number {
+export function fraction(i: number, n: number): number {
   return n === 1 ? 0 : i / (n - 1);
 }
 
-function withFinalZero(n: number, sigmaAt: (i: number) => number): Float64Array {
+/** N points σ_0 … σ_{N−1}, then σ_N = 0 (the final step to the data). */
+export function withFinalZero(n: number, sigmaAt: (i: number) => number): Float64Array {
   const sigmas = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) sigmas[i] = sigmaAt(i);
   sigmas[n] = 0;

@@ -7,17 +7,7 @@
 import { betaQuantile } from './beta-distribution';
 import type { NumberOption, OptionValues } from './option-spec';
 import type { ScheduleOptions } from './schedule-options';
-
-function fraction(i: number, n: number): number {
-  return n === 1 ? 0 : i / (n - 1);
-}
-
-function withFinalZero(n: number, sigmaAt: (i: number) => number): Float64Array {
-  const sigmas = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) sigmas[i] = sigmaAt(i);
-  sigmas[n] = 0;
-  return sigmas;
-}
+import { fraction, withFinalZero } from './schedules-core';
 
 /** k-diffusion get_sigmas_polyexponential ("polynomial in log σ"): with ramp_i = (1 − i/(N−1))^ρ,
  *  σ_i = exp(ramp_i·(log σ_max − log σ_min) + log σ_min). ρ = 1 is `exponential`; ρ > 1 spends more steps at low σ. */
