@@ -40,6 +40,19 @@ export function runSteps(
         );
         if (s.relu) out = out.map(relu);
         break;
+      case 'embedding': {
+        // The fused chain, layer by layer (graph.ts fuseEmbedding).
+        const dense = (x: Float64Array, l: typeof s.first) =>
+          linear(x, n, l.fin, concatenate(l.weights.map(T)), concatenate(l.biases.map(T)), l.fout);
+        const h = dense(timeFeatures(sigma, s.time.dim, s.time.scale, s.time.maxPeriod), s.first).map(silu);
+        const width = s.second.fout;
+        const table = T(s.table);
+        const e = dense(h, s.second).map((v, i) =>
+          silu(v + table[Math.min(labels[Math.floor(i / width)], s.rows - 1) * width + (i % width)]),
+        );
+        out = dense(e, s.last);
+        break;
+      }
       case 'class_embedding': {
         const x = get(s.input);
         const table = T(s.table);
@@ -81,6 +94,12 @@ export function runSteps(
           );
         if (s.residual) {
           const r = get(s.residual);
+          out = out.map((v, i) => v + r[i]);
+        }
+        if (s.op === 'conv3x3' && s.projection) {
+          const p = s.projection;
+          const px = p.concat ? concatenated(p.input, p.concat, shape.h * shape.w) : get(p.input);
+          const r = conv2d(px, n, p.cin, shape.h, shape.w, T(p.weight), T(p.bias), s.cout, 1, 0);
           out = out.map((v, i) => v + r[i]);
         }
         if (s.relu) out = out.map(relu);

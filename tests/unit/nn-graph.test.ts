@@ -35,36 +35,59 @@ describe('manifest graph compiler', () => {
     }
   }, 60_000);
 
-  it('fuses SiLU, the embedding add, channel biases and residuals, and stacks the block projections into one linear', () => {
+  it('fuses SiLU, channel biases and residuals, the whole conditioning chain into one step, and each skip projection into its 3×3 conv', () => {
     const g = compileGraph(model.manifest, 28);
     const ops = g.steps.map((s) => s.op);
     const blocks = new Set(model.manifest.architecture.graph.filter((o) => o.block).map((o) => o.block)).size;
-    expect(ops.filter((o) => o === 'linear')).toHaveLength(3); // time MLP ×2, stacked block projections
-    expect(ops.filter((o) => o === 'class_embedding')).toHaveLength(1);
-    expect(g.steps.filter((s) => s.op === 'conv3x3' && s.residual)).toHaveLength(blocks);
+    const projections = model.manifest.architecture.graph.filter((o) => o.op === 'conv2d' && o.k === 1).length;
+    // Time features, the time MLP, the class embedding and the stacked block projections: one step, first.
+    expect(ops[0]).toBe('embedding');
+    expect(ops.filter((o) => ['embedding', 'time_features', 'linear', 'class_embedding'].includes(o))).toEqual([
+      'embedding',
+    ]);
+    const embedding = g.steps[0];
+    expect(embedding.op === 'embedding' && embedding.last.weights).toHaveLength(blocks);
+    // Every block's second conv adds its input: as read, or through the block's 1×1 skip projection.
+    expect(ops).not.toContain('conv1x1');
+    expect(g.steps.filter((s) => s.op === 'conv3x3' && s.projection)).toHaveLength(projections);
+    expect(g.steps.filter((s) => s.op === 'conv3x3' && (s.residual || s.projection))).toHaveLength(blocks);
     expect(g.steps.filter((s) => s.op === 'conv3x3' && s.channelBias)).toHaveLength(blocks);
     expect(g.steps.filter((s) => s.op === 'group_norm' && s.silu)).toHaveLength(2 * blocks + 1);
     expect(g.shapes.get(g.output)).toEqual({ c: 1, h: 28, w: 28 });
   });
 
-  it('folds every concat and upsampling into the GroupNorm and 1×1 conv that read it, unless the value is kept', () => {
+  it('leaves the conditioning chain and a skip projection as separate steps when one of their values is kept', () => {
+    const g = compileGraph(model.manifest, 28, ['tf', 'up.1.s']);
+    const ops = g.steps.map((s) => s.op);
+    expect(ops).not.toContain('embedding');
+    expect(ops.filter((o) => o === 'linear')).toHaveLength(3); // time MLP ×2, stacked block projections
+    expect(ops.filter((o) => o === 'time_features' || o === 'class_embedding')).toHaveLength(2);
+    const skip = g.steps.filter((s) => s.op === 'conv1x1');
+    expect(skip.map((s) => s.output)).toEqual([g.finalNames.get('up.1.s')]);
+    expect(g.steps.filter((s) => s.op === 'conv3x3' && s.residual === skip[0].output)).toHaveLength(1);
+    expect(g.steps.filter((s) => s.op === 'conv3x3' && s.projection)).toHaveLength(3);
+  });
+
+  it('folds every concat and upsampling into the GroupNorm and skip projection that read it, unless the value is kept', () => {
     const g = compileGraph(model.manifest, 28);
     const ops = g.steps.map((s) => s.op);
     expect(ops.filter((o) => o === 'concat' || o === 'upsample')).toEqual([]);
-    const readers = g.steps.filter((s) => (s.op === 'group_norm' || s.op === 'conv1x1') && s.concat);
+    const concatOf = (s: (typeof g.steps)[number]) =>
+      s.op === 'group_norm' ? s.concat : s.op === 'conv3x3' ? s.projection?.concat : undefined;
+    const readers = g.steps.filter((s) => concatOf(s));
     // Three decoder blocks, each a GroupNorm and a skip projection over [decoder state, skip]; the two upper blocks
     // read the decoder state at half resolution.
-    expect(readers).toHaveLength(6);
-    expect(readers.map((s) => (s.op === 'conv1x1' || s.op === 'group_norm') && s.concat!.upsampledFirst)).toEqual([
-      false,
-      false,
-      true,
-      true,
-      true,
-      true,
+    expect(readers.map((s) => s.op)).toEqual([
+      'group_norm',
+      'conv3x3',
+      'group_norm',
+      'conv3x3',
+      'group_norm',
+      'conv3x3',
     ]);
-    // 47 steps before folding; the network is the EDM entry and exit plus these.
-    expect(g.steps).toHaveLength(42);
+    expect(readers.map((s) => concatOf(s)!.upsampledFirst)).toEqual([false, false, true, true, true, true]);
+    // 47 steps before folding and fusing; the network is these and the EDM exit (the entry runs in the first step).
+    expect(g.steps).toHaveLength(34);
     const kept = compileGraph(model.manifest, 28, ['up.1.upsampled', 'up.2.cat']);
     expect(kept.steps.map((s) => s.op).filter((o) => o === 'concat' || o === 'upsample')).toEqual([
       'upsample',

@@ -37,8 +37,8 @@ const fixtures = [
 
 describe('Skip-Tuning in the compiled graph', () => {
   it('numbers the k + 1 = 3 skips by the order the encoder wrote them; the decoder reads the deepest first', () => {
-    // With a kept concat output the concat stays a step; otherwise its readers (a GroupNorm and a 1×1 conv per
-    // decoder block) carry the skip index.
+    // With a kept concat output the concat stays a step; otherwise its readers (a GroupNorm and the 1×1 skip
+    // projection, inside the block's second 3×3 conv, per decoder block) carry the skip index.
     const kept = compileGraph(loadModelFromDisk().manifest, 28, ['up.0.cat', 'up.1.cat', 'up.2.cat']);
     const concats = kept.steps.filter((s) => s.op === 'concat');
     expect(kept.skips).toBe(3);
@@ -46,16 +46,19 @@ describe('Skip-Tuning in the compiled graph', () => {
     // j = 0 is the full-resolution skip, j = k the 7×7 one.
     expect(concats.map((s) => kept.shapes.get(s.inputs[1])!.h)).toEqual([7, 14, 28]);
     const g = compileGraph(loadModelFromDisk().manifest, 28);
-    const folded = g.steps.flatMap((s) => ((s.op === 'group_norm' || s.op === 'conv1x1') && s.concat ? [s] : []));
-    expect(folded.map((s) => `${s.op} ${s.concat!.skip}`)).toEqual([
+    const folded = g.steps.flatMap((s) => {
+      const concat = s.op === 'group_norm' ? s.concat : s.op === 'conv3x3' ? s.projection?.concat : undefined;
+      return concat ? [{ op: s.op, concat }] : [];
+    });
+    expect(folded.map((s) => `${s.op} ${s.concat.skip}`)).toEqual([
       'group_norm 2',
-      'conv1x1 2',
+      'conv3x3 2',
       'group_norm 1',
-      'conv1x1 1',
+      'conv3x3 1',
       'group_norm 0',
-      'conv1x1 0',
+      'conv3x3 0',
     ]);
-    expect(folded.map((s) => g.shapes.get(s.concat!.second)!.h)).toEqual([7, 7, 14, 14, 28, 28]);
+    expect(folded.map((s) => g.shapes.get(s.concat.second)!.h)).toEqual([7, 7, 14, 14, 28, 28]);
   });
 
   it('ρ_j = ρ_top + (ρ_bottom − ρ_top)·j/k; off (absent or all 1) is 1 everywhere and adds nothing to keys', () => {

@@ -1,7 +1,8 @@
 /**
  * The network as the engine's denoiser D(x; σ) (algorithms.md): the RF v-network gives D = z − t·v at
- * z = x/(1+σ), t = σ/(1+σ) (edm-input.wgsl / edm-output.wgsl). One σ and one label per sample, from GPU buffers;
- * no labels means the null class (the unconditional branch of classifier-free guidance).
+ * z = x/(1+σ), t = σ/(1+σ) (the EDM entry: inside the network's embedding step, embedding.wgsl main_edm, or
+ * edm-input.wgsl when the network has none; the exit: edm-output.wgsl). One σ and one label per sample, from GPU
+ * buffers; no labels means the null class (the unconditional branch of classifier-free guidance).
  *
  * A batch larger than one chunk (memory.ts) runs chunk by chunk inside the same pass. Buffers and bind groups are
  * built once; the network grows (once) when a larger batch arrives, up to the chunk size the device allows.
@@ -32,9 +33,10 @@ function flopsPerSample(graph: CompiledGraph): number {
   let flops = 0;
   for (const s of graph.steps) {
     const out = graph.shapes.get(s.output)!;
-    if (s.op === 'conv3x3') flops += 2 * 9 * s.cin * elements(out);
+    if (s.op === 'conv3x3') flops += 2 * (9 * s.cin + (s.projection?.cin ?? 0)) * elements(out);
     else if (s.op === 'conv1x1') flops += 2 * s.cin * elements(out);
     else if (s.op === 'linear') flops += 2 * s.fin * s.fout;
+    else if (s.op === 'embedding') for (const l of [s.first, s.second, s.last]) flops += 2 * l.fin * l.fout;
   }
   return flops;
 }
@@ -103,10 +105,14 @@ export class UnetDenoiser implements GpuDenoiser {
       const n = Math.min(network.capacity, io.count - j * network.capacity);
       const [enter, exit] = this.chunkBindGroups(network, io, labels, j);
       const grid = invocationGroups(n * this.dim);
-      pass.setPipeline(this.pipelines.edmInput);
-      pass.setBindGroup(0, enter);
-      pass.dispatchWorkgroups(...grid);
-      network.encode(pass, n);
+      if (network.foldsEdmEntry) {
+        network.encode(pass, n, enter);
+      } else {
+        pass.setPipeline(this.pipelines.edmInput);
+        pass.setBindGroup(0, enter);
+        pass.dispatchWorkgroups(...grid);
+        network.encode(pass, n);
+      }
       if (io.tap) {
         const value = this.graph.finalNames.get(io.tap.value)!;
         io.tap.encode(pass, network.binding(value), j * network.capacity, n, elements(this.graph.shapes.get(value)!));
@@ -141,14 +147,16 @@ export class UnetDenoiser implements GpuDenoiser {
     return this.network;
   }
 
-  /** Uniform slots [edm-input, edm-output] per chunk; first_sample is fixed per chunk, so slots never change. */
+  /** Uniform slots [EDM entry, edm-output] per chunk; first_sample is fixed per chunk, so slots never change. */
   private ensureChunkUniforms(chunks: number, capacity: number): void {
     if (this.chunkUniforms && this.chunkSlots >= chunks && this.chunkCapacity === capacity) return;
     const slots = Math.max(chunks, this.chunkSlots);
     const data = new ArrayBuffer(2 * slots * UNIFORM_SLOT);
     for (let j = 0; j < slots; j++) {
       const values = { first_sample: j * capacity, dim: this.dim, invocations: capacity * this.dim };
-      writeParams('edmInput', data, 2 * j * UNIFORM_SLOT, values);
+      if (this.graph.steps[0]?.op === 'embedding')
+        writeParams('embeddingEdm', data, 2 * j * UNIFORM_SLOT, values, 'entry');
+      else writeParams('edmInput', data, 2 * j * UNIFORM_SLOT, values);
       writeParams('edmOutput', data, (2 * j + 1) * UNIFORM_SLOT, values);
     }
     this.chunkUniforms = this.gpu.device.createBuffer({
@@ -196,19 +204,21 @@ export class UnetDenoiser implements GpuDenoiser {
         size: UNIFORM_SLOT,
       });
       const { device } = this.gpu;
-      enter = device.createBindGroup({
-        label: 'unet edm-input',
-        layout: this.pipelines.edmInput.getBindGroupLayout(0),
-        entries: [
-          uniform(0),
-          io.x,
-          io.sigma,
-          labels,
-          network.binding(this.graph.input),
-          { buffer: network.sigma },
-          { buffer: network.labels },
-        ].map((resource, binding) => ({ binding, resource })),
-      });
+      enter = network.foldsEdmEntry
+        ? network.edmEntry({ x: io.x, sigma: io.sigma, labels, entry: uniform(0) })
+        : device.createBindGroup({
+            label: 'unet edm-input',
+            layout: this.pipelines.edmInput.getBindGroupLayout(0),
+            entries: [
+              uniform(0),
+              io.x,
+              io.sigma,
+              labels,
+              network.binding(this.graph.input),
+              { buffer: network.sigma },
+              { buffer: network.labels },
+            ].map((resource, binding) => ({ binding, resource })),
+          });
       exit = device.createBindGroup({
         label: 'unet edm-output',
         layout: this.pipelines.edmOutput.getBindGroupLayout(0),
@@ -236,7 +246,8 @@ export async function createUnetDenoiser(
   options: UnetDenoiserOptions,
   weights?: GpuWeights,
 ): Promise<UnetDenoiser> {
-  const graph = compileGraph(model.manifest, options.size);
+  // Kept values are never fused away (they must exist in a buffer to be read after the call).
+  const graph = compileGraph(model.manifest, options.size, options.keep);
   const keep = (options.keep ?? []).map((name) => {
     const ssa = graph.finalNames.get(name);
     if (!ssa) throw new RangeError(`keep: the manifest graph has no value "${name}"`);

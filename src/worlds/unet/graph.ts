@@ -13,6 +13,9 @@
  * 3. Linear layers that read the same value and only feed channel biases are stacked into one dispatch (every
  *    ResBlock's Linear(SiLU(emb))); each conv then reads its slice of the stacked output.
  * 4. Shapes per sample, from the image size and the manifest's channels (C × size × size in, NCHW).
+ * 5. Per-sample work and skip projections fused into one dispatch each (fuseEmbedding, fuseProjections): the whole
+ *    conditioning chain (time features → Linear+SiLU → Linear → + class embedding, SiLU → the stacked projections)
+ *    is one step, and a ResBlock's 1×1 skip projection is computed inside the 3×3 conv that adds it.
  * Anything else in a manifest fails with the op index and what is unsupported.
  */
 import type { GraphOp, WeightsManifest } from './manifest';
@@ -40,6 +43,17 @@ interface ChannelBias {
   stride: number;
 }
 
+/** A 1×1 conv over `input` (or a folded concat), added as the residual of the 3×3 conv that holds it. */
+export interface Projection {
+  input: string;
+  concat?: ConcatInput;
+  weight: string;
+  bias: string;
+  cin: number;
+}
+
+type LinearStep = Extract<Step, { op: 'linear' }>;
+
 export type Step =
   | { op: 'time_features'; output: string; dim: number; scale: number; maxPeriod: number }
   | {
@@ -54,6 +68,17 @@ export type Step =
       relu?: boolean;
     }
   | { op: 'class_embedding'; input: string; output: string; table: string; rows: number; silu: boolean }
+  | {
+      /** SiLU(L2(SiLU(L1(time features(σ)))) + table[label]) through the stacked block projections (fuseEmbedding). */
+      op: 'embedding';
+      output: string;
+      time: { dim: number; scale: number; maxPeriod: number };
+      first: LinearStep;
+      second: LinearStep;
+      table: string;
+      rows: number;
+      last: LinearStep;
+    }
   | {
       op: 'group_norm';
       input: string;
@@ -78,6 +103,8 @@ export type Step =
       relu?: boolean;
       /** conv1x1 only. */
       concat?: ConcatInput;
+      /** conv3x3 only, instead of `residual`: the skip projection computed in the epilogue. */
+      projection?: Projection;
     }
   | { op: 'avg_pool' | 'max_pool'; input: string; output: string }
   | { op: 'upsample'; input: string; output: string }
@@ -99,6 +126,7 @@ export interface CompiledGraph {
 export function stepInputs(step: Step): string[] {
   switch (step.op) {
     case 'time_features':
+    case 'embedding':
       return [];
     case 'concat':
       return [...step.inputs];
@@ -109,6 +137,8 @@ export function stepInputs(step: Step): string[] {
         ...(step.concat ? [step.concat.second] : []),
         ...(step.channelBias ? [step.channelBias.value] : []),
         ...(step.residual ? [step.residual] : []),
+        ...(step.projection ? [step.projection.input] : []),
+        ...(step.projection?.concat ? [step.projection.concat.second] : []),
       ];
     case 'group_norm':
       return [step.input, ...(step.concat ? [step.concat.second] : [])];
@@ -310,7 +340,10 @@ export function compileGraph(
   stackChannelBiasLinears(steps);
   const skips = numberSkips(steps);
   const shapes = inferShapes(steps, inputName, { c: manifest.channels ?? 1, h: size, w: size });
-  foldConcats(steps, new Set([version.get(outputName)!, ...keep.map((v) => version.get(v) ?? v)]));
+  const materialised = new Set([version.get(outputName)!, ...keep.map((v) => version.get(v) ?? v)]);
+  foldConcats(steps, materialised);
+  fuseEmbedding(steps, materialised);
+  fuseProjections(steps, materialised);
   return { steps, shapes, input: inputName, output: version.get(outputName)!, finalNames: version, skips };
 }
 
@@ -366,6 +399,69 @@ function foldConcats(steps: Step[], materialised: Set<string>): void {
       r.concat!.upsampledFirst = true;
     }
     steps.splice(steps.indexOf(up), 1);
+  }
+}
+
+/** The widest vector embedding.wgsl holds in workgroup memory (its MAX_WIDTH): time features and the hidden layers. */
+export const EMBEDDING_MAX_WIDTH = 256;
+
+/**
+ * 5a. The conditioning chain of model.py's UNet.embedding, time features → Linear → SiLU → Linear → + class
+ * embedding → SiLU → the stacked block projections, as one step (embedding.wgsl: a workgroup per sample). Five
+ * dispatches of a few thousand multiply-adds each become one, and the four intermediate vectors are never written.
+ * It goes first: it reads only σ and the labels, and the denoiser folds the EDM entry into it (z is written there).
+ * Applies only when every intermediate has this chain as its only reader and none is kept.
+ */
+function fuseEmbedding(steps: Step[], materialised: Set<string>): void {
+  const soleReader = (v: string): Step | undefined => {
+    const readers = steps.filter((s) => stepInputs(s).includes(v));
+    return readers.length === 1 && !materialised.has(v) ? readers[0] : undefined;
+  };
+  const time = steps.find((s) => s.op === 'time_features');
+  if (time?.op !== 'time_features') return;
+  const first = soleReader(time.output);
+  if (first?.op !== 'linear' || !first.silu || first.relu) return;
+  const second = soleReader(first.output);
+  if (second?.op !== 'linear' || second.silu || second.relu) return;
+  const classes = soleReader(second.output);
+  if (classes?.op !== 'class_embedding' || !classes.silu) return;
+  const last = soleReader(classes.output);
+  if (last?.op !== 'linear' || last.silu || last.relu) return;
+  if (Math.max(time.dim, first.fout, second.fout) > EMBEDDING_MAX_WIDTH) return;
+  for (const s of [time, first, second, classes, last]) steps.splice(steps.indexOf(s), 1);
+  steps.unshift({
+    op: 'embedding',
+    output: last.output,
+    time: { dim: time.dim, scale: time.scale, maxPeriod: time.maxPeriod },
+    first,
+    second,
+    table: classes.table,
+    rows: classes.rows,
+    last,
+  });
+}
+
+/**
+ * 5b. A ResBlock's 1×1 skip projection (EDM's UNetBlock `skip`, when the widths differ) inside the 3×3 conv whose
+ * residual it is: conv3x3-tall.wgsl's `main_projected` computes it for its own tile after the 3×3 sum, with the
+ * projection's folded concat and Skip-Tuning's ρ, so the projected tensor is never written and read back.
+ */
+function fuseProjections(steps: Step[], materialised: Set<string>): void {
+  for (const conv of [...steps]) {
+    if (conv.op !== 'conv3x3' || !conv.residual || conv.channelBias || conv.relu) continue;
+    const residual = conv.residual;
+    const skip = steps.find((s) => s.output === residual);
+    if (skip?.op !== 'conv1x1' || skip.channelBias || skip.cout !== conv.cout || materialised.has(residual)) continue;
+    if (steps.filter((s) => stepInputs(s).includes(residual)).length !== 1) continue;
+    conv.projection = {
+      input: skip.input,
+      ...(skip.concat ? { concat: skip.concat } : {}),
+      weight: skip.weight,
+      bias: skip.bias,
+      cin: skip.cin,
+    };
+    delete conv.residual;
+    steps.splice(steps.indexOf(skip), 1);
   }
 }
 
@@ -431,6 +527,9 @@ function inferShapes(steps: Step[], input: string, inputShape: Shape): Map<strin
       case 'class_embedding':
       case 'group_norm':
         shape = get(s.input);
+        break;
+      case 'embedding':
+        shape = vector(s.last.fout);
         break;
       case 'conv3x3':
       case 'conv1x1': {

@@ -9,12 +9,17 @@ import conv1x1 from '../../../shaders/nn/conv1x1.wgsl?raw';
 import conv3x3 from '../../../shaders/nn/conv3x3.wgsl?raw';
 import conv3x3Tall from '../../../shaders/nn/conv3x3-tall.wgsl?raw';
 import edmInput from '../../../shaders/nn/edm-input.wgsl?raw';
+import embedding from '../../../shaders/nn/embedding.wgsl?raw';
 import edmOutput from '../../../shaders/nn/edm-output.wgsl?raw';
 import groupNormSilu from '../../../shaders/nn/group-norm-silu.wgsl?raw';
 import linear from '../../../shaders/nn/linear.wgsl?raw';
 import maxPool from '../../../shaders/nn/max-pool.wgsl?raw';
+import timeFeatureMath from '../../../shaders/nn/time-feature-math.wgsl?raw';
 import timeFeatures from '../../../shaders/nn/time-features.wgsl?raw';
 import upsampleNearest from '../../../shaders/nn/upsample-nearest.wgsl?raw';
+
+/** The double-float time features, shared by the two kernels that compute them (the only composition here). */
+const withTimeFeatureMath = (code: string) => [timeFeatureMath, code].join('\n');
 
 /** Each kernel's WGSL source, and its entry point when a source has several (specialisations of one kernel). */
 const NN_KERNELS = {
@@ -24,33 +29,38 @@ const NN_KERNELS = {
   conv1x1: { code: conv1x1 },
   conv3x3: { code: conv3x3 },
   conv3x3Tall: { code: conv3x3Tall },
+  conv3x3TallProjected: { code: conv3x3Tall, entryPoint: 'main_projected' },
   edmInput: { code: edmInput },
   edmOutput: { code: edmOutput },
+  embedding: { code: withTimeFeatureMath(embedding) },
+  embeddingEdm: { code: withTimeFeatureMath(embedding), entryPoint: 'main_edm' },
   groupNormSilu: { code: groupNormSilu },
   groupNormSiluConcat: { code: groupNormSilu, entryPoint: 'main_concat' },
   linear: { code: linear },
   maxPool: { code: maxPool },
-  timeFeatures: { code: timeFeatures },
+  timeFeatures: { code: withTimeFeatureMath(timeFeatures) },
   upsampleNearest: { code: upsampleNearest },
 } as const satisfies Record<string, { code: string; entryPoint?: string }>;
 
 export type KernelName = keyof typeof NN_KERNELS;
 
 const definitions = Object.fromEntries(
-  Object.entries(NN_KERNELS).map(([name, { code }]) => [name, makeShaderDataDefinitions(code).uniforms.params]),
-) as Record<KernelName, ReturnType<typeof makeShaderDataDefinitions>['uniforms'][string]>;
+  Object.entries(NN_KERNELS).map(([name, { code }]) => [name, makeShaderDataDefinitions(code).uniforms]),
+) as Record<KernelName, ReturnType<typeof makeShaderDataDefinitions>['uniforms']>;
 
 /** Every kernel's uniform block lives in a 256-byte slot of one buffer (the minimum uniform offset alignment). */
 export const UNIFORM_SLOT = 256;
 
-/** Writes a kernel's params struct at `offset` of `data`, laid out as its WGSL declares. */
+/** Writes a kernel's uniform struct (`params`, or another uniform it declares) at `offset` of `data`, laid out as
+ *  its WGSL declares. */
 export function writeParams(
   kernel: KernelName,
   data: ArrayBuffer,
   offset: number,
   values: Record<string, number>,
+  uniform = 'params',
 ): void {
-  makeStructuredView(definitions[kernel], data, offset).set(values);
+  makeStructuredView(definitions[kernel][uniform], data, offset).set(values);
 }
 
 export type NnPipelines = Record<KernelName, GPUComputePipeline>;

@@ -8,7 +8,7 @@
  */
 import type { GpuResources } from '../../gpu/context';
 import { elements, type CompiledGraph, type ConcatInput, type Shape, type Step } from './graph';
-import { weightKeys, type GpuWeights } from './gpu-weights';
+import { embeddingOffsets, weightKeys, type GpuWeights } from './gpu-weights';
 import {
   invocationGroups,
   UNIFORM_SLOT,
@@ -26,6 +26,15 @@ interface Dispatch {
   bindGroup: GPUBindGroup;
   /** Workgroups for a chunk of n samples. */
   grid(n: number): [number, number];
+}
+
+/** The caller's side of the EDM entry folded into the embedding step (embedding.wgsl main_edm). */
+export interface EdmEntryBindings {
+  x: GPUBufferBinding;
+  sigma: GPUBufferBinding;
+  labels: GPUBufferBinding;
+  /** The chunk's EdmEntry uniform (first_sample, dim). */
+  entry: GPUBufferBinding;
 }
 
 export class CompiledNetwork {
@@ -72,9 +81,47 @@ export class CompiledNetwork {
     return { buffer: this.slots[slot], offset: 0, size: 4 * elements(shape) * this.capacity };
   }
 
-  /** Records the network for the first n ≤ capacity samples (z, σ and labels already written). */
-  encode(pass: GPUComputePassEncoder, n: number): void {
-    for (let k = 0; k < this.dispatches.length; k++) this.encodeStep(pass, k, n);
+  /** True when the first step is the fused embedding, so the EDM entry can run inside it (edmEntry). */
+  get foldsEdmEntry(): boolean {
+    return this.graph.steps[0]?.op === 'embedding';
+  }
+
+  /**
+   * The first step's bind group for embedding.wgsl's main_edm: reads the caller's x, σ and labels for one chunk and
+   * writes z, σ and labels here before embedding. Only when foldsEdmEntry.
+   */
+  edmEntry(io: EdmEntryBindings): GPUBindGroup {
+    const step = this.graph.steps[0];
+    if (step?.op !== 'embedding') throw new Error('the network has no embedding step to fold the EDM entry into');
+    return this.gpu.device.createBindGroup({
+      label: `embedding + EDM entry → ${step.output}`,
+      layout: this.pipelines.embeddingEdm.getBindGroupLayout(0),
+      entries: [
+        { buffer: this.uniforms, offset: 0, size: UNIFORM_SLOT },
+        io.sigma,
+        io.labels,
+        this.weights.bindings.get(weightKeys(step).weight)!,
+        this.binding(step.output),
+        io.x,
+        this.binding(this.graph.input),
+        { buffer: this.sigma },
+        { buffer: this.labels },
+        io.entry,
+      ].map((resource, binding) => ({ binding, resource })),
+    });
+  }
+
+  /** Records the network for the first n ≤ capacity samples: z, σ and labels already written, or written by the
+   *  first step when `entry` (a bind group from edmEntry) is given. */
+  encode(pass: GPUComputePassEncoder, n: number, entry?: GPUBindGroup): void {
+    let k = 0;
+    if (entry) {
+      pass.setPipeline(this.pipelines.embeddingEdm);
+      pass.setBindGroup(0, entry);
+      pass.dispatchWorkgroups(...this.dispatches[0].grid(n));
+      k = 1;
+    }
+    for (; k < this.dispatches.length; k++) this.encodeStep(pass, k, n);
   }
 
   /** Records step k of graph.steps alone (bench/kernels.ts times each kernel at its real shape this way). */
@@ -89,7 +136,8 @@ export class CompiledNetwork {
     for (const b of [...this.slots, this.sigma, this.labels, this.uniforms]) b.destroy();
   }
 
-  /** How group-norm-silu.wgsl and conv1x1.wgsl address their input: one tensor, or a folded concat (graph.ts). */
+  /** How group-norm-silu.wgsl, conv1x1.wgsl and a fused skip projection (conv3x3-tall.wgsl) address their input:
+   *  one tensor, or a folded concat (graph.ts). */
   private concatParams(step: { input: string; concat?: ConcatInput }, shape: Shape): Record<string, number> {
     // The first source's channels: all of the input's without a concat (a 1×1 conv's input, not its output).
     const first_channels = this.graph.shapes.get(step.input)!.c;
@@ -111,7 +159,8 @@ export class CompiledNetwork {
     const perSample = (count: number) => (n: number) => invocationGroups(n * count);
     let kernel: KernelName;
     let params: Record<string, number>;
-    let resources: GPUBindingResource[];
+    /** By binding number from 1; null leaves a binding out (one the entry point does not declare). */
+    let resources: Array<GPUBindingResource | null>;
     let grid: (n: number) => [number, number];
     switch (step.op) {
       case 'time_features': {
@@ -133,6 +182,22 @@ export class CompiledNetwork {
         };
         resources = [value(step.input), weight(keys.weight), weight(keys.bias), value(step.output)];
         grid = perSample(step.fout);
+        break;
+      case 'embedding':
+        kernel = 'embedding';
+        params = {
+          half_dim: step.time.dim / 2,
+          first_outputs: step.first.fout,
+          second_outputs: step.second.fout,
+          rows: step.rows,
+          outputs: step.last.fout,
+          samples: cap,
+          one: 1,
+          ...embeddingOffsets(step),
+        };
+        resources = [{ buffer: this.sigma }, { buffer: this.labels }, weight(keys.weight), value(step.output)];
+        // One workgroup per sample (embedding.wgsl).
+        grid = (n) => workgroupGrid(n);
         break;
       case 'class_embedding':
         kernel = 'classEmbedding';
@@ -166,10 +231,12 @@ export class CompiledNetwork {
       case 'conv3x3': {
         const groups = paddedChannels(step.cout) / CONV_CHANNEL_BLOCK;
         const runs = Math.ceil(shape.w / 7);
-        const tall = step.cin >= this.tallTileMinCin;
+        // The skip projection exists only on the 4-row tile (conv3x3-tall.wgsl main_projected).
+        const projection = step.projection;
+        const tall = step.cin >= this.tallTileMinCin || projection !== undefined;
         const rowBlocks = tall ? Math.ceil(shape.h / TALL_TILE_ROWS) : shape.h;
         const per = groups * rowBlocks * runs;
-        kernel = tall ? 'conv3x3Tall' : 'conv3x3';
+        kernel = projection ? 'conv3x3TallProjected' : tall ? 'conv3x3Tall' : 'conv3x3';
         params = {
           cin: step.cin,
           cout: step.cout,
@@ -184,17 +251,30 @@ export class CompiledNetwork {
           has_channel_bias: step.channelBias ? 1 : 0,
           has_residual: step.residual ? 1 : 0,
           apply_relu: step.relu ? 1 : 0,
+          ...(projection ? { projection_cin: projection.cin, ...this.concatParams(projection, shape) } : {}),
         };
         // Absent optional inputs bind the (read-only) weights: never read, and never the written buffer.
         const unused = weight(keys.bias);
-        resources = [
-          value(step.input),
-          weight(keys.weight),
-          weight(keys.bias),
-          step.channelBias ? value(step.channelBias.value) : unused,
-          step.residual ? value(step.residual) : unused,
-          value(step.output),
-        ];
+        resources = projection
+          ? [
+              value(step.input),
+              weight(keys.weight),
+              weight(keys.bias),
+              null,
+              value(projection.input),
+              value(step.output),
+              projection.concat ? value(projection.concat.second) : unused,
+              weight(keys.projection!.weight),
+              weight(keys.projection!.bias),
+            ]
+          : [
+              value(step.input),
+              weight(keys.weight),
+              weight(keys.bias),
+              step.channelBias ? value(step.channelBias.value) : unused,
+              step.residual ? value(step.residual) : unused,
+              value(step.output),
+            ];
         grid = perSample(per);
         break;
       }
@@ -255,7 +335,7 @@ export class CompiledNetwork {
       layout: pipeline.getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: { buffer: this.uniforms, offset, size: UNIFORM_SLOT } },
-        ...resources.map((resource, k) => ({ binding: k + 1, resource })),
+        ...resources.flatMap((resource, k) => (resource ? [{ binding: k + 1, resource }] : [])),
       ],
     });
     return { pipeline, bindGroup, grid };
