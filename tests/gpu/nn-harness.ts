@@ -17,6 +17,10 @@ interface BindingSpec {
   elements?: number;
   u32?: boolean;
   read?: boolean;
+  /** A binding number the entry point does not declare: nothing is bound there. */
+  absent?: boolean;
+  /** Another uniform struct of the kernel (by its WGSL variable name), instead of a storage buffer. */
+  uniform?: { name: string; values: Record<string, number> };
 }
 
 /** Runs one kernel of shaders/nn: binding 0 is its params, then the given buffers in binding order. */
@@ -38,6 +42,16 @@ async function runKernel(
     });
     device.queue.writeBuffer(uniform, 0, data);
     const buffers = bindings.map((b) => {
+      if (b.uniform) {
+        const values = new ArrayBuffer(UNIFORM_SLOT);
+        writeParams(kernel, values, 0, b.uniform.values, b.uniform.name);
+        const buffer = device.createBuffer({
+          size: UNIFORM_SLOT,
+          usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+        });
+        device.queue.writeBuffer(buffer, 0, values);
+        return { buffer, bytes: UNIFORM_SLOT };
+      }
       const count = b.data?.length ?? b.elements ?? 1;
       const buffer = device.createBuffer({
         size: Math.max(16, 4 * count),
@@ -55,7 +69,9 @@ async function runKernel(
         layout: pipeline.getBindGroupLayout(0),
         entries: [
           { binding: 0, resource: { buffer: uniform } },
-          ...buffers.map((b, k) => ({ binding: k + 1, resource: { buffer: b.buffer, size: b.bytes } })),
+          ...buffers.flatMap((b, k) =>
+            bindings[k].absent ? [] : [{ binding: k + 1, resource: { buffer: b.buffer, size: b.bytes } }],
+          ),
         ],
       }),
     );

@@ -43,6 +43,19 @@ describe('the WGSL UNet against PyTorch and float64', () => {
     expect(relativeToScale(r.out, c.arrays.get('D')!.data), 'D').toBeLessThan(1e-5);
   });
 
+  it('unet_28 with the time features kept (so the conditioning chain runs unfused, after a separate EDM entry): the features and D', async () => {
+    const c = golden.cases.get('unet_28')!;
+    const r = await unetDenoise({
+      x: Array.from(c.arrays.get('x')!.data),
+      sigma: c.sigma!,
+      labels: c.labels!,
+      size: 28,
+      keep: ['tf'],
+    });
+    expect(relativeToScale(r.kept.tf, c.arrays.get('time_features')!.data), 'time features').toBeLessThan(1e-5);
+    expect(relativeToScale(r.out, c.arrays.get('D')!.data), 'D').toBeLessThan(1e-5);
+  });
+
   it('unet_56 (the fully convolutional path at 2×): bottleneck, v and D', async () => {
     const c = golden.cases.get('unet_56')!;
     const r = await unetDenoise({

@@ -5,6 +5,8 @@
  * Tolerances are rigorous f32 bounds: a sum of K products carries at most ~K·ε·Σ|terms| (Higham, γ_K).
  */
 import { describe, expect, it } from 'vitest';
+import type { Step } from '../../src/worlds/unet/graph';
+import { embeddingOffsets } from '../../src/worlds/unet/gpu-weights';
 import { GROUP_NORM_WORKGROUP, packConvBias, packConvWeight, timeFrequencies } from '../../src/worlds/unet/pack';
 import { lcg } from '../reference/random-mixture';
 import {
@@ -29,6 +31,8 @@ interface Binding {
   elements?: number;
   u32?: boolean;
   read?: boolean;
+  absent?: boolean;
+  uniform?: { name: string; values: Record<string, number> };
 }
 
 const run = (
@@ -216,6 +220,89 @@ describe('shaders/nn kernels against float64 references', () => {
         out.filter((v) => v < 0),
         'negative outputs',
       ).toEqual([]);
+    }
+  });
+
+  it('conv3x3-tall main_projected (the skip projection in the epilogue, over a folded concat [upsample2(first), ρ·second] or one tensor): the float64 reference, and bit for bit conv1x1 followed by the residual epilogue', async () => {
+    const u = lcg(24);
+    for (const { n, cin, c1, c2, cout, h, w, upsampled, rho } of [
+      { n: 2, cin: 5, c1: 3, c2: 4, cout: 11, h: 6, w: 10, upsampled: true, rho: 0.8 },
+      { n: 2, cin: 5, c1: 3, c2: 4, cout: 11, h: 6, w: 10, upsampled: true, rho: 1 },
+      { n: 1, cin: 9, c1: 6, c2: 3, cout: 16, h: 9, w: 7, upsampled: false, rho: 0.7 },
+      { n: 2, cin: 4, c1: 7, c2: 0, cout: 9, h: 5, w: 12, upsampled: false, rho: 1 },
+    ]) {
+      const plane = h * w;
+      const x = random(u, n * cin * plane, 2);
+      const weight = random(u, cout * cin * 9, 0.5);
+      const bias = random(u, cout);
+      const first = random(u, n * c1 * (upsampled ? plane / 4 : plane), 2);
+      const second = c2 > 0 ? random(u, n * c2 * plane, 2) : [0];
+      const pcin = c1 + c2;
+      const pweight = random(u, cout * pcin);
+      const pbias = random(u, cout);
+      const groups = Math.ceil(cout / 8);
+      const rowBlocks = Math.ceil(h / 4);
+      const invocations = n * groups * rowBlocks * Math.ceil(w / 7);
+      const shape = {
+        cin,
+        cout,
+        height: h,
+        width: w,
+        runs_per_row: Math.ceil(w / 7),
+        row_blocks: rowBlocks,
+        channel_groups: groups,
+        invocations,
+      };
+      const source = { first_channels: c1, first_upsampled: upsampled ? 1 : 0, width: w, second_scale: rho };
+      const conv = [
+        { data: x },
+        { data: Array.from(packConvWeight(Float32Array.from(weight), cout, cin, 3)) },
+        { data: Array.from(packConvBias(Float32Array.from(bias), cout)) },
+      ];
+      const projection = [
+        { data: Array.from(packConvWeight(Float32Array.from(pweight), cout, pcin, 1)) },
+        { data: Array.from(packConvBias(Float32Array.from(pbias), cout)) },
+      ];
+      const what = `conv3x3 projected ${cin}→${cout} + ${c1}+${c2}→${cout}, ${h}×${w}, ρ=${rho}`;
+      const [fused] = await run(
+        'conv3x3TallProjected',
+        { ...shape, ...source, projection_cin: pcin },
+        [
+          ...conv,
+          { absent: true },
+          { data: first },
+          { elements: n * cout * plane, read: true },
+          { data: second },
+          ...projection,
+        ],
+        invocations,
+      );
+      const a = upsampled ? upsample2(first, n * c1, h / 2, w / 2) : Float64Array.from(first);
+      const px = Array.from(c2 > 0 ? concat(a, c1, second, c2, n, plane, rho) : a);
+      const skip = conv2d(px, n, pcin, h, w, pweight, pbias, cout, 1, 0);
+      const ref = conv2d(x, n, cin, h, w, weight, bias, cout, 3, 1).map((v, i) => v + skip[i]);
+      const mag = absConv(x, n, cin, h, w, weight, cout, 3, 1);
+      const skipMag = absConv(px, n, pcin, h, w, pweight, cout, 1, 0);
+      const bound = (i: number) => (cin * 9 + pcin + 8) * EPS32 * (mag[i] + skipMag[i] + Math.abs(ref[i]) + 8);
+      expectWithin(fused, ref, bound, what);
+      // The projection is seen: it moves the output by far more than the bound.
+      const effect = Math.max(...skip.map(Math.abs));
+      expect(effect, `${what}: projection vs bound`).toBeGreaterThan(1000 * Math.max(...ref.map((_, i) => bound(i))));
+      // The unfused network: conv1x1 over the same sources, then the 3×3 conv adding it as its residual.
+      const runs = Math.ceil(plane / 4);
+      const [projected] = await run(
+        'conv1x1',
+        { cin: pcin, cout, plane, runs, channel_groups: groups, invocations: n * groups * runs, ...source },
+        [{ data: first }, { data: second }, ...projection, { elements: n * cout * plane, read: true }],
+        n * groups * runs,
+      );
+      const [twoKernels] = await run(
+        'conv3x3Tall',
+        { ...shape, channel_bias_stride: 0, channel_bias_offset: 0, has_channel_bias: 0, has_residual: 1 },
+        [...conv, { data: [0] }, { data: projected }, { elements: n * cout * plane, read: true }],
+        invocations,
+      );
+      expect(fused, `${what}: fused = two kernels`).toEqual(twoKernels);
     }
   });
 
@@ -473,6 +560,137 @@ describe('shaders/nn kernels against float64 references', () => {
       });
       expectWithin(out, ref, (i) => 8 * EPS32 * (Math.abs(ref[i]) + 3), `class embedding silu=${apply_silu}`);
     }
+  });
+
+  it('embedding (time features → Linear+SiLU → Linear → + class row, SiLU → stacked Linear in one workgroup per sample): widths past the 64 lanes, a label past the table; main_edm also writes z = x/(1+σ), σ and the label for a chunk at an offset, zeros past the count', async () => {
+    const u = lcg(25);
+    const [dim, hidden, width, rows, outputs] = [10, 70, 37, 4, 100];
+    const linearStep = (fin: number, fout: number, silu: boolean): Extract<Step, { op: 'linear' }> => ({
+      op: 'linear',
+      input: '',
+      output: '',
+      weights: [''],
+      biases: [''],
+      fin,
+      fout,
+      silu,
+    });
+    const step: Extract<Step, { op: 'embedding' }> = {
+      op: 'embedding',
+      output: 'out',
+      time: { dim, scale: 1000, maxPeriod: 10000 },
+      first: linearStep(dim, hidden, true),
+      second: linearStep(hidden, width, false),
+      table: '',
+      rows,
+      last: linearStep(width, outputs, false),
+    };
+    const w1 = random(u, hidden * dim, 0.5);
+    const b1 = random(u, hidden);
+    const w2 = random(u, width * hidden, 0.2);
+    const b2 = random(u, width);
+    const table = random(u, rows * width);
+    const w3 = random(u, outputs * width, 0.3);
+    const b3 = random(u, outputs);
+    const weights = [...timeFrequencies(dim, 1000, 10000), ...w1, ...b1, ...w2, ...b2, ...table, ...w3, ...b3];
+    const offsets = embeddingOffsets(step);
+    expect(offsets.last_bias_at + outputs).toBe(weights.length);
+    const params = {
+      half_dim: dim / 2,
+      first_outputs: hidden,
+      second_outputs: width,
+      rows,
+      outputs,
+      one: 1,
+      ...offsets,
+    };
+    // float64, with an error bound carried through the layers: a dense layer of K terms adds (K + 2)·ε·(Σ|w·x| + |b|)
+    // to Σ|w|·(its inputs' bound); SiLU is 1.1-Lipschitz and adds its own rounding (exp to a few ulps, a division).
+    const dense = (
+      x: ArrayLike<number>,
+      e: number[],
+      w: number[],
+      b: number[],
+      fin: number,
+      fout: number,
+      n: number,
+    ) => {
+      const value = linear(x, n, fin, w, b, fout);
+      const mag = linear(Array.from(x, Math.abs), n, fin, w.map(Math.abs), b.map(Math.abs), fout);
+      const carried = linear(e, n, fin, w.map(Math.abs), new Array(fout).fill(0), fout);
+      return { value, error: Array.from(value, (_, i) => (fin + 2) * EPS32 * mag[i] + carried[i]) };
+    };
+    const siluLayer = (l: { value: Float64Array; error: number[] }) => ({
+      value: l.value.map(silu),
+      error: l.error.map((e, i) => 1.1 * e + 32 * EPS32 * (Math.abs(l.value[i]) + 1)),
+    });
+    const reference = (sigma: number[], labels: number[], withTable = true) => {
+      const n = sigma.length;
+      // time-features.wgsl's bound (tests below): 1e-6 per feature.
+      const f = timeFeatures(sigma, dim);
+      const h = siluLayer(dense(f, new Array(n * dim).fill(1e-6), w1, b1, dim, hidden, n));
+      const pre = dense(h.value, h.error, w2, b2, hidden, width, n);
+      const row = (i: number) => Math.min(labels[Math.floor(i / width)], rows - 1) * width + (i % width);
+      const e = siluLayer({
+        value: pre.value.map((v, i) => v + (withTable ? table[row(i)] : 0)),
+        error: pre.error.map((x, i) => x + 2 * EPS32 * (Math.abs(pre.value[i]) + 1)),
+      });
+      return dense(e.value, e.error, w3, b3, width, outputs, n);
+    };
+
+    const sigma = [0.002, 0.7, 30, 900].map(Math.fround);
+    const labels = [2, 0, 3, 200];
+    const [out] = await run(
+      'embedding',
+      { ...params, samples: sigma.length },
+      [
+        { data: sigma },
+        { data: labels, u32: true },
+        { data: weights },
+        { elements: sigma.length * outputs, read: true },
+      ],
+      sigma.length,
+      1,
+    );
+    const ref = reference(sigma, labels);
+    expectWithin(out, ref.value, (i) => ref.error[i], 'embedding');
+    // The class row is seen: without it the outputs move by far more than the bound.
+    const bare = reference(sigma, labels, false).value;
+    const effect = Math.max(...bare.map((v, i) => Math.abs(v - ref.value[i])));
+    expect(effect, 'class row vs bound').toBeGreaterThan(1000 * Math.max(...ref.error));
+
+    // The EDM entry folded in: the chunk holds samples 3, 4 of 5 and two past the count; 70 values per sample.
+    const [count, size, firstSample, batch] = [5, 70, 3, 4];
+    const x = random(u, count * size, 5);
+    const callerSigma = [0.01, 0.5, 3, 40, 80].map(Math.fround);
+    const callerLabels = [1, 2, 3, 1, 3];
+    const [embedded, z, sigmaOut, labelsOut] = await run(
+      'embeddingEdm',
+      { ...params, samples: batch },
+      [
+        { data: callerSigma },
+        { data: callerLabels, u32: true },
+        { data: weights },
+        { elements: batch * outputs, read: true },
+        { data: x },
+        { elements: batch * size, read: true },
+        { elements: batch, read: true },
+        { elements: batch, u32: true, read: true },
+        { uniform: { name: 'entry', values: { first_sample: firstSample, dim: size } } },
+      ],
+      batch,
+      1,
+    );
+    const zRef = Array.from({ length: batch * size }, (_, i) => {
+      const g = firstSample + Math.floor(i / size);
+      return g < count ? x[firstSample * size + i] / (1 + callerSigma[g]) : 0;
+    });
+    expectWithin(z, zRef, (i) => 3 * EPS32 * Math.abs(zRef[i]), 'embedding main_edm z');
+    expect(sigmaOut).toEqual([callerSigma[3], callerSigma[4], 0, 0]);
+    // Uint32 labels come back through a Float32Array view: compare the bit patterns.
+    expect(Array.from(new Uint32Array(Float32Array.from(labelsOut).buffer))).toEqual([1, 3, 0, 0]);
+    const entryRef = reference([callerSigma[3], callerSigma[4], 0, 0], [1, 3, 0, 0]);
+    expectWithin(embedded, entryRef.value, (i) => entryRef.error[i], 'embedding main_edm');
   });
 
   it('time features from σ match float64 to 1e-6 from σ = 1e-3 to 1000 (arguments up to 1000 rad)', async () => {
