@@ -60,7 +60,7 @@ try {
   // Totals by kernel file.
   const byKernel = new Map();
   for (const c of steps) {
-    const k = c.kernel.replace(/ \(concat\)$/, '');
+    const k = c.kernel.replace(/ \((concat|projected)\)$/, '');
     const t = byKernel.get(k) ?? { ms: 0, flops: 0, count: 0 };
     t.ms += cpu(c.id);
     t.flops += c.flops;
@@ -82,9 +82,11 @@ try {
     adapter,
     [
       `- What: the compiled network at 28×28, batch ${16}; each step's dispatch alone (repeated in one submission to ≈ 60 ms`,
-      '  of work, the figures per dispatch), the whole denoiser evaluation (EDM entry and exit included), the FMA ceiling',
-      '  (shaders/nn/fma-throughput.wgsl), each 3×3 conv on the register tile the network does not use for it, and each',
-      '  GroupNorm on the previous kernel (bench/previous/group-norm-silu-64-lanes.wgsl).',
+      '  of work, the figures per dispatch), the whole denoiser evaluation (EDM entry, inside the embedding step, and exit',
+      '  included), the FMA ceiling',
+      '  (shaders/nn/fma-throughput.wgsl), each 3×3 conv on the register tile the network does not use for it (a conv',
+      '  with its skip projection fused exists only on the 4-row tile), and each GroupNorm on the previous kernel',
+      '  (bench/previous/group-norm-silu-64-lanes.wgsl).',
       `- Method: one warm-up call per configuration, then ${ROUNDS} rounds with the configurations interleaved round-robin;`,
       "  CPU ms = CPU time of Chromium's --type=gpu-process (the first field of /proc/<pid>/task/<tid>/schedstat, summed",
       '  over its threads) around the call, median (min–max over the rounds). Rates are per CPU-second. Share = the',

@@ -44,6 +44,7 @@ proto.dispatchWorkgroups = function (this: GPUComputePassEncoder, ...args: Param
 const kernelFile = (step: Step, tallTileMinCin: number): string => {
   switch (step.op) {
     case 'conv3x3':
+      if (step.projection) return 'conv3x3-tall (projected)';
       return step.cin >= tallTileMinCin ? 'conv3x3-tall' : 'conv3x3';
     case 'group_norm':
       return step.concat ? 'group-norm-silu (concat)' : 'group-norm-silu';
@@ -53,6 +54,8 @@ const kernelFile = (step: Step, tallTileMinCin: number): string => {
       return 'class-embedding';
     case 'time_features':
       return 'time-features';
+    case 'embedding':
+      return step.op; // embedding.wgsl: alone it reads the network's σ and labels (main); in the evaluation, main_edm
     case 'avg_pool':
       return 'avg-pool';
     default:
@@ -120,8 +123,13 @@ async function setup() {
     let bytes = 0;
     let shape = `${out.c}×${out.h}×${out.w}`;
     if (step.op === 'conv3x3' || step.op === 'conv1x1') {
-      flops = 2 * (step.op === 'conv3x3' ? 9 : 1) * step.cin * n;
-      shape = `${step.cin}→${step.cout}, ${out.h}×${out.w}`;
+      const projection = step.op === 'conv3x3' ? step.projection : undefined;
+      flops = 2 * ((step.op === 'conv3x3' ? 9 : 1) * step.cin + (projection?.cin ?? 0)) * n;
+      shape = `${step.cin}→${step.cout}${projection ? ` + 1×1 ${projection.cin}→${step.cout}` : ''}, ${out.h}×${out.w}`;
+    } else if (step.op === 'embedding') {
+      const layers = [step.first, step.second, step.last];
+      flops = layers.reduce((a, l) => a + 2 * l.fin * l.fout, 0) * BATCH;
+      shape = [step.first.fin, ...layers.map((l) => l.fout)].join('→');
     } else if (step.op === 'linear') {
       flops = 2 * step.fin * step.fout * BATCH;
       shape = `${step.fin}→${step.fout}`;
@@ -138,8 +146,8 @@ async function setup() {
       bytes,
     });
     encoders.set(`step:${k}`, (pass) => networks.ours.encodeStep(pass, k, BATCH));
-    if (step.op === 'conv3x3') {
-      // The same conv on the tile our network does not use for it.
+    if (step.op === 'conv3x3' && !step.projection) {
+      // The same conv on the tile our network does not use for it (a projected conv exists only on the tall one).
       const other = step.cin >= TALL_TILE_MIN_CIN ? networks.allRow : networks.allTall;
       configs.push({
         id: `other:${k}`,
