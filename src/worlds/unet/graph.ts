@@ -44,7 +44,7 @@ interface ChannelBias {
 }
 
 /** A 1×1 conv over `input` (or a folded concat), added as the residual of the 3×3 conv that holds it. */
-export interface Projection {
+interface Projection {
   input: string;
   concat?: ConcatInput;
   weight: string;
@@ -403,7 +403,7 @@ function foldConcats(steps: Step[], materialised: Set<string>): void {
 }
 
 /** The widest vector embedding.wgsl holds in workgroup memory (its MAX_WIDTH): time features and the hidden layers. */
-export const EMBEDDING_MAX_WIDTH = 256;
+const EMBEDDING_MAX_WIDTH = 256;
 
 /**
  * 5a. The conditioning chain of model.py's UNet.embedding, time features → Linear → SiLU → Linear → + class
