@@ -83,10 +83,9 @@ try {
     [
       `- What: the compiled network at 28×28, batch ${16}; each step's dispatch alone (repeated in one submission to ≈ 60 ms`,
       '  of work, the figures per dispatch), the whole denoiser evaluation (EDM entry, inside the embedding step, and exit',
-      '  included), the FMA ceiling',
-      '  (shaders/nn/fma-throughput.wgsl), each 3×3 conv on the register tile the network does not use for it (a conv',
-      '  with its skip projection fused exists only on the 4-row tile), and each GroupNorm on the previous kernel',
-      '  (bench/previous/group-norm-silu-64-lanes.wgsl).',
+      '  included), the FMA ceiling (shaders/nn/fma-throughput.wgsl), each 3×3 conv on the register tile the network does',
+      '  not use for it (a conv with its skip projection fused exists only on the 4-row tile), and each GroupNorm on the',
+      '  previous kernel (bench/previous/group-norm-silu-64-lanes.wgsl).',
       `- Method: one warm-up call per configuration, then ${ROUNDS} rounds with the configurations interleaved round-robin;`,
       "  CPU ms = CPU time of Chromium's --type=gpu-process (the first field of /proc/<pid>/task/<tid>/schedstat, summed",
       '  over its threads) around the call, median (min–max over the rounds). Rates are per CPU-second. Share = the',
