@@ -11,8 +11,11 @@ import { chromiumProcesses, cpuNs, gpuProcessPid, median, spread } from './cpu-t
 import { launchWebGpuChromium, resultHeader, startDevServer, writeResult } from './browser.mjs';
 
 const ROUNDS = Math.max(3, Number(process.argv[2] ?? 3));
-/** The last commit with GroupNorm as a workgroup of 64 lanes per group merged after a barrier. */
-const BEFORE = process.argv[3] ?? 'db5d9d8';
+/** The last commit with 44 dispatches per evaluation, and what set it apart (printed in the result). */
+const BEFORE = process.argv[3] ?? 'abdb470';
+const BEFORE_WHAT = process.argv[3]
+  ? 'the commit given on the command line'
+  : 'the conditioning chain as five steps, the EDM entry and each 1×1 skip projection as their own dispatches';
 const BATCHES = { wgsl: [1, 16, 64], onnxWebGpu: [1, 16], onnxWasm: [1, 16, 64] };
 
 // The earlier network's sources, served by the dev server at /bench/.before/ (git-ignored).
@@ -70,8 +73,8 @@ try {
     adapter,
     [
       `- What: one NFE at ${28}×${28} (${(configs.find((c) => c.id === 'ours:1').flops / 1e6).toFixed(1)} MFLOP per image: the conv and linear multiply-adds ×2 of our compiled graph,`,
-      '  counted the same for every engine). "Before" is the same network at commit ' + beforeTitle + ' (GroupNorm as',
-      '  a workgroup of 64 lanes per group merged after a barrier), on its own device in the same page.',
+      `  counted the same for every engine). "Before" is the same network at commit ${beforeTitle} (${BEFORE_WHAT}),`,
+      '  on its own device in the same page.',
       `- Method: one warm-up call per configuration, then ${ROUNDS} rounds with the configurations interleaved round-robin.`,
       "  CPU ms: the first field of /proc/<pid>/task/<tid>/schedstat summed over the threads of Chromium's --type=gpu-process",
       "  (SwiftShader runs the shaders there) and of the tab's --type=renderer (WASM runs there), around each call; median",
