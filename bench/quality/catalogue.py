@@ -38,8 +38,6 @@ import metrics  # noqa: E402
 NOT_ROWS = {
     "ddim": "DDIM (η = 0) is Euler in this parametrisation: its plan is asserted identical to Euler's at every budget",
     "reflow": "ReFlow belongs to the rectified-flow world (fmnist-2rf; bench/results/reflow-fmnist.md)",
-    "sde": "the sandbox's own η-SDE (Euler–Maruyama) is scored in bench/results/quality-fmnist.md (n = 500); left out "
-           "here to fit the CPU budget",
 }
 HEADLINE_AT_20 = ("euler", "dpmpp_2m", "euler_ancestral")
 VERDICT = re.compile(r"<!-- verdict -->.*?<!-- /verdict -->", re.S)
@@ -139,7 +137,7 @@ def report(args, registry, manifest, rows, floor, ref_info, started, load):
         f"- Runs: n = **{args.n}** per row, class-conditional (label i mod 10), no CFG, seed {args.seed}: every row starts "
         "from the same initial noise (the browser's), stochastic rows draw the browser's Brownian paths of that seed. "
         "σ 80 → 0.002; default options of each sampler (UniPC bh2 order 3, DEIS order 3, LMS order 4, iPNDM order 4, "
-        "the stochastic ones η = 1, s_noise = 1, DPM++ SDE r = ½, DPM++(2M) SDE midpoint; AMED with AFS, AMED-Plugin on iPNDM).",
+        "the stochastic ones η = 1 and s_noise = 1 where they have it (the η-SDE is Euler–Maruyama at η = 1), DPM++ SDE r = ½, DPM++(2M) SDE midpoint; AMED with AFS, AMED-Plugin on iPNDM).",
         "- NFE is a budget as the page counts it: the most steps that fit (two-stage samplers and AMED: 2N − 1, so 5 / 9 / "
         "19 evaluations at budgets 5 / 10 / 20). AMED rows end at σ_min without a final step to 0, as in the official code.",
         "- AMED: the page's calibrateAmed (16-sample batch) run for each grid with this network "
