@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fmnist  # noqa: E402
 import rng  # noqa: E402
 import ts  # noqa: E402
-from catalogue import SecondReference  # noqa: E402
+from catalogue import SecondReference, floor_draws  # noqa: E402
 from reference import l2_to, reference_solution, run_cached  # noqa: E402
 from run import Scorer, machine  # noqa: E402
 
@@ -101,7 +101,7 @@ def wins(rows, key, best, grid):
     return won, len(cells)
 
 
-def report(args, manifest, rows, floor, ref_info, found, started, load):
+def report(args, manifest, rows, floor, ref_info, found, started, load, draws):
     old = open(args.out).read() if os.path.exists(args.out) else ""
     kept = VERDICT.search(old)
     verdict = kept.group(0) if kept else "<!-- verdict -->\n(verdict to be written by hand after the run)\n<!-- /verdict -->"
@@ -124,11 +124,12 @@ def report(args, manifest, rows, floor, ref_info, found, started, load):
         f"{first['count']} trajectories from its own seed (not the evaluation noise), coeff {first['coeff']:g}; the "
         f"paper's deviation metric (the page's default) and L2. One search per metric serves every sampler and NFE "
         f"(the matrix depends on neither). Search time with the cores shared: {searched}. Cached in "
-        "bench/results/gits-fmnist-calibrations.json (the page imports it with Sandbox.importGitsCalibration).",
+        "bench/results/gits-fmnist-calibrations.json (each entry in the format Sandbox.importGitsCalibration accepts).",
         f"- Runs: n = **{args.n}** per row, class-conditional (label i mod 10), no CFG, seed {args.seed}, the browser's "
         "initial noise: every row starts from the same noise, so rows are paired comparisons. Default sampler options "
         "(iPNDM order 4, UniPC bh2 order 3). NFE = steps for these four samplers; every grid ends with a step to σ = 0.",
-        f"- **FD floor at n = {args.n}: {floor:.1f}**; FD B against a second set of n test images: |FD − FD B| median "
+        f"- **FD floor at n = {args.n}: {floor:.1f}** (n train images against the same n test images; {len(draws)} other "
+        f"draws: median {draws[len(draws) // 2]:.1f}, range {draws[0]:.1f}–{draws[-1]:.1f}); FD B against a second set of n test images: |FD − FD B| median "
         f"{spread[len(spread) // 2]:.1f}, max {spread[-1]:.1f} over these rows — FD differences below that are noise. "
         f"L2 to ref: mean ‖x − x_ref‖ (784 pixels, EDM space, unclamped) to {ref_info}.",
         f"- Command: `npm run bench:gits-fmnist` (= `{' '.join(['/usr/bin/python3 bench/quality/gits_fmnist.py', *sys.argv[1:]])}`)",
@@ -180,6 +181,7 @@ def main():
     scorer = Scorer(classifier, args.seed)
     second = SecondReference(scorer, classifier, args.seed)
     floor = scorer.reference(args.n)[1]
+    draws = floor_draws(scorer, classifier, args.n, args.seed)
     ref, ref_info = reference_solution(unet, manifest, args.n, args.seed, args.ref_nfe, batch=args.batch)
     z = rng.initial_noise(args.seed, args.n, 784)
     rows = []
@@ -194,7 +196,7 @@ def main():
                          l2=l2_to(x, ref), seconds=seconds))
         print(f"{plan['sampler']} {rows[-1]['grid']} NFE {plan['nfe']}: acc {accuracy:.3f} FD {fd:.1f} "
               f"L2 {rows[-1]['l2']:.2f} ({seconds:.0f} s)", flush=True)
-        report(args, manifest, rows, floor, ref_info, found, started, load)
+        report(args, manifest, rows, floor, ref_info, found, started, load, draws)
     print(f"wrote {os.path.relpath(args.out, ts.ROOT)}")
 
 
