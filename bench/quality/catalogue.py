@@ -21,6 +21,7 @@ import re
 import sys
 import time
 
+import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -38,8 +39,6 @@ import metrics  # noqa: E402
 NOT_ROWS = {
     "ddim": "DDIM (η = 0) is Euler in this parametrisation: its plan is asserted identical to Euler's at every budget",
     "reflow": "ReFlow belongs to the rectified-flow world (fmnist-2rf; bench/results/reflow-fmnist.md)",
-    "sde": "the sandbox's own η-SDE (Euler–Maruyama) is scored in bench/results/quality-fmnist.md (n = 500); left out "
-           "here to fit the CPU budget",
 }
 HEADLINE_AT_20 = ("euler", "dpmpp_2m", "euler_ancestral")
 VERDICT = re.compile(r"<!-- verdict -->.*?<!-- /verdict -->", re.S)
@@ -98,6 +97,22 @@ class SecondReference:
         return metrics.frechet_distance(metrics.features(images, self.classifier), self.refs[n])
 
 
+def floor_draws(scorer, classifier, n, seed, draws=10):
+    """FD of `draws` further random sets of n train images against run.Scorer's n test images: run.Scorer's floor is
+    one such draw, and at small n the draws scatter widely, so a row under that one floor is not under real data."""
+    real, g = scorer.reference(n)[0], torch.Generator().manual_seed(seed + 2)
+    return sorted(metrics.frechet_distance(metrics.features(scorer.train[torch.randperm(len(scorer.train), generator=g)[:n]],
+                                                            classifier), real) for _ in range(draws))
+
+
+def feature_spread(scorer, classifier, images):
+    """tr Σ of the samples' classifier features over tr Σ of the n test images FD is measured against: below 1 the
+    samples vary less than the data (a part of FD, beside the means)."""
+    real = np.asarray(scorer.reference(len(images))[0], np.float64)
+    mine = np.asarray(metrics.features(images, classifier), np.float64)
+    return float(np.trace(np.cov(mine, rowvar=False)) / np.trace(np.cov(real, rowvar=False)))
+
+
 def schedule_label(r, registry):
     default = next(e["defaultSchedule"] for e in registry if e["id"] == r["sampler"])
     return r["schedule"] + (" (default)" if r["schedule"] == default else "")
@@ -110,7 +125,7 @@ def name(r):
 def fmt(r, registry):
     l2 = f"{r['l2']:.2f}" if r["l2"] is not None else "—"
     return (f"| {name(r)} | {r['group']} | {schedule_label(r, registry)} | {r['steps']} | {r['nfe']} | {r['accuracy']:.3f} | "
-            f"{r['fd']:.1f} | {r['fd_b']:.1f} | {l2} | {r['seconds']:.0f} |")
+            f"{r['fd']:.1f} | {r['fd_b']:.1f} | {r['spread']:.2f} | {l2} | {r['seconds']:.0f} |")
 
 
 def best_three(rows, budget, key):
@@ -118,7 +133,7 @@ def best_three(rows, budget, key):
     return ", ".join(f"{name(r)} on {r['schedule']} {r[key]:.1f}" for r in pool[:3]) if pool else "—"
 
 
-def report(args, registry, manifest, rows, floor, ref_info, started, load):
+def report(args, registry, manifest, rows, floor, ref_info, started, load, draws):
     old = ""
     if os.path.exists(args.out):
         with open(args.out) as f:
@@ -139,15 +154,19 @@ def report(args, registry, manifest, rows, floor, ref_info, started, load):
         f"- Runs: n = **{args.n}** per row, class-conditional (label i mod 10), no CFG, seed {args.seed}: every row starts "
         "from the same initial noise (the browser's), stochastic rows draw the browser's Brownian paths of that seed. "
         "σ 80 → 0.002; default options of each sampler (UniPC bh2 order 3, DEIS order 3, LMS order 4, iPNDM order 4, "
-        "the stochastic ones η = 1, s_noise = 1, DPM++ SDE r = ½, DPM++(2M) SDE midpoint; AMED with AFS, AMED-Plugin on iPNDM).",
+        "the stochastic ones η = 1 and s_noise = 1 where they have it (the η-SDE is Euler–Maruyama at η = 1), DPM++ SDE r = ½, DPM++(2M) SDE midpoint; AMED with AFS, AMED-Plugin on iPNDM).",
         "- NFE is a budget as the page counts it: the most steps that fit (two-stage samplers and AMED: 2N − 1, so 5 / 9 / "
         "19 evaluations at budgets 5 / 10 / 20). AMED rows end at σ_min without a final step to 0, as in the official code.",
         "- AMED: the page's calibrateAmed (16-sample batch) run for each grid with this network "
         "(bench/results/amed-fmnist-calibrations-extra.json), then the page's plan builder.",
-        f"- **FD floor at n = {args.n}: {floor:.1f}** (n real train images vs the same n test images). FD is biased upward "
+        f"- **FD floor at n = {args.n}: {floor:.1f}** (n real train images vs the same n test images); {len(draws)} other "
+        f"draws of n train images against the same test images: median {draws[len(draws) // 2]:.1f}, range "
+        f"{draws[0]:.1f}–{draws[-1]:.1f}, so a row under {floor:.1f} is not under real data. FD is biased upward "
         "at small n: compare rows only with each other. FD B is against a second, disjoint set of n test images; "
         f"|FD − FD B| over the rows: median {sorted(spread)[len(spread) // 2]:.1f}, max {max(spread):.1f}: differences "
         "smaller than that are noise of the reference set alone (the sample side adds as much again for unpaired rows).",
+        "- Spread: tr Σ of the samples' classifier features over tr Σ of the test images': below 1 a row varies less than "
+        "the data.",
         f"- L2 to ref: mean over samples of ‖x − x_ref‖ (784 pixels, EDM space, unclamped) to {ref_info}; only for the "
         "ODE samplers (a stochastic sampler leaves the ODE's path by design, so its distance to it is not its error).",
         f"- Not rows: {'; '.join(f'`{k}`: {v}' for k, v in NOT_ROWS.items())}.",
@@ -166,8 +185,8 @@ def report(args, registry, manifest, rows, floor, ref_info, started, load):
                      f"{best_three(rows, budget, 'l2')} | " + ", ".join(f"{name(r)} on {r['schedule']} {r['accuracy']:.3f}" for r in acc) + " |")
     for budget in sorted({r["budget"] for r in rows}):
         lines += ["", f"## NFE budget {budget}", "",
-                  "| sampler | group | schedule | steps | NFE | accuracy | FD-FMNIST | FD B | L2 to ref | s |",
-                  "|---|---|---|---|---|---|---|---|---|---|",
+                  "| sampler | group | schedule | steps | NFE | accuracy | FD-FMNIST | FD B | spread | L2 to ref | s |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|",
                   *[fmt(r, registry) for r in rows if r["budget"] == budget]]
     with open(args.out, "w") as f:
         f.write("\n".join(lines) + "\n")
@@ -198,6 +217,7 @@ def main():
     plans = export(configs, registry, manifest["sha256"])
     z = rng.initial_noise(args.seed, args.n, 784)
     floor = scorer.reference(args.n)[1]
+    draws = floor_draws(scorer, classifier, args.n, args.seed)
     ref, ref_info = reference_solution(unet, manifest, args.n, args.seed, args.ref_nfe, batch=args.batch, compute=False)
 
     rows, samples = [], {}
@@ -210,20 +230,20 @@ def main():
         accuracy, fd, _ = scorer.score(images, plan["labels"])
         row = dict(sampler=plan["sampler"], label=entry["label"], a1111=entry["a1111"], group=entry["group"],
                    schedule=plan["schedule"], budget=config["nfe"], steps=plan["steps"], nfe=plan["nfe"],
-                   accuracy=accuracy, fd=fd, fd_b=second.fd(images),
+                   accuracy=accuracy, fd=fd, fd_b=second.fd(images), spread=feature_spread(scorer, classifier, images),
                    l2=None if entry["stochastic"] or ref is None else l2_to(x, ref), seconds=seconds)
         save_grid(images[:100], plan["labels"][:100],
                   os.path.join(ts.OUT, f"catalogue-{plan['sampler']}-{plan['schedule']}-nfe{plan['nfe']}.png"))
         rows.append(row)
         samples[len(rows) - 1] = x if not entry["stochastic"] else None
         print(fmt(row, registry), flush=True)
-        report(args, registry, manifest, rows, floor, ref_info, started, load)
+        report(args, registry, manifest, rows, floor, ref_info, started, load, draws)
     if ref is None:  # computed here, or by skip_tuning.py running beside this (reference.py's lock): L2 at the end
         ref, ref_info = reference_solution(unet, manifest, args.n, args.seed, args.ref_nfe, batch=args.batch)
         for i, x in samples.items():
             if x is not None:
                 rows[i]["l2"] = l2_to(x, ref)
-    report(args, registry, manifest, rows, floor, ref_info, started, load)
+    report(args, registry, manifest, rows, floor, ref_info, started, load, draws)
     print(f"wrote {os.path.relpath(args.out, ts.ROOT)}")
 
 
