@@ -91,6 +91,10 @@ def best_rho(rows, sampler, nfe, key):
     return min(pool, key=lambda r: r[key]) if pool else None
 
 
+def fmt(l2):
+    return "—" if l2 is None else f"{l2:.2f}"
+
+
 def report(args, world, rows, ref_info, started, load):
     old = open(args.out).read() if os.path.exists(args.out) else ""
     kept = VERDICT.search(old)
@@ -118,7 +122,9 @@ def report(args, world, rows, ref_info, started, load):
            f"at the run's CFG; {os.path.relpath(world.amed_cache, ts.ROOT)}), as the page keys calibrations on ρ."]
           if amed else []),
         f"- L2: mean over samples of ‖x − x_ref‖ ({dim} values, EDM space, unclamped) to {ref_info}, run with the same ρ "
-        "(“same ρ”: the tuned network's own ODE solution) and with ρ = 1 (“ρ = 1”: the shipped network's).",
+        "(“same ρ”: the tuned network's own ODE solution) and with ρ = 1 (“ρ = 1”: the shipped network's)"
+        + (". **Same-ρ references not computed in this run** (`--rho1-ref-only`: each costs a reference's evaluations; "
+           "“—” in that column); ρ = 1 rows have both." if args.rho1_ref_only else "."),
         f"- Command: `{npm}` (= `{command}`)",
         "",
         verdict,
@@ -148,7 +154,7 @@ def report(args, world, rows, ref_info, started, load):
         delta = f"{r['fd'] - b['fd']:+.1f}" if b and r["rho"] != 1.0 else "—"
         dl2 = f"{r['l2_one'] - b['l2_one']:+.2f}" if b and r["rho"] != 1.0 else "—"
         lines.append(f"| {r['label']} | {r['nfe']} | {r['steps']} | {r['rho']:g} | {r['accuracy']:.3f} | {r['fd']:.1f} | "
-                     f"{delta} | {r['l2_same']:.2f} | {r['l2_one']:.2f} | {dl2} | {r['seconds']:.0f} |")
+                     f"{delta} | {fmt(r['l2_same'])} | {r['l2_one']:.2f} | {dl2} | {r['seconds']:.0f} |")
     with open(args.out, "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -164,6 +170,8 @@ def main():
     p.add_argument("--rhos", default="1.0,0.8,0.7", help="ρ_bottom values (ρ_top = 1)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--ref-nfe", type=int, default=59, help="NFE of the Heun reference for the L2 columns")
+    p.add_argument("--rho1-ref-only", action="store_true", help="the L2 to the ρ = 1 reference only (no reference "
+                   "per ρ: on a large network each costs as much as several rows)")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--out", default=None, help="default bench/results/skip-tuning[-<world>].md")
@@ -200,14 +208,15 @@ def main():
         images = samples.float().reshape(args.n, world.channels, world.side, world.side).clamp(-1, 1)
         accuracy, fd = world.score(images, plan["labels"])
         row = dict(label=label, sampler=plan["sampler"], nfe=plan["nfe"], steps=plan["steps"], rho=rho,
-                   accuracy=accuracy, fd=fd, l2_same=l2_to(samples, reference(rho)[0]),
+                   accuracy=accuracy, fd=fd,
+                   l2_same=l2_to(samples, reference(rho)[0]) if rho == 1.0 or not args.rho1_ref_only else None,
                    l2_one=l2_to(samples, reference(1.0)[0]), seconds=seconds)
         rows.append(row)
         rows.sort(key=lambda r: (order.index(r["sampler"]), r["nfe"], -r["rho"]))
         if row["nfe"] == GRID_NFE:
             examples[(row["sampler"], rho)] = samples[:world.classes]
         print(f"{row['sampler']} NFE {row['nfe']} ρ_bottom {rho:g}: accuracy {row['accuracy']:.3f}, FD {row['fd']:.1f}, "
-              f"L2 same ρ {row['l2_same']:.2f}, to ρ = 1 {row['l2_one']:.2f}, {row['seconds']:.0f} s", flush=True)
+              f"L2 same ρ {fmt(row['l2_same'])}, to ρ = 1 {row['l2_one']:.2f}, {row['seconds']:.0f} s", flush=True)
         report(args, world, rows, ref_info, started, load)
     grid = []
     for sampler in dict.fromkeys(r["sampler"] for r in rows):
