@@ -14,8 +14,8 @@ and as emoji.py on the emoji world (its default CFG; class-balanced accuracy and
 emoji), next to the real-data floor at the same n; and the L2 to a high-NFE solution of the same noise (reference.py:
 Heun on Karras, 59 NFE on Fashion-MNIST) with the same ρ (the tuned network's own ODE) and with ρ = 1 (the shipped
 network's). Writes bench/results/skip-tuning[-<world>].md (rewritten after every row; the hand-written verdict between
-the `verdict` markers is kept) and skip-tuning[-<world>]-grid.png (samples at NFE 5: ρ = 1 vs the best ρ by FD, and
-the ρ = 1 target).
+the `verdict` markers is kept) and skip-tuning[-<world>]-grid.png (samples at NFE 5 at ρ = 1, the lowest ρ and the
+best ρ by FD, and the ρ = 1 target).
 Samples are cached in bench/quality/out/samples/ by their plan (reference.run_cached, shared with catalogue.py), so a
 rerun only samples what changed; the scores are recomputed.
   /usr/bin/python3 bench/quality/skip_tuning.py [--world fmnist] [--n 200] [--rhos 1.0,0.8,0.7] [--nfes 5,7,10]
@@ -220,14 +220,16 @@ def main():
         report(args, world, rows, ref_info, started, load)
     grid = []
     for sampler in dict.fromkeys(r["sampler"] for r in rows):
-        best = best_rho(rows, sampler, GRID_NFE, "fd")
-        label = best["label"] if best else sampler
-        if best and (sampler, 1.0) in examples:
-            if best["rho"] == 1.0:
-                grid.append((f"{label} {GRID_NFE} NFE, rho 1 (best FD)", examples[(sampler, 1.0)]))
-                continue
-            grid.append((f"{label} {GRID_NFE} NFE, rho 1", examples[(sampler, 1.0)]))
-            grid.append((f"{label} {GRID_NFE} NFE, rho {best['rho']:g} (best FD)", examples[(sampler, best["rho"])]))
+        # ρ = 1, the strongest tuning in the grid, and the best by FD when it is neither: the effect is seen even
+        # where ρ = 1 is best.
+        pool = {r["rho"]: r for r in rows if r["sampler"] == sampler and r["nfe"] == GRID_NFE}
+        if 1.0 not in pool:
+            continue
+        best = best_rho(rows, sampler, GRID_NFE, "fd")["rho"]
+        for rho in sorted({1.0, min(pool), best}, reverse=True):
+            r = pool[rho]
+            grid.append((f"{r['label']} {GRID_NFE} NFE, rho {rho:g}: FD {r['fd']:.0f}{' (best)' if rho == best else ''}",
+                         examples[(sampler, rho)]))
     grid.append((f"target: Heun {args.ref_nfe} NFE, rho 1", reference(1.0)[0][:world.classes]))
     save_examples(grid, args.png, world.channels, world.side, min(world.classes, args.n))
     report(args, world, rows, ref_info, started, load)
