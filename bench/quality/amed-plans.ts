@@ -31,7 +31,6 @@ export function exportAmedPlan(
   if (!run.sampler.id.startsWith('amed')) throw new RangeError(`${run.sampler.id}: not an AMED sampler`);
   const variant = amedVariant(run.sampler.id, run.options);
   const afs = run.options.afs !== false;
-  if (run.cfg !== 1) throw new RangeError(`${run.sampler.id}: cfg is not supported by the Python executor`);
   const resolved = {
     config,
     world: run.world.id,
@@ -47,6 +46,7 @@ export function exportAmedPlan(
     labels: run.labels ? Array.from(run.labels) : null,
     sigmas: Array.from(run.sigmas),
     skipTuning: run.skipTuning ?? null,
+    cfg: run.cfg,
   };
   if (entry.calibration === undefined) return resolved;
   // The page's importer (no GPU is touched by import): same validation, same cache key inputs.
@@ -56,6 +56,9 @@ export function exportAmedPlan(
   // A calibration is a property of the network it was made with: Skip-Tuning's ρ must match (the page's key).
   if (skipTuningKey(calibration.denoiser.skipTuning) !== skipTuningKey(run.skipTuning))
     throw new RangeError('calibration: made with another Skip-Tuning ρ than the run');
+  // So must the guidance: the page calibrates with the run's own (CFG-composed) denoiser.
+  if (calibration.denoiser.cfg !== run.cfg)
+    throw new RangeError('calibration: made with another CFG scale than the run');
   if (
     calibration.sigmas.length !== run.sigmas.length ||
     calibration.sigmas.some((s, i) => Math.fround(s) !== Math.fround(run.sigmas[i]))

@@ -17,12 +17,15 @@ import ts
 from plan_executor import run_plan
 
 
-def reference_solution(unet, manifest, n, seed, nfe, skip=None, batch=100, compute=True):
-    """(x_ref (n, 784) float64, description). skip: {bottom, top} or None (the untuned network). compute=False: only
-    a reference already on disk, else (None, description)."""
-    config = dict(sampler="heun", nfe=nfe, count=n, seed=seed, schedule="karras",
+def reference_solution(unet, manifest, n, seed, nfe, skip=None, batch=100, compute=True, world=None, denoiser=None):
+    """(x_ref (n, dim) float64, description). skip: {bottom, top} or None (the untuned network). compute=False: only
+    a reference already on disk, else (None, description). Fashion-MNIST by default; for another image world, `world`
+    holds the plan options that name it ({world, label, cfg}) and denoiser(plan) builds its D (unet is then unused)."""
+    config = dict(sampler="heun", nfe=nfe, count=n, seed=seed, schedule="karras", **(world or {}),
                   **({"skipTuning": skip} if skip else {}))
     tag = f"rho{skip['bottom']:g}-{skip['top']:g}" if skip else "rho1"
+    if world and world.get("cfg", 1) != 1:
+        tag += f"-cfg{world['cfg']:g}"
     plan = ts.export_plans([config], f"reference-plan-n{n}-{tag}-{os.getpid()}")[0]
     path = os.path.join(ts.OUT, f"reference-heun{plan['nfe']}-n{n}-s{seed}-{tag}-{manifest['sha256'][:12]}.pt")
     info = f"Heun, {plan['nfe']} NFE ({plan['steps']} steps), Karras grid σ 80 → 0.002 → 0 (page plan), same noise"
@@ -42,7 +45,8 @@ def reference_solution(unet, manifest, n, seed, nfe, skip=None, batch=100, compu
         return torch.load(path), info
     t0 = time.time()
     z = rng.initial_noise(seed, n, plan["dim"])
-    x = run_plan(plan, fmnist.Denoiser(fmnist.tuned(unet, skip), plan["labels"], manifest["null_class"], batch), z, seed=seed)
+    D = denoiser(plan) if denoiser else fmnist.Denoiser(fmnist.tuned(unet, skip), plan["labels"], manifest["null_class"], batch)
+    x = run_plan(plan, D, z, seed=seed)
     torch.save(x, path + ".part")
     os.replace(path + ".part", path)
     os.remove(lock)
@@ -51,16 +55,18 @@ def reference_solution(unet, manifest, n, seed, nfe, skip=None, batch=100, compu
 
 
 def l2_to(x, ref):
-    """Mean over samples of ‖x − x_ref‖ (784 pixels, unclamped, EDM space), as amed.py reports it."""
+    """Mean over samples of ‖x − x_ref‖ (all C·side² values, unclamped, EDM space), as amed.py reports it."""
     return float((x.double() - ref.double()).norm(dim=1).mean())
 
 
 def run_cached(plan, denoiser, z, sha):
     """run_plan with the samples cached in bench/quality/out/samples/ by the plan's σ grid and instructions, its
-    Skip-Tuning ρ, labels, seed and the weights' SHA-256: catalogue.py and skip_tuning.py share rows that are the same
-    plan (a sampler at ρ = 1 on its default schedule). Returns (samples, seconds of the run that computed them)."""
+    Skip-Tuning ρ, labels, seed, the weights' SHA-256 and the CFG scale when it is not 1: catalogue.py and
+    skip_tuning.py share rows that are the same plan (a sampler at ρ = 1 on its default schedule). Returns (samples,
+    seconds of the run that computed them)."""
+    cfg = [plan["cfg"]] if plan.get("cfg", 1) != 1 else []  # absent at CFG 1, so the unguided rows keep their keys
     key = hashlib.sha256(json.dumps([plan["sigmas"], plan["instrs"], plan.get("skipTuning"), plan["labels"], plan["seed"],
-                                     sha]).encode()).hexdigest()[:24]
+                                     sha, *cfg]).encode()).hexdigest()[:24]
     path = os.path.join(ts.OUT, "samples", f"{key}.pt")
     if os.path.exists(path):
         saved = torch.load(path)
