@@ -11,6 +11,7 @@ import { buildReferencePlan } from '../src/metrics/reference';
 import type { CpuDenoiser } from '../src/sampling/denoiser';
 import { initialNoise } from '../src/sampling/noise';
 import type { OptionValues } from '../src/sampling/option-spec';
+import { cpuPrepareServices } from '../tests/reference/forward-solves';
 import { PrepareMemo, type PrepareContext } from '../src/sampling/prepare';
 import { runPlanCpu } from '../src/sampling/run-cpu';
 import { samplerById } from '../src/sampling/samplers';
@@ -52,11 +53,7 @@ async function gridFor(
     options: {},
     denoiser: { cfg: 1, conditional: false },
     denoiserKey: denoiser.key(),
-    denoise: async (x, sigma, count) => {
-      const out = new Float64Array(x.length);
-      denoiser.denoise(x, new Float64Array(count).fill(sigma), out);
-      return out;
-    },
+    ...cpuPrepareServices(denoiser),
     memo: (key, compute) => memo.get(key, compute),
   };
   return (await info.prepare(context)).sigmas;

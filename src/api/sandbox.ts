@@ -9,6 +9,8 @@ import { withErrorScopes } from '../gpu/error-scope';
 import { buildReferencePlan } from '../metrics/reference';
 import { mean, rmse, slicedW2 } from '../metrics/distances';
 import { denoiseGpu } from '../sampling/denoise-gpu';
+import { denoiseBatchesGpu } from '../sampling/denoise-batches';
+import type { GpuDenoiser } from '../sampling/denoiser';
 import { runPlanGpu } from '../sampling/run-gpu';
 import type { Plan } from '../sampling/plan';
 import { isGuided } from '../guidance/upsample';
@@ -321,6 +323,14 @@ export class Sandbox {
     const conditional = run.labels !== undefined;
     const { size, cfg, upsampleGuidance, skipTuning } = run;
     const denoiserKey = await this.denoiserKey(run.world, { size, cfg, upsampleGuidance, skipTuning });
+    // Forward solves give sample i class i mod the class count, in every batch alike.
+    const labelsOf = (count: number) =>
+      conditional ? Uint32Array.from({ length: count }, (_, i) => i % classes) : undefined;
+    const onNetwork = <T>(work: (gpu: GpuResources, network: GpuDenoiser) => Promise<T>) =>
+      this.gpu.run(async (gpu) => {
+        const network = await this.guided.denoiser(gpu, run.world, { size, cfg, upsampleGuidance, skipTuning });
+        return withErrorScopes(gpu.device, () => work(gpu, network));
+      });
     return {
       denoiserKey,
       samplerId: run.sampler.id,
@@ -340,13 +350,27 @@ export class Sandbox {
         conditional,
       },
       denoise: async (x, sigma, count) => {
-        const labels = conditional ? Uint32Array.from({ length: count }, (_, i) => i % classes) : undefined;
-        const out = await this.gpu.run(async (gpu) => {
-          const network = await this.guided.denoiser(gpu, run.world, { size, cfg, upsampleGuidance, skipTuning });
-          const sigmas = new Float32Array(count).fill(sigma);
-          return withErrorScopes(gpu.device, () => denoiseGpu(gpu, network, Float32Array.from(x), sigmas, labels));
-        });
-        return Float64Array.from(out);
+        const [D] = await onNetwork((gpu, network) =>
+          denoiseBatchesGpu(gpu, network, [{ x, sigma }], count, labelsOf(count)),
+        );
+        return D;
+      },
+      denoiseBatches: (batches, count) =>
+        onNetwork((gpu, network) => denoiseBatchesGpu(gpu, network, batches, count, labelsOf(count))),
+      solve: async (plan, noise, count, control) => {
+        const result = await onNetwork((gpu, network) =>
+          runPlanGpu(gpu, {
+            plan,
+            denoiser: network,
+            count,
+            seed: 0,
+            noise: Float32Array.from(noise),
+            labels: labelsOf(count),
+            trajectory: true,
+            ...control,
+          }),
+        );
+        return result.trajectory!.map((x) => Float64Array.from(x));
       },
       memo: (key, compute) => this.prepared.get(key, compute, { signal, onProgress }),
       ...(run.world.model ? { model: run.world.model } : {}),
