@@ -412,7 +412,7 @@ export class Sandbox {
     return finiteResult(run.sigmas, 'sigmas');
   }
 
-  /** RK4 reference solve (1000 log-σ steps) from the same noise as `sample` with these options; cached by
+  /** RK4 reference solve (REFERENCE_STEPS log-σ steps, metrics/reference.ts) from the same noise as `sample` with these options; cached by
    *  referenceKey. */
   async reference(options: ReferenceOptions): Promise<Float32Array> {
     options = requireObject(options, 'options') as unknown as typeof options;
