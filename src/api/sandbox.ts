@@ -12,6 +12,8 @@ import { denoiseGpu } from '../sampling/denoise-gpu';
 import { denoiseBatchesGpu } from '../sampling/denoise-batches';
 import type { GpuDenoiser } from '../sampling/denoiser';
 import { runPlanGpu } from '../sampling/run-gpu';
+import { fusedUnsupported } from '../sampling/run-fused';
+import { runPlanOnHost } from '../sampling/run-host';
 import type { Plan } from '../sampling/plan';
 import { isGuided } from '../guidance/upsample';
 import { GuidedDenoisers, type GuidanceOptions } from '../guidance/compose';
@@ -331,6 +333,12 @@ export class Sandbox {
         const network = await this.guided.denoiser(gpu, run.world, { size, cfg, upsampleGuidance, skipTuning });
         return withErrorScopes(gpu.device, () => work(gpu, network));
       });
+    const denoise = async (x: Float64Array, sigma: number, count: number) => {
+      const [D] = await onNetwork((gpu, network) =>
+        denoiseBatchesGpu(gpu, network, [{ x, sigma }], count, labelsOf(count)),
+      );
+      return D;
+    };
     return {
       denoiserKey,
       samplerId: run.sampler.id,
@@ -349,28 +357,20 @@ export class Sandbox {
         ...(skipTuning ? { skipTuning } : {}),
         conditional,
       },
-      denoise: async (x, sigma, count) => {
-        const [D] = await onNetwork((gpu, network) =>
-          denoiseBatchesGpu(gpu, network, [{ x, sigma }], count, labelsOf(count)),
-        );
-        return D;
-      },
+      denoise,
       denoiseBatches: (batches, count) =>
         onNetwork((gpu, network) => denoiseBatchesGpu(gpu, network, batches, count, labelsOf(count))),
       solve: async (plan, noise, count, control) => {
-        const result = await onNetwork((gpu, network) =>
-          runPlanGpu(gpu, {
-            plan,
-            denoiser: network,
-            count,
-            seed: 0,
-            noise: Float32Array.from(noise),
-            labels: labelsOf(count),
-            trajectory: true,
-            ...control,
-          }),
-        );
-        return result.trajectory!.map((x) => Float64Array.from(x));
+        // On a point world the whole solve is one fused plan with its records on the device (a few bytes per step
+        // and sample). Elsewhere it is one network call per evaluation either way, and the records of an image
+        // teacher (every student step of every sample) could outgrow a GPU buffer, so the states stay on the host.
+        const request = { plan, count, seed: 0, noise: Float32Array.from(noise), labels: labelsOf(count) };
+        const fused = await onNetwork(async (gpu, network) => {
+          if (fusedUnsupported(gpu.device, { ...request, denoiser: network, trajectory: true }) !== null) return null;
+          return runPlanGpu(gpu, { ...request, denoiser: network, trajectory: true, executor: 'fused', ...control });
+        });
+        if (fused) return fused.trajectory!.map((x) => Float64Array.from(x));
+        return runPlanOnHost(plan, noise, (x, sigma) => denoise(x, sigma, count), control);
       },
       memo: (key, compute) => this.prepared.get(key, compute, { signal, onProgress }),
       ...(run.world.model ? { model: run.world.model } : {}),
