@@ -74,9 +74,15 @@ describe('AMED calibration progress, stop and batching', () => {
     expect(solver.calls.batchCalls).toEqual([39, 40 * 16, 80, ...Array(12).fill(40)]);
     const ipndm = gaussian();
     await calibrateAmed({ variant: 'ipndm', afs: false, sigmas, ...ipndm, noise });
-    expect(ipndm.calls.batchCalls).toEqual([
-      40,
-      ...Array.from({ length: 40 }, () => [16, 2, ...Array(12).fill(1)]).flat(),
-    ]);
+    expect(ipndm.calls.batchCalls).toEqual(Array.from({ length: 40 }, () => [1, 16, 2, ...Array(12).fill(1)]).flat());
+  });
+
+  it('steps go side by side only as far as a round stays within its memory budget (image-sized batches)', async () => {
+    const big = gaussian();
+    const wide = Float64Array.from({ length: 1 << 17 }, (_, i) => Math.sin(i + 1));
+    await calibrateAmed({ variant: 'solver', afs: true, sigmas: sigmas.slice(0, 6), ...big, noise: wide });
+    // 2^22 values a round over 16 grid candidates of 2^17 values: two steps at a time (AFS spares step 0's d).
+    const round = (steps: number, d: number) => [d, 16 * steps, 2 * steps, ...Array(12).fill(steps)];
+    expect(big.calls.batchCalls).toEqual([...round(2, 1), ...round(2, 2), ...round(1, 1)]);
   });
 });

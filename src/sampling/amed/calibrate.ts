@@ -52,12 +52,14 @@ const GOLDEN_ITERATIONS = 14;
 /** c stays near 1, as the paper's head bounds it; a wide but finite box keeps a degenerate batch from blowing up. */
 const C_RANGE: [number, number] = [0.5, 1.5];
 const PHI = (Math.sqrt(5) - 1) / 2;
+/** Values (samples × dim, float64) a round of the search may hold per vector kind: steps searched side by side are
+ *  grouped so a round of grids stays within it (2D: 256 steps of 512 points; a 28×28 image batch: 20). */
+const ROUND_VALUES = 1 << 22;
 
 const cancelled = () => new DOMException('AMED calibration cancelled', 'AbortError');
 
 /** What one step's search reads: the teacher's state and target, the step's direction d, the iPNDM history. */
 interface StepContext {
-  n: number;
   t: number;
   tNext: number;
   target: Float64Array;
@@ -80,7 +82,8 @@ export async function calibrateAmed(options: CalibrationOptions): Promise<Calibr
   // Progress and cancellation count every forward solve, the teacher's included: at 1,000 steps the teacher alone
   // is 16,000 of them, minutes on a slow adapter, and must be seen to move and be stoppable.
   const teacherEvaluations = 2 * substeps * steps;
-  const total = teacherEvaluations + steps * evaluationsPerStep;
+  const first = options.afs ? 1 : 0;
+  const total = teacherEvaluations + steps * evaluationsPerStep - first;
   let solved = 0;
   const report = () => options.onProgress?.(Math.min(1, solved / total));
   const denoise = async (batches: DenoiseBatch[]) => {
@@ -101,23 +104,17 @@ export async function calibrateAmed(options: CalibrationOptions): Promise<Calibr
   solved = teacherEvaluations;
   if (teacher.length !== steps + 1) throw new Error(`calibrateAmed: the teacher gave ${teacher.length} states`);
 
-  // Every step's d = (x_n − D(x_n; t_n))/t_n reads only the teacher, so all of them are one call.
-  const first = options.afs ? 1 : 0;
-  const evaluated = await denoise(teacher.slice(first, steps).map((x, k) => ({ x, sigma: sigmas[first + k] })));
-  const directions = teacher.slice(0, steps).map((x, n) => {
-    if (n < first) return x.map((v) => v * afsDirectionScale(sigmas[n]));
-    const D = evaluated[n - first];
-    return x.map((v, i) => (v - D[i]) / sigmas[n]);
-  });
-
-  const context = (n: number, history: Float64Array[]): StepContext => ({
-    n,
-    t: sigmas[n],
-    tNext: sigmas[n + 1],
-    target: teacher[n + 1],
-    vectors: { x: teacher[n], d: directions[n], h1: history[0], h2: history[1], h3: history[2] },
-    historyLength: history.length,
-  });
+  /** The steps' directions d = (x_n − D(x_n; t_n))/t_n (AFS: x_n/√(1+t_n²) at step 0): they read only the teacher,
+   *  so a group's are one call. */
+  const directionsOf = async (group: number[]) => {
+    const evaluated = group.filter((n) => n >= first);
+    const D = await denoise(evaluated.map((n) => ({ x: teacher[n], sigma: sigmas[n] })));
+    return group.map((n) => {
+      if (n < first) return teacher[n].map((v) => v * afsDirectionScale(sigmas[n]));
+      const Dn = D[evaluated.indexOf(n)];
+      return teacher[n].map((v, i) => (v - Dn[i]) / sigmas[n]);
+    });
+  };
 
   /** Evaluates candidate r's, each for its step, with one call for all of them. */
   const evaluate = async (requests: Array<{ step: StepContext; r: number }>): Promise<Candidate[]> => {
@@ -130,15 +127,23 @@ export async function calibrateAmed(options: CalibrationOptions): Promise<Calibr
   };
 
   // Steps depend on each other only through iPNDM's history (the chosen candidate's d_s); otherwise every step's
-  // search runs in lockstep with the others', one call per round, exactly as it would alone.
-  const groups = variant === 'ipndm' ? Array.from({ length: steps }, (_, n) => [n]) : [[...Array(steps).keys()]];
+  // search runs in lockstep with the others' of its group, one call per round, exactly as it would alone.
+  const perGroup = variant === 'ipndm' ? 1 : Math.max(1, Math.floor(ROUND_VALUES / (GRID * teacher[0].length)));
   const chosen: Candidate[] = [];
   let history: Float64Array[] = [];
-  for (const group of groups) {
-    const contexts = group.map((n) => context(n, history));
+  for (let start = 0; start < steps; start += perGroup) {
+    const group = Array.from({ length: Math.min(perGroup, steps - start) }, (_, k) => start + k);
+    const directions = await directionsOf(group);
+    const contexts = group.map((n, k): StepContext => ({
+      t: sigmas[n],
+      tNext: sigmas[n + 1],
+      target: teacher[n + 1],
+      vectors: { x: teacher[n], d: directions[k], h1: history[0], h2: history[1], h3: history[2] },
+      historyLength: history.length,
+    }));
     for (const [k, best] of (await search(contexts, evaluate)).entries()) {
       chosen[group[k]] = best;
-      if (variant === 'ipndm') history = [best.ds, directions[group[k]], ...history].slice(0, 3);
+      if (variant === 'ipndm') history = [best.ds, directions[k], ...history].slice(0, 3);
     }
   }
   return {
