@@ -5,7 +5,7 @@
  * stochastic ones (their paths leave the ODE's, so RMSE to it is not their error). Part of `npm run bench:engine`.
  */
 import { mean, rmse, slicedW2 } from '../src/metrics/distances';
-import { buildReferencePlan } from '../src/metrics/reference';
+import { buildReferencePlan, FLOAT64_REFERENCE_STEPS } from '../src/metrics/reference';
 import { initialNoise } from '../src/sampling/noise';
 import { runPlanCpu } from '../src/sampling/run-cpu';
 import { SAMPLERS, stepsForNfe, type SamplerInfo } from '../src/sampling/samplers';
@@ -46,7 +46,7 @@ export function catalogueTables(worlds: WorldRegistry): string[] {
   for (const preset of GMM_PRESETS) {
     const world = worlds.resolve(preset.id);
     const denoiser = world.exact!.cpu;
-    const reference = runPlanCpu(buildReferencePlan(O.sigmaMax, O.sigmaMin), denoiser, {
+    const reference = runPlanCpu(buildReferencePlan(O.sigmaMax, O.sigmaMin, FLOAT64_REFERENCE_STEPS), denoiser, {
       noise: z,
       count: COUNT,
     }).samples;
@@ -76,7 +76,7 @@ export function catalogueTables(worlds: WorldRegistry): string[] {
     const world = worlds.resolve(preset.id);
     const exact = world.exact!;
     const target = exact.sampleTarget(COUNT, SEED + 1);
-    const reference = runPlanCpu(buildReferencePlan(O.sigmaMax, O.sigmaMin), exact.cpu, {
+    const reference = runPlanCpu(buildReferencePlan(O.sigmaMax, O.sigmaMin, FLOAT64_REFERENCE_STEPS), exact.cpu, {
       noise: z,
       count: COUNT,
     }).samples;

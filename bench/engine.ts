@@ -5,6 +5,7 @@
  * (./catalogue-tables.ts: every ODE sampler × three schedules × four presets; the stochastic ones by distribution).
  */
 import { createSandbox } from '../src/index';
+import { REFERENCE_STEPS } from '../src/metrics/reference';
 import { runPlanCpu } from '../src/sampling/run-cpu';
 import { samplerById } from '../src/sampling/samplers';
 import { initialNoise } from '../src/sampling/noise';
@@ -56,7 +57,7 @@ async function main() {
   const evalCount = 1024;
   rows.push(
     '',
-    `## RMSE to the RK4 reference (1000 log-σ steps) versus NFE, gmm:ring8, ${evalCount} samples, default schedules, η-SDE at η = 1`,
+    `## RMSE to the RK4 reference (${REFERENCE_STEPS} log-σ steps) versus NFE, gmm:ring8, ${evalCount} samples, default schedules, η-SDE at η = 1`,
     '',
   );
   const budgets = [3, 5, 10, 20, 50];

@@ -35,7 +35,7 @@ async function run(config: Config) {
   const gpu = (await context).resources;
   const plan =
     config.sampler === 'rk4'
-      ? buildReferencePlan(80, 0.002)
+      ? buildReferencePlan(80, 0.002, config.steps)
       : samplerById(config.sampler)!.build(karras(config.steps, DEFAULT_SCHEDULE_OPTIONS), {
           eta: config.sampler === 'sde' ? 1 : 0,
         });

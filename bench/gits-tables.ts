@@ -7,10 +7,11 @@
  *   node bench/quality/ts.mjs bench/gits-tables.ts bench/results/gits-2d.md
  */
 import { rmse } from '../src/metrics/distances';
-import { buildReferencePlan } from '../src/metrics/reference';
+import { buildReferencePlan, FLOAT64_REFERENCE_STEPS } from '../src/metrics/reference';
 import type { CpuDenoiser } from '../src/sampling/denoiser';
 import { initialNoise } from '../src/sampling/noise';
 import type { OptionValues } from '../src/sampling/option-spec';
+import { cpuPrepareServices } from '../tests/reference/forward-solves';
 import { PrepareMemo, type PrepareContext } from '../src/sampling/prepare';
 import { runPlanCpu } from '../src/sampling/run-cpu';
 import { samplerById } from '../src/sampling/samplers';
@@ -52,11 +53,7 @@ async function gridFor(
     options: {},
     denoiser: { cfg: 1, conditional: false },
     denoiserKey: denoiser.key(),
-    denoise: async (x, sigma, count) => {
-      const out = new Float64Array(x.length);
-      denoiser.denoise(x, new Float64Array(count).fill(sigma), out);
-      return out;
-    },
+    ...cpuPrepareServices(denoiser),
     memo: (key, compute) => memo.get(key, compute),
   };
   return (await info.prepare(context)).sigmas;
@@ -75,7 +72,10 @@ export async function gitsTables(worlds: WorldRegistry): Promise<string[]> {
   const memo = new PrepareMemo();
   for (const preset of GMM_PRESETS) {
     const denoiser = worlds.resolve(preset.id).exact!.cpu;
-    const reference = runPlanCpu(buildReferencePlan(O.sigmaMax, O.sigmaMin), denoiser, { noise: z, count: COUNT });
+    const reference = runPlanCpu(buildReferencePlan(O.sigmaMax, O.sigmaMin, FLOAT64_REFERENCE_STEPS), denoiser, {
+      noise: z,
+      count: COUNT,
+    });
     rows.push('', `### ${preset.id}`, '', `| sampler | grid | ${BUDGETS.join(' | ')} |`);
     rows.push(`|---|---|${BUDGETS.map(() => '---').join('|')}|`);
     for (const id of SAMPLERS) {

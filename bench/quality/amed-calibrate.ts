@@ -18,6 +18,7 @@ import path from 'node:path';
 import { CALIBRATION_FORMAT } from '../../src/sampling/amed/calibrations';
 import { amedVariant } from '../../src/sampling/samplers/amed';
 import { resolveSampleOptions, type SampleOptionsWithout } from '../../src/api/options';
+import { forwardSolves } from '../../tests/reference/forward-solves';
 import { calibrateAmed } from '../../src/sampling/amed/calibrate';
 import { initialNoise } from '../../src/sampling/noise';
 import { WorldRegistry } from '../../src/worlds/registry';
@@ -108,7 +109,7 @@ export async function main([input, output]: string[]): Promise<void> {
         variant: amedVariant(run.sampler.id, run.options),
         afs: run.options.afs !== false,
         sigmas: run.sigmas,
-        denoise: (x, sigma) => server.denoise(x, sigma, labels, run.skipTuning, run.cfg),
+        ...forwardSolves((x, sigma) => server.denoise(x, sigma, labels, run.skipTuning, run.cfg)),
         noise: initialNoise(CALIBRATION_SEED, COUNT, run.dim),
       });
       results.push({

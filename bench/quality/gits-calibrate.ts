@@ -12,6 +12,7 @@ import { resolveSampleOptions, type SampleOptionsWithout } from '../../src/api/o
 import { gitsCalibrationFor, type GitsCalibration } from '../../src/sampling/gits/calibrations';
 import { PrepareMemo } from '../../src/sampling/prepare';
 import { WorldRegistry } from '../../src/worlds/registry';
+import { prepareServices } from '../../tests/reference/forward-solves';
 import { shippedWorlds } from '../../tests/reference/shipped-worlds';
 import { DenoiseServer } from './amed-calibrate';
 
@@ -45,12 +46,13 @@ export async function main([input, output]: string[]): Promise<void> {
         denoiser: { cfg: 1, conditional: true },
         // One network: the memo key only has to tell this run's searches apart (fine grid, metric, batch).
         denoiserKey: `python:${run.world.id}`,
-        denoise: (x, sigma, count) =>
+        ...prepareServices((x, sigma, count) =>
           server.denoise(
             x,
             sigma,
             Array.from({ length: count }, (_, i) => i % classes),
           ),
+        ),
         memo: (key, compute) => memo.get(key, compute),
       });
       results.push(calibration);

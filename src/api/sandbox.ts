@@ -9,7 +9,11 @@ import { withErrorScopes } from '../gpu/error-scope';
 import { buildReferencePlan } from '../metrics/reference';
 import { mean, rmse, slicedW2 } from '../metrics/distances';
 import { denoiseGpu } from '../sampling/denoise-gpu';
+import { denoiseBatchesGpu } from '../sampling/denoise-batches';
+import type { GpuDenoiser } from '../sampling/denoiser';
 import { runPlanGpu } from '../sampling/run-gpu';
+import { fusedUnsupported } from '../sampling/run-fused';
+import { runPlanOnHost } from '../sampling/run-host';
 import type { Plan } from '../sampling/plan';
 import { isGuided } from '../guidance/upsample';
 import { GuidedDenoisers, type GuidanceOptions } from '../guidance/compose';
@@ -321,6 +325,20 @@ export class Sandbox {
     const conditional = run.labels !== undefined;
     const { size, cfg, upsampleGuidance, skipTuning } = run;
     const denoiserKey = await this.denoiserKey(run.world, { size, cfg, upsampleGuidance, skipTuning });
+    // Forward solves give sample i class i mod the class count, in every batch alike.
+    const labelsOf = (count: number) =>
+      conditional ? Uint32Array.from({ length: count }, (_, i) => i % classes) : undefined;
+    const onNetwork = <T>(work: (gpu: GpuResources, network: GpuDenoiser) => Promise<T>) =>
+      this.gpu.run(async (gpu) => {
+        const network = await this.guided.denoiser(gpu, run.world, { size, cfg, upsampleGuidance, skipTuning });
+        return withErrorScopes(gpu.device, () => work(gpu, network));
+      });
+    const denoise = async (x: Float64Array, sigma: number, count: number) => {
+      const [D] = await onNetwork((gpu, network) =>
+        denoiseBatchesGpu(gpu, network, [{ x, sigma }], count, labelsOf(count)),
+      );
+      return D;
+    };
     return {
       denoiserKey,
       samplerId: run.sampler.id,
@@ -339,14 +357,20 @@ export class Sandbox {
         ...(skipTuning ? { skipTuning } : {}),
         conditional,
       },
-      denoise: async (x, sigma, count) => {
-        const labels = conditional ? Uint32Array.from({ length: count }, (_, i) => i % classes) : undefined;
-        const out = await this.gpu.run(async (gpu) => {
-          const network = await this.guided.denoiser(gpu, run.world, { size, cfg, upsampleGuidance, skipTuning });
-          const sigmas = new Float32Array(count).fill(sigma);
-          return withErrorScopes(gpu.device, () => denoiseGpu(gpu, network, Float32Array.from(x), sigmas, labels));
+      denoise,
+      denoiseBatches: (batches, count) =>
+        onNetwork((gpu, network) => denoiseBatchesGpu(gpu, network, batches, count, labelsOf(count))),
+      solve: async (plan, noise, count, control) => {
+        // On a point world the whole solve is one fused plan with its records on the device (a few bytes per step
+        // and sample). Elsewhere it is one network call per evaluation either way, and the records of an image
+        // teacher (every student step of every sample) could outgrow a GPU buffer, so the states stay on the host.
+        const request = { plan, count, seed: 0, noise: Float32Array.from(noise), labels: labelsOf(count) };
+        const fused = await onNetwork(async (gpu, network) => {
+          if (fusedUnsupported(gpu.device, { ...request, denoiser: network, trajectory: true }) !== null) return null;
+          return runPlanGpu(gpu, { ...request, denoiser: network, trajectory: true, executor: 'fused', ...control });
         });
-        return Float64Array.from(out);
+        if (fused) return fused.trajectory!.map((x) => Float64Array.from(x));
+        return runPlanOnHost(plan, noise, (x, sigma) => denoise(x, sigma, count), control);
       },
       memo: (key, compute) => this.prepared.get(key, compute, { signal, onProgress }),
       ...(run.world.model ? { model: run.world.model } : {}),
@@ -388,7 +412,7 @@ export class Sandbox {
     return finiteResult(run.sigmas, 'sigmas');
   }
 
-  /** RK4 reference solve (1000 log-σ steps) from the same noise as `sample` with these options; cached by
+  /** RK4 reference solve (REFERENCE_STEPS log-σ steps, metrics/reference.ts) from the same noise as `sample` with these options; cached by
    *  referenceKey. */
   async reference(options: ReferenceOptions): Promise<Float32Array> {
     options = requireObject(options, 'options') as unknown as typeof options;

@@ -6,7 +6,9 @@
  */
 import type { AmedPredictorWeights } from './amed/predictor';
 import type { PredictedStep } from './amed/predictor-gpu';
+import type { DenoiseBatch } from './amed/calibrate';
 import type { OptionValues } from './option-spec';
+import type { Plan } from './plan';
 import type { ScheduleOptions } from './schedule-options';
 
 /** Everything besides the world that shapes a run's denoiser, as plain data (part of any cache key). */
@@ -51,6 +53,17 @@ export interface PrepareContext {
   denoiserKey: string;
   /** D(x; σ) for `count` float64 samples on the run's own denoiser: the forward solves a calibration needs. */
   denoise(x: Float64Array, sigma: number, count: number): Promise<Float64Array>;
+  /** D(x; σ) of several batches of `count` samples, each at its own σ, in as few network calls as the submission
+   *  budget allows (a point world: one dispatch); each batch's sample i has the class a solve's sample i has. */
+  denoiseBatches(batches: readonly DenoiseBatch[], count: number): Promise<Float64Array[]>;
+  /** Runs a plan on the run's own denoiser from x_0 = σ_0·noise (`count` samples) and returns x at each of its
+   *  records: a teacher solve as one plan (one dispatch per submission on a point world). */
+  solve(
+    plan: Plan,
+    noise: ArrayLike<number>,
+    count: number,
+    control: { signal?: AbortSignal; onProgress?: (fraction: number) => void },
+  ): Promise<Float64Array[]>;
   /** The engine's memo: `compute` runs once per key for every run that asks (a failure is forgotten, so a later
    *  call retries). It reports to, and is stopped through, `work` rather than this run's own signal: other runs
    *  may be waiting for the same result. */

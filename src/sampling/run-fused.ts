@@ -55,14 +55,22 @@ export function fusedUnsupported(device: GPUDevice, request: FusedRunRequest): s
   return null;
 }
 
+/** The fused kernel for a point world's WGSL, with or without the Brownian noise (pipeline cache: compiled once). */
+export function fusedPipeline(
+  gpu: GpuResources,
+  point: { wgsl: string; key: string },
+  noisy: boolean,
+): Promise<GPUComputePipeline> {
+  return gpu.pipelines.get(`fused ${point.key}${noisy ? ' noise' : ''}`, fusedPointShader(point.wgsl, noisy));
+}
+
 export async function runPlanFused(gpu: GpuResources, request: FusedRunRequest): Promise<FusedRunResult> {
   const { plan, denoiser, count } = request;
   const point = denoiser.point!;
   const { device, pool } = gpu;
   const noisy = plan.instrs.some((i) => i.op === 'combine' && i.noise !== undefined);
-  const code = fusedPointShader(point.wgsl, noisy);
-  const pipeline = await gpu.pipelines.get(`fused ${point.key}${noisy ? ' noise' : ''}`, code);
-  paramsDefs ??= makeShaderDataDefinitions(code);
+  const pipeline = await fusedPipeline(gpu, point, noisy);
+  paramsDefs ??= makeShaderDataDefinitions(fusedPointShader(point.wgsl, noisy));
 
   const program = encodeFusedProgram(plan, request.noise !== undefined);
   const chunks = planFusedChunks(

@@ -43,6 +43,7 @@ import './error-chart';
 import './help-panel';
 import './notice-area';
 import './sampler-panel';
+import { REFERENCE_STEPS } from '../metrics/reference';
 import { withSearchedGrid } from './sigma-chart';
 import './world-controls';
 import './xy-grid';
@@ -292,11 +293,11 @@ export class SandboxApp extends LitElement {
             this.sweepable(this.runState)
               ? html`<error-chart .state=${this.runState}></error-chart>`
               : html`<p class="hint">
-                  The sweep measures the error to a 1000-step reference solution from the same noise.
+                  The sweep measures the error to a ${REFERENCE_STEPS}-step reference solution from the same noise.
                   ${
                     image
                       ? 'An image world has no affordable reference at that accuracy.'
-                      : 'For a reflowed world the reference costs 1000 steps of a regression over all its pairs; compare its panels by log-likelihood instead.'
+                      : `For a reflowed world the reference costs ${REFERENCE_STEPS} steps of a regression over all its pairs; compare its panels by log-likelihood instead.`
                   }
                 </p>`
           }

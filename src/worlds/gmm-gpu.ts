@@ -2,7 +2,7 @@ import { getSizeAndAlignmentOfUnsizedArrayElement, makeShaderDataDefinitions, ma
 import type { GpuResources } from '../gpu/context';
 import { SHADERS } from '../gpu/shaders';
 import { gmmKey, logWeights, type GmmSpec } from './gmm';
-import { pointDenoiser } from './point-denoiser';
+import { createPointDenoiser } from './point-denoiser';
 import type { GpuDenoiser } from '../sampling/denoiser';
 
 const definitions = makeShaderDataDefinitions(SHADERS.gmmDenoise);
@@ -18,7 +18,6 @@ function packComponents(spec: GmmSpec): ArrayBuffer {
 }
 
 export async function createGmmDenoiser(gpu: GpuResources, spec: GmmSpec): Promise<GpuDenoiser> {
-  const pipeline = await gpu.pipelines.get('gmm-denoise', SHADERS.gmmDenoise);
   const data = packComponents(spec);
   const components = gpu.device.createBuffer({
     label: 'gmm-components',
@@ -26,9 +25,9 @@ export async function createGmmDenoiser(gpu: GpuResources, spec: GmmSpec): Promi
     usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
   });
   gpu.device.queue.writeBuffer(components, 0, data);
-  return pointDenoiser(
-    gpu.device,
-    pipeline,
+  return createPointDenoiser(
+    gpu,
+    { label: 'gmm-denoise', code: SHADERS.gmmDenoise },
     [{ binding: 1, resource: { buffer: components } }],
     spec.means.length,
     gmmKey(spec),

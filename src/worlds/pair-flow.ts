@@ -9,7 +9,7 @@ import { makeShaderDataDefinitions, makeStructuredView } from 'webgpu-utils';
 import type { GpuResources } from '../gpu/context';
 import { SHADERS } from '../gpu/shaders';
 import type { CpuDenoiser, GpuDenoiser } from '../sampling/denoiser';
-import { pointDenoiser } from './point-denoiser';
+import { createPointDenoiser } from './point-denoiser';
 import type { ExactWorld, World } from './types';
 
 export interface Pairs {
@@ -68,7 +68,6 @@ export function pairFlowDenoiser(pairs: Pairs, bandwidth: number): CpuDenoiser {
 }
 
 export async function createPairFlowDenoiser(gpu: GpuResources, pairs: Pairs, bandwidth: number): Promise<GpuDenoiser> {
-  const pipeline = await gpu.pipelines.get('pair-flow-denoise', SHADERS.pairFlowDenoise);
   const count = pairs.noise.length / 2;
   const interleaved = new Float32Array(4 * count);
   for (let j = 0; j < count; j++)
@@ -87,9 +86,9 @@ export async function createPairFlowDenoiser(gpu: GpuResources, pairs: Pairs, ba
     usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
   });
   gpu.device.queue.writeBuffer(paramBuffer, 0, params.arrayBuffer);
-  return pointDenoiser(
-    gpu.device,
-    pipeline,
+  return createPointDenoiser(
+    gpu,
+    { label: 'pair-flow-denoise', code: SHADERS.pairFlowDenoise },
     [
       { binding: 0, resource: { buffer: paramBuffer } },
       { binding: 1, resource: { buffer: pairBuffer } },

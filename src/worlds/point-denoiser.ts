@@ -1,5 +1,7 @@
+import type { GpuResources } from '../gpu/context';
 import { dispatchFor } from '../gpu/shaders';
 import type { GpuDenoiser } from '../sampling/denoiser';
+import { fusedPipeline } from '../sampling/run-fused';
 
 /**
  * The GpuDenoiser of a 2D world whose kernel runs one invocation per sample with the world's own data at
@@ -7,14 +9,20 @@ import type { GpuDenoiser } from '../sampling/denoiser';
  * function, as its float64 twin's key does. `point` is the world's `denoise_point` WGSL (the pipeline's own WGSL
  * without its kernel) and a name for it, offered to the fused executor with the same world entries.
  */
-export function pointDenoiser(
-  device: GPUDevice,
-  pipeline: GPUComputePipeline,
+export async function createPointDenoiser(
+  gpu: GpuResources,
+  kernel: { label: string; code: string },
   worldEntries: GPUBindGroupEntry[],
   costPerSample: number,
   key: string,
   point: { wgsl: string; key: string },
-): GpuDenoiser {
+): Promise<GpuDenoiser> {
+  // A point world's runs go fused (run-fused.ts), so its first run needs the fused kernel, not this one: start
+  // compiling it now, beside this one, rather than after it (the cache keeps it; the run awaits it there). Only the
+  // noise-free variant: the first runs of a page are ODE samplers.
+  void fusedPipeline(gpu, point, false);
+  const pipeline = await gpu.pipelines.get(kernel.label, kernel.code);
+  const { device } = gpu;
   return {
     dim: 2,
     key: () => key,

@@ -12,6 +12,7 @@ import { gmmDenoiser, type GmmSpec } from '../../src/worlds/gmm';
 import { GMM_PRESETS } from '../../src/worlds/gmm-presets';
 import { lcg, randomMixture, randomNoise } from '../reference/random-mixture';
 import { amedTextbook } from '../reference/textbook-amed';
+import { forwardSolves } from '../reference/forward-solves';
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) =>
   Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
@@ -60,7 +61,7 @@ describe('forward-only calibration: AMED at 5 NFE beats Euler at 10 and DPM++(2M
           variant: 'solver',
           afs: true,
           sigmas: grid(3),
-          denoise: cpuDenoise(spec),
+          ...forwardSolves(cpuDenoise(spec)),
           noise: initialNoise(777, 256, 2),
         });
         expect(calibration.steps.length).toBe(3);

@@ -14,6 +14,7 @@ import {
 import { gitsPath } from '../../src/sampling/gits/dp';
 import { initialNoise } from '../../src/sampling/noise';
 import type { OptionValues } from '../../src/sampling/option-spec';
+import { cpuPrepareServices } from '../reference/forward-solves';
 import { PrepareMemo, type PrepareContext } from '../../src/sampling/prepare';
 import { runPlanCpu } from '../../src/sampling/run-cpu';
 import { samplerById } from '../../src/sampling/samplers';
@@ -113,12 +114,7 @@ function context(
     options: {},
     denoiser: { cfg: 1, conditional: false },
     denoiserKey: den.key(),
-    denoise: async (x, sigma, count) => {
-      calls.denoise++;
-      const out = new Float64Array(x.length);
-      den.denoise(x, new Float64Array(count).fill(sigma), out);
-      return out;
-    },
+    ...cpuPrepareServices(den, () => calls.denoise++),
     // As the sandbox does: the run's own signal and progress join the shared search (read from the context the
     // hook is given, so a test may hand it another signal).
     memo(key, compute) {

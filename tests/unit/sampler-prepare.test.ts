@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { calibrationForRun, importCalibration, type AmedCalibration } from '../../src/sampling/amed/calibrations';
 import type { AmedRunInfo } from '../../src/sampling/amed/run-info';
+import { cpuPrepareServices } from '../reference/forward-solves';
 import { PrepareMemo, type PrepareContext } from '../../src/sampling/prepare';
 import { initialNoise } from '../../src/sampling/noise';
 import { runPlanCpu } from '../../src/sampling/run-cpu';
@@ -36,12 +37,7 @@ function context(
     options: options as PrepareContext['options'],
     denoiser: { cfg: 1, conditional: false },
     denoiserKey,
-    denoise: async (x, sigma, count) => {
-      calls.denoise++;
-      const out = new Float64Array(x.length);
-      den.denoise(x, new Float64Array(count).fill(sigma), out);
-      return out;
-    },
+    ...cpuPrepareServices(den, () => calls.denoise++),
     memo: (key, compute) => memo.get(key, compute, caller),
     ...caller,
   };

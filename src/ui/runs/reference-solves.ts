@@ -1,5 +1,5 @@
 /**
- * Shares reference solves between the panels, the sweep and the grid. The reference (1000 RK4 steps) is the
+ * Shares reference solves between the panels, the sweep and the grid. The reference (RK4, REFERENCE_STEPS steps) is the
  * costliest run on the page, so a solve nobody wants any more is cancelled, and one that some caller still wants
  * is never cancelled by another caller leaving. Solves are shared by the sandbox's referenceKey (the denoiser's
  * key() plus the noise and σ range), so requests that name the same world but reach different denoisers never share.

@@ -51,7 +51,7 @@ export function panelUpscale(state: SandboxState, index: number, image: ImageWor
 }
 
 /** Exact metrics need the world's density (2D worlds); RMSE also needs a reference solve, which for a reflowed world
- *  means 1000 RK4 steps of a kernel regression over all its pairs: too costly to run beside every change. */
+ *  means hundreds of RK4 steps of a kernel regression over all its pairs: too costly to run beside every change. */
 export function metricsOf(world: string | GmmSpec, worlds: readonly WorldInfo[]): 'rmse' | 'likelihood' | 'none' {
   if (typeof world !== 'string') return 'rmse';
   if (worlds.find((w) => w.id === world)?.image) return 'none';
