@@ -10,11 +10,20 @@ export function fraction(i: number, n: number): number {
   return n === 1 ? 0 : i / (n - 1);
 }
 
-/** N points σ_0 … σ_{N−1}, then σ_N = 0 (the final step to the data). */
+/** N points σ_0 … σ_{N−1}, then σ_N = 0 (the final step to the data). The points must strictly decrease: a steep
+ *  schedule at many steps (polyexponential at large ρ) can round neighbours to the same float64, and a step of
+ *  length h = 0 is a division by zero in every multistep sampler (UniPC, DEIS, DPM++ 2M), so it is refused here. */
 export function withFinalZero(n: number, sigmaAt: (i: number) => number): Float64Array {
   const sigmas = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) sigmas[i] = sigmaAt(i);
   sigmas[n] = 0;
+  for (let i = 1; i < n; i++) {
+    if (!(sigmas[i] < sigmas[i - 1]))
+      throw new RangeError(
+        `steps: this schedule gives σ_${i - 1} = ${sigmas[i - 1]} and σ_${i} = ${sigmas[i]} at ${n} steps (σ must ` +
+          `strictly decrease); use fewer steps, or a lower ρ`,
+      );
+  }
   return sigmas;
 }
 

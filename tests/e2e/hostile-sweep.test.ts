@@ -25,7 +25,7 @@ closeAfterEach(
   () => (session = undefined),
 );
 
-/** A generated state made cheap enough for SwiftShader: few samples and steps. σ_min stays below 0.05: above about
+/** A generated state made cheap enough for SwiftShader: few samples, steps and NFE. σ_min stays below 0.05: above about
  *  0.133 the time-uniform schedule refuses σ_min (its fitted VP curve is not monotone; tested on its own below). */
 function small(seed: number): SandboxState {
   const state = randomState(seed);
@@ -33,6 +33,8 @@ function small(seed: number): SandboxState {
     ...state,
     sigmaMin: Math.min(state.sigmaMin, 0.05),
     count: Math.min(state.count, 8),
+    // The equal-NFE mode sets every panel's steps from this budget, so it is kept as small as the steps below.
+    nfe: Math.min(state.nfe, 6),
     panels: state.panels.slice(0, 3).map((p) => ({ ...p, steps: Math.min(p.steps, 3) })),
   };
 }

@@ -137,3 +137,13 @@ describe('Beta distribution in float64', () => {
     expect(betaQuantile(1, 0.6, 0.6)).toBe(1);
   });
 });
+
+describe('a schedule whose points round together', () => {
+  it('polyexponential at ρ 12.3 and 182 steps repeats σ near σ_min in float64, and is refused naming steps', () => {
+    const options = { sigmaMax: 781.54, sigmaMin: 0.05, rho: 12.34 };
+    expect(() => polyexponential(182, options)).toThrow(/^steps: .*strictly decrease/);
+    // The same shape at few steps keeps its points apart and is accepted.
+    const sigmas = polyexponential(3, options);
+    for (let i = 1; i < 3; i++) expect(sigmas[i]).toBeLessThan(sigmas[i - 1]);
+  });
+});
