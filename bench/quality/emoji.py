@@ -35,7 +35,7 @@ import rng  # noqa: E402
 import ts  # noqa: E402
 from image_world import ImageWorld, manifest_summary  # noqa: E402
 from plan_executor import run_plan  # noqa: E402
-from run import machine  # noqa: E402
+from run import machine, write_report  # noqa: E402
 from upsample import UpsampleGuidance, bilinear_up, pool_to  # noqa: E402
 
 import metrics  # noqa: E402  (tools/train, on sys.path through image_world)
@@ -322,11 +322,7 @@ def report(args, world, scorer, rows, real_balanced, per_class, started, load, m
         *[ug_line(r) for r in ug],
         "",
     ]
-    if args.notes and os.path.exists(args.notes):
-        with open(args.notes) as f:
-            lines += [f.read().rstrip(), ""]
-    with open(args.out, "w") as f:
-        f.write("\n".join(lines))
+    write_report(lines, args.out, args.notes)
 
 
 def main():

@@ -5,7 +5,6 @@ the exported float32 weights and picks up whatever checkpoint was exported last.
 Precision: the network runs in float32 like the WGSL one; the EDM entry and exit (t = σ/(1+σ), z = x/(1+σ),
 D = z − t·v, manifest "parameterisation") are float64, around float64 registers.
 """
-import math
 import os
 import sys
 
@@ -14,6 +13,7 @@ import torch
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools", "train"))
 import graph_runner  # noqa: E402
+import image_world  # noqa: E402
 import weights_format  # noqa: E402
 from classifier import Classifier  # noqa: E402
 from model import UNet  # noqa: E402
@@ -54,29 +54,8 @@ def tuned(unet, skip):
     return lambda z, t, label: unet(z, t, label, rho_bottom=skip["bottom"], rho_top=skip["top"])
 
 
-class Denoiser:
-    """D(x; σ) for a plan executor: x is (count, side²) float64 at any side (the UNet is fully convolutional), one σ
-    for the batch, sample i has class labels[i] (the null class when labels is None). Runs network(z, t, label) → v on
-    z cast to `dtype`, in chunks of `batch`."""
+class Denoiser(image_world.Denoiser):
+    """image_world.Denoiser for Fashion-MNIST's one channel, 125 samples per chunk."""
 
     def __init__(self, network, labels, null_class, batch=125, dtype=torch.float32):
-        self.network, self.batch, self.dtype = network, batch, dtype
-        self.labels = torch.as_tensor(labels) if labels is not None else None
-        self.null_class = null_class
-        self.evaluations = 0
-
-    @torch.no_grad()
-    def __call__(self, x, sigma):
-        count, dim = x.shape
-        side = math.isqrt(dim)
-        t = sigma / (1 + sigma)
-        z = x / (1 + sigma)
-        out = torch.empty_like(x)
-        for i in range(0, count, self.batch):
-            zb = z[i:i + self.batch]
-            n = zb.shape[0]
-            labels = self.labels[i:i + n] if self.labels is not None else torch.full((n,), self.null_class)
-            v = self.network(zb.to(self.dtype).reshape(n, 1, side, side), torch.full((n,), t, dtype=torch.float64), labels)
-            out[i:i + n] = zb - t * v.reshape(n, -1).double()
-        self.evaluations += count
-        return out
+        super().__init__(network, labels, null_class, 1, batch, dtype)

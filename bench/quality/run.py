@@ -74,6 +74,15 @@ def machine():
     return f"{os.cpu_count()} × {model}, {platform.system()} {platform.release()}, no GPU"
 
 
+def write_report(lines, path, notes=None):
+    """The generated lines, then the hand-written notes file when there is one (it survives every rerun), to path."""
+    if notes and os.path.exists(notes):
+        with open(notes) as f:
+            lines = [*lines, f.read().rstrip(), ""]
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
 def report(args, unet_manifest, clf_manifest, rows, started, load):
     t = unet_manifest["training"]
     heun = next((r for r in rows if r["sampler"] == "heun" and r["nfe"] == 35), None)

@@ -29,7 +29,7 @@ import fmnist  # noqa: E402
 import rng  # noqa: E402
 import ts  # noqa: E402
 from plan_executor import run_plan  # noqa: E402
-from run import Scorer, machine  # noqa: E402
+from run import Scorer, machine, write_report  # noqa: E402
 from upsample import UpsampleGuidance, bilinear_up, pool_to  # noqa: E402
 
 NATIVE = 28
@@ -185,11 +185,7 @@ def report(args, rows, manifest, clf_manifest, started, load, elapsed):
         "`ug-examples-56.png`, `ug-examples-112.png`.",
         "",
     ]
-    if args.notes and os.path.exists(args.notes):
-        with open(args.notes) as f:
-            lines += [f.read().rstrip(), ""]
-    with open(args.out, "w") as f:
-        f.write("\n".join(lines))
+    write_report(lines, args.out, args.notes)
 
 
 def main():
