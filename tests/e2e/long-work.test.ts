@@ -76,6 +76,15 @@ const panel = (sampler: string, steps: number, extra: Partial<PanelState> = {}):
   ...extra,
 });
 
+/** A link on the 2-RF ring with equal NFE at 2, the given panels, its reflows counted from before the page starts. */
+async function openReflowLink(panels: PanelState[]): Promise<Page> {
+  const state: SandboxState = { ...defaultState(), world: 'gmm:ring8:2rf', count: 16, equalNfe: true, nfe: 2, panels };
+  session = await openApp(stateToHash(state), {
+    prepare: async (page) => void (await page.evaluateOnNewDocument(countReflows)),
+  });
+  return session.page;
+}
+
 describe('long work', () => {
   it('three AMED/ReFlow panels at 1,000 steps show their progress; Esc stops them, calibrations included', async () => {
     const state: SandboxState = {
@@ -100,22 +109,11 @@ describe('long work', () => {
   });
 
   it('a link naming 3-RF beside 2-RF with equal NFE: 1-RF → 2-RF → 3-RF once each, with progress; Esc stops the 3-RF reflow', async () => {
-    const state: SandboxState = {
-      ...defaultState(),
-      world: 'gmm:ring8:2rf',
-      count: 16,
-      equalNfe: true,
-      nfe: 2,
-      panels: [
-        panel('euler', 2, { schedule: 'karras', world: 'gmm:ring8:3rf' }),
-        panel('euler', 2, { schedule: 'karras' }),
-        panel('euler', 2, { schedule: 'karras', world: 'gmm:ring8' }),
-      ],
-    };
-    session = await openApp(stateToHash(state), {
-      prepare: async (page) => void (await page.evaluateOnNewDocument(countReflows)),
-    });
-    const { page } = session;
+    const page = await openReflowLink([
+      panel('euler', 2, { schedule: 'karras', world: 'gmm:ring8:3rf' }),
+      panel('euler', 2, { schedule: 'karras' }),
+      panel('euler', 2, { schedule: 'karras', world: 'gmm:ring8' }),
+    ]);
     await until(page, (lines) => lines[0].text.includes('waiting for the world'));
     const deadline = Date.now() + 150_000;
     while (!(await preparing(page)).join().match(/\(2-RF\) → 3-RF \(pairs\)/) && Date.now() < deadline)
@@ -140,21 +138,10 @@ describe('long work', () => {
   });
 
   it('a link naming 2-RF beside 1-RF with equal NFE settles, 2-RF made once', async () => {
-    const state: SandboxState = {
-      ...defaultState(),
-      world: 'gmm:ring8:2rf',
-      count: 16,
-      equalNfe: true,
-      nfe: 2,
-      panels: [
-        panel('euler', 2, { schedule: 'karras' }),
-        panel('euler', 2, { schedule: 'karras', world: 'gmm:ring8' }),
-      ],
-    };
-    session = await openApp(stateToHash(state), {
-      prepare: async (page) => void (await page.evaluateOnNewDocument(countReflows)),
-    });
-    const { page } = session;
+    const page = await openReflowLink([
+      panel('euler', 2, { schedule: 'karras' }),
+      panel('euler', 2, { schedule: 'karras', world: 'gmm:ring8' }),
+    ]);
     await until(page, (lines) => lines.every((l) => l.state === 'done'));
     await panelsDone(page);
     expect(await reflowsMade(page)).toEqual(['gmm:ring8']);
