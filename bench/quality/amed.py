@@ -31,7 +31,7 @@ import fmnist  # noqa: E402
 import rng  # noqa: E402
 import ts  # noqa: E402
 from plan_executor import run_plan  # noqa: E402
-from run import Scorer, machine, save_grid  # noqa: E402
+from run import Scorer, machine, save_grid, write_report  # noqa: E402
 
 import amed_predictor as A  # noqa: E402  (tools/train, on sys.path through fmnist)
 from export_amed import load_predictors  # noqa: E402
@@ -138,8 +138,7 @@ def report(args, rows, rc, cals, pred_manifest, unet_manifest, started, load, re
                      + ", ".join(f"{x:.3f}" for x in v["l2_per_step_learned"]) + " | "
                      + ", ".join(f"{x:.3f}" for x in v["l2_per_step_time_only"]) + " |")
     lines.append("")
-    with open(args.out, "w") as f:
-        f.write("\n".join(lines))
+    write_report(lines, args.out)
 
 
 def main():

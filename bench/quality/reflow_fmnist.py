@@ -21,7 +21,7 @@ import fmnist  # noqa: E402
 import rng  # noqa: E402
 import ts  # noqa: E402
 from plan_executor import run_plan  # noqa: E402
-from run import Scorer, machine, save_grid  # noqa: E402
+from run import Scorer, machine, save_grid, write_report  # noqa: E402
 
 WORLDS = ("fmnist", "fmnist-2rf")
 
@@ -108,8 +108,7 @@ def main():
         "Sample grids (not committed): bench/quality/out/reflow-<world>-<steps>.png.",
         "",
     ]
-    with open(args.out, "w") as f:
-        f.write("\n".join(lines))
+    write_report(lines, args.out)
     print(f"wrote {os.path.relpath(args.out, ts.ROOT)}")
 
 

@@ -111,8 +111,7 @@ def report(args, unet_manifest, clf_manifest, rows, started, load):
           f"{r['fd']:.1f} | {r['floor']:.1f} | {r['seconds']:.0f} |" for r in rows],
         "",
     ]
-    with open(args.out, "w") as f:
-        f.write("\n".join(lines))
+    write_report(lines, args.out)
 
 
 def main():
